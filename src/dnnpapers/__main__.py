@@ -1,0 +1,3 @@
+from dnnpapers.cli import main
+
+main()

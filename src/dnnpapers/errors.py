@@ -1,0 +1,51 @@
+"""The one error type users see, and the located problems it carries.
+
+Problems found in data are values, collected and reported together, so a
+curator fixes a whole file in one pass instead of one error per run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["DnnpapersError", "Problem", "ProblemsFound"]
+
+
+class DnnpapersError(Exception):
+    """Any failure meant for the user: ``str()`` is the one-line message."""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a file, at a 1-based line and column."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+
+    def github(self) -> str:
+        """A GitHub Actions workflow command, so the error lands on the PR's line."""
+        return (
+            f"::error file={_escape_property(self.path)},line={self.line},"
+            f"col={self.col}::{_escape_data(self.message)}"
+        )
+
+
+class ProblemsFound(DnnpapersError):
+    """The data has problems; ``problems`` holds every one, sorted by place."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")

@@ -1,0 +1,178 @@
+"""Loading a list: files → nodes → models → cross-entry rules, every problem located.
+
+``load_list(root)`` is the one entry point the commands use; it returns a
+PaperList or raises ProblemsFound carrying every problem of both files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from dnnpapers.errors import Problem, ProblemsFound
+from dnnpapers.models import Paper, Taxonomy, TaxonomyFile
+from dnnpapers.rules import paper_problems, suggest, taxonomy_problems
+from dnnpapers.store import Document, Loc, read_document
+
+__all__ = ["PaperList", "load_list", "PAPERS_FILE", "TAXONOMY_FILE"]
+
+PAPERS_FILE = Path("data/papers.yaml")
+TAXONOMY_FILE = Path("data/taxonomy.yaml")
+
+
+@dataclass
+class PaperList:
+    """A valid list: the topic tree and the papers, in file order."""
+
+    root: Path
+    taxonomy: Taxonomy
+    papers: list[Paper]
+
+    def tagged(self, slug: str) -> list[Paper]:
+        return [paper for paper in self.papers if slug in paper.tags]
+
+
+def load_list(root: Path | str = ".") -> PaperList:
+    """Load and validate ``root/data/taxonomy.yaml`` and ``root/data/papers.yaml``."""
+    root = Path(root)
+    problems: list[Problem] = []
+    taxonomy = None
+    papers: list[Paper] = []
+    try:
+        taxonomy, found = _load_taxonomy(read_document(root / TAXONOMY_FILE, str(root / TAXONOMY_FILE)))
+        problems += found
+    except ProblemsFound as exc:
+        problems += exc.problems
+    try:
+        papers, found = _load_papers(read_document(root / PAPERS_FILE, str(root / PAPERS_FILE)), taxonomy)
+        problems += found
+    except ProblemsFound as exc:
+        problems += exc.problems
+    if problems or taxonomy is None:
+        raise ProblemsFound(problems)
+    return PaperList(root, taxonomy, papers)
+
+
+def _load_taxonomy(doc: Document) -> tuple[Taxonomy | None, list[Problem]]:
+    shape = _top_level(doc, "taxonomy", "nodes, each with slug, en and zh")
+    if shape:
+        return None, shape
+    try:
+        parsed = TaxonomyFile.model_validate(doc.data)
+    except ValidationError as exc:
+        return None, [_translate(error, (), doc, TaxonomyFile) for error in exc.errors(include_url=False)]
+    found = taxonomy_problems(parsed.taxonomy, doc)
+    return (None if found else Taxonomy(parsed.taxonomy)), found
+
+
+def _load_papers(doc: Document, taxonomy: Taxonomy | None) -> tuple[list[Paper], list[Problem]]:
+    shape = _top_level(doc, "papers", "entries")
+    if shape:
+        return [], shape
+    problems: list[Problem] = []
+    entries: list[tuple[int, Paper]] = []
+    for index, raw in enumerate(doc.data["papers"]):
+        base: Loc = ("papers", index)
+        if not isinstance(raw, dict):
+            problems.append(doc.problem(base, "each entry must be a mapping of fields (id: ..., title: ...)"))
+            continue
+        try:
+            entries.append((index, Paper.model_validate(raw)))
+        except ValidationError as exc:
+            problems += [_translate(error, base, doc, Paper) for error in exc.errors(include_url=False)]
+    problems += paper_problems(entries, taxonomy, doc)
+    return [paper for _, paper in entries], problems
+
+
+def _top_level(doc: Document, key: str, what: str) -> list[Problem]:
+    """Problems with the file's outer shape: a mapping whose one key holds a list."""
+    expected = f"expected '{key}:' followed by a list of {what}"
+    if doc.data is None:
+        return [doc.problem((), f"file is empty; {expected}")]
+    if not isinstance(doc.data, dict):
+        return [doc.problem((), f"wrong top-level shape; {expected}")]
+    problems = [
+        doc.problem((other,), f"unknown top-level key {other!r}; only {key!r} is allowed{suggest(str(other), [key])}")
+        for other in doc.data
+        if other != key
+    ]
+    if key not in doc.data:
+        problems.append(doc.problem((), f"missing top-level key {key!r}; {expected}"))
+    elif not isinstance(doc.data[key], list):
+        problems.append(doc.problem((key,), f"{key!r} must hold a list; {expected}"))
+    return problems
+
+
+_YAML_READS = {bool: "true/false", int: "a number", float: "a number", type(None): "empty"}
+
+
+def _translate(error: dict[str, Any], base: Loc, doc: Document, model: type[BaseModel]) -> Problem:
+    """Turn one pydantic error into a located problem a curator can act on."""
+    loc = base + tuple(error["loc"])
+    field = _field_name(error["loc"])
+    kind, value = error["type"], error.get("input")
+    if kind == "missing":
+        message = f"missing required field {field!r}"
+    elif kind == "extra_forbidden":
+        fields = _fields_of(model, error["loc"])
+        message = f"unknown field {field!r}{suggest(str(error['loc'][-1]), fields)}"
+    elif kind == "string_type":
+        message = _not_text(field, value, doc, loc)
+    elif kind in ("int_type", "int_parsing", "int_from_float"):
+        message = f"{field!r} must be a whole number, got {value!r}"
+    elif kind == "list_type":
+        message = f"{field!r} must be a list, got {value!r}"
+    elif kind == "too_short":
+        message = f"{field!r} must not be empty"
+    elif kind == "string_pattern_mismatch":
+        message = f"{field!r} must be lower-case letters, digits and hyphens, got {value!r}"
+    elif kind.startswith(("date_", "datetime_")):
+        message = f"{field!r} must be a date written YYYY-MM-DD, got {value!r}"
+    elif kind in ("model_type", "model_attributes_type", "dict_type"):
+        message = f"{field!r} must be a mapping of fields"
+    elif kind == "value_error":
+        message = f"{field!r}: {error['ctx']['error']}" if field else str(error["ctx"]["error"])
+    else:
+        message = f"{field!r}: {error['msg']}"
+    return doc.problem(loc, message)
+
+
+def _not_text(field: str, value: Any, doc: Document, loc: Loc) -> str:
+    if value is None:
+        return f"{field!r} is empty"
+    node = doc.node_at(loc)
+    reads_as = _YAML_READS.get(type(value), "a date" if hasattr(value, "year") else None)
+    if reads_as and node is not None and getattr(node, "style", "x") is None:
+        return f"{field!r}: YAML reads {node.value} as {reads_as} ({value!r}); put it in quotes: \"{node.value}\""
+    return f"{field!r} must be text, got {value!r}"
+
+
+def _field_name(loc: tuple) -> str:
+    name = ""
+    for part in loc:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name
+
+
+def _fields_of(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Field names of the model that holds the last part of ``loc`` (for did-you-mean)."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int) or current is None:
+            continue
+        info = current.model_fields.get(part)
+        current = _inner_model(info.annotation) if info else None
+    return list(current.model_fields) if current else []
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found:
+            return found
+    return None
