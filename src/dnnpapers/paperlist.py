@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from dnnpapers.errors import Problem, ProblemsFound
 from dnnpapers.models import Paper, Taxonomy, TaxonomyFile
 from dnnpapers.rules import paper_problems, suggest, taxonomy_problems
-from dnnpapers.store import Document, Loc, read_document
+from dnnpapers.store import INVALID, Document, Loc, read_document
 
 __all__ = ["PaperList", "load_list", "PAPERS_FILE", "TAXONOMY_FILE"]
 
@@ -59,30 +59,32 @@ def load_list(root: Path | str = ".") -> PaperList:
 def _load_taxonomy(doc: Document) -> tuple[Taxonomy | None, list[Problem]]:
     shape = _top_level(doc, "taxonomy", "nodes, each with slug, en and zh")
     if shape:
-        return None, shape
+        return None, doc.problems + shape
     try:
         parsed = TaxonomyFile.model_validate(doc.data)
     except ValidationError as exc:
-        return None, [_translate(error, (), doc, TaxonomyFile) for error in exc.errors(include_url=False)]
-    found = taxonomy_problems(parsed.taxonomy, doc)
+        return None, doc.problems + _translate_all(exc, (), doc, TaxonomyFile)
+    found = doc.problems + taxonomy_problems(parsed.taxonomy, doc)
     return (None if found else Taxonomy(parsed.taxonomy)), found
 
 
 def _load_papers(doc: Document, taxonomy: Taxonomy | None) -> tuple[list[Paper], list[Problem]]:
     shape = _top_level(doc, "papers", "entries")
     if shape:
-        return [], shape
-    problems: list[Problem] = []
+        return [], doc.problems + shape
+    problems: list[Problem] = list(doc.problems)
     entries: list[tuple[int, Paper]] = []
     for index, raw in enumerate(doc.data["papers"]):
         base: Loc = ("papers", index)
+        if raw is INVALID:
+            continue
         if not isinstance(raw, dict):
             problems.append(doc.problem(base, "each entry must be a mapping of fields (id: ..., title: ...)"))
             continue
         try:
             entries.append((index, Paper.model_validate(raw)))
         except ValidationError as exc:
-            problems += [_translate(error, base, doc, Paper) for error in exc.errors(include_url=False)]
+            problems += _translate_all(exc, base, doc, Paper)
     problems += paper_problems(entries, taxonomy, doc)
     return [paper for _, paper in entries], problems
 
@@ -107,6 +109,12 @@ def _top_level(doc: Document, key: str, what: str) -> list[Problem]:
 
 
 _YAML_READS = {bool: "true/false", int: "a number", float: "a number", type(None): "empty"}
+
+
+def _translate_all(exc: ValidationError, base: Loc, doc: Document, model: type[BaseModel]) -> list[Problem]:
+    """Located problems for every error, leaving out values the YAML stage already reported."""
+    errors = exc.errors(include_url=False)
+    return [_translate(error, base, doc, model) for error in errors if error.get("input") is not INVALID]
 
 
 def _translate(error: dict[str, Any], base: Loc, doc: Document, model: type[BaseModel]) -> Problem:
@@ -145,7 +153,8 @@ def _not_text(field: str, value: Any, doc: Document, loc: Loc) -> str:
         return f"{field!r} is empty"
     node = doc.node_at(loc)
     reads_as = _YAML_READS.get(type(value), "a date" if hasattr(value, "year") else None)
-    if reads_as and node is not None and getattr(node, "style", "x") is None:
+    plain = node is not None and not getattr(node, "style", "x")  # None (pure-Python) or "" (C loader)
+    if reads_as and plain:
         return f"{field!r}: YAML reads {node.value} as {reads_as} ({value!r}); put it in quotes: \"{node.value}\""
     return f"{field!r} must be text, got {value!r}"
 

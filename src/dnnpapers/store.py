@@ -9,10 +9,9 @@ alias bombs and runaway nesting are caught, each at its line and column.
 from __future__ import annotations
 
 import codecs
-import json
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from dnnpapers.errors import DnnpapersError, Problem, ProblemsFound
 
-__all__ = ["Document", "read_document", "parse_document", "atomic_write", "format_scalar", "format_entry"]
+__all__ = ["INVALID", "Document", "read_document", "parse_document", "atomic_write", "format_scalar", "format_entry"]
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -48,6 +47,9 @@ class Document:
     raw: bytes
     node: Node | None
     data: Any
+    #: Problems found while building values (duplicate keys, unsafe tags, bad dates);
+    #: the offending values are INVALID so validation does not report them twice.
+    problems: list[Problem] = field(default_factory=list)
 
     def locate(self, loc: Loc) -> tuple[int, int]:
         """The 1-based (line, col) of the deepest node on ``loc``; a mapping entry is its key."""
@@ -119,10 +121,8 @@ def parse_document(raw: bytes, display: str) -> Document:
     try:
         data = builder.build(node, 0)
     except _Abort as stop:
-        builder.problems.append(stop.problem)
-    if builder.problems:
-        raise ProblemsFound(builder.problems)
-    return Document(display, raw, node, data)
+        raise ProblemsFound(builder.problems + [stop.problem]) from None
+    return Document(display, raw, node, data, builder.problems)
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -148,7 +148,7 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
-_FLOW_INDICATORS = set(",[]{}")
+_FLOW_INDICATORS = set(",[]{}:?")
 _resolver = yaml.resolver.Resolver()
 
 
@@ -169,7 +169,27 @@ def format_scalar(value: Any, flow: bool = False) -> str:
         return f'"{text}"'
     if text.isprintable():
         return "'" + text.replace("'", "''") + "'"
-    return json.dumps(text, ensure_ascii=False)
+    return _double_quoted(text)
+
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0"}
+
+
+def _double_quoted(text: str) -> str:
+    """A YAML double-quoted scalar; anything not printable is escaped by code point."""
+    out = []
+    for char in text:
+        if char in _ESCAPES:
+            out.append(_ESCAPES[char])
+        elif char.isprintable():
+            out.append(char)
+        elif ord(char) <= 0xFF:
+            out.append(f"\\x{ord(char):02x}")
+        elif ord(char) <= 0xFFFF:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(f"\\U{ord(char):08x}")
+    return '"' + "".join(out) + '"'
 
 
 def _plain_is_safe(text: str, flow: bool) -> bool:
@@ -229,11 +249,23 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Probl
     here = lines[line - 1] if 0 < line <= len(lines) else ""
     if "\t" in here[: col] or "\t" in here[: len(here) - len(here.lstrip())]:
         return Problem(display, line, col, "tab character: YAML indentation must use spaces")
+    if exc.context and "single document" in exc.context:
+        return Problem(display, line, col, "a second YAML document ('---') starts here; the file must hold one")
     problem = (exc.problem or "invalid YAML").strip()
     message = f"YAML syntax error: {problem}"
     if exc.context and exc.context_mark and exc.context_mark is not mark:
         message += f" ({exc.context.strip()} at line {exc.context_mark.line + 1})"
     return Problem(display, line, col, message)
+
+
+class _Invalid:
+    """Stands in for a value that already has a problem reported."""
+
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID = _Invalid()
 
 
 class _Abort(Exception):
@@ -250,45 +282,56 @@ class _Builder:
         self.constructor = SafeConstructor()
         self.built = 0
         self.seen: set[int] = set()
-        self.open: set[int] = set()
+        self.stack: list[tuple[Node, bool]] = []
 
     def at(self, node: Node, message: str) -> Problem:
         return Problem(self.display, node.start_mark.line + 1, node.start_mark.column + 1, message)
 
     def build(self, node: Node, depth: int) -> Any:
         self.built += 1
+        revisit = id(node) in self.seen
         self.seen.add(id(node))
         if self.built > len(self.seen) + ALIAS_ALLOWANCE:
-            raise _Abort(self.at(node, "aliases expand to too many values (a YAML 'billion laughs' bomb?)"))
+            raise _Abort(self.at(self.detonator(node), "aliases expand to too many values (a YAML 'billion laughs' bomb?)"))
         if depth > MAX_DEPTH:
             raise _Abort(self.at(node, f"nested more than {MAX_DEPTH} levels deep"))
         if isinstance(node, ScalarNode):
             return self.scalar(node)
-        if id(node) in self.open:
+        if any(open_node is node for open_node, _ in self.stack):
             raise _Abort(self.at(node, "an alias refers to a collection that contains it"))
-        self.open.add(id(node))
+        self.stack.append((node, revisit))
         try:
             if isinstance(node, SequenceNode):
                 if node.tag != _SEQ_TAG:
                     self.problems.append(self.at(node, f"tag {_short(node.tag)} is not allowed here"))
+                    return INVALID
                 return [self.build(child, depth + 1) for child in node.value]
             return self.mapping(node, depth)
         finally:
-            self.open.discard(id(node))
+            self.stack.pop()
+
+    def detonator(self, current: Node) -> Node:
+        """The collection holding the outermost alias being expanded: where the bomb goes off."""
+        for i, (_, revisit) in enumerate(self.stack):
+            if revisit and i > 0:
+                return self.stack[i - 1][0]
+        return current
 
     def scalar(self, node: ScalarNode) -> Any:
         if node.tag not in _SCALAR_TAGS:
             self.problems.append(self.at(node, f"tag {_short(node.tag)} is not allowed (only plain YAML values are)"))
-            return None
+            return INVALID
         try:
             return self.constructor.yaml_constructors[node.tag](self.constructor, node)
-        except (ValueError, TypeError, yaml.YAMLError):
-            self.problems.append(self.at(node, f"{node.value!r} is not a valid {_short(node.tag)[2:]}"))
-            return None
+        except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+            kind = {"timestamp": "date"}.get(_short(node.tag)[2:], _short(node.tag)[2:])
+            self.problems.append(self.at(node, f"{node.value!r} is not a valid {kind}"))
+            return INVALID
 
     def mapping(self, node: MappingNode, depth: int) -> dict:
         if node.tag != _MAP_TAG:
             self.problems.append(self.at(node, f"tag {_short(node.tag)} is not allowed here"))
+            return INVALID
         result: dict = {}
         merged: dict = {}
         first_seen: dict = {}
