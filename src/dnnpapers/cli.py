@@ -9,11 +9,15 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
 from dnnpapers import __version__
+from dnnpapers.errors import DnnpapersError
+
+if TYPE_CHECKING:
+    from dnnpapers.paperlist import PaperList
 
 app = typer.Typer(
     name="dnnpapers",
@@ -44,6 +48,23 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(1)
 
 
+def _load_or_report(root: Path, format: ProblemFormat = ProblemFormat.text) -> PaperList:
+    """The valid list at ``root``, or every problem printed and exit 1."""
+    from dnnpapers.errors import ProblemsFound
+    from dnnpapers.paperlist import load_list
+
+    try:
+        return load_list(root)
+    except ProblemsFound as found:
+        for problem in found.problems:
+            typer.echo(problem.github() if format is ProblemFormat.github else str(problem))
+        count = len(found.problems)
+        typer.echo(f"{count} problem{'s' if count != 1 else ''} found", err=True)
+        raise typer.Exit(1)
+    except DnnpapersError as exc:
+        _fail(str(exc))
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"dnnpapers {__version__}")
@@ -70,21 +91,39 @@ def check(
 
         dnnpapers check --root . --format github
     """
-    from dnnpapers.errors import DnnpapersError, ProblemsFound
-    from dnnpapers.paperlist import load_list
-
-    try:
-        paper_list = load_list(root)
-    except ProblemsFound as found:
-        for problem in found.problems:
-            typer.echo(problem.github() if format is ProblemFormat.github else str(problem))
-        count = len(found.problems)
-        typer.echo(f"{count} problem{'s' if count != 1 else ''} found", err=True)
-        raise typer.Exit(1)
-    except DnnpapersError as exc:
-        _fail(str(exc))
+    paper_list = _load_or_report(root, format)
     topics = len(paper_list.taxonomy.by_slug)
     typer.echo(f"ok: {len(paper_list.papers)} papers in {topics} topics, no problems", err=True)
+
+
+@app.command()
+def render(
+    root: Path = RootOption,
+    check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 naming every file that would change."),
+) -> None:
+    """Regenerate the pages under generated/, the exports and the README's list region.
+
+    Writes only files whose content changes. Invalid data is refused with check's
+    messages and nothing is written. A list may override any template with a file
+    of the same name in its templates/ folder.
+
+    Example:
+
+        dnnpapers render --check
+    """
+    from dnnpapers.render import render as render_list
+
+    paper_list = _load_or_report(root)
+    try:
+        changed = render_list(paper_list, check=check)
+    except DnnpapersError as exc:
+        _fail(str(exc))
+    if check and changed:
+        for name in changed:
+            typer.echo(f"{name}: stale; run dnnpapers render")
+        raise typer.Exit(1)
+    summary = "up to date" if not changed else ("wrote " + ", ".join(changed))
+    typer.echo(f"{'ok: ' if check else ''}{summary}", err=True)
 
 
 @app.command()

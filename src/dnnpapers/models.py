@@ -21,6 +21,10 @@ __all__ = [
     "TaxonomyNode",
     "TaxonomyFile",
     "Taxonomy",
+    "Link",
+    "PageFile",
+    "PaperMetrics",
+    "MetricsFile",
     "arxiv_id_problem",
 ]
 
@@ -172,6 +176,43 @@ class PapersFile(_Strict):
 
     model_config = ConfigDict(title="dnnpapers papers.yaml")
     papers: list[Paper] = Field(description="One entry per paper.")
+
+
+class Link(_Strict):
+    """An entry of the page's non-paper sections (books, labs, courses, ...)."""
+
+    name: Text
+    url: Url
+    zh: Text | None = Field(default=None, description="Chinese name, shown on the Chinese page.")
+    note: Text | None = None
+
+
+class PageFile(_Strict):
+    """``data/page.yaml`` (optional): the page's title, milestone rule and link sections."""
+
+    title: Text = "Dynamic Neural Network Materials"
+    title_zh: Text = "动态神经网络资料"
+    milestone_citations: int = Field(default=100, ge=1, description="Citations that make a paper a milestone on the timeline.")
+    books: list[Link] = Field(default_factory=list)
+    people: list[Link] = Field(default_factory=list, description="People and labs.")
+    courses: list[Link] = Field(default_factory=list)
+    conferences: list[Link] = Field(default_factory=list)
+    companies: list[Link] = Field(default_factory=list)
+    related: list[Link] = Field(default_factory=list, description="Related paper lists.")
+
+
+class PaperMetrics(_Strict):
+    """What a citation service said about one paper, and when."""
+
+    citations: int | None = Field(default=None, ge=0)
+    influential: int | None = Field(default=None, ge=0)
+    fetched: dt.date = Field(strict=False)
+
+
+class MetricsFile(_Strict):
+    """``data/metrics.yaml`` (optional, machine-owned): written only by ``dnnpapers update``."""
+
+    metrics: dict[str, PaperMetrics] = Field(default_factory=dict)
 
 
 class TaxonomyNode(_Strict):

@@ -6,30 +6,36 @@ PaperList or raises ProblemsFound carrying every problem of both files.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from dnnpapers.errors import Problem, ProblemsFound
-from dnnpapers.models import Paper, Taxonomy, TaxonomyFile
+from dnnpapers.models import MetricsFile, PageFile, Paper, PaperMetrics, Taxonomy, TaxonomyFile
 from dnnpapers.rules import paper_problems, suggest, taxonomy_problems
 from dnnpapers.store import INVALID, Document, Loc, read_document
 
-__all__ = ["PaperList", "load_list", "PAPERS_FILE", "TAXONOMY_FILE"]
+__all__ = ["PaperList", "load_list", "PAPERS_FILE", "TAXONOMY_FILE", "PAGE_FILE", "METRICS_FILE"]
 
 PAPERS_FILE = Path("data/papers.yaml")
 TAXONOMY_FILE = Path("data/taxonomy.yaml")
+PAGE_FILE = Path("data/page.yaml")
+METRICS_FILE = Path("data/metrics.yaml")
+
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass
 class PaperList:
-    """A valid list: the topic tree and the papers, in file order."""
+    """A valid list: the topic tree, the papers in file order, page settings and fetched metrics."""
 
     root: Path
     taxonomy: Taxonomy
     papers: list[Paper]
+    page: PageFile = field(default_factory=PageFile)
+    metrics: dict[str, PaperMetrics] = field(default_factory=dict)
 
     def tagged(self, slug: str) -> list[Paper]:
         return [paper for paper in self.papers if slug in paper.tags]
@@ -51,9 +57,30 @@ def load_list(root: Path | str = ".") -> PaperList:
         problems += found
     except ProblemsFound as exc:
         problems += exc.problems
+    page, found = _load_optional(root / PAGE_FILE, PageFile)
+    problems += found
+    metrics, found = _load_optional(root / METRICS_FILE, MetricsFile)
+    problems += found
     if problems or taxonomy is None:
         raise ProblemsFound(problems)
-    return PaperList(root, taxonomy, papers)
+    return PaperList(root, taxonomy, papers, page, metrics.metrics)
+
+
+def _load_optional(path: Path, model: type[M]) -> tuple[M, list[Problem]]:
+    """A settings-like file that may be absent (defaults then), validated like the others."""
+    if not path.exists():
+        return model(), []
+    try:
+        doc = read_document(path, str(path))
+    except ProblemsFound as exc:
+        return model(), exc.problems
+    data = {} if doc.data is None else doc.data
+    if not isinstance(data, dict):
+        return model(), doc.problems + [doc.problem((), "wrong top-level shape; expected a mapping of settings")]
+    try:
+        return model.model_validate(data), doc.problems
+    except ValidationError as exc:
+        return model(), doc.problems + _translate_all(exc, (), doc, model)
 
 
 def _load_taxonomy(doc: Document) -> tuple[Taxonomy | None, list[Problem]]:

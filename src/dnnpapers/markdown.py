@@ -1,0 +1,78 @@
+"""Markdown text that GitHub shows literally, links that stay links, and GitHub's heading anchors.
+
+Everything that comes from data goes through ``text()``; only helpers here
+build markup, and they return ``Md`` so templates can tell the two apart.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from markupsafe import Markup
+
+__all__ = ["Md", "text", "link", "url", "Slugger", "anchor"]
+
+
+class Md(Markup):
+    """Markdown that is already safe: templates output it as it is.
+
+    A ``Markup`` so that Jinja's autoescaping passes it through and escapes
+    everything else (through ``finalize``, with Markdown rules, not HTML ones).
+    Build it with f-strings: ``Md + str`` would HTML-escape the str.
+    """
+
+
+# CommonMark lets any ASCII punctuation be backslash-escaped. These are the ones that can
+# start markup inside a paragraph or table cell (emphasis, code, links, HTML, entities,
+# tables, strikethrough, GitHub math).
+_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~$])")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def text(value: object) -> Md:
+    """``value`` as Markdown that renders literally, on one line (safe in a table cell)."""
+    if isinstance(value, Md):
+        return value
+    flat = _WHITESPACE.sub(" ", str(value)).strip()
+    return Md(_SPECIAL.sub(r"\\\1", flat))
+
+
+_URL_UNSAFE = {"(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "|": "%7C", " ": "%20", '"': "%22", "`": "%60", "\\": "%5C"}
+
+
+def url(target: str) -> str:
+    """A link target that cannot end the link or a table cell early."""
+    return "".join(_URL_UNSAFE.get(char, char) for char in target)
+
+
+def link(label: object, target: str) -> Md:
+    return Md(f"[{text(label)}]({url(target)})")
+
+
+_REMOVED = {"No", "Pe", "Pf", "Pi", "Ps", "Po", "Pd", "Sm", "Sc", "Sk", "So", "Cc", "Co", "Cf", "Cn", "Zs", "Zl", "Zp"}
+
+
+def anchor(heading: str) -> str:
+    """GitHub's anchor for a heading's text (before de-duplication).
+
+    As github-slugger does: lower-case, drop punctuation, symbols and separators
+    (but not letters, '-', '_' or ' '), then turn each space into '-'.
+    """
+    kept = (c for c in heading.lower() if c in " -" or c.isalpha() or unicodedata.category(c) not in _REMOVED)
+    return "".join(kept).replace(" ", "-")
+
+
+class Slugger:
+    """Unique anchors for a page's headings in order, with GitHub's '-1', '-2' suffixes."""
+
+    def __init__(self) -> None:
+        self.occurrences: dict[str, int] = {}
+
+    def slug(self, heading: str) -> str:
+        base = result = anchor(heading)
+        while result in self.occurrences:
+            self.occurrences[base] += 1
+            result = f"{base}-{self.occurrences[base]}"
+        self.occurrences[result] = 0
+        return result
