@@ -30,3 +30,15 @@ def copy_scenario(name: str, dest: Path) -> Path:
     if not (dest / "data" / "taxonomy.yaml").exists():
         shutil.copy(SCENARIOS / "taxonomy.yaml", dest / "data" / "taxonomy.yaml")
     return dest
+
+
+def write_list(root: Path, entries: list[dict], readme: str = "# My list\n\n<!-- dnnpapers:begin -->\n<!-- dnnpapers:end -->\n\nAfter.\n") -> Path:
+    """A list folder with the scenario taxonomy, ``entries`` written the way `add` writes them, and a README."""
+    from dnnpapers.store import format_entry
+
+    (root / "data").mkdir(parents=True, exist_ok=True)
+    shutil.copy(SCENARIOS / "taxonomy.yaml", root / "data" / "taxonomy.yaml")
+    body = "papers:\n" + "".join(format_entry(entry) for entry in entries)
+    (root / "data" / "papers.yaml").write_text(body, encoding="utf-8")
+    (root / "README.md").write_text(readme, encoding="utf-8")
+    return root

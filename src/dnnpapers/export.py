@@ -29,6 +29,11 @@ def tex(value: str) -> str:
     return "".join(_TEX.get(char, char) for char in " ".join(value.split()))
 
 
+def verbatim(value: str) -> str:
+    """A verbatim field (url, doi): BibLaTeX takes it as is, so only braces must not appear raw."""
+    return value.replace("{", "%7B").replace("}", "%7D").replace("\\", "%5C")
+
+
 def _bib_name(name: str) -> str:
     if name == ET_AL:
         return "others"
@@ -55,12 +60,12 @@ def bib_entry(paper: Paper) -> str:
         fields.append(("booktitle", tex(venue_name)))
     fields.append(("year", str(paper.venue_year or paper.year)))
     if paper.arxiv:
-        fields += [("eprint", tex(paper.arxiv)), ("archivePrefix", "arXiv")]
+        fields += [("eprint", paper.arxiv), ("archivePrefix", "arXiv")]
     if paper.doi:
-        fields.append(("doi", tex(paper.doi)))
+        fields.append(("doi", verbatim(paper.doi)))
     link = f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else paper.url
     if link:
-        fields.append(("url", tex(link)))
+        fields.append(("url", verbatim(link)))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@{kind}{{{paper.id},\n{body}\n}}\n"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Annotated, Iterator
 from urllib.parse import urlsplit
 
@@ -87,6 +88,9 @@ def _check_url(value: str) -> str:
 def _check_text(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty")
+    bad = next((c for c in value if unicodedata.category(c) == "Cc" and c not in "\t\n\r"), None)
+    if bad is not None:
+        raise ValueError(f"control character U+{ord(bad):04X} is not allowed in text")
     return value
 
 
