@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 from conftest import SCENARIOS
 from dnnpapers.cli import app
@@ -32,13 +34,18 @@ def damaged(draw):
     return bytes(data)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(damaged())
-def test_library_only_raises_located_problems(tmp_path_factory, raw):
+def _list_with(papers_yaml: bytes, tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("fuzz")
     (root / "data").mkdir()
     shutil.copy(SCENARIOS / "taxonomy.yaml", root / "data" / "taxonomy.yaml")
-    (root / "data" / "papers.yaml").write_bytes(raw)
+    (root / "data" / "papers.yaml").write_bytes(papers_yaml)
+    return root
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(damaged())
+def test_library_only_raises_located_problems(tmp_path_factory, raw):
+    root = _list_with(raw, tmp_path_factory)
     try:
         load_list(root)
     except ProblemsFound as found:
@@ -53,12 +60,7 @@ def test_library_only_raises_located_problems(tmp_path_factory, raw):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(damaged())
 def test_cli_exits_0_or_1_without_traceback(tmp_path_factory, raw):
-    from typer.testing import CliRunner
-
-    root = tmp_path_factory.mktemp("fuzzcli")
-    (root / "data").mkdir()
-    shutil.copy(SCENARIOS / "taxonomy.yaml", root / "data" / "taxonomy.yaml")
-    (root / "data" / "papers.yaml").write_bytes(raw)
+    root = _list_with(raw, tmp_path_factory)
     result = CliRunner().invoke(app, ["check", "--root", str(root)])
     assert result.exit_code in (0, 1), result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
