@@ -42,3 +42,25 @@ def write_list(root: Path, entries: list[dict], readme: str = "# My list\n\n<!--
     (root / "data" / "papers.yaml").write_text(body, encoding="utf-8")
     (root / "README.md").write_text(readme, encoding="utf-8")
     return root
+
+
+@pytest.fixture
+def services(monkeypatch):
+    """Fake arXiv and Semantic Scholar, with the environment pointing the real client at them."""
+    from fakes import FakeServices
+
+    fake = FakeServices()
+    for key, value in fake.environment().items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("SEMANTIC_SCHOLAR_API_KEY", raising=False)
+    return fake
+
+
+@pytest.fixture
+def http(services, tmp_path):
+    """The real client, answering through the fakes, with a fresh cache and no real sleeping."""
+    from dnnpapers.sources.http import Cache, Http
+
+    client = Http(cache=Cache(tmp_path / "cache"), transport=services.transport(), backoff=0.001, sleep=lambda s: None)
+    yield client
+    client.close()

@@ -7,6 +7,7 @@ imported inside the commands so that ``--help`` and ``--version`` start fast.
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -124,6 +125,118 @@ def render(
         raise typer.Exit(1)
     summary = "up to date" if not changed else ("wrote " + ", ".join(changed))
     typer.echo(f"{'ok: ' if check else ''}{summary}", err=True)
+
+
+OfflineOption = typer.Option(False, "--offline", help="Use only answers cached earlier; send nothing.")
+RefreshOption = typer.Option(False, "--refresh", help="Ignore cached answers and ask the services again.")
+
+
+@app.command()
+def add(
+    ids: list[str] = typer.Argument(None, help="arXiv ids or links: 2102.04906, 2102.04906v2, arXiv:2102.04906, https://arxiv.org/abs/…, cs/0112017."),
+    tag: list[str] = typer.Option([], "--tag", "-t", help="Taxonomy slug; repeat for several. Without it, tags are suggested."),
+    focus: str = typer.Option(None, "--focus", help="The 'Focused On' text."),
+    note: str = typer.Option(None, "--note", help="A note for readers."),
+    code: str = typer.Option(None, "--code", help="Link to the official code."),
+    title: str = typer.Option(None, "--title", help="Find the paper on arXiv by its exact title instead of an id."),
+    root: Path = RootOption,
+    offline: bool = OfflineOption,
+    refresh: bool = RefreshOption,
+) -> None:
+    """Add papers from arXiv (and citation data from Semantic Scholar) to data/papers.yaml.
+
+    All or nothing: an id arXiv does not know adds none. Papers already in the
+    list are reported, not added twice. The rest of the file stays byte for byte.
+
+    Example:
+
+        dnnpapers add 1703.09844 https://arxiv.org/abs/2004.02178v2 --tag early-exit
+    """
+    from dnnpapers.enrich import add_papers
+    from dnnpapers.sources.http import Http
+
+    chooser = _ask_tags if sys.stdin.isatty() else None
+    with Http.from_env(offline=offline, refresh=refresh) as http:
+        report = _run(lambda: add_papers(root, ids or [], http, tag, focus, note, code, title, chooser))
+    for entry in report.added:
+        typer.echo(f"added {entry['id']}: {entry['title']} ({entry['venue']}) [{', '.join(entry['tags'])}]")
+    for line in report.skipped:
+        typer.echo(f"skipped: {line}")
+    for line in report.warnings:
+        typer.echo(f"warning: {line}", err=True)
+
+
+def _ask_tags(record, suggestions: list[str]) -> list[str]:
+    typer.echo(f"{record.arxiv_id}: {record.title}", err=True)
+    answer = typer.prompt("Tags (comma-separated)", default=", ".join(suggestions), err=True)
+    return [t.strip() for t in answer.split(",") if t.strip()]
+
+
+@app.command()
+def update(
+    only: list[str] = typer.Option([], "--only", help="Paper id to refresh; repeat for several (default: all)."),
+    venues: bool = typer.Option(False, "--venues", help="Propose venues for papers still listed as arXiv."),
+    authors: bool = typer.Option(False, "--authors", help="Propose full author lists from arXiv for lists ending in 'et al.'."),
+    apply: bool = typer.Option(False, "--apply", help="Write the proposed venue and author changes to papers.yaml."),
+    root: Path = RootOption,
+    offline: bool = OfflineOption,
+    refresh: bool = RefreshOption,
+) -> None:
+    """Refresh citation counts into data/metrics.yaml; propose venue and author updates.
+
+    Proposals are shown as a diff of papers.yaml and written only with --apply.
+
+    Example:
+
+        dnnpapers update --venues --authors --apply
+    """
+    from dnnpapers.enrich import update_list
+    from dnnpapers.sources.http import Http
+
+    with Http.from_env(offline=offline, refresh=refresh) as http, _progress() as progress:
+        report = _run(lambda: update_list(root, http, only, venues, authors, apply, progress=progress))
+    typer.echo(f"updated citation data of {report.updated} paper{'s' if report.updated != 1 else ''}")
+    for pid, old, new in report.gains[:5]:
+        typer.echo(f"  {pid}: {old} → {new} (+{new - old})")
+    for line in report.proposals:
+        typer.echo(f"proposed: {line}")
+    if report.diff:
+        typer.echo(report.diff, nl=False)
+        typer.echo("applied to papers.yaml" if report.applied else "run again with --apply to write these changes", err=True)
+    for line in report.failures:
+        typer.echo(f"not updated: {line}", err=True)
+
+
+def _run(work):
+    """Run library work; its errors become one-line messages and exit 1."""
+    from dnnpapers.errors import ProblemsFound
+
+    try:
+        return work()
+    except ProblemsFound as found:
+        for problem in found.problems:
+            typer.echo(str(problem))
+        raise typer.Exit(1)
+    except DnnpapersError as exc:
+        _fail(str(exc))
+
+
+@contextmanager
+def _progress():
+    """A rich progress bar on a terminal; nothing when output goes to a file or CI log."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+
+        def start(label: str, total: int):
+            task = bar.add_task(label, total=total)
+            return lambda n: bar.advance(task, n)
+
+        yield start
 
 
 @app.command()

@@ -15,9 +15,9 @@ from pydantic import BaseModel, ValidationError
 from dnnpapers.errors import Problem, ProblemsFound
 from dnnpapers.models import MetricsFile, PageFile, Paper, PaperMetrics, Taxonomy, TaxonomyFile
 from dnnpapers.rules import paper_problems, suggest, taxonomy_problems
-from dnnpapers.store import INVALID, Document, Loc, read_document
+from dnnpapers.store import INVALID, Document, Loc, parse_document, read_document
 
-__all__ = ["PaperList", "load_list", "PAPERS_FILE", "TAXONOMY_FILE", "PAGE_FILE", "METRICS_FILE"]
+__all__ = ["PaperList", "load_list", "papers_problems", "PAPERS_FILE", "TAXONOMY_FILE", "PAGE_FILE", "METRICS_FILE"]
 
 PAPERS_FILE = Path("data/papers.yaml")
 TAXONOMY_FILE = Path("data/taxonomy.yaml")
@@ -81,6 +81,15 @@ def _load_optional(path: Path, model: type[M]) -> tuple[M, list[Problem]]:
         return model.model_validate(data), doc.problems
     except ValidationError as exc:
         return model(), doc.problems + _translate_all(exc, (), doc, model)
+
+
+def papers_problems(raw: bytes, display: str, taxonomy: Taxonomy) -> list[Problem]:
+    """Every problem ``check`` would report for this papers.yaml text (used before writing one)."""
+    try:
+        doc = parse_document(raw, display)
+    except ProblemsFound as exc:
+        return exc.problems
+    return _load_papers(doc, taxonomy)[1]
 
 
 def _load_taxonomy(doc: Document) -> tuple[Taxonomy | None, list[Problem]]:

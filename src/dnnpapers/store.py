@@ -11,9 +11,10 @@ from __future__ import annotations
 import codecs
 import os
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -21,7 +22,21 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from dnnpapers.errors import DnnpapersError, Problem, ProblemsFound
 
-__all__ = ["INVALID", "Document", "read_document", "parse_document", "atomic_write", "format_scalar", "format_entry"]
+__all__ = [
+    "INVALID",
+    "Document",
+    "Style",
+    "read_document",
+    "parse_document",
+    "atomic_write",
+    "format_scalar",
+    "format_field",
+    "format_entry",
+    "detect_style",
+    "append_entries",
+    "set_fields",
+    "locked",
+]
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -200,20 +215,135 @@ def _plain_is_safe(text: str, flow: bool) -> bool:
     return _resolver.resolve(ScalarNode, text, (True, False)) == _TAG + "str"
 
 
-def format_entry(entry: dict[str, Any], indent: str = "  ", flow_keys: frozenset[str] = frozenset({"tags"})) -> str:
-    """One list item ``- key: value ...`` in block style, lists in ``flow_keys`` written inline."""
-    lines = []
-    for key, value in entry.items():
-        if isinstance(value, list) and key in flow_keys:
-            lines.append(f"{key}: [" + ", ".join(format_scalar(v, flow=True) for v in value) + "]")
-        elif isinstance(value, list):
-            lines.append(f"{key}:")
-            lines.extend(f"{indent}- {format_scalar(v)}" for v in value)
+@dataclass(frozen=True)
+class Style:
+    """How a papers file lays out its entries, so added text looks like the rest."""
+
+    dash: int = 2
+    key: int = 4
+    list_dash: int = 6
+    flow: frozenset[str] = frozenset({"tags"})
+    blank_between: bool = False
+    newline: str = "\n"
+
+
+def format_field(key: str, value: Any, style: Style = Style()) -> list[str]:
+    """The lines of one ``key: value`` field, indented for an entry in ``style``."""
+    pad = " " * style.key
+    if isinstance(value, list) and (key in style.flow or not value):
+        return [f"{pad}{key}: [" + ", ".join(format_scalar(v, flow=True) for v in value) + "]"]
+    if isinstance(value, list):
+        dash = " " * style.list_dash
+        return [f"{pad}{key}:"] + [f"{dash}- {format_scalar(v)}" for v in value]
+    return [f"{pad}{key}: {format_scalar(value)}"]
+
+
+def format_entry(entry: dict[str, Any], style: Style = Style()) -> str:
+    """One list item ``- key: value ...`` in ``style``."""
+    lines = [line for key, value in entry.items() for line in format_field(key, value, style)]
+    lines[0] = " " * style.dash + "-" + " " * (style.key - style.dash - 1) + lines[0][style.key :]
+    return "".join(line + style.newline for line in lines)
+
+
+def detect_style(doc: Document) -> Style:
+    """The layout of the first entries of ``doc``'s ``papers`` list (defaults where it has none)."""
+    seq = doc.node_at(("papers",))
+    newline = "\r\n" if b"\r\n" in doc.raw else "\n"
+    if not isinstance(seq, SequenceNode) or seq.flow_style or not seq.value or not isinstance(seq.value[0], MappingNode):
+        return Style(newline=newline)
+    first = seq.value[0]
+    dash, key = seq.start_mark.column, first.start_mark.column
+    flow, list_dash = set(), key + 2
+    seen: set[str] = set()
+    for item in seq.value[:20]:
+        for key_node, value in getattr(item, "value", []):
+            if isinstance(value, SequenceNode) and value.value and key_node.value not in seen:
+                seen.add(key_node.value)
+                if value.flow_style:
+                    flow.add(key_node.value)
+                elif item is first or list_dash == key + 2:
+                    list_dash = value.start_mark.column
+    blank = len(seq.value) > 1 and _last_line(first) + 1 < seq.value[1].start_mark.line
+    return Style(dash, key, list_dash, frozenset(flow or {"tags"}), blank, newline)
+
+
+def append_entries(doc: Document, entries: list[dict[str, Any]]) -> bytes:
+    """The file with ``entries`` added at the end of its ``papers`` list; every existing byte kept."""
+    style = detect_style(doc)
+    text = _body(doc)
+    block = (style.newline if style.blank_between else "").join(format_entry(entry, style) for entry in entries)
+    seq = doc.node_at(("papers",))
+    if isinstance(seq, SequenceNode) and seq.flow_style:
+        if seq.value:
+            raise DnnpapersError(f"{doc.display}: 'papers' is written as a [flow] list; write it as a block list to add entries")
+        start, end = seq.start_mark.index, seq.end_mark.index
+        return _encode(doc, text[:start].rstrip(" ") + style.newline + block.rstrip("\r\n") + text[end:])
+    if text and not text.endswith("\n"):
+        text += style.newline
+    if style.blank_between and isinstance(seq, SequenceNode) and seq.value:
+        text += style.newline
+    return _encode(doc, text + block)
+
+
+def set_fields(doc: Document, edits: list[tuple[int, str, Any, tuple[str, ...]]]) -> bytes:
+    """The file with each ``(entry index, key, value, keys to insert after)`` applied; other bytes kept.
+
+    An existing field's lines are replaced (a comment on those lines goes with
+    them); a missing field is inserted after the first of the given keys present.
+    """
+    style = detect_style(doc)
+    text = _body(doc)
+    lines = text.splitlines(keepends=True)
+    changes: list[tuple[int, int, list[str]]] = []
+    for index, key, value, after in edits:
+        entry = doc.node_at(("papers", index))
+        if not isinstance(entry, MappingNode):
+            raise DnnpapersError(f"{doc.display}: entry {index + 1} is not a mapping")
+        fields = {k.value: (k, v) for k, v in entry.value if isinstance(k, ScalarNode)}
+        new = [line + style.newline for line in format_field(key, value, style)]
+        if key in fields:
+            key_node, value_node = fields[key]
+            pad = key_node.start_mark.column
+            new = [" " * pad + line.lstrip(" ") if i == 0 else line for i, line in enumerate(new)]
+            changes.append((key_node.start_mark.line, _last_line(value_node) + 1, new))
         else:
-            lines.append(f"{key}: {format_scalar(value)}")
-    first, *rest = lines
-    pad = indent + "  "
-    return "".join([f"{indent}- {first}\n"] + [f"{pad}{line}\n" for line in rest])
+            anchor = next((fields[a][1] for a in after if a in fields), entry.value[-1][1])
+            line = _last_line(anchor) + 1
+            changes.append((line, line, new))
+    for start, end, new in sorted(changes, key=lambda change: change[0], reverse=True):
+        lines[start:end] = new
+    return _encode(doc, "".join(lines))
+
+
+def _last_line(node: Node) -> int:
+    """The 0-based line where ``node``'s own text ends (block collections end at the next token)."""
+    while isinstance(node, (SequenceNode, MappingNode)) and not node.flow_style and node.value:
+        node = node.value[-1] if isinstance(node, SequenceNode) else node.value[-1][1]
+    mark = node.end_mark
+    return mark.line - 1 if mark.column == 0 and mark.line > node.start_mark.line else mark.line
+
+
+def _body(doc: Document) -> str:
+    raw = doc.raw[3:] if doc.raw.startswith(codecs.BOM_UTF8) else doc.raw
+    return raw.decode("utf-8")
+
+
+def _encode(doc: Document, text: str) -> bytes:
+    bom = codecs.BOM_UTF8 if doc.raw.startswith(codecs.BOM_UTF8) else b""
+    return bom + text.encode("utf-8")
+
+
+@contextmanager
+def locked(path: Path, timeout: float = 60.0) -> Iterator[None]:
+    """Hold an exclusive lock beside ``path`` so that concurrent writers take turns, none lost."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(path.with_name(f".{path.name}.lock")), timeout=timeout)
+    try:
+        with lock:
+            yield
+    except Timeout:
+        raise DnnpapersError(f"{path}: another dnnpapers process has been writing it for {timeout:g} s; try again") from None
 
 
 def _decode(raw: bytes, display: str) -> str:

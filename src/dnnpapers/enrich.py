@@ -1,0 +1,343 @@
+"""Adding papers by arXiv id and refreshing what the services know about the list.
+
+The order of work is what keeps the list safe: check every argument before any
+request, fetch everything (one arXiv request per 100 ids, one Semantic Scholar
+request per 500), and only then, under the file lock, re-read the list, build
+the new text, validate it as ``check`` would, and write it atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+from dnnpapers.errors import DnnpapersError
+from dnnpapers.keys import ascii_fold, paper_key
+from dnnpapers.metrics import save_metrics
+from dnnpapers.models import ET_AL, Paper, PaperMetrics, Taxonomy
+from dnnpapers.paperlist import PAPERS_FILE, PaperList, load_list, papers_problems
+from dnnpapers.rules import normalise_title, suggest
+from dnnpapers.sources import arxiv, semantic_scholar
+from dnnpapers.sources.arxiv import ArxivRecord
+from dnnpapers.sources.http import Http, ServiceError
+from dnnpapers.sources.semantic_scholar import S2Paper
+from dnnpapers.store import append_entries, atomic_write, locked, parse_document, set_fields
+from dnnpapers.venues import resolve
+
+__all__ = ["AddReport", "UpdateReport", "add_papers", "find_by_title", "suggest_tags", "update_list", "NeedTags", "parse_ids"]
+
+Progress = Callable[[int], None]
+
+
+class NeedTags(DnnpapersError):
+    """No --tag was given and nobody can be asked: the message names the suggestions."""
+
+
+@dataclass
+class AddReport:
+    added: list[dict] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def parse_ids(texts: Sequence[str]) -> list[str]:
+    """Bare arXiv ids for every argument, or one error naming every argument that cannot be one."""
+    ids, bad = [], []
+    for text in texts:
+        try:
+            ids.append(arxiv.parse_id(text))
+        except DnnpapersError as exc:
+            bad.append(str(exc))
+    if bad:
+        raise DnnpapersError("; ".join(bad))
+    return list(dict.fromkeys(ids))
+
+
+def check_tags(tags: Sequence[str], taxonomy: Taxonomy) -> None:
+    unknown = [f"{tag!r}{suggest(tag, taxonomy.by_slug)}" for tag in tags if tag not in taxonomy]
+    if unknown:
+        raise DnnpapersError(f"unknown tag{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}: not in data/taxonomy.yaml")
+
+
+def suggest_tags(taxonomy: Taxonomy, title: str, abstract: str, limit: int = 3) -> list[str]:
+    """Topics whose keywords occur in the title (counted thrice) or abstract, most specific first."""
+    title_l, abstract_l = title.lower(), abstract.lower()
+    scored = []
+    for node in taxonomy.walk():
+        score = 0
+        for keyword in node.keywords:
+            pattern = re.compile(r"(?<![a-z0-9])" + re.escape(keyword.lower()) + r"(?![a-z0-9])")
+            score += 3 * len(pattern.findall(title_l)) + len(pattern.findall(abstract_l))
+        if score:
+            scored.append((-score, -taxonomy.depth[node.slug], node.slug))
+    return [slug for _, _, slug in sorted(scored)[:limit]]
+
+
+def find_by_title(http: Http, title: str) -> str:
+    """The arXiv id of the paper whose normalised title is ``title``; else an error listing the candidates."""
+    candidates = arxiv.search_title(http, title)
+    wanted = normalise_title(title)
+    exact = [r for r in candidates if normalise_title(r.title) == wanted]
+    if len(exact) == 1 or (exact and len({r.arxiv_id for r in exact}) == 1):
+        return exact[0].arxiv_id
+    listed = "; ".join(f"{r.arxiv_id} {r.title!r}" for r in candidates[:5]) or "none"
+    raise DnnpapersError(f"no arXiv paper titled exactly {title!r}; candidates: {listed}")
+
+
+def _s2_id(paper_arxiv: str | None, doi: str | None) -> str | None:
+    if paper_arxiv:
+        return f"arXiv:{paper_arxiv}"
+    return f"DOI:{doi}" if doi else None
+
+
+def _fetch_s2(http: Http, ids: list[str], warnings: list[str], progress: Progress | None = None) -> dict[str, S2Paper | None]:
+    try:
+        return semantic_scholar.batch(http, ids, on_batch=progress)
+    except ServiceError as exc:
+        warnings.append(f"{exc}; citation data is missing")
+        return {}
+
+
+def _entry(record: ArxivRecord, s2: S2Paper | None, tags: list[str], extras: dict, taken: set[str], today: dt.date) -> dict:
+    venue = resolve(
+        s2.venue_names if s2 else (),
+        s2.venue if s2 else None,
+        s2.year if s2 else None,
+        s2.dblp if s2 else None,
+        record.journal_ref,
+        record.comment,
+    )
+    if venue is not None and venue.year < record.published.year:
+        venue = None  # a venue before the preprint is a service mistake; leave it for a person
+    doi = record.doi or (s2.doi if s2 and s2.doi and not s2.doi.lower().startswith("10.48550/") else None)
+    key = paper_key(record.authors[0], record.published.year, record.title, taken)
+    taken.add(key)
+    entry = {
+        "id": key,
+        "title": record.title,
+        "authors": list(record.authors),
+        "year": record.published.year,
+        "venue": str(venue) if venue else "arXiv",
+        "arxiv": record.arxiv_id,
+    }
+    if doi:
+        entry["doi"] = doi
+    entry.update({k: v for k, v in extras.items() if v})
+    entry["tags"] = tags
+    entry["added"] = today
+    return {k: entry[k] for k in ("id", "title", "authors", "year", "venue", "arxiv", "doi", "code", "tags", "focus", "notes", "added") if k in entry}
+
+
+def add_papers(
+    root: Path,
+    texts: Sequence[str],
+    http: Http,
+    tags: Sequence[str] = (),
+    focus: str | None = None,
+    notes: str | None = None,
+    code: str | None = None,
+    title: str | None = None,
+    choose_tags: Callable[[ArxivRecord, list[str]], list[str]] | None = None,
+    today: dt.date | None = None,
+) -> AddReport:
+    """Add the papers named by ``texts`` (or ``title``): all of them or none."""
+    today = today or dt.date.today()
+    paper_list = load_list(root)
+    check_tags(tags, paper_list.taxonomy)
+    ids = parse_ids(texts)
+    if title:
+        ids.append(find_by_title(http, title))
+    if not ids:
+        raise DnnpapersError("name at least one arXiv id (or --title)")
+    report = AddReport()
+    known = {p.arxiv: p.id for p in paper_list.papers if p.arxiv}
+    for arxiv_id in ids:
+        if arxiv_id in known:
+            report.skipped.append(f"{arxiv_id} is already in the list as {known[arxiv_id]!r}")
+    wanted = [i for i in ids if i not in known]
+    if not wanted:
+        return report
+    records = arxiv.fetch(http, wanted)
+    missing = [i for i in wanted if i not in records]
+    if missing:
+        raise DnnpapersError(f"arXiv does not know {', '.join(missing)}; nothing was added")
+    chosen: dict[str, list[str]] = {}
+    for arxiv_id in wanted:
+        record = records[arxiv_id]
+        if tags:
+            chosen[arxiv_id] = list(tags)
+            continue
+        suggestions = suggest_tags(paper_list.taxonomy, record.title, record.abstract)
+        if choose_tags is None:
+            hint = ", ".join(suggestions) or "none found"
+            raise NeedTags(f"{arxiv_id} ({record.title}): give --tag; suggested: {hint}")
+        picked = choose_tags(record, suggestions)
+        check_tags(picked, paper_list.taxonomy)
+        if not picked:
+            raise DnnpapersError(f"{arxiv_id}: no tag chosen; nothing was added")
+        chosen[arxiv_id] = picked
+    s2 = _fetch_s2(http, [f"arXiv:{i}" for i in wanted], report.warnings)
+    for arxiv_id in wanted:
+        if s2 and s2.get(f"arXiv:{arxiv_id}") is None:
+            report.warnings.append(f"Semantic Scholar does not know {arxiv_id} yet; citation data is missing")
+    extras = {"focus": focus, "notes": notes, "code": code}
+    path = root / PAPERS_FILE
+    with locked(path):
+        doc = parse_document(path.read_bytes(), str(path))
+        current = load_list(root)
+        known = {p.arxiv: p.id for p in current.papers if p.arxiv}
+        dois = {p.doi.lower(): p.id for p in current.papers if p.doi}
+        titles = {normalise_title(p.title): p.id for p in current.papers}
+        taken = {p.id for p in current.papers}
+        entries = []
+        for arxiv_id in wanted:
+            record = records[arxiv_id]
+            entry = _entry(record, s2.get(f"arXiv:{arxiv_id}"), chosen[arxiv_id], extras, taken, today)
+            same = known.get(arxiv_id) or dois.get(str(entry.get("doi", "")).lower()) or titles.get(normalise_title(record.title))
+            if same:
+                report.skipped.append(f"{arxiv_id} is already in the list as {same!r}")
+                continue
+            entries.append(entry)
+        if not entries:
+            return report
+        new_text = append_entries(doc, entries)
+        _validate_or_refuse(path, new_text, current.taxonomy)
+        atomic_write(path, new_text)
+        report.added = entries
+        updates = {}
+        for entry in entries:
+            paper = s2.get(f"arXiv:{entry['arxiv']}")
+            if paper is not None:
+                updates[entry["id"]] = PaperMetrics(citations=paper.citations, influential=paper.influential, fetched=today)
+        if updates:
+            save_metrics(root, current.metrics, updates, taken)
+    return report
+
+
+def _validate_or_refuse(path: Path, new_text: bytes, taxonomy: Taxonomy) -> None:
+    """Refuse to write text that ``check`` would reject (a guard against our own mistakes)."""
+    problems = papers_problems(new_text, str(path), taxonomy)
+    if problems:
+        raise DnnpapersError(f"{path}: the change would not pass check ({problems[0]}); nothing written")
+
+
+@dataclass
+class UpdateReport:
+    updated: int = 0
+    gains: list[tuple[str, int, int]] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    proposals: list[str] = field(default_factory=list)
+    diff: str = ""
+    applied: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+def update_list(
+    root: Path,
+    http: Http,
+    only: Sequence[str] = (),
+    venues: bool = False,
+    authors: bool = False,
+    apply: bool = False,
+    today: dt.date | None = None,
+    progress: Callable[[str, int], Progress] | None = None,
+) -> UpdateReport:
+    """Refresh citation data into the metrics file; propose (and with ``apply`` write) venues and authors."""
+    today = today or dt.date.today()
+    paper_list = load_list(root)
+    by_id = {p.id: p for p in paper_list.papers}
+    unknown = [i for i in only if i not in by_id]
+    if unknown:
+        raise DnnpapersError(f"not in the list: {', '.join(repr(u) + suggest(u, by_id) for u in unknown)}")
+    papers = [by_id[i] for i in only] if only else paper_list.papers
+    report = UpdateReport()
+    targets = {p.id: _s2_id(p.arxiv, p.doi) for p in papers}
+    for pid, s2_id in targets.items():
+        if s2_id is None:
+            report.failures.append(f"{pid}: no arXiv id or DOI to look up")
+    s2_ids = [s for s in targets.values() if s]
+    tick = progress("Semantic Scholar", len(s2_ids)) if progress else None
+    found = semantic_scholar.batch(http, s2_ids, on_batch=tick)
+    updates: dict[str, PaperMetrics] = {}
+    for pid, s2_id in targets.items():
+        if s2_id is None:
+            continue
+        paper = found.get(s2_id)
+        if paper is None:
+            report.failures.append(f"{pid}: unknown to Semantic Scholar")
+            continue
+        updates[pid] = PaperMetrics(citations=paper.citations, influential=paper.influential, fetched=today)
+        old = paper_list.metrics.get(pid)
+        if old and old.citations is not None and paper.citations is not None and paper.citations > old.citations:
+            report.gains.append((pid, old.citations, paper.citations))
+    report.updated = len(updates)
+    report.gains.sort(key=lambda gain: (gain[1] - gain[2], gain[0]))
+    path = root / PAPERS_FILE
+    with locked(path):
+        save_metrics(root, paper_list.metrics, updates, set(by_id))
+        if venues or authors:
+            edits = _proposals(paper_list, papers, found, http, venues, authors, report, progress)
+            if edits:
+                doc = parse_document(path.read_bytes(), str(path))
+                new_text = set_fields(doc, edits)
+                before = doc.raw.decode("utf-8-sig").splitlines(keepends=True)
+                after = new_text.decode("utf-8-sig").splitlines(keepends=True)
+                report.diff = "".join(difflib.unified_diff(before, after, str(path), str(path)))
+                if apply:
+                    _validate_or_refuse(path, new_text, paper_list.taxonomy)
+                    atomic_write(path, new_text)
+                    report.applied = True
+    return report
+
+
+def _proposals(
+    paper_list: PaperList,
+    papers: list[Paper],
+    found: dict[str, S2Paper | None],
+    http: Http,
+    venues: bool,
+    authors: bool,
+    report: UpdateReport,
+    progress,
+) -> list[tuple[int, str, object, tuple[str, ...]]]:
+    index = {p.id: i for i, p in enumerate(paper_list.papers)}
+    edits: list[tuple[int, str, object, tuple[str, ...]]] = []
+    records: dict[str, ArxivRecord] = {}
+    if authors:
+        incomplete = [p.arxiv for p in papers if p.arxiv and p.authors[-1] == ET_AL]
+        tick = progress("arXiv", len(incomplete)) if progress else None
+        records = arxiv.fetch(http, incomplete, on_batch=tick)
+    for paper in papers:
+        if venues and not paper.published:
+            s2 = found.get(_s2_id(paper.arxiv, paper.doi) or "")
+            record = records.get(paper.arxiv or "")
+            venue = resolve(
+                s2.venue_names if s2 else (), s2.venue if s2 else None, s2.year if s2 else None, s2.dblp if s2 else None,
+                record.journal_ref if record else None, record.comment if record else None,
+            )
+            if venue and venue.year >= paper.year:
+                edits.append((index[paper.id], "venue", str(venue), ("year",)))
+                report.proposals.append(f"{paper.id}: venue arXiv → {venue} ({venue.source})")
+        if authors and paper.arxiv and paper.authors[-1] == ET_AL:
+            record = records.get(paper.arxiv)
+            if record is None:
+                report.failures.append(f"{paper.id}: arXiv does not know {paper.arxiv}")
+            elif _same_person(record.authors[0], paper.authors[0]):
+                edits.append((index[paper.id], "authors", list(record.authors), ("title",)))
+                report.proposals.append(f"{paper.id}: {len(record.authors)} authors from arXiv")
+            else:
+                report.failures.append(
+                    f"{paper.id}: arXiv lists {record.authors[0]!r} first, the list {paper.authors[0]!r}; left alone"
+                )
+    return edits
+
+
+def _same_person(a: str, b: str) -> bool:
+    def norm(name: str) -> str:
+        return " ".join(ascii_fold(name).lower().replace(".", " ").split())
+
+    return norm(a) == norm(b) or norm(a).split()[-1:] == norm(b).split()[-1:]

@@ -1,0 +1,168 @@
+"""arXiv's export API: ids in any common form, batched lookups, title search, Atom parsed defensively.
+
+The API answers in relevance order (not id_list order), returns nothing for a
+well-formed id it does not know, a 400 "Error" feed for a malformed one, and
+has used two feed formats (legacy: folded titles, per-element namespaces).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from typing import Iterable
+from xml.etree.ElementTree import Element, ParseError
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+from dnnpapers.errors import DnnpapersError
+from dnnpapers.models import arxiv_id_problem
+from dnnpapers.sources.http import Answer, Http, ServiceError, env_float
+
+__all__ = ["ArxivRecord", "parse_id", "parse_feed", "fetch", "search_title", "BATCH", "base_url"]
+
+SERVICE = "arXiv"
+BATCH = 100
+ATOM = "{http://www.w3.org/2005/Atom}"
+ARXIV = "{http://arxiv.org/schemas/atom}"
+OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
+
+_URL = re.compile(r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/(?P<id>.+?)(?:\.pdf)?/?$", re.I)
+_PREFIX = re.compile(r"^arxiv:\s*", re.I)
+_VERSION = re.compile(r"v\d+$")
+_ENTRY_ID = re.compile(r"arxiv\.org/abs/(?P<id>.+?)(?:v(?P<version>\d+))?$")
+
+
+def base_url() -> str:
+    return os.environ.get("DNNPAPERS_ARXIV_URL") or "https://export.arxiv.org/api/query"
+
+
+@dataclass(frozen=True)
+class ArxivRecord:
+    """One paper as arXiv describes its latest version."""
+
+    arxiv_id: str
+    version: int | None
+    title: str
+    authors: tuple[str, ...]
+    abstract: str
+    published: dt.date
+    doi: str | None = None
+    journal_ref: str | None = None
+    comment: str | None = None
+    primary_category: str | None = None
+
+
+def parse_id(text: str) -> str:
+    """The bare id (no version) of ``2102.04906v2``, ``arXiv:2102.04906``, an abs or pdf URL, ``cs/0112017``."""
+    candidate = _PREFIX.sub("", text.strip())
+    url = _URL.match(candidate)
+    if url:
+        candidate = url["id"]
+    bare = _VERSION.sub("", candidate)
+    problem = arxiv_id_problem(bare)
+    if problem:
+        raise DnnpapersError(f"{text!r} cannot be an arXiv id: {problem}")
+    return bare
+
+
+def _text(element: Element | None) -> str:
+    """Element text with whitespace normalised (the legacy format folds lines)."""
+    return " ".join((element.text or "").split()) if element is not None else ""
+
+
+def parse_feed(body: str) -> tuple[list[ArxivRecord], int | None]:
+    """The papers in an Atom answer and its totalResults; ServiceError for anything that is not a usable feed."""
+    stripped = body.lstrip()
+    if not stripped:
+        raise ServiceError(f"{SERVICE}: empty answer")
+    if stripped[:15].lower().startswith(("<!doctype html", "<html")):
+        raise ServiceError(f"{SERVICE}: answered with an HTML page instead of an Atom feed (service trouble?)")
+    try:
+        root = SafeET.fromstring(body.encode("utf-8"))
+    except DefusedXmlException:
+        raise ServiceError(f"{SERVICE}: refused an answer with XML entities or DTDs (unsafe XML)") from None
+    except ParseError as exc:
+        raise ServiceError(f"{SERVICE}: the answer is not well-formed XML, probably cut short ({exc})") from None
+    if root.tag != f"{ATOM}feed":
+        raise ServiceError(f"{SERVICE}: expected an Atom feed, got <{root.tag}>")
+    total_text = _text(root.find(f"{OPENSEARCH}totalResults"))
+    total = int(total_text) if total_text.isdigit() else None
+    records = []
+    for entry in root.findall(f"{ATOM}entry"):
+        entry_id = _text(entry.find(f"{ATOM}id"))
+        title = _text(entry.find(f"{ATOM}title"))
+        if "/api/errors" in entry_id or title == "Error":
+            raise ServiceError(f"{SERVICE}: {_text(entry.find(f'{ATOM}summary')) or 'error'}")
+        match = _ENTRY_ID.search(entry_id)
+        if not match:
+            raise ServiceError(f"{SERVICE}: an entry has no arXiv id ({entry_id!r})")
+        published = _text(entry.find(f"{ATOM}published"))
+        try:
+            day = dt.date.fromisoformat(published[:10])
+        except ValueError:
+            raise ServiceError(f"{SERVICE}: entry {match['id']} has no valid publication date ({published!r})") from None
+        authors = tuple(_text(a.find(f"{ATOM}name")) for a in entry.findall(f"{ATOM}author"))
+        category = entry.find(f"{ARXIV}primary_category")
+        if not title or not any(authors):
+            raise ServiceError(f"{SERVICE}: entry {match['id']} has no title or no authors")
+        records.append(
+            ArxivRecord(
+                arxiv_id=match["id"],
+                version=int(match["version"]) if match["version"] else None,
+                title=title,
+                authors=tuple(a for a in authors if a),
+                abstract=_text(entry.find(f"{ATOM}summary")),
+                published=day,
+                doi=_text(entry.find(f"{ARXIV}doi")) or None,
+                journal_ref=_text(entry.find(f"{ARXIV}journal_ref")) or None,
+                comment=_text(entry.find(f"{ARXIV}comment")) or None,
+                primary_category=category.get("term") if category is not None else None,
+            )
+        )
+    return records, total
+
+
+def _query(http: Http, params: dict[str, str]) -> list[ArxivRecord]:
+    answer = http.request(SERVICE, "GET", base_url(), params=params, min_interval=env_float("DNNPAPERS_ARXIV_DELAY", 3.0))
+    return _read(answer)
+
+
+def _read(answer: Answer) -> list[ArxivRecord]:
+    if answer.status == 200 or (answer.status == 400 and "<feed" in answer.text[:2000]):
+        records, _ = parse_feed(answer.text)
+        if answer.status == 400:
+            raise ServiceError(f"{SERVICE}: HTTP 400 (bad request)")
+        return records
+    if answer.status == 429:
+        raise ServiceError(f"{SERVICE}: rate limited (HTTP 429) after retries; try again later")
+    raise ServiceError(f"{SERVICE}: HTTP {answer.status}")
+
+
+def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def fetch(http: Http, ids: Iterable[str], on_batch=None) -> dict[str, ArxivRecord]:
+    """Records for the bare ids arXiv knows, one request per BATCH ids; unknown ids are absent."""
+    wanted = list(dict.fromkeys(ids))
+    found: dict[str, ArxivRecord] = {}
+    for chunk in _chunks(wanted, BATCH):
+        for record in _query(http, {"id_list": ",".join(chunk), "max_results": str(len(chunk))}):
+            if record.arxiv_id in chunk:
+                found[record.arxiv_id] = record
+        if on_batch:
+            on_batch(len(chunk))
+    return found
+
+
+def search_title(http: Http, title: str, max_results: int = 10) -> list[ArxivRecord]:
+    """Candidates for a title (arXiv ``ti:`` search); the caller decides what matches."""
+    words = re.sub(r"[^\w\s-]", " ", title).split()
+    if not words:
+        raise DnnpapersError(f"{title!r} has no words to search for")
+    query = "ti:\"" + " ".join(words) + "\""
+    return _query(http, {"search_query": query, "max_results": str(max_results), "start": "0"})

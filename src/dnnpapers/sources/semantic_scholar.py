@@ -1,0 +1,110 @@
+"""Semantic Scholar's Graph API: citation counts and publication venues, 500 papers a request.
+
+``POST /paper/batch`` answers a list in request order with null for unknown
+ids, and 400 "No valid paper ids given" when none resolves. Unknown values are
+null, an unknown venue is "". 429s come without Retry-After.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from dnnpapers.sources.http import Http, ServiceError
+
+__all__ = ["S2Paper", "batch", "BATCH", "FIELDS", "base_url"]
+
+SERVICE = "Semantic Scholar"
+BATCH = 500
+FIELDS = "title,year,venue,publicationVenue,publicationDate,citationCount,influentialCitationCount,externalIds,authors,url"
+
+
+def base_url() -> str:
+    return (os.environ.get("DNNPAPERS_S2_URL") or "https://api.semanticscholar.org/graph/v1").rstrip("/")
+
+
+@dataclass(frozen=True)
+class S2Paper:
+    """What Semantic Scholar knows of one paper; None where it said null."""
+
+    title: str | None
+    year: int | None
+    venue: str | None
+    venue_names: tuple[str, ...]
+    venue_type: str | None
+    citations: int | None
+    influential: int | None
+    dblp: str | None
+    doi: str | None
+    authors: tuple[str, ...]
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _str(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _paper(item: Any) -> S2Paper | None:
+    if item is None:
+        return None
+    if not isinstance(item, dict):
+        raise ServiceError(f"{SERVICE}: unexpected item in the batch answer ({type(item).__name__})")
+    venue = item.get("publicationVenue") if isinstance(item.get("publicationVenue"), dict) else {}
+    names = [_str(venue.get("name"))] + [_str(n) for n in venue.get("alternate_names") or [] if isinstance(n, str)]
+    external = item.get("externalIds") if isinstance(item.get("externalIds"), dict) else {}
+    authors = item.get("authors") if isinstance(item.get("authors"), list) else []
+    return S2Paper(
+        title=_str(item.get("title")),
+        year=_int(item.get("year")),
+        venue=_str(item.get("venue")),
+        venue_names=tuple(n for n in names if n),
+        venue_type=_str(venue.get("type")),
+        citations=_int(item.get("citationCount")),
+        influential=_int(item.get("influentialCitationCount")),
+        dblp=_str(external.get("DBLP")),
+        doi=_str(external.get("DOI")),
+        authors=tuple(n for n in (_str(a.get("name")) for a in authors if isinstance(a, dict)) if n),
+    )
+
+
+def batch(http: Http, ids: Iterable[str], on_batch=None) -> dict[str, S2Paper | None]:
+    """Each id (``arXiv:1703.09844``, ``DOI:10.…``) mapped to what S2 knows, or None when it does not."""
+    wanted = list(dict.fromkeys(ids))
+    headers = {"x-api-key": key} if (key := os.environ.get("SEMANTIC_SCHOLAR_API_KEY")) else None
+    found: dict[str, S2Paper | None] = {}
+    for start in range(0, len(wanted), BATCH):
+        chunk = wanted[start : start + BATCH]
+        answer = http.request(
+            SERVICE, "POST", f"{base_url()}/paper/batch", params={"fields": FIELDS}, json_body={"ids": chunk}, headers=headers,
+            min_interval=1.0 if headers else 0.0,
+        )
+        items = _items(answer.status, answer.text, len(chunk))
+        found.update(zip(chunk, (_paper(item) for item in items)))
+        if on_batch:
+            on_batch(len(chunk))
+    return found
+
+
+def _items(status: int, text: str, count: int) -> list[Any]:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise ServiceError(f"{SERVICE}: HTTP {status} with an answer that is not JSON") from None
+    message = (data.get("error") or data.get("message")) if isinstance(data, dict) else None
+    if status == 400 and isinstance(message, str) and "no valid paper ids" in message.lower():
+        return [None] * count
+    if status == 200 and isinstance(data, list):
+        if len(data) != count:
+            raise ServiceError(f"{SERVICE}: asked for {count} papers, got {len(data)} answers")
+        return data
+    if status == 403:
+        raise ServiceError(f"{SERVICE}: forbidden (HTTP 403): check SEMANTIC_SCHOLAR_API_KEY")
+    if status == 429:
+        raise ServiceError(f"{SERVICE}: rate limited (HTTP 429) after retries; set SEMANTIC_SCHOLAR_API_KEY or try later")
+    detail = f": {message}" if isinstance(message, str) else ""
+    raise ServiceError(f"{SERVICE}: HTTP {status}{detail}")

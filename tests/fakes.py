@@ -1,0 +1,236 @@
+"""Fake arXiv and Semantic Scholar services, answering in the formats recorded in tests/fixtures.
+
+They behave like the real ones where it matters: arXiv answers in relevance
+(not id_list) order, caps at ``max_results`` (default 10), omits unknown ids and
+sends a 400 "Error" feed for a malformed one; Semantic Scholar's batch keeps
+request order with null for unknown ids and answers 400 "No valid paper ids
+given" when none resolves. Faults can be queued per service. The same handler
+serves an httpx.MockTransport (in process) and a real HTTP server on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from html import escape
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+
+from dnnpapers.models import arxiv_id_problem
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@dataclass
+class ArxivPaper:
+    arxiv_id: str
+    title: str
+    authors: list[str]
+    published: dt.date
+    abstract: str = "Placeholder abstract written for dnnpapers' tests."
+    version: int = 1
+    doi: str | None = None
+    journal_ref: str | None = None
+    comment: str | None = None
+
+
+def entry_xml(p: ArxivPaper) -> str:
+    """One <entry> in arXiv's current format (as in fixtures/arxiv/new_*.xml)."""
+    stamp = f"{p.published.isoformat()}T12:00:00Z"
+    authors = "".join(f"\n    <author>\n      <name>{escape(a)}</name>\n    </author>" for a in p.authors)
+    extra = ""
+    if p.comment:
+        extra += f"\n    <arxiv:comment>{escape(p.comment)}</arxiv:comment>"
+    if p.journal_ref:
+        extra += f"\n    <arxiv:journal_ref>{escape(p.journal_ref)}</arxiv:journal_ref>"
+    if p.doi:
+        extra += f'\n    <arxiv:doi>{escape(p.doi)}</arxiv:doi>\n    <link href="https://doi.org/{escape(p.doi)}" rel="related" title="doi"/>'
+    return f"""  <entry>
+    <id>http://arxiv.org/abs/{p.arxiv_id}v{p.version}</id>
+    <title>{escape(p.title)}</title>
+    <updated>{stamp}</updated>
+    <link href="https://arxiv.org/abs/{p.arxiv_id}v{p.version}" rel="alternate" type="text/html"/>
+    <link href="https://arxiv.org/pdf/{p.arxiv_id}v{p.version}" rel="related" type="application/pdf" title="pdf"/>
+    <summary>{escape(p.abstract)}</summary>
+    <category term="cs.LG" scheme="http://arxiv.org/schemas/atom"/>
+    <published>{stamp}</published>{extra}
+    <arxiv:primary_category term="cs.LG"/>{authors}
+  </entry>
+"""
+
+
+def feed_xml(entries: list[str], query: str, total: int, per_page: int) -> str:
+    return f"""<?xml version='1.0' encoding='UTF-8'?>
+<feed xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns="http://www.w3.org/2005/Atom">
+  <id>https://arxiv.org/api/fake</id>
+  <title>arXiv Query: {escape(query)}</title>
+  <updated>2026-11-22T00:00:00Z</updated>
+  <link href="https://arxiv.org/api/query?{escape(query)}" type="application/atom+xml"/>
+  <opensearch:itemsPerPage>{per_page}</opensearch:itemsPerPage>
+  <opensearch:totalResults>{total}</opensearch:totalResults>
+  <opensearch:startIndex>0</opensearch:startIndex>
+{"".join(entries)}</feed>
+"""
+
+
+def error_feed(bad_id: str) -> str:
+    text = (FIXTURES / "arxiv" / "new_error_400_id_abc.xml").read_text(encoding="utf-8")
+    return text.replace("incorrect_id_format_for_abc", f"incorrect_id_format_for_{bad_id}").replace("incorrect id format for abc", f"incorrect id format for {bad_id}")
+
+
+def s2_paper(title: str, year: int, citations: int, influential: int = 0, venue: str = "", venue_names: list[str] | None = None, dblp: str | None = None, arxiv_id: str | None = None, authors: list[str] = ()) -> dict:
+    """A batch item in Semantic Scholar's format (fixtures/s2/*)."""
+    external = {"CorpusId": abs(hash(title)) % 10**9}
+    if arxiv_id:
+        external["ArXiv"] = arxiv_id
+        external["DOI"] = f"10.48550/arXiv.{arxiv_id}"
+    if dblp:
+        external["DBLP"] = dblp
+    publication_venue = None
+    if venue_names:
+        publication_venue = {"id": "fake", "name": venue_names[0], "type": "conference", "alternate_names": venue_names[1:], "url": "https://example.org/"}
+    return {
+        "paperId": f"{abs(hash(title)):040x}"[:40],
+        "externalIds": external,
+        "url": "https://www.semanticscholar.org/paper/fake",
+        "title": title,
+        "venue": venue,
+        "publicationVenue": publication_venue,
+        "year": year,
+        "citationCount": citations,
+        "influentialCitationCount": influential,
+        "publicationDate": None,
+        "authors": [{"authorId": str(i), "name": a} for i, a in enumerate(authors)],
+    }
+
+
+@dataclass
+class Fault:
+    status: int = 503
+    body: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    raise_: type[Exception] | None = None
+
+
+@dataclass
+class FakeServices:
+    arxiv: dict[str, ArxivPaper] = field(default_factory=dict)
+    s2: dict[str, dict] = field(default_factory=dict)
+    faults: dict[str, list[Fault]] = field(default_factory=lambda: {"arxiv": [], "s2": []})
+    requests: list[tuple[str, httpx.Request]] = field(default_factory=list)
+    latency: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def count(self, service: str) -> int:
+        return sum(1 for name, _ in self.requests if name == service)
+
+    def add(self, paper: ArxivPaper, citations: int | None = None, **s2_fields) -> None:
+        self.arxiv[paper.arxiv_id] = paper
+        if citations is not None:
+            self.s2[f"arxiv:{paper.arxiv_id}".lower()] = s2_paper(paper.title, paper.published.year, citations, arxiv_id=paper.arxiv_id, authors=paper.authors, **s2_fields)
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        service = "arxiv" if "/arxiv" in request.url.path else "s2"
+        with self.lock:
+            self.requests.append((service, request))
+            fault = self.faults[service].pop(0) if self.faults[service] else None
+        if self.latency:
+            time.sleep(self.latency)
+        if fault is not None:
+            if fault.raise_ is not None:
+                raise fault.raise_("injected fault", request=request)
+            return httpx.Response(fault.status, text=fault.body, headers=fault.headers)
+        return self._arxiv(request) if service == "arxiv" else self._s2(request)
+
+    def _arxiv(self, request: httpx.Request) -> httpx.Response:
+        params = {k: v[0] for k, v in parse_qs(request.url.query.decode()).items()}
+        max_results = int(params.get("max_results", "10"))
+        query = request.url.query.decode()
+        if params.get("id_list"):
+            ids = params["id_list"].split(",")
+            for raw in ids:
+                bare = raw.rsplit("v", 1)[0] if raw.rsplit("v", 1)[-1].isdigit() and "v" in raw else raw
+                if arxiv_id_problem(bare) is not None:
+                    return httpx.Response(400, text=error_feed(raw), headers={"content-type": "application/atom+xml"})
+            found = [self.arxiv[i] for i in ids if i in self.arxiv]
+            found.sort(key=lambda p: p.title)  # "relevance": not the order asked for
+        else:
+            words = params.get("search_query", "").removeprefix("ti:").strip('"').lower().split()
+            found = [p for p in self.arxiv.values() if all(w in p.title.lower() for w in words)]
+        shown = found[:max_results]
+        body = feed_xml([entry_xml(p) for p in shown], query, len(found), max_results)
+        return httpx.Response(200, text=body, headers={"content-type": "application/atom+xml; charset=utf-8"})
+
+    def _s2(self, request: httpx.Request) -> httpx.Response:
+        if not request.url.path.endswith("/paper/batch") or request.method != "POST":
+            return httpx.Response(404, json={"error": "Not found"})
+        ids = json.loads(request.content)["ids"]
+        if len(ids) > 500:
+            return httpx.Response(400, json={"error": "Cannot process more than 500 paper ids at a time."})
+        items = [self.s2.get(i.lower()) for i in ids]
+        if not any(items):
+            return httpx.Response(400, json={"error": "No valid paper ids given"})
+        return httpx.Response(200, json=items)
+
+    def transport(self) -> httpx.MockTransport:
+        return httpx.MockTransport(self.handle)
+
+    def environment(self, base: str = "http://fake.test") -> dict[str, str]:
+        return {
+            "DNNPAPERS_ARXIV_URL": f"{base}/arxiv/api/query",
+            "DNNPAPERS_S2_URL": f"{base}/s2/graph/v1",
+            "DNNPAPERS_ARXIV_DELAY": "0",
+            "DNNPAPERS_HTTP_BACKOFF": "0.001",
+        }
+
+
+def serve(services: FakeServices) -> tuple[ThreadingHTTPServer, str]:
+    """A real HTTP server on 127.0.0.1 answering with ``services``; returns it and its base URL."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            length = int(self.headers.get("content-length") or 0)
+            body = self.rfile.read(length) if length else b""
+            request = httpx.Request(self.command, f"http://127.0.0.1{self.path}", content=body, headers=dict(self.headers))
+            try:
+                response = services.handle(request)
+            except httpx.TransportError:
+                self.connection.close()
+                return
+            payload = response.content
+            self.send_response(response.status_code)
+            for key, value in response.headers.items():
+                if key.lower() not in ("content-length", "transfer-encoding", "content-encoding"):
+                    self.send_header(key, value)
+            self.send_header("content-length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        do_GET = do_POST = _answer
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def papers_from(entries: list[dict]) -> list[ArxivPaper]:
+    """ArxivPapers for list entries that have an arXiv id (authors as the entries know them)."""
+    return [
+        ArxivPaper(e["arxiv"], e["title"], [a for a in e["authors"] if a != "et al."], dt.date(e["year"], 6, 1))
+        for e in entries
+        if e.get("arxiv")
+    ]
+
+
+def recorded(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
