@@ -38,7 +38,7 @@ def write_list(root: Path, entries: list[dict], readme: str = "# My list\n\n<!--
 
     (root / "data").mkdir(parents=True, exist_ok=True)
     shutil.copy(SCENARIOS / "taxonomy.yaml", root / "data" / "taxonomy.yaml")
-    body = "papers:\n" + "".join(format_entry(entry) for entry in entries)
+    body = "papers:\n" + "".join(format_entry(entry) for entry in entries) if entries else "papers: []\n"
     (root / "data" / "papers.yaml").write_text(body, encoding="utf-8")
     (root / "README.md").write_text(readme, encoding="utf-8")
     return root

@@ -51,19 +51,9 @@ def _fail(message: str) -> NoReturn:
 
 def _load_or_report(root: Path, format: ProblemFormat = ProblemFormat.text) -> PaperList:
     """The valid list at ``root``, or every problem printed and exit 1."""
-    from dnnpapers.errors import ProblemsFound
     from dnnpapers.paperlist import load_list
 
-    try:
-        return load_list(root)
-    except ProblemsFound as found:
-        for problem in found.problems:
-            typer.echo(problem.github() if format is ProblemFormat.github else str(problem))
-        count = len(found.problems)
-        typer.echo(f"{count} problem{'s' if count != 1 else ''} found", err=True)
-        raise typer.Exit(1)
-    except DnnpapersError as exc:
-        _fail(str(exc))
+    return _run(lambda: load_list(root), format)
 
 
 def _version(value: bool) -> None:
@@ -207,15 +197,17 @@ def update(
         typer.echo(f"not updated: {line}", err=True)
 
 
-def _run(work):
-    """Run library work; its errors become one-line messages and exit 1."""
+def _run(work, format: ProblemFormat = ProblemFormat.text):
+    """Run library work; located problems are printed one a line, other errors as one line; exit 1."""
     from dnnpapers.errors import ProblemsFound
 
     try:
         return work()
     except ProblemsFound as found:
         for problem in found.problems:
-            typer.echo(str(problem))
+            typer.echo(problem.github() if format is ProblemFormat.github else str(problem))
+        count = len(found.problems)
+        typer.echo(f"{count} problem{'s' if count != 1 else ''} found", err=True)
         raise typer.Exit(1)
     except DnnpapersError as exc:
         _fail(str(exc))

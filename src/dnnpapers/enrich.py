@@ -12,13 +12,15 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field
+
+from pydantic import TypeAdapter, ValidationError
 from pathlib import Path
 from typing import Callable, Sequence
 
 from dnnpapers.errors import DnnpapersError
 from dnnpapers.keys import ascii_fold, paper_key
 from dnnpapers.metrics import save_metrics
-from dnnpapers.models import ET_AL, Paper, PaperMetrics, Taxonomy
+from dnnpapers.models import ET_AL, Paper, PaperMetrics, Taxonomy, Text, Url
 from dnnpapers.paperlist import PAPERS_FILE, PaperList, load_list, papers_problems
 from dnnpapers.rules import normalise_title, suggest
 from dnnpapers.sources import arxiv, semantic_scholar
@@ -63,6 +65,17 @@ def check_tags(tags: Sequence[str], taxonomy: Taxonomy) -> None:
         raise DnnpapersError(f"unknown tag{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}: not in data/taxonomy.yaml")
 
 
+def _check_extras(**values: str | None) -> None:
+    """--focus, --note and --code, checked by the schema's own types before any request."""
+    types = {"focus": Text, "note": Text, "code": Url}
+    for name, value in values.items():
+        if value is not None:
+            try:
+                TypeAdapter(types[name]).validate_python(value)
+            except ValidationError as exc:
+                raise DnnpapersError(f"--{name}: {exc.errors()[0]['msg'].removeprefix('Value error, ')}") from None
+
+
 def suggest_tags(taxonomy: Taxonomy, title: str, abstract: str, limit: int = 3) -> list[str]:
     """Topics whose keywords occur in the title (counted thrice) or abstract, most specific first."""
     title_l, abstract_l = title.lower(), abstract.lower()
@@ -70,7 +83,7 @@ def suggest_tags(taxonomy: Taxonomy, title: str, abstract: str, limit: int = 3) 
     for node in taxonomy.walk():
         score = 0
         for keyword in node.keywords:
-            pattern = re.compile(r"(?<![a-z0-9])" + re.escape(keyword.lower()) + r"(?![a-z0-9])")
+            pattern = re.compile(r"(?<![a-z0-9])" + re.escape(keyword.lower()) + r"(?:s|es)?(?![a-z0-9])")
             score += 3 * len(pattern.findall(title_l)) + len(pattern.findall(abstract_l))
         if score:
             scored.append((-score, -taxonomy.depth[node.slug], node.slug))
@@ -148,6 +161,7 @@ def add_papers(
     today = today or dt.date.today()
     paper_list = load_list(root)
     check_tags(tags, paper_list.taxonomy)
+    _check_extras(focus=focus, note=notes, code=code)
     ids = parse_ids(texts)
     if title:
         ids.append(find_by_title(http, title))
