@@ -102,3 +102,26 @@ def test_two_adds_at_once_both_land(tmp_path, server):
     paper_list = load_list(root)
     assert sorted(p.arxiv for p in paper_list.papers) == ["1703.09844", "2004.02178"]
     assert sorted(paper_list.metrics) == ["huang2017multiscale", "liu2020fastbert"]
+
+
+def test_on_a_terminal_add_asks_for_tags_with_the_suggestions(tmp_path, server):
+    import pty
+    import select
+
+    services, base = server
+    services.add(ArxivPaper("1703.09844", "Multi-exit networks", ["Gao Huang"], dt.date(2017, 3, 29)), citations=3)
+    root = write_list(tmp_path, [])
+    env = {**os.environ, **services.environment(base), "DNNPAPERS_CACHE_DIR": str(root / ".cache"), "NO_COLOR": "1", "TERM": "dumb"}
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "dnnpapers", "add", "1703.09844", "--root", str(root)], stdin=follower, stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    seen = b""
+    while b"[early-exit]" not in seen:
+        ready, _, _ = select.select([leader], [], [], 30)
+        assert ready, seen
+        seen += os.read(leader, 1024)
+    assert b"Tags (comma-separated)" in seen
+    os.write(leader, b"early-exit, survey\n")
+    assert proc.wait(timeout=30) == 0
+    os.close(leader)
+    assert load_list(root).papers[0].tags == ["early-exit", "survey"]
