@@ -45,7 +45,7 @@ STRINGS = {
         "classification": "Classification", "companies": "Company", "timeline": "Big Event Timeline",
         "papers": "Papers", "related": "Related lists", "chart": "Papers per year",
         "domain": "Domain", "date": "Date", "paper": "Paper", "focus": "Focused On", "notes": "Notes",
-        "venues": "Venues of the papers in this list", "venue": "Venue", "count": "Papers",
+        "venues": "Venues of the papers in this list",
         "nothing": "Nothing listed yet: add entries to `data/page.yaml`.",
         "code": "code", "cited": "cited {n}",
         "milestone_rule": "Milestones: papers cited at least {n} times (Semantic Scholar) or with an award.",
@@ -62,7 +62,7 @@ STRINGS = {
         "classification": "分类", "companies": "公司", "timeline": "大事记",
         "papers": "论文", "related": "相关列表", "chart": "每年论文数",
         "domain": "领域", "date": "日期", "paper": "论文", "focus": "关注点", "notes": "备注",
-        "venues": "本列表论文的发表会议与期刊", "venue": "会议/期刊", "count": "论文数",
+        "venues": "本列表论文的发表会议与期刊",
         "nothing": "暂无条目：请在 `data/page.yaml` 中添加。",
         "code": "代码", "cited": "被引 {n}",
         "milestone_rule": "里程碑：被引至少 {n} 次（Semantic Scholar）或获奖的论文。",
@@ -115,6 +115,7 @@ class TopicView:
     total: int
     years: list[tuple[int, int]]
     children: list[TopicView] = field(default_factory=list)
+    ancestors: list[TopicView] = field(default_factory=list)
 
 
 def build(paper_list: PaperList, templates: Path | None = None) -> dict[str, bytes]:
@@ -187,18 +188,18 @@ def _sort_key(view: PaperView) -> tuple:
 def _topics(paper_list: PaperList, views: dict[str, PaperView], lang: str, slugger: Slugger) -> list[TopicView]:
     taxonomy = paper_list.taxonomy
 
-    def make(node: TaxonomyNode, depth: int) -> TopicView:
+    def make(node: TaxonomyNode, depth: int, ancestors: list[TopicView]) -> TopicView:
         heading = f"{node.en} · {node.zh}" if lang == "en" else f"{node.zh} · {node.en}"
         own = sorted((views[p.id] for p in paper_list.tagged(node.slug)), key=_sort_key)
-        view = TopicView(node, depth, heading, slugger.slug(heading), own, 0, [])
-        view.children = [make(child, depth + 1) for child in node.children]
+        view = TopicView(node, depth, heading, slugger.slug(heading), own, 0, [], ancestors=ancestors)
+        view.children = [make(child, depth + 1, ancestors + [view]) for child in node.children]
         below = {p.id for slug in taxonomy.subtree(node.slug) for p in paper_list.tagged(slug)}
         view.total = len(below)
         counts = Counter(v.date_year for v in own)
         view.years = sorted(counts.items(), reverse=True)
         return view
 
-    return [make(node, 0) for node in taxonomy.roots]
+    return [make(node, 0, []) for node in taxonomy.roots]
 
 
 def _walk(topics: list[TopicView]):
@@ -232,6 +233,7 @@ def _page_context(paper_list: PaperList, views: dict[str, PaperView], lang: str,
         "milestone_citations": page.milestone_citations,
         "topic_link": lambda topic: link(topic.heading, f"#{topic.anchor}"),
         "count_line": lambda topic: _count_line(topic, t),
+        "label": lambda node: node.en if lang == "en" else node.zh,
     }
 
 
@@ -304,6 +306,7 @@ def _readme(paper_list: PaperList, views: dict[str, PaperView], env: jinja2.Envi
             if compact
             else (lambda topic: link(topic.heading, f"#{topic.anchor}")),
             "count_line": lambda topic: _count_line(topic, t),
+            "label": lambda node: node.en,
         }
         return _render(env, "readme.md.j2", context)
 
