@@ -156,6 +156,73 @@ def add(
         typer.echo(f"warning: {line}", err=True)
 
 
+@app.command("import-md")
+def import_md(
+    page: Path = typer.Argument(..., exists=True, dir_okay=False, help="A hand-written materials page (Markdown)."),
+    map: list[str] = typer.Option([], "--map", help='Section heading to taxonomy slug, e.g. --map "跳层=layer-skip".'),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Resolve and report; write nothing."),
+    root: Path = RootOption,
+    offline: bool = OfflineOption,
+    refresh: bool = RefreshOption,
+) -> None:
+    """Import the paper tables of a hand-written materials page.
+
+    Sections map to topics by their Chinese or English label (or --map); each row is
+    found on arXiv by its link or exact title, never guessed. The page's Date is kept
+    only where the services name no venue; differences are reported.
+
+    Example:
+
+        dnnpapers import-md old-page.md --map "Dynamic Neural Network Survey=survey" --dry-run
+    """
+    from dnnpapers.migrate import import_page
+    from dnnpapers.sources.http import Http
+
+    with Http.from_env(offline=offline, refresh=refresh) as http:
+        report = _run(lambda: import_page(root, page, http, map, dry_run))
+    _print_import(report, dry_run)
+
+
+@app.command("import-bib")
+def import_bib(
+    bib: Path = typer.Argument(..., exists=True, dir_okay=False, help="A BibTeX file (Zotero, Google Scholar export)."),
+    tag: list[str] = typer.Option([], "--tag", "-t", help="Taxonomy slug for every entry (else slugs in each entry's keywords)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Resolve and report; write nothing."),
+    root: Path = RootOption,
+    offline: bool = OfflineOption,
+    refresh: bool = RefreshOption,
+) -> None:
+    """Import the entries of a BibTeX export by their arXiv id, DOI or exact title.
+
+    Example:
+
+        dnnpapers import-bib zotero.bib --tag early-exit
+    """
+    from dnnpapers.migrate import import_bib as run_import
+    from dnnpapers.sources.http import Http
+
+    with Http.from_env(offline=offline, refresh=refresh) as http:
+        report = _run(lambda: run_import(root, bib, http, tag, dry_run))
+    _print_import(report, dry_run)
+
+
+def _print_import(report, dry_run: bool) -> None:
+    for line in report.mapping:
+        typer.echo(f"section {line}")
+    verb = "would add" if dry_run else "added"
+    for entry in report.added.added:
+        typer.echo(f"{verb} {entry['id']}: {entry['title']} ({entry['venue']}) [{', '.join(entry['tags'])}]")
+    for line in report.added.skipped:
+        typer.echo(f"skipped: {line}")
+    for line in report.added.differences:
+        typer.echo(f"venue: {line}")
+    for line in report.unresolved:
+        typer.echo(f"unresolved: {line}")
+    for line in report.added.warnings:
+        typer.echo(f"warning: {line}", err=True)
+    typer.echo(f"{len(report.added.added)} {verb}, {len(report.added.skipped)} already listed, {len(report.unresolved)} unresolved", err=True)
+
+
 def _ask_tags(record, suggestions: list[str]) -> list[str]:
     typer.echo(f"{record.arxiv_id}: {record.title}", err=True)
     answer = typer.prompt("Tags (comma-separated)", default=", ".join(suggestions), err=True)

@@ -30,7 +30,7 @@ from dnnpapers.sources.semantic_scholar import S2Paper
 from dnnpapers.store import append_entries, atomic_write, locked, parse_document, set_fields
 from dnnpapers.venues import resolve
 
-__all__ = ["AddReport", "UpdateReport", "add_papers", "find_by_title", "suggest_tags", "update_list", "NeedTags", "parse_ids"]
+__all__ = ["Wanted", "add_wanted", "AddReport", "UpdateReport", "add_papers", "find_by_title", "suggest_tags", "update_list", "NeedTags", "parse_ids"]
 
 Progress = Callable[[int], None]
 
@@ -44,6 +44,19 @@ class AddReport:
     added: list[dict] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    differences: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Wanted:
+    """A paper to add and what the curator says of it."""
+
+    arxiv_id: str
+    tags: list[str]
+    focus: str | None = None
+    notes: str | None = None
+    code: str | None = None
+    venue_claim: str | None = None  # used only when the services name no venue
 
 
 def parse_ids(texts: Sequence[str]) -> list[str]:
@@ -115,7 +128,8 @@ def _fetch_s2(http: Http, ids: list[str], warnings: list[str], progress: Progres
         return {}
 
 
-def _entry(record: ArxivRecord, s2: S2Paper | None, tags: list[str], extras: dict, taken: set[str], today: dt.date) -> dict:
+def _entry(record: ArxivRecord, s2: S2Paper | None, wanted: Wanted, taken: set[str], today: dt.date) -> tuple[dict, str | None]:
+    """The new entry, and a line about the venue when the curator's claim differs from the services'."""
     venue = resolve(
         s2.venue_names if s2 else (),
         s2.venue if s2 else None,
@@ -126,6 +140,9 @@ def _entry(record: ArxivRecord, s2: S2Paper | None, tags: list[str], extras: dic
     )
     if venue is not None and venue.year < record.published.year:
         venue = None  # a venue before the preprint is a service mistake; leave it for a person
+    difference = None
+    if venue is not None and wanted.venue_claim and wanted.venue_claim != str(venue):
+        difference = f"{record.arxiv_id} ({record.title}): the page says {wanted.venue_claim!r}, the services say {str(venue)!r}; kept {str(venue)!r}"
     doi = record.doi or (s2.doi if s2 and s2.doi and not s2.doi.lower().startswith("10.48550/") else None)
     key = paper_key(record.authors[0], record.published.year, record.title, taken)
     taken.add(key)
@@ -134,15 +151,16 @@ def _entry(record: ArxivRecord, s2: S2Paper | None, tags: list[str], extras: dic
         "title": record.title,
         "authors": list(record.authors),
         "year": record.published.year,
-        "venue": str(venue) if venue else "arXiv",
+        "venue": str(venue) if venue else (wanted.venue_claim or "arXiv"),
         "arxiv": record.arxiv_id,
+        "doi": doi,
+        "code": wanted.code,
+        "tags": wanted.tags,
+        "focus": wanted.focus,
+        "notes": wanted.notes,
+        "added": today,
     }
-    if doi:
-        entry["doi"] = doi
-    entry.update({k: v for k, v in extras.items() if v})
-    entry["tags"] = tags
-    entry["added"] = today
-    return {k: entry[k] for k in ("id", "title", "authors", "year", "venue", "arxiv", "doi", "code", "tags", "focus", "notes", "added") if k in entry}
+    return {k: v for k, v in entry.items() if v}, difference
 
 
 def add_papers(
@@ -194,11 +212,34 @@ def add_papers(
         if not picked:
             raise DnnpapersError(f"{arxiv_id}: no tag chosen; nothing was added")
         chosen[arxiv_id] = picked
-    s2 = _fetch_s2(http, [f"arXiv:{i}" for i in wanted], report.warnings)
-    for arxiv_id in wanted:
+    items = [Wanted(i, chosen[i], focus, notes, code) for i in wanted]
+    return add_wanted(root, items, http, today, records, report)
+
+
+def add_wanted(
+    root: Path,
+    wanted: list[Wanted],
+    http: Http,
+    today: dt.date | None = None,
+    records: dict[str, ArxivRecord] | None = None,
+    report: AddReport | None = None,
+    dry_run: bool = False,
+) -> AddReport:
+    """Fetch what is still missing and write the new entries, under the lock, all or none."""
+    today = today or dt.date.today()
+    report = report or AddReport()
+    ids = [w.arxiv_id for w in wanted]
+    records = dict(records or {})
+    still = [i for i in ids if i not in records]
+    if still:
+        records.update(arxiv.fetch(http, still))
+    missing = [i for i in ids if i not in records]
+    if missing:
+        raise DnnpapersError(f"arXiv does not know {', '.join(missing)}; nothing was added")
+    s2 = _fetch_s2(http, [f"arXiv:{i}" for i in ids], report.warnings)
+    for arxiv_id in ids:
         if s2 and s2.get(f"arXiv:{arxiv_id}") is None:
             report.warnings.append(f"Semantic Scholar does not know {arxiv_id} yet; citation data is missing")
-    extras = {"focus": focus, "notes": notes, "code": code}
     path = root / PAPERS_FILE
     with locked(path):
         doc = parse_document(path.read_bytes(), str(path))
@@ -208,20 +249,24 @@ def add_papers(
         titles = {normalise_title(p.title): p.id for p in current.papers}
         taken = {p.id for p in current.papers}
         entries = []
-        for arxiv_id in wanted:
-            record = records[arxiv_id]
-            entry = _entry(record, s2.get(f"arXiv:{arxiv_id}"), chosen[arxiv_id], extras, taken, today)
-            same = known.get(arxiv_id) or dois.get(str(entry.get("doi", "")).lower()) or titles.get(normalise_title(record.title))
+        for item in wanted:
+            record = records[item.arxiv_id]
+            entry, difference = _entry(record, s2.get(f"arXiv:{item.arxiv_id}"), item, taken, today)
+            same = known.get(item.arxiv_id) or dois.get(str(entry.get("doi", "")).lower()) or titles.get(normalise_title(record.title))
             if same:
-                report.skipped.append(f"{arxiv_id} is already in the list as {same!r}")
+                report.skipped.append(f"{item.arxiv_id} is already in the list as {same!r}")
                 continue
+            known[item.arxiv_id] = entry["id"]
+            titles[normalise_title(record.title)] = entry["id"]
+            if difference:
+                report.differences.append(difference)
             entries.append(entry)
-        if not entries:
+        report.added = entries
+        if not entries or dry_run:
             return report
         new_text = append_entries(doc, entries)
         _validate_or_refuse(path, new_text, current.taxonomy)
         atomic_write(path, new_text)
-        report.added = entries
         updates = {}
         for entry in entries:
             paper = s2.get(f"arXiv:{entry['arxiv']}")

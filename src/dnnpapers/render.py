@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from dnnpapers import chart, export
 from dnnpapers.errors import DnnpapersError
+from dnnpapers.github import ISSUE_FORM, issue_form
 from dnnpapers.markdown import Md, Slugger, link, text
 from dnnpapers.models import ET_AL, Paper, PaperMetrics, TaxonomyNode
 from dnnpapers.paperlist import PaperList
@@ -135,6 +136,8 @@ def build(paper_list: PaperList, templates: Path | None = None) -> dict[str, byt
     outputs[JSON] = export.json_export(paper_list).encode("utf-8")
     outputs[SCHEMA_FILE] = papers_schema().encode("utf-8")
     outputs[README_FILE] = _readme(paper_list, views, env, page_anchors)
+    if (root / ISSUE_FORM).exists():  # a list that uses the form keeps its tag choices in step
+        outputs[ISSUE_FORM] = issue_form(paper_list.taxonomy).encode("utf-8")
     return outputs
 
 

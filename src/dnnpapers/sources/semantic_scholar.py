@@ -38,6 +38,7 @@ class S2Paper:
     influential: int | None
     dblp: str | None
     doi: str | None
+    arxiv: str | None
     authors: tuple[str, ...]
 
 
@@ -68,6 +69,7 @@ def _paper(item: Any) -> S2Paper | None:
         influential=_int(item.get("influentialCitationCount")),
         dblp=_str(external.get("DBLP")),
         doi=_str(external.get("DOI")),
+        arxiv=_str(external.get("ArXiv")),
         authors=tuple(n for n in (_str(a.get("name")) for a in authors if isinstance(a, dict)) if n),
     )
 
