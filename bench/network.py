@@ -25,7 +25,7 @@ ARXIV_DELAY = 3.0
 
 
 def synthetic(n: int) -> ArxivPaper:
-    return ArxivPaper(f"2101.{n:05d}", f"Synthetic benchmark paper {n:05d}", [f"Bench Author{n % 97}"], dt.date(2021, 1, 1))
+    return ArxivPaper(f"2101.9{n:04d}", f"Synthetic benchmark paper {n:05d}", [f"Bench Author{n % 97}"], dt.date(2021, 1, 1))
 
 
 def entry(paper: ArxivPaper) -> dict:

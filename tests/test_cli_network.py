@@ -13,8 +13,8 @@ from conftest import write_list
 from dnnpapers.paperlist import load_list
 from fakes import ArxivPaper, FakeServices, serve
 
-MSD = ArxivPaper("1703.09844", "Multi-Scale Dense Networks for Resource Efficient Image Classification", ["Gao Huang"], dt.date(2017, 3, 29))
-FAST = ArxivPaper("2004.02178", "FastBERT: a Self-distilling BERT with Adaptive Inference Time", ["Weijie Liu"], dt.date(2020, 4, 5))
+MSD = ArxivPaper("1703.09844", "Multi-Scale Dense Networks for Resource Efficient Image Classification", ["Gao Huang"], dt.date(2017, 3, 1))
+FAST = ArxivPaper("2004.02178", "FastBERT: a Self-distilling BERT with Adaptive Inference Time", ["Weijie Liu"], dt.date(2020, 4, 1))
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ def test_errors_are_one_line_with_exit_1_and_the_list_untouched(tmp_path, server
     root = write_list(tmp_path, [])
     before = (root / "data" / "papers.yaml").read_bytes()
     for args, message in [
-        (["add", "2101.00001", "--tag", "early-exit"], "dnnpapers: arXiv does not know 2101.00001; nothing was added\n"),
+        (["add", "2101.90001", "--tag", "early-exit"], "dnnpapers: arXiv does not know 2101.90001; nothing was added\n"),
         (["add", "abc", "--tag", "early-exit"], "dnnpapers: 'abc' cannot be an arXiv id: 'abc' is not an arXiv id (new style 'YYMM.NNNNN', old style 'archive/YYMMNNN')\n"),
         (["add", "1703.09844", "--tag", "nope"], "dnnpapers: unknown tag 'nope': not in data/taxonomy.yaml\n"),
     ]:
@@ -74,7 +74,7 @@ def test_errors_are_one_line_with_exit_1_and_the_list_untouched(tmp_path, server
 
 def test_no_tag_without_a_terminal_names_the_suggestions(tmp_path, server):
     services, base = server
-    services.add(ArxivPaper("1703.09844", "Multi-exit networks", ["Gao Huang"], dt.date(2017, 3, 29)))
+    services.add(ArxivPaper("1703.09844", "Multi-exit networks", ["Gao Huang"], dt.date(2017, 3, 1)))
     root = write_list(tmp_path, [])
     done = run(["add", "1703.09844"], root, base, services)
     assert done.returncode == 1 and done.stderr == "dnnpapers: 1703.09844 (Multi-exit networks): give --tag; suggested: early-exit\n"
@@ -109,7 +109,7 @@ def test_on_a_terminal_add_asks_for_tags_with_the_suggestions(tmp_path, server):
     import select
 
     services, base = server
-    services.add(ArxivPaper("1703.09844", "Multi-exit networks", ["Gao Huang"], dt.date(2017, 3, 29)), citations=3)
+    services.add(ArxivPaper("1703.09844", "Multi-exit networks", ["Gao Huang"], dt.date(2017, 3, 1)), citations=3)
     root = write_list(tmp_path, [])
     env = {**os.environ, **services.environment(base), "DNNPAPERS_CACHE_DIR": str(root / ".cache"), "NO_COLOR": "1", "TERM": "dumb"}
     leader, follower = pty.openpty()

@@ -14,9 +14,11 @@ from dnnpapers.paperlist import load_list
 from fakes import ArxivPaper, Fault, recorded
 
 TODAY = dt.date(2026, 11, 22)
-MSD = ArxivPaper("1703.09844", "Multi-Scale Dense Networks for Resource Efficient Image Classification", ["Gao Huang"], dt.date(2017, 3, 29), abstract="We study early exits and multi-scale features.")
-FAST = ArxivPaper("2004.02178", "FastBERT: a Self-distilling BERT with Adaptive Inference Time", ["Weijie Liu"], dt.date(2020, 4, 5), comment="Accepted at ACL 2020")
-CAVS = ArxivPaper("1712.04048", "Cavs: A Vertex-centric Programming Interface for Dynamic Neural Networks", ["Hao Zhang"], dt.date(2017, 12, 11))
+MSD = ArxivPaper("1703.09844", "Multi-Scale Dense Networks for Resource Efficient Image Classification", ["Gao Huang"], dt.date(2017, 3, 1), abstract="We study early exits and multi-scale features.")
+FAST = ArxivPaper("2004.02178", "FastBERT: a Self-distilling BERT with Adaptive Inference Time", ["Weijie Liu"], dt.date(2020, 4, 1))
+# Synthetic papers use ids YYMM.9NNNN, which no real paper has (no month reached 90,000 submissions).
+SYNTHETIC = ArxivPaper("2004.90001", "Synthetic test paper with a venue in its comment", ["Test Author"], dt.date(2020, 4, 1), comment="Accepted at ACL 2020")
+CAVS = ArxivPaper("1712.04048", "Cavs: A Vertex-centric Programming Interface for Dynamic Neural Networks", ["Hao Zhang"], dt.date(2017, 12, 1))
 EXISTING = {"id": "graves2016adaptive", "title": "Adaptive Computation Time for Recurrent Neural Networks", "authors": ["Alex Graves"], "year": 2016, "venue": "arXiv", "arxiv": "1603.08983", "tags": ["layer-skip"]}
 
 
@@ -54,10 +56,10 @@ def test_add_writes_the_entry_and_keeps_every_other_byte(root, services, http):
 
 
 def test_venue_from_the_arxiv_comment_when_s2_has_none(root, services, http):
-    services.add(FAST, citations=10)
-    add_papers(root, ["2004.02178"], http, tags=["early-exit"], today=TODAY)
-    (paper,) = [p for p in load_list(root).papers if p.arxiv == "2004.02178"]
-    assert (paper.id, paper.venue) == ("liu2020fastbert", "ACL 2020")
+    services.add(SYNTHETIC, citations=10)
+    add_papers(root, ["2004.90001"], http, tags=["early-exit"], today=TODAY)
+    (paper,) = [p for p in load_list(root).papers if p.arxiv == "2004.90001"]
+    assert (paper.id, paper.venue) == ("author2020synthetic", "ACL 2020")
 
 
 def test_a_paper_already_listed_is_reported_not_added(root, services, http):
@@ -70,8 +72,8 @@ def test_a_paper_already_listed_is_reported_not_added(root, services, http):
 def test_an_unknown_id_adds_nothing_even_in_a_batch(root, services, http):
     services.add(MSD, citations=1)
     before = digest(root / "data" / "papers.yaml")
-    with pytest.raises(DnnpapersError, match=r"^arXiv does not know 2101\.00001; nothing was added$"):
-        add_papers(root, ["1703.09844", "2101.00001"], http, tags=["early-exit"], today=TODAY)
+    with pytest.raises(DnnpapersError, match=r"^arXiv does not know 2101\.90001; nothing was added$"):
+        add_papers(root, ["1703.09844", "2101.90001"], http, tags=["early-exit"], today=TODAY)
     assert digest(root / "data" / "papers.yaml") == before
 
 
@@ -128,7 +130,7 @@ def test_the_keyword_suggester_prefers_specific_topics():
 
 def test_update_refreshes_metrics_only_and_reports_gains(root, services, http):
     (root / "data" / "metrics.yaml").write_text("metrics:\n  graves2016adaptive: {citations: 100, fetched: 2026-01-01}\n  gone2020paper: {citations: 1, fetched: 2026-01-01}\n")
-    services.add(ArxivPaper("1603.08983", EXISTING["title"], ["Alex Graves"], dt.date(2016, 3, 29)), citations=180, influential=20)
+    services.add(ArxivPaper("1603.08983", EXISTING["title"], ["Alex Graves"], dt.date(2016, 3, 1)), citations=180, influential=20)
     papers_before = digest(root / "data" / "papers.yaml")
     report = update_list(root, http, today=TODAY)
     assert (report.updated, report.gains, report.failures) == (1, [("graves2016adaptive", 100, 180)], [])

@@ -173,12 +173,12 @@ def test_invalid_data_is_refused_with_checks_messages(tmp_path, runner):
 
 
 def test_milestones_need_citations_or_an_award(tmp_path):
-    root = write_list(tmp_path, [MSD, {**MSD, "id": "x2019award", "title": "Awarded", "arxiv": "1901.00001", "year": 2019, "venue": "CVPR 2019", "awards": ["best paper"]}])
+    root = write_list(tmp_path, [MSD, {**MSD, "id": "x2019award", "title": "Awarded", "arxiv": "1901.90001", "year": 2019, "venue": "CVPR 2019", "awards": ["best paper"]}])
     (root / "data" / "metrics.yaml").write_text("metrics:\n  huang2017multiscale: {citations: 2500, fetched: 2026-11-01}\n")
     page = build(load_list(root))[MATERIALS].decode()
     timeline = sections_by_heading(page)["Big Event Timeline"]
     assert "| Domain | 2018 | 2019 |" in timeline
-    assert "| Dynamic depth | [Multi-Scale Dense Networks](https://arxiv.org/abs/1703.09844) | [Awarded](https://arxiv.org/abs/1901.00001) |" in timeline
+    assert "| Dynamic depth | [Multi-Scale Dense Networks](https://arxiv.org/abs/1703.09844) | [Awarded](https://arxiv.org/abs/1901.90001) |" in timeline
     assert "cited 2,500" in page and "🏆 best paper" in page
 
 

@@ -235,6 +235,7 @@ def update(
     venues: bool = typer.Option(False, "--venues", help="Propose venues for papers still listed as arXiv."),
     authors: bool = typer.Option(False, "--authors", help="Propose full author lists from arXiv for lists ending in 'et al.'."),
     apply: bool = typer.Option(False, "--apply", help="Write the proposed venue and author changes to papers.yaml."),
+    summary: Path = typer.Option(None, "--summary", help="Also write a Markdown summary here (a pull request's body)."),
     root: Path = RootOption,
     offline: bool = OfflineOption,
     refresh: bool = RefreshOption,
@@ -262,6 +263,20 @@ def update(
         typer.echo("applied to papers.yaml" if report.applied else "run again with --apply to write these changes", err=True)
     for line in report.failures:
         typer.echo(f"not updated: {line}", err=True)
+    if summary is not None:
+        summary.write_text(_summary_markdown(report), encoding="utf-8")
+
+
+def _summary_markdown(report) -> str:
+    lines = ["## dnnpapers update", "", f"Citation data refreshed for {report.updated} papers.", ""]
+    if report.gains:
+        lines += ["### Biggest citation gains", "", "| paper | before | now |", "| --- | ---: | ---: |"]
+        lines += [f"| {pid} | {old} | {new} |" for pid, old, new in report.gains[:10]] + [""]
+    if report.proposals:
+        lines += ["### Venues and authors", ""] + [f"- {p}" for p in report.proposals] + [""]
+    if report.failures:
+        lines += ["### Not updated", ""] + [f"- {f}" for f in report.failures] + [""]
+    return "\n".join(lines)
 
 
 def _run(work, format: ProblemFormat = ProblemFormat.text):
@@ -296,6 +311,151 @@ def _progress():
             return lambda n: bar.advance(task, n)
 
         yield start
+
+
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
+    bib = "bib"
+
+
+@app.command("list")
+def list_papers(
+    tag: str = typer.Option(None, "--tag", help="Only this topic (and its subtopics)."),
+    year: str = typer.Option(None, "--year", help="A year or a range: 2020, 2019..2021, 2019.., ..2021."),
+    venue: str = typer.Option(None, "--venue", help="Venue containing this text, e.g. ICLR."),
+    search: str = typer.Option(None, "--search", help="Text in title, authors, focus, notes or id."),
+    sort: str = typer.Option("year", "--sort", help="year, citations or title."),
+    format: ListFormat = typer.Option(ListFormat.table, "--format", help="table (plain when piped), json or bib."),
+    root: Path = RootOption,
+) -> None:
+    """List papers, filtered and sorted; json and bib for scripts and LaTeX.
+
+    Example:
+
+        dnnpapers list --tag early-exit --year 2019..2021 --format bib > refs.bib
+    """
+    from dnnpapers.export import bibtex, json_export
+    from dnnpapers.query import parse_years, select
+
+    paper_list = _load_or_report(root)
+    papers = _run(lambda: select(paper_list, tag, parse_years(year) if year else None, venue, search, sort))
+    if format is ListFormat.json:
+        sys.stdout.write(json_export(paper_list, papers))
+    elif format is ListFormat.bib:
+        sys.stdout.write(bibtex(paper_list, papers))
+    else:
+        rows = [(str(p.year), p.venue or "", p.id, p.title, _cited(paper_list, p.id)) for p in papers]
+        _table(["year", "venue", "id", "title", "cited"], rows)
+
+
+def _cited(paper_list, paper_id: str) -> str:
+    metrics = paper_list.metrics.get(paper_id)
+    return str(metrics.citations) if metrics and metrics.citations is not None else ""
+
+
+def _table(header: list[str], rows: list[tuple[str, ...]]) -> None:
+    """A rich table on a terminal; tab-separated lines when piped."""
+    if not sys.stdout.isatty():
+        for row in [tuple(header), *rows]:
+            typer.echo("\t".join(cell.replace("\t", " ") for cell in row))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*header, box=None, header_style="bold")
+    for row in rows:
+        table.add_row(*row)
+    Console().print(table)
+
+
+@app.command()
+def show(paper_id: str = typer.Argument(..., help="The paper's id."), root: Path = RootOption) -> None:
+    """Show one paper with everything known about it.
+
+    Example:
+
+        dnnpapers show huang2017multiscale
+    """
+    from dnnpapers.query import find
+
+    paper_list = _load_or_report(root)
+    _, paper = _run(lambda: find(paper_list, paper_id))
+    taxonomy = paper_list.taxonomy
+    fields = paper.model_dump(exclude_none=True, exclude_defaults=True)
+    fields["authors"] = ", ".join(paper.authors)
+    fields["tags"] = "; ".join(f"{t} ({taxonomy[t].en} · {taxonomy[t].zh})" for t in paper.tags)
+    if paper.awards:
+        fields["awards"] = ", ".join(paper.awards)
+    if paper.arxiv:
+        fields["link"] = f"https://arxiv.org/abs/{paper.arxiv}"
+    elif paper.doi:
+        fields["link"] = f"https://doi.org/{paper.doi}"
+    metrics = paper_list.metrics.get(paper.id)
+    if metrics:
+        fields["citations"] = f"{metrics.citations} ({metrics.influential} influential), fetched {metrics.fetched}"
+    width = max(map(len, fields))
+    for key, value in fields.items():
+        typer.echo(f"{key:>{width}}: {value}")
+
+
+@app.command()
+def stats(root: Path = RootOption) -> None:
+    """Papers per topic and per year, top venues, most cited, and what is missing.
+
+    Example:
+
+        dnnpapers stats
+    """
+    from dnnpapers.query import stats as compute
+
+    paper_list = _load_or_report(root)
+    result = compute(paper_list)
+    peak = max((n for _, _, n in result.per_topic), default=0) or 1
+    typer.echo(f"{result.total} papers\n\nper topic (with subtopics):")
+    for depth, slug, n in result.per_topic:
+        typer.echo(f"  {'  ' * depth + slug:<34} {n:>4} {'█' * round(20 * n / peak)}")
+    peak = max((n for _, n in result.per_year), default=0) or 1
+    typer.echo("\nper year (first appearance):")
+    for year, n in result.per_year:
+        typer.echo(f"  {year} {n:>4} {'█' * round(30 * n / peak)}")
+    typer.echo("\ntop venues: " + (", ".join(f"{v} ({n})" for v, n in result.venues) or "none"))
+    if result.most_cited:
+        typer.echo("most cited: " + ", ".join(f"{pid} ({n})" for pid, n in result.most_cited))
+    typer.echo(f"missing: {result.without_code} without a code link, {result.without_citations} without citation data")
+
+
+@app.command()
+def remove(paper_id: str = typer.Argument(..., help="The paper's id."), root: Path = RootOption) -> None:
+    """Remove a paper from data/papers.yaml (and its citation data); nothing else changes.
+
+    Example:
+
+        dnnpapers remove huang2017multiscale
+    """
+    from dnnpapers.curate import remove_paper
+
+    title = _run(lambda: remove_paper(root, paper_id))
+    typer.echo(f"removed {paper_id}: {title}")
+
+
+@app.command()
+def tag(
+    paper_id: str = typer.Argument(..., help="The paper's id."),
+    add: list[str] = typer.Option([], "--add", help="Slug to add; repeat for several."),
+    remove: list[str] = typer.Option([], "--remove", help="Slug to remove; repeat for several."),
+    root: Path = RootOption,
+) -> None:
+    """Add or remove a paper's tags; nothing else in the file changes.
+
+    Example:
+
+        dnnpapers tag huang2017multiscale --add resolution-level --remove dynamic-depth
+    """
+    from dnnpapers.curate import retag_paper
+
+    tags = _run(lambda: retag_paper(root, paper_id, add, remove))
+    typer.echo(f"{paper_id}: {', '.join(tags)}")
 
 
 @app.command()

@@ -35,6 +35,7 @@ __all__ = [
     "detect_style",
     "append_entries",
     "set_fields",
+    "remove_entry",
     "locked",
 ]
 
@@ -312,6 +313,16 @@ def set_fields(doc: Document, edits: list[tuple[int, str, Any, tuple[str, ...]]]
             changes.append((line, line, new))
     for start, end, new in sorted(changes, key=lambda change: change[0], reverse=True):
         lines[start:end] = new
+    return _encode(doc, "".join(lines))
+
+
+def remove_entry(doc: Document, index: int) -> bytes:
+    """The file without the lines of entry ``index``; comments and blank lines around it stay."""
+    entry = doc.node_at(("papers", index))
+    if not isinstance(entry, MappingNode):
+        raise DnnpapersError(f"{doc.display}: entry {index + 1} is not a mapping")
+    lines = _body(doc).splitlines(keepends=True)
+    del lines[entry.start_mark.line : _last_line(entry) + 1]
     return _encode(doc, "".join(lines))
 
 

@@ -33,10 +33,10 @@ def test_no_valid_ids_is_all_unknown_not_an_error(services, http):
 
 
 def test_ids_go_500_to_a_request_in_a_post(services, http):
-    ids = [f"arXiv:2101.{n:05d}" for n in range(501)]
-    services.s2["arxiv:2101.00000"] = s2_paper("Synthetic test paper", 2021, 5)
+    ids = [f"arXiv:2101.9{n:04d}" for n in range(501)]
+    services.s2["arxiv:2101.90000"] = s2_paper("Synthetic test paper", 2021, 5)
     found = semantic_scholar.batch(http, ids)
-    assert services.count("s2") == 2 and found["arXiv:2101.00000"].citations == 5
+    assert services.count("s2") == 2 and found["arXiv:2101.90000"].citations == 5
     _, request = services.requests[0]
     assert request.method == "POST" and request.url.params["fields"] == semantic_scholar.FIELDS
     assert len(json.loads(request.content)["ids"]) == 500

@@ -1,0 +1,105 @@
+"""Questions about a list: which papers match, and what the list holds (per topic, year, venue)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from dnnpapers.errors import DnnpapersError
+from dnnpapers.models import Paper
+from dnnpapers.paperlist import PaperList
+from dnnpapers.rules import suggest
+
+__all__ = ["parse_years", "select", "find", "Stats", "stats", "SORTS"]
+
+SORTS = ("year", "citations", "title")
+_YEARS = re.compile(r"^\s*(\d{4})?\s*(\.\.)?\s*(\d{4})?\s*$")
+
+
+def parse_years(text: str) -> tuple[int, int]:
+    """'2019..2021', '2020', '2019..' or '..2021' as an inclusive range."""
+    match = _YEARS.match(text)
+    if not match or not (match[1] or match[3]) or (match[2] is None and match[3]):
+        raise DnnpapersError(f"--year {text!r}: write a year (2020) or a range (2019..2021, 2019.., ..2021)")
+    low = int(match[1]) if match[1] else 0
+    high = int(match[3]) if match[3] else (9999 if match[2] else low)
+    if low > high:
+        raise DnnpapersError(f"--year {text!r}: the range is empty")
+    return low, high
+
+
+def find(paper_list: PaperList, paper_id: str) -> tuple[int, Paper]:
+    """The paper with ``paper_id`` and its place in the file; an error with a did-you-mean otherwise."""
+    for index, paper in enumerate(paper_list.papers):
+        if paper.id == paper_id:
+            return index, paper
+    raise DnnpapersError(f"no paper {paper_id!r} in the list{suggest(paper_id, [p.id for p in paper_list.papers])}")
+
+
+def select(
+    paper_list: PaperList,
+    tag: str | None = None,
+    years: tuple[int, int] | None = None,
+    venue: str | None = None,
+    search: str | None = None,
+    sort: str = "year",
+) -> list[Paper]:
+    """Papers matching every filter given; ``tag`` includes its subtopics."""
+    if sort not in SORTS:
+        raise DnnpapersError(f"--sort {sort!r}: choose one of {', '.join(SORTS)}")
+    papers = paper_list.papers
+    if tag is not None:
+        if tag not in paper_list.taxonomy:
+            raise DnnpapersError(f"unknown tag {tag!r}{suggest(tag, paper_list.taxonomy.by_slug)}")
+        below = set(paper_list.taxonomy.subtree(tag))
+        papers = [p for p in papers if below & set(p.tags)]
+    if years is not None:
+        papers = [p for p in papers if years[0] <= p.year <= years[1]]
+    if venue:
+        papers = [p for p in papers if venue.casefold() in (p.venue or "").casefold()]
+    if search:
+        needle = search.casefold()
+        papers = [p for p in papers if needle in " ".join([p.title, *p.authors, p.focus or "", p.notes or "", p.id]).casefold()]
+
+    def citations(p: Paper) -> int:
+        metrics = paper_list.metrics.get(p.id)
+        return metrics.citations if metrics and metrics.citations is not None else -1
+
+    keys = {
+        "year": lambda p: (p.year, p.title.casefold()),
+        "title": lambda p: (p.title.casefold(), p.year),
+        "citations": lambda p: (-citations(p), p.year, p.title.casefold()),
+    }
+    return sorted(papers, key=keys[sort])
+
+
+@dataclass
+class Stats:
+    per_topic: list[tuple[int, str, int]]  # (depth, slug, papers in its subtree)
+    per_year: list[tuple[int, int]]
+    venues: list[tuple[str, int]]
+    most_cited: list[tuple[str, int]]
+    without_code: int
+    without_citations: int
+    total: int
+
+
+def stats(paper_list: PaperList, top: int = 10) -> Stats:
+    taxonomy = paper_list.taxonomy
+    per_topic = [
+        (taxonomy.depth[node.slug], node.slug, len({p.id for s in taxonomy.subtree(node.slug) for p in paper_list.tagged(s)}))
+        for node in taxonomy.walk()
+    ]
+    years = Counter(p.year for p in paper_list.papers)
+    venues = Counter(re.sub(r"\s*\b(?:19|20)\d\d\b\s*", " ", p.venue).strip() for p in paper_list.papers if p.published)
+    cited = [(pid, m.citations) for pid, m in paper_list.metrics.items() if m.citations is not None]
+    return Stats(
+        per_topic=per_topic,
+        per_year=sorted(years.items()),
+        venues=sorted(venues.items(), key=lambda v: (-v[1], v[0]))[:top],
+        most_cited=sorted(cited, key=lambda c: (-c[1], c[0]))[:top],
+        without_code=sum(1 for p in paper_list.papers if not p.code),
+        without_citations=sum(1 for p in paper_list.papers if p.id not in paper_list.metrics),
+        total=len(paper_list.papers),
+    )
