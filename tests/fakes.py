@@ -130,10 +130,12 @@ class FakeServices:
     def count(self, service: str) -> int:
         return sum(1 for name, _ in self.requests if name == service)
 
-    def add(self, paper: ArxivPaper, citations: int | None = None, **s2_fields) -> None:
+    def add(self, paper: ArxivPaper, citations: int | None = None, year: int | None = None, **s2_fields) -> None:
+        """Make arXiv know ``paper``, and Semantic Scholar too when ``citations`` is given."""
         self.arxiv[paper.arxiv_id] = paper
         if citations is not None:
-            self.s2[f"arxiv:{paper.arxiv_id}".lower()] = s2_paper(paper.title, paper.published.year, citations, arxiv_id=paper.arxiv_id, authors=paper.authors, **s2_fields)
+            s2_year = year or paper.published.year
+            self.s2[f"arxiv:{paper.arxiv_id}".lower()] = s2_paper(paper.title, s2_year, citations, arxiv_id=paper.arxiv_id, authors=paper.authors, **s2_fields)
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         service = "arxiv" if "/arxiv" in request.url.path else "s2"

@@ -32,7 +32,7 @@ def root(tmp_path):
 
 
 def test_add_writes_the_entry_and_keeps_every_other_byte(root, services, http):
-    services.add(MSD, citations=5000, influential=600, venue="ICLR", venue_names=["International Conference on Learning Representations", "ICLR"], dblp="conf/iclr/HuangCLWMW18")
+    services.add(MSD, citations=5000, influential=600, year=2018, venue="ICLR", venue_names=["International Conference on Learning Representations", "ICLR"])
     before = (root / "data" / "papers.yaml").read_bytes()
     report = add_papers(root, ["https://arxiv.org/abs/1703.09844v3"], http, tags=["early-exit"], focus="早退", today=TODAY)
     after = (root / "data" / "papers.yaml").read_bytes()
@@ -143,11 +143,11 @@ def test_update_proposes_venues_and_authors_and_applies_them_only_when_asked(tmp
     cavs = {"id": "xu2017cavs", "title": "Cavs: An Efficient Runtime System for Dynamic Neural Networks", "authors": ["Shizhen Xu", "et al."], "year": 2017, "venue": "USENIX ATC 2018", "arxiv": "1712.04048", "tags": ["system"]}
     root = write_list(tmp_path, [msd, cavs])
     full = ArxivPaper(MSD.arxiv_id, MSD.title, ["Gao Huang", "Second Author"], MSD.published)  # synthetic second name
-    services.add(full, citations=5000, venue_names=["International Conference on Learning Representations"], dblp="conf/iclr/HuangCLWMW18")
+    services.add(full, citations=5000, year=2018, venue_names=["International Conference on Learning Representations"])
     services.add(CAVS, citations=50)
     before = (root / "data" / "papers.yaml").read_bytes()
     report = update_list(root, http, venues=True, authors=True, today=TODAY)
-    assert report.proposals == ["huang2017multiscale: venue arXiv → ICLR 2018 (Semantic Scholar venue, DBLP year)", "huang2017multiscale: 2 authors from arXiv"]
+    assert report.proposals == ["huang2017multiscale: venue arXiv → ICLR 2018 (Semantic Scholar venue and year)", "huang2017multiscale: 2 authors from arXiv"]
     assert report.failures == ["xu2017cavs: arXiv lists 'Hao Zhang' first, the list 'Shizhen Xu'; left alone"]
     assert "-    venue: arXiv\n+    venue: ICLR 2018\n" in report.diff and "+      - Second Author\n" in report.diff
     assert (root / "data" / "papers.yaml").read_bytes() == before and not report.applied

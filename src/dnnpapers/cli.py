@@ -323,7 +323,7 @@ class ListFormat(str, Enum):
 def list_papers(
     tag: str = typer.Option(None, "--tag", help="Only this topic (and its subtopics)."),
     year: str = typer.Option(None, "--year", help="A year or a range: 2020, 2019..2021, 2019.., ..2021."),
-    venue: str = typer.Option(None, "--venue", help="Venue containing this text, e.g. ICLR."),
+    venue: str = typer.Option(None, "--venue", help="Venue naming this word, e.g. ICLR (not 'EACL' for ACL)."),
     search: str = typer.Option(None, "--search", help="Text in title, authors, focus, notes or id."),
     sort: str = typer.Option("year", "--sort", help="year, citations or title."),
     format: ListFormat = typer.Option(ListFormat.table, "--format", help="table (plain when piped), json or bib."),
@@ -456,6 +456,27 @@ def tag(
 
     tags = _run(lambda: retag_paper(root, paper_id, add, remove))
     typer.echo(f"{paper_id}: {', '.join(tags)}")
+
+
+@app.command()
+def init(
+    folder: Path = typer.Argument(..., help="A new or empty folder for the list."),
+    title: str = typer.Option("Paper list", "--title", help="The list's title."),
+    title_zh: str = typer.Option("论文列表", "--title-zh", help="The list's Chinese title."),
+    tool: str = typer.Option("dnnpapers", "--tool", help="What `pip install` takes to install dnnpapers in CI."),
+) -> None:
+    """Start a new list: taxonomy, empty papers file, README with markers, workflows, hooks.
+
+    It passes `dnnpapers check` and `dnnpapers render --check` at once.
+
+    Example:
+
+        dnnpapers init ../efficient-transformers --title "Efficient Transformers"
+    """
+    from dnnpapers.scaffold import init_list
+
+    written = _run(lambda: init_list(folder, title, title_zh, tool))
+    typer.echo(f"created {folder} ({len(written)} files); next: cd {folder} && dnnpapers add ARXIV_ID --tag SLUG")
 
 
 @app.command()

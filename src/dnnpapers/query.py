@@ -57,7 +57,8 @@ def select(
     if years is not None:
         papers = [p for p in papers if years[0] <= p.year <= years[1]]
     if venue:
-        papers = [p for p in papers if venue.casefold() in (p.venue or "").casefold()]
+        word = re.compile(rf"(?<!\w){re.escape(venue)}(?!\w)", re.I)  # "ACL" is not "EACL"
+        papers = [p for p in papers if word.search(p.venue or "")]
     if search:
         needle = search.casefold()
         papers = [p for p in papers if needle in " ".join([p.title, *p.authors, p.focus or "", p.notes or "", p.id]).casefold()]

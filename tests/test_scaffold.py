@@ -1,0 +1,34 @@
+"""init: a new list that passes check and render --check at once."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import REPO
+from dnnpapers.cli import app
+from dnnpapers.errors import DnnpapersError
+from dnnpapers.scaffold import init_list
+
+
+def test_a_new_list_passes_check_and_render_check(tmp_path, runner):
+    root = tmp_path / "new"
+    result = runner.invoke(app, ["init", str(root), "--title", "Efficient Transformers"])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(app, ["check", "--root", str(root)]).exit_code == 0
+    assert runner.invoke(app, ["render", "--check", "--root", str(root)]).exit_code == 0
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith("# Efficient Transformers\n\n```sh\npip install dnnpapers && dnnpapers render")
+    for name in (".github/workflows/list.yml", ".github/workflows/refresh.yml", ".github/ISSUE_TEMPLATE/add-paper.yml", ".pre-commit-config.yaml", "generated/materials.md"):
+        assert (root / name).is_file(), name
+
+
+def test_init_refuses_a_folder_with_files(tmp_path):
+    (tmp_path / "keep.txt").write_text("mine")
+    with pytest.raises(DnnpapersError, match="not an empty folder"):
+        init_list(tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+
+
+def test_the_scaffold_taxonomy_is_this_lists():
+    # When data/taxonomy.yaml changes: cp data/taxonomy.yaml src/dnnpapers/scaffold/taxonomy.yaml
+    assert (REPO / "src/dnnpapers/scaffold/taxonomy.yaml").read_bytes() == (REPO / "data/taxonomy.yaml").read_bytes()
