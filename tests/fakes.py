@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from dnnpapers.models import arxiv_id_problem
+from dnnpapers.fields import arxiv_id_problem
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -7,7 +7,9 @@ import datetime as dt
 import pytest
 from pydantic import ValidationError
 
-from dnnpapers.models import Paper, Taxonomy, TaxonomyNode, arxiv_id_problem
+from dnnpapers.fields import arxiv_id_problem
+from dnnpapers.models import Paper, TaxonomyNode
+from dnnpapers.taxonomy import Taxonomy
 
 VALID = {"id": "huang2017multiscale", "title": "MSDNet", "authors": ["Gao Huang", "et al."], "year": 2017, "tags": ["early-exit"]}
 

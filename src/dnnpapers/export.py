@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from dnnpapers.fields import venue_name
 from dnnpapers.keys import surname
 from dnnpapers.models import ET_AL, Paper
 from dnnpapers.paperlist import PaperList
@@ -43,7 +44,7 @@ def _bib_name(name: str) -> str:
 
 
 def bib_entry(paper: Paper) -> str:
-    venue_name = " ".join(paper.venue.replace(str(paper.venue_year), " ").split()) if paper.published else ""
+    name = venue_name(paper.venue) if paper.published else ""
     fields: list[tuple[str, str]] = [
         ("title", "{" + tex(paper.title) + "}"),
         ("author", " and ".join(_bib_name(a) for a in paper.authors)),
@@ -52,12 +53,12 @@ def bib_entry(paper: Paper) -> str:
         kind = "misc"
         if paper.arxiv:
             fields.append(("howpublished", f"arXiv preprint arXiv:{tex(paper.arxiv)}"))
-    elif venue_name in JOURNALS:
+    elif name in JOURNALS:
         kind = "article"
-        fields.append(("journal", tex(venue_name)))
+        fields.append(("journal", tex(name)))
     else:
         kind = "inproceedings"
-        fields.append(("booktitle", tex(venue_name)))
+        fields.append(("booktitle", tex(name)))
     fields.append(("year", str(paper.venue_year or paper.year)))
     if paper.arxiv:
         fields += [("eprint", paper.arxiv), ("archivePrefix", "arXiv")]

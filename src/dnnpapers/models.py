@@ -8,15 +8,30 @@ look across entries (duplicates, tags that exist) live in ``rules``.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from typing import Annotated, Iterator
-from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, WithJsonSchema, field_validator
 
+from dnnpapers.fields import (
+    DOI,
+    ET_AL,
+    FIRST_YEAR,
+    SLUG,
+    arxiv_id_problem,
+    authors_problem,
+    doi_problem,
+    text_problem,
+    url_problem,
+    venue_problem,
+    venue_year,
+    year_problem,
+)
+from dnnpapers.taxonomy import Taxonomy
+
 __all__ = [
     "ET_AL",
+    "FIRST_YEAR",
+    "SLUG",
     "Paper",
     "PapersFile",
     "TaxonomyNode",
@@ -29,79 +44,28 @@ __all__ = [
     "arxiv_id_problem",
 ]
 
-ET_AL = "et al."
-SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-_SLUG_RE = re.compile(SLUG)
-_NEW_ARXIV = re.compile(r"^(\d{2})(\d{2})\.(\d{4,5})$")
-_OLD_ARXIV = re.compile(r"^[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7}$")
-_VERSION = re.compile(r"v\d+$")
-_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
-_VENUE_YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
-FIRST_YEAR = 1950
 
 
-def arxiv_id_problem(value: str) -> str | None:
-    """Why ``value`` is not a bare arXiv id (``1703.09844``, ``cs/0112017``), or None if it is."""
-    if _VERSION.search(value) and arxiv_id_problem(_VERSION.sub("", value)) is None:
-        return f"write the arXiv id without its version: {_VERSION.sub('', value)!r}"
-    lowered = value.lower()
-    if lowered.startswith(("arxiv:", "http://", "https://")):
-        return "write the bare arXiv id, e.g. '1703.09844', not a prefix or URL"
-    new = _NEW_ARXIV.match(value)
-    if new:
-        yymm, digits = int(new[1] + new[2]), len(new[3])
-        if not 1 <= int(new[2]) <= 12:
-            return f"{value!r} is not an arXiv id: month {new[2]} does not exist"
-        if yymm < 704:
-            return f"{value!r} is not an arXiv id: new-style ids start in 0704"
-        if digits != (5 if yymm >= 1501 else 4):
-            return f"{value!r} is not an arXiv id: ids from {new[1]}{new[2]} have {5 if yymm >= 1501 else 4} digits after the dot"
-        return None
-    if _OLD_ARXIV.match(value):
-        return None
-    return f"{value!r} is not an arXiv id (new style 'YYMM.NNNNN', old style 'archive/YYMMNNN')"
+def _raising(problem):
+    """An AfterValidator from a ``fields`` rule: the rule's reason becomes the error."""
 
-
-def _check_arxiv(value: str) -> str:
-    problem = arxiv_id_problem(value)
-    if problem:
-        raise ValueError(problem)
-    return value
-
-
-def _check_doi(value: str) -> str:
-    if _DOI.match(value):
+    def check(value):
+        reason = problem(value)
+        if reason:
+            raise ValueError(reason)
         return value
-    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:"):
-        if value.lower().startswith(prefix):
-            raise ValueError(f"write the bare DOI: {value[len(prefix):]!r}")
-    raise ValueError(f"{value!r} is not a DOI (it must start with '10.', e.g. '10.1109/TPAMI.2021.3117837')")
+
+    return AfterValidator(check)
 
 
-def _check_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
-        raise ValueError(f"{value!r} is not an http(s) link")
-    return value
-
-
-def _check_text(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be empty")
-    bad = next((c for c in value if unicodedata.category(c) == "Cc" and c not in "\t\n\r"), None)
-    if bad is not None:
-        raise ValueError(f"control character U+{ord(bad):04X} is not allowed in text")
-    return value
-
-
-Text = Annotated[str, AfterValidator(_check_text)]
+Text = Annotated[str, _raising(text_problem)]
 ArxivId = Annotated[
     str,
-    AfterValidator(_check_arxiv),
+    _raising(arxiv_id_problem),
     WithJsonSchema({"type": "string", "pattern": r"^(\d{4}\.\d{4,5}|[a-z]+(-[a-z]+)*(\.[A-Z]{2})?/\d{7})$"}),
 ]
-Doi = Annotated[str, AfterValidator(_check_doi), WithJsonSchema({"type": "string", "pattern": _DOI.pattern})]
-Url = Annotated[str, AfterValidator(_check_url), WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://"})]
+Doi = Annotated[str, _raising(doi_problem), WithJsonSchema({"type": "string", "pattern": DOI.pattern})]
+Url = Annotated[str, _raising(url_problem), WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://"})]
 Slug = Annotated[str, Field(pattern=SLUG)]
 #: Checked against the taxonomy by ``rules``, which can suggest the slug meant.
 Tag = Annotated[str, WithJsonSchema({"type": "string", "pattern": SLUG})]
@@ -138,37 +102,30 @@ class Paper(_Strict):
     @field_validator("authors")
     @classmethod
     def _et_al_last(cls, authors: list[str]) -> list[str]:
-        if ET_AL in authors[:-1]:
-            raise ValueError(f"{ET_AL!r} may only end the author list")
-        if authors == [ET_AL]:
-            raise ValueError(f"name at least the first author before {ET_AL!r}")
+        reason = authors_problem(authors)
+        if reason:
+            raise ValueError(reason)
         return authors
 
     @field_validator("year")
     @classmethod
     def _plausible_year(cls, year: int) -> int:
-        last = dt.date.today().year + 1
-        if not FIRST_YEAR <= year <= last:
-            raise ValueError(f"year {year} is outside {FIRST_YEAR}..{last}")
+        reason = year_problem(year)
+        if reason:
+            raise ValueError(reason)
         return year
 
     @field_validator("venue")
     @classmethod
     def _venue_has_year(cls, venue: str | None, info: ValidationInfo) -> str | None:
-        if venue is None or venue == "arXiv":
-            return venue
-        match = _VENUE_YEAR.search(venue)
-        if not match:
-            raise ValueError(f"venue {venue!r} needs its year ('ICLR 2018'), or is 'arXiv' when unpublished")
-        year = info.data.get("year")
-        if year is not None and int(match[1]) < year:
-            raise ValueError(f"venue year {match[1]} is before the paper's first appearance ({year})")
+        reason = venue_problem(venue, info.data.get("year")) if venue is not None else None
+        if reason:
+            raise ValueError(reason)
         return venue
 
     @property
     def venue_year(self) -> int | None:
-        match = _VENUE_YEAR.search(self.venue or "")
-        return int(match[1]) if match else None
+        return venue_year(self.venue)
 
     @property
     def published(self) -> bool:
@@ -234,49 +191,3 @@ class TaxonomyFile(_Strict):
     """``data/taxonomy.yaml``: the tree of topics."""
 
     taxonomy: list[TaxonomyNode] = Field(min_length=1)
-
-
-class Taxonomy:
-    """The topic tree with lookups by slug; built once from a valid TaxonomyFile."""
-
-    def __init__(self, roots: list[TaxonomyNode]):
-        self.roots = roots
-        self.by_slug: dict[str, TaxonomyNode] = {}
-        self.parent: dict[str, str | None] = {}
-        self.depth: dict[str, int] = {}
-        for node, parent, depth in self._walk(roots, None, 0):
-            self.by_slug.setdefault(node.slug, node)
-            self.parent.setdefault(node.slug, parent)
-            self.depth.setdefault(node.slug, depth)
-
-    def _walk(self, nodes: list[TaxonomyNode], parent: str | None, depth: int) -> Iterator[tuple[TaxonomyNode, str | None, int]]:
-        for node in nodes:
-            yield node, parent, depth
-            yield from self._walk(node.children, node.slug, depth + 1)
-
-    def walk(self) -> Iterator[TaxonomyNode]:
-        """Every node, depth first, in file order."""
-        return (node for node, _, _ in self._walk(self.roots, None, 0))
-
-    def __contains__(self, slug: object) -> bool:
-        return slug in self.by_slug
-
-    def __getitem__(self, slug: str) -> TaxonomyNode:
-        return self.by_slug[slug]
-
-    def ancestors(self, slug: str) -> list[str]:
-        """Slugs from the root down to ``slug``'s parent."""
-        chain = []
-        parent = self.parent.get(slug)
-        while parent is not None:
-            chain.append(parent)
-            parent = self.parent.get(parent)
-        return chain[::-1]
-
-    def root_of(self, slug: str) -> str:
-        return (self.ancestors(slug) or [slug])[0]
-
-    def subtree(self, slug: str) -> list[str]:
-        """``slug`` and every slug below it."""
-        node = self.by_slug[slug]
-        return [n.slug for n, _, _ in self._walk([node], None, 0)]

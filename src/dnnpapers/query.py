@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from dnnpapers.errors import DnnpapersError
+from dnnpapers.fields import venue_name
 from dnnpapers.models import Paper
 from dnnpapers.paperlist import PaperList
 from dnnpapers.rules import suggest
@@ -93,7 +94,7 @@ def stats(paper_list: PaperList, top: int = 10) -> Stats:
         for node in taxonomy.walk()
     ]
     years = Counter(p.year for p in paper_list.papers)
-    venues = Counter(re.sub(r"\s*\b(?:19|20)\d\d\b\s*", " ", p.venue).strip() for p in paper_list.papers if p.published)
+    venues = Counter(venue_name(p.venue) for p in paper_list.papers if p.published)
     cited = [(pid, m.citations) for pid, m in paper_list.metrics.items() if m.citations is not None]
     return Stats(
         per_topic=per_topic,

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from dnnpapers import chart, export
 from dnnpapers.errors import DnnpapersError
+from dnnpapers.fields import venue_name
 from dnnpapers.github import ISSUE_FORM, issue_form
 from dnnpapers.markdown import Md, Slugger, link, text
 from dnnpapers.models import ET_AL, Paper, PaperMetrics, TaxonomyNode
@@ -78,7 +79,6 @@ STRINGS = {
 #: Our own UI strings are trusted Markdown (they may hold `code`); data never is.
 STRINGS = {lang: {key: Md(value) for key, value in strings.items()} for lang, strings in STRINGS.items()}
 
-_VENUE_YEAR = re.compile(r"\s*\b(?:19|20)\d\d\b\s*")
 
 
 @dataclass
@@ -155,12 +155,12 @@ def render(paper_list: PaperList, check: bool = False, templates: Path | None = 
 
 
 def _paper_view(paper: Paper, metrics: PaperMetrics | None, threshold: int) -> PaperView:
-    venue_name = _VENUE_YEAR.sub(" ", paper.venue).strip() if paper.published else "arXiv"
+    name = venue_name(paper.venue) if paper.published else "arXiv"
     cited = metrics.citations if metrics and metrics.citations is not None else 0
     return PaperView(
         paper=paper,
         date_year=paper.venue_year or paper.year,
-        venue_name=venue_name or "arXiv",
+        venue_name=name or "arXiv",
         href=_href(paper),
         authors=_authors(paper.authors),
         metrics=metrics,

@@ -18,7 +18,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from dnnpapers.errors import DnnpapersError
-from dnnpapers.models import arxiv_id_problem
+from dnnpapers.fields import arxiv_id_problem
 from dnnpapers.sources.http import Answer, Http, ServiceError, env_float
 
 __all__ = ["ArxivRecord", "parse_id", "parse_feed", "fetch", "search_title", "BATCH", "base_url"]

@@ -1,0 +1,116 @@
+"""The rules for single field values, in plain Python.
+
+Both validators use them: the pydantic models (which also give the
+messages) and the quick acceptor of ``quick`` (which must not import pydantic,
+so that checking a valid list stays fast). Each ``*_problem`` returns why a
+value is wrong, or None.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import urlsplit
+
+__all__ = [
+    "ET_AL", "SLUG", "SLUG_RE", "FIRST_YEAR", "last_year", "arxiv_id_problem", "doi_problem", "url_problem",
+    "text_problem", "year_problem", "venue_problem", "venue_year", "venue_name", "authors_problem",
+]
+
+ET_AL = "et al."
+SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SLUG_RE = re.compile(SLUG)
+FIRST_YEAR = 1950
+DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_NEW_ARXIV = re.compile(r"^(\d{2})(\d{2})\.(\d{4,5})$")
+_OLD_ARXIV = re.compile(r"^[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7}$")
+_VERSION = re.compile(r"v\d+$")
+_VENUE_YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # Unicode "Cc" but tab and line breaks
+_DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:")
+
+
+def last_year() -> int:
+    return dt.date.today().year + 1
+
+
+def arxiv_id_problem(value: str) -> str | None:
+    """Why ``value`` is not a bare arXiv id (``1703.09844``, ``cs/0112017``), or None if it is."""
+    if _VERSION.search(value) and arxiv_id_problem(_VERSION.sub("", value)) is None:
+        return f"write the arXiv id without its version: {_VERSION.sub('', value)!r}"
+    if value.lower().startswith(("arxiv:", "http://", "https://")):
+        return "write the bare arXiv id, e.g. '1703.09844', not a prefix or URL"
+    new = _NEW_ARXIV.match(value)
+    if new:
+        yymm, digits = int(new[1] + new[2]), len(new[3])
+        if not 1 <= int(new[2]) <= 12:
+            return f"{value!r} is not an arXiv id: month {new[2]} does not exist"
+        if yymm < 704:
+            return f"{value!r} is not an arXiv id: new-style ids start in 0704"
+        if digits != (5 if yymm >= 1501 else 4):
+            return f"{value!r} is not an arXiv id: ids from {new[1]}{new[2]} have {5 if yymm >= 1501 else 4} digits after the dot"
+        return None
+    if _OLD_ARXIV.match(value):
+        return None
+    return f"{value!r} is not an arXiv id (new style 'YYMM.NNNNN', old style 'archive/YYMMNNN')"
+
+
+def doi_problem(value: str) -> str | None:
+    if DOI.match(value):
+        return None
+    for prefix in _DOI_PREFIXES:
+        if value.lower().startswith(prefix):
+            return f"write the bare DOI: {value[len(prefix):]!r}"
+    return f"{value!r} is not a DOI (it must start with '10.', e.g. '10.1109/TPAMI.2021.3117837')"
+
+
+def url_problem(value: str) -> str | None:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+        return f"{value!r} is not an http(s) link"
+    return None
+
+
+def text_problem(value: str) -> str | None:
+    if not value.strip():
+        return "must not be empty"
+    bad = _CONTROL.search(value)
+    if bad:
+        return f"control character U+{ord(bad[0]):04X} is not allowed in text"
+    return None
+
+
+def year_problem(year: int) -> str | None:
+    if not FIRST_YEAR <= year <= last_year():
+        return f"year {year} is outside {FIRST_YEAR}..{last_year()}"
+    return None
+
+
+def venue_year(venue: str | None) -> int | None:
+    match = _VENUE_YEAR.search(venue or "")
+    return int(match[1]) if match else None
+
+
+def venue_name(venue: str) -> str:
+    """The venue without its year: 'Findings of EMNLP 2021' → 'Findings of EMNLP'."""
+    return " ".join(_VENUE_YEAR.sub(" ", venue).split())
+
+
+def venue_problem(venue: str, year: int | None) -> str | None:
+    """A venue names its own year ('ICLR 2018'), not before the paper's first year; or it is 'arXiv'."""
+    if venue == "arXiv":
+        return None
+    found = venue_year(venue)
+    if found is None:
+        return f"venue {venue!r} needs its year ('ICLR 2018'), or is 'arXiv' when unpublished"
+    if year is not None and found < year:
+        return f"venue year {found} is before the paper's first appearance ({year})"
+    return None
+
+
+def authors_problem(authors: list[str]) -> str | None:
+    if ET_AL in authors[:-1]:
+        return f"{ET_AL!r} may only end the author list"
+    if authors == [ET_AL]:
+        return f"name at least the first author before {ET_AL!r}"
+    return None
