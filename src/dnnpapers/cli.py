@@ -82,9 +82,11 @@ def check(
 
         dnnpapers check --root . --format github
     """
-    paper_list = _load_or_report(root, format)
-    topics = len(paper_list.taxonomy.by_slug)
-    typer.echo(f"ok: {len(paper_list.papers)} papers in {topics} topics, no problems", err=True)
+    from dnnpapers.quick import accept_list
+
+    quick = accept_list(root)  # a valid list is checked without loading pydantic or PyYAML
+    papers, taxonomy = (quick.papers, quick.taxonomy) if quick else (lambda pl: (pl.papers, pl.taxonomy))(_load_or_report(root, format))
+    typer.echo(f"ok: {len(papers)} papers in {len(taxonomy.by_slug)} topics, no problems", err=True)
 
 
 @app.command()

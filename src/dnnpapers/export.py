@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from pydantic import TypeAdapter
+
 from dnnpapers.fields import venue_name
 from dnnpapers.keys import surname
 from dnnpapers.models import ET_AL, Paper
@@ -17,6 +19,8 @@ JOURNALS = {
     "JSTSP", "Nature", "Science", "Neural Computation", "Nature Machine Intelligence", "TMLR", "Proceedings of the IEEE",
 }
 
+_PAPERS = TypeAdapter(list[Paper])
+
 # BibTeX matches braces without regard to backslashes, so a literal brace must not be a brace.
 _TEX = {
     "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
@@ -25,9 +29,12 @@ _TEX = {
 }
 
 
+_TEX_TABLE = str.maketrans(_TEX)
+
+
 def tex(value: str) -> str:
     """Text for a BibTeX field: LaTeX specials escaped, braces balanced, Unicode kept (UTF-8)."""
-    return "".join(_TEX.get(char, char) for char in " ".join(value.split()))
+    return " ".join(value.split()).translate(_TEX_TABLE)
 
 
 def verbatim(value: str) -> str:
@@ -84,12 +91,20 @@ def json_export(paper_list: PaperList, papers: list[Paper] | None = None) -> str
         {"slug": node.slug, "en": node.en, "zh": node.zh, "parent": taxonomy.parent[node.slug], "depth": taxonomy.depth[node.slug]}
         for node in taxonomy.walk()
     ]
+    chosen = paper_list.papers if papers is None else papers
+    labels = {node.slug: {"slug": node.slug, "en": node.en, "zh": node.zh} for node in taxonomy.walk()}
+    dumped = _PAPERS.dump_python(chosen, mode="json", exclude_none=True, exclude_defaults=True)  # one call, not one per paper
     rows = []
-    for paper in paper_list.papers if papers is None else papers:
-        entry = paper.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
-        entry["tags"] = [{"slug": tag, "en": taxonomy[tag].en, "zh": taxonomy[tag].zh} for tag in paper.tags]
+    for paper, entry in zip(chosen, dumped):
+        entry["tags"] = [labels[tag] for tag in paper.tags]
         metrics = paper_list.metrics.get(paper.id)
         if metrics:
             entry["metrics"] = metrics.model_dump(mode="json", exclude_none=True)
         rows.append(entry)
-    return json.dumps({"topics": topics, "papers": rows}, ensure_ascii=False, indent=2) + "\n"
+    return "{\n" + _json_list("topics", topics) + ",\n" + _json_list("papers", rows) + "\n}\n"
+
+
+def _json_list(key: str, items: list[dict]) -> str:
+    """``"key": [...]`` with one item a line: diffs stay readable, and the C encoder does the work."""
+    lines = ",\n".join("    " + json.dumps(item, ensure_ascii=False) for item in items)
+    return f'  "{key}": [\n{lines}\n  ]' if items else f'  "{key}": []'

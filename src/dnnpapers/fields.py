@@ -13,7 +13,7 @@ import re
 from urllib.parse import urlsplit
 
 __all__ = [
-    "ET_AL", "SLUG", "SLUG_RE", "FIRST_YEAR", "last_year", "arxiv_id_problem", "doi_problem", "url_problem",
+    "ET_AL", "SLUG", "SLUG_RE", "CONTROL", "FIRST_YEAR", "last_year", "arxiv_id_problem", "doi_problem", "url_problem",
     "text_problem", "year_problem", "venue_problem", "venue_year", "venue_name", "authors_problem",
 ]
 
@@ -26,7 +26,7 @@ _NEW_ARXIV = re.compile(r"^(\d{2})(\d{2})\.(\d{4,5})$")
 _OLD_ARXIV = re.compile(r"^[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7}$")
 _VERSION = re.compile(r"v\d+$")
 _VENUE_YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # Unicode "Cc" but tab and line breaks
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # Unicode "Cc" but tab and line breaks
 _DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:")
 
 
@@ -74,7 +74,7 @@ def url_problem(value: str) -> str | None:
 def text_problem(value: str) -> str | None:
     if not value.strip():
         return "must not be empty"
-    bad = _CONTROL.search(value)
+    bad = CONTROL.search(value)
     if bad:
         return f"control character U+{ord(bad[0]):04X} is not allowed in text"
     return None

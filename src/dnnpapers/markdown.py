@@ -26,24 +26,25 @@ class Md(Markup):
 # CommonMark lets any ASCII punctuation be backslash-escaped. These are the ones that can
 # start markup inside a paragraph or table cell (emphasis, code, links, HTML, entities,
 # tables, strikethrough, GitHub math).
-_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~$])")
-_WHITESPACE = re.compile(r"\s+")
+_SPECIAL = str.maketrans({char: "\\" + char for char in "\\`*_[]<>&|~$"})
 
 
 def text(value: object) -> Md:
     """``value`` as Markdown that renders literally, on one line (safe in a table cell)."""
     if isinstance(value, Md):
         return value
-    flat = _WHITESPACE.sub(" ", str(value)).strip()
-    return Md(_SPECIAL.sub(r"\\\1", flat))
+    return Md(" ".join(str(value).split()).translate(_SPECIAL))
 
 
 _URL_UNSAFE = {"(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "|": "%7C", " ": "%20", '"': "%22", "`": "%60", "\\": "%5C"}
 
 
+_URL_TABLE = str.maketrans(_URL_UNSAFE)
+
+
 def url(target: str) -> str:
     """A link target that cannot end the link or a table cell early."""
-    return "".join(_URL_UNSAFE.get(char, char) for char in target)
+    return target.translate(_URL_TABLE)
 
 
 def link(label: object, target: str) -> Md:

@@ -13,16 +13,15 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from dnnpapers.errors import Problem, ProblemsFound
-from dnnpapers.models import MetricsFile, PageFile, Paper, PaperMetrics, Taxonomy, TaxonomyFile
+from dnnpapers.layout import METRICS_FILE, PAGE_FILE, PAPERS_FILE, TAXONOMY_FILE
+from dnnpapers.models import Link, MetricsFile, PageFile, Paper, PaperMetrics, TaxonomyFile, TaxonomyNode
+from dnnpapers.quick import QuickList, accept_list, accept_papers_text
+from dnnpapers.taxonomy import Taxonomy
 from dnnpapers.rules import paper_problems, suggest, taxonomy_problems
 from dnnpapers.store import INVALID, Document, Loc, parse_document, read_document
 
 __all__ = ["PaperList", "load_list", "papers_problems", "PAPERS_FILE", "TAXONOMY_FILE", "PAGE_FILE", "METRICS_FILE"]
 
-PAPERS_FILE = Path("data/papers.yaml")
-TAXONOMY_FILE = Path("data/taxonomy.yaml")
-PAGE_FILE = Path("data/page.yaml")
-METRICS_FILE = Path("data/metrics.yaml")
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -42,8 +41,39 @@ class PaperList:
 
 
 def load_list(root: Path | str = ".") -> PaperList:
-    """Load and validate ``root/data/taxonomy.yaml`` and ``root/data/papers.yaml``."""
+    """Load and validate ``root/data/taxonomy.yaml`` and ``root/data/papers.yaml`` (and the optional files).
+
+    A list the quick path accepts is built from its values as they are; any
+    other goes through the exact path, which raises ProblemsFound with every
+    located problem (or, rarely, finds the list valid after all).
+    """
     root = Path(root)
+    quick = accept_list(root)
+    if quick is not None:
+        return _from_quick(root, quick)
+    return _load_exact(root)
+
+
+def _from_quick(root: Path, quick: QuickList) -> PaperList:
+    """Models from values the quick path accepted: pydantic would accept them unchanged."""
+
+    def node(n) -> TaxonomyNode:
+        return TaxonomyNode.model_construct(slug=n.slug, en=n.en, zh=n.zh, description=n.description, keywords=n.keywords, children=[node(c) for c in n.children])
+
+    page = quick.page or {}
+    links = {k: [Link.model_construct(**item) for item in v] for k, v in page.items() if isinstance(v, list)}
+    metrics = (quick.metrics or {}).get("metrics", {})
+    return PaperList(
+        root,
+        Taxonomy([node(n) for n in quick.taxonomy.roots]),
+        # awards given, so that pydantic need not call its default factory (slow) 10,000 times
+        [Paper.model_construct(**{"awards": [], **entry}) for entry in quick.papers],
+        PageFile.model_construct(**{**page, **links}),
+        {pid: PaperMetrics.model_construct(**m) for pid, m in metrics.items()},
+    )
+
+
+def _load_exact(root: Path) -> PaperList:
     problems: list[Problem] = []
     taxonomy = None
     papers: list[Paper] = []
@@ -85,6 +115,8 @@ def _load_optional(path: Path, model: type[M]) -> tuple[M, list[Problem]]:
 
 def papers_problems(raw: bytes, display: str, taxonomy: Taxonomy) -> list[Problem]:
     """Every problem ``check`` would report for this papers.yaml text (used before writing one)."""
+    if accept_papers_text(raw, taxonomy) is not None:
+        return []
     try:
         doc = parse_document(raw, display)
     except ProblemsFound as exc:

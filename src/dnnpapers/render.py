@@ -97,6 +97,14 @@ class PaperView:
     def date(self) -> str:
         return f"{self.date_year} {self.venue_name}"
 
+    def notes_parts(self, t: dict[str, str]) -> list[Md]:
+        """What the Notes cell says: the notes, each award, the citation count (when known)."""
+        parts = [text(self.paper.notes)] if self.paper.notes else []
+        parts += [Md(f"🏆 {text(award)}") for award in self.paper.awards]
+        if self.metrics and self.metrics.citations is not None:
+            parts.append(Md(t["cited"].format(n=f"{self.metrics.citations:,}")))
+        return parts
+
     @property
     def short_title(self) -> str:
         head, colon, _ = self.paper.title.partition(":")
@@ -135,7 +143,8 @@ def build(paper_list: PaperList, templates: Path | None = None) -> dict[str, byt
     outputs[BIB] = export.bibtex(paper_list).encode("utf-8")
     outputs[JSON] = export.json_export(paper_list).encode("utf-8")
     outputs[SCHEMA_FILE] = papers_schema().encode("utf-8")
-    outputs[README_FILE] = _readme(paper_list, views, env, page_anchors)
+    too_big = len(outputs[MATERIALS]) > README_BUDGET  # the full region would be nearly as large
+    outputs[README_FILE] = _readme(paper_list, views, env, page_anchors, compact_only=too_big)
     if (root / ISSUE_FORM).exists():  # a list that uses the form keeps its tag choices in step
         outputs[ISSUE_FORM] = issue_form(paper_list.taxonomy).encode("utf-8")
     return outputs
@@ -190,13 +199,17 @@ def _sort_key(view: PaperView) -> tuple:
 
 def _topics(paper_list: PaperList, views: dict[str, PaperView], lang: str, slugger: Slugger) -> list[TopicView]:
     taxonomy = paper_list.taxonomy
+    by_tag: dict[str, list[PaperView]] = {}
+    for paper in paper_list.papers:
+        for tag in dict.fromkeys(paper.tags):
+            by_tag.setdefault(tag, []).append(views[paper.id])
 
     def make(node: TaxonomyNode, depth: int, ancestors: list[TopicView]) -> TopicView:
         heading = f"{node.en} · {node.zh}" if lang == "en" else f"{node.zh} · {node.en}"
-        own = sorted((views[p.id] for p in paper_list.tagged(node.slug)), key=_sort_key)
+        own = sorted(by_tag.get(node.slug, []), key=_sort_key)
         view = TopicView(node, depth, heading, slugger.slug(heading), own, 0, [], ancestors=ancestors)
         view.children = [make(child, depth + 1, ancestors + [view]) for child in node.children]
-        below = {p.id for slug in taxonomy.subtree(node.slug) for p in paper_list.tagged(slug)}
+        below = {v.paper.id for slug in taxonomy.subtree(node.slug) for v in by_tag.get(slug, [])}
         view.total = len(below)
         counts = Counter(v.date_year for v in own)
         view.years = sorted(counts.items(), reverse=True)
@@ -280,7 +293,9 @@ def _timeline(paper_list: PaperList, views: dict[str, PaperView]) -> Timeline:
     return Timeline(years, rows)
 
 
-def _readme(paper_list: PaperList, views: dict[str, PaperView], env: jinja2.Environment, page_anchors: dict[str, str]) -> bytes:
+def _readme(
+    paper_list: PaperList, views: dict[str, PaperView], env: jinja2.Environment, page_anchors: dict[str, str], compact_only: bool = False
+) -> bytes:
     path = paper_list.root / README_FILE
     try:
         current = path.read_bytes().decode("utf-8")
@@ -313,8 +328,8 @@ def _readme(paper_list: PaperList, views: dict[str, PaperView], env: jinja2.Envi
         }
         return _render(env, "readme.md.j2", context)
 
-    text_region = region(compact=False)
-    if len(text_region.encode("utf-8")) > README_BUDGET:
+    text_region = region(compact=True) if compact_only else region(compact=False)
+    if not compact_only and len(text_region.encode("utf-8")) > README_BUDGET:
         text_region = region(compact=True)
     return splice(current, text_region, str(path)).encode("utf-8")
 

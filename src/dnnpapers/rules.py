@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-from dnnpapers.errors import Problem
-from dnnpapers.models import Paper, Taxonomy, TaxonomyNode
-from dnnpapers.store import Document
+if TYPE_CHECKING:  # rules also serve the quick path, which must not import pydantic or PyYAML
+    from dnnpapers.errors import Problem
+    from dnnpapers.models import Paper, TaxonomyNode
+    from dnnpapers.store import Document
+    from dnnpapers.taxonomy import Taxonomy
 
 __all__ = ["normalise_title", "suggest", "paper_problems", "taxonomy_problems"]
 
 #: (position of the entry in the file, the validated paper)
-Entry = tuple[int, Paper]
+Entry = tuple[int, "Paper"]
 
 
 def normalise_title(title: str) -> str:

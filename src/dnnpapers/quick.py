@@ -1,0 +1,272 @@
+"""The fast path for the common case, a valid list: yaml-rs parses it, plain Python accepts it.
+
+It answers only "valid" or "not sure". Whenever it is not sure (a parse
+error, a value the schema rejects, a duplicate, a YAML construct whose meaning
+differs between YAML 1.1, which PyYAML and so the exact path follow, and YAML
+1.2, which yaml-rs follows) the caller takes the exact path: PyYAML nodes and
+pydantic, which find every problem with its line. So messages never change;
+only valid lists get faster (10,000 papers: yaml-rs parses in ~0.1 s what
+PyYAML's C loader composes in ~1.1 s, and no pydantic import is needed).
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from dnnpapers.fields import (
+    CONTROL,
+    FIRST_YEAR,
+    SLUG_RE,
+    last_year,
+    arxiv_id_problem,
+    authors_problem,
+    doi_problem,
+    url_problem,
+    venue_problem,
+    year_problem,
+)
+from dnnpapers.layout import METRICS_FILE, PAGE_FILE, PAPERS_FILE, TAXONOMY_FILE
+from dnnpapers.rules import paper_problems, taxonomy_problems
+from dnnpapers.taxonomy import Taxonomy
+
+__all__ = ["QuickList", "accept_list", "parse", "accept_paper", "accept_papers_text", "UNSURE"]
+
+UNSURE = object()
+
+# Where YAML 1.1 (PyYAML, the exact path) and YAML 1.2 (yaml-rs) read a plain scalar differently,
+# yaml-rs gives a string: yes/no/on/off, 0b101, 1_000, 1:20. A string value of that form sends
+# the file to the exact path (a quoted one too: false alarms only cost time).
+_ONE_ONE_ONLY = re.compile(r"(?:[Yy]es|YES|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF|[-+]?0b[01_]+|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|[-+]?[0-9.]*_[0-9_.]*)")
+# A value starting 0 then a digit or o: 010 is 8 in YAML 1.1 but 10 in 1.2; 0o17 is text in 1.1.
+_LEADING_ZERO = re.compile(r":[ ]*[-+]?0[0-9oO]")
+# Characters PyYAML refuses (the exact path reports them).
+_REFUSED = re.compile("[^\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+_MARKUP = re.compile(r"[!&*<%?]")
+
+
+def _structure_is_plain(text: str) -> bool:
+    """No tags, anchors, aliases, merge keys, directives, complex keys, tabs or second documents."""
+    if "\t" in text or "\n---" in text or "\n..." in text or text.startswith(("---", "...", "%")):
+        return False
+    for hit in _MARKUP.finditer(text):
+        i, char = hit.start(), hit.group()
+        before = text[i - 1] if i else "\n"
+        after = text[i + 1 : i + 2]
+        if char in "!&*" and before in " \n[{," and after not in ("", " ", "\n", "\r"):
+            return False
+        if (char == "<" and after == "<") or (char == "%" and before == "\n") or (char == "?" and after == " " and text[text.rfind("\n", 0, i) + 1 : i].strip() == ""):
+            return False
+    return _LEADING_ZERO.search(text) is None and _REFUSED.search(text) is None
+
+
+def _plain(value: Any) -> bool:
+    """A string pydantic keeps as it is (nothing to strip) and that YAML 1.1 and 1.2 read alike."""
+    return type(value) is str and value == value.strip() and (" " in value or _ONE_ONE_ONLY.fullmatch(value) is None)
+
+
+def _text(value: Any) -> bool:
+    """What text_problem accepts, once _plain holds: not empty, no control character."""
+    return _plain(value) and value != "" and CONTROL.search(value) is None
+
+
+def _optional(value: Any, check) -> bool:
+    return value is None or check(value)
+
+
+def _texts(value: Any, at_least: int = 0) -> bool:
+    return type(value) is list and len(value) >= at_least and all(_text(v) for v in value)
+
+
+# One check per field, given the value and the entry's year (None is handled by accept_paper).
+_CHECKS = {
+    "id": lambda v, y: _plain(v) and SLUG_RE.match(v) is not None,
+    "title": lambda v, y: _text(v),
+    "authors": lambda v, y: _texts(v, 1) and authors_problem(v) is None,
+    "year": lambda v, y: True,  # checked first, in accept_paper
+    "venue": lambda v, y: _text(v) and venue_problem(v, y) is None,
+    "arxiv": lambda v, y: _plain(v) and arxiv_id_problem(v) is None,
+    "doi": lambda v, y: _plain(v) and doi_problem(v) is None,
+    "url": lambda v, y: _plain(v) and url_problem(v) is None,
+    "code": lambda v, y: _plain(v) and url_problem(v) is None,
+    "tags": lambda v, y: type(v) is list and len(v) >= 1 and all(_plain(t) for t in v),
+    "focus": lambda v, y: _text(v),
+    "notes": lambda v, y: _text(v),
+    "awards": lambda v, y: _texts(v),
+    "added": lambda v, y: type(v) is dt.date,
+}
+PAPER_FIELDS = set(_CHECKS)
+REQUIRED = {"id", "title", "authors", "year", "tags"}
+_NOT_NULL = REQUIRED | {"awards"}
+
+
+def accept_paper(entry: Any, first: int = FIRST_YEAR, last: int | None = None) -> bool:
+    """True only if the Paper model accepts ``entry`` as it is (nothing to coerce or strip)."""
+    if type(entry) is not dict or not REQUIRED <= entry.keys() <= PAPER_FIELDS:
+        return False
+    year = entry["year"]
+    if type(year) is not int or not first <= year <= (last or last_year()):
+        return False
+    for key, value in entry.items():
+        if value is None:
+            if key in _NOT_NULL:
+                return False
+        elif not _CHECKS[key](value, year):
+            return False
+    return True
+
+
+def _node(data: Any) -> SimpleNamespace | None:
+    keys = {"slug", "en", "zh", "description", "keywords", "children"}
+    if type(data) is not dict or not {"slug", "en", "zh"} <= data.keys() <= keys:
+        return None
+    if not (_plain(data["slug"]) and SLUG_RE.match(data["slug"]) and _text(data["en"]) and _text(data["zh"])):
+        return None
+    if not _optional(data.get("description"), _text) or not ("keywords" not in data or _texts(data["keywords"])):
+        return None
+    children = data.get("children", [])
+    if type(children) is not list:
+        return None
+    nodes = [_node(child) for child in children]
+    if any(n is None for n in nodes):
+        return None
+    return SimpleNamespace(slug=data["slug"], en=data["en"], zh=data["zh"], description=data.get("description"), keywords=data.get("keywords", []), children=nodes)
+
+
+def _accept_link(data: Any) -> bool:
+    return (
+        type(data) is dict and {"name", "url"} <= data.keys() <= {"name", "url", "zh", "note"}
+        and _text(data["name"]) and _plain(data["url"]) and url_problem(data["url"]) is None
+        and _optional(data.get("zh"), _text) and _optional(data.get("note"), _text)
+    )
+
+
+def _accept_page(data: Any) -> bool:
+    if data is None:
+        return True
+    texts, lists = {"title", "title_zh"}, {"books", "people", "courses", "conferences", "companies", "related"}
+    if type(data) is not dict or not data.keys() <= texts | lists | {"milestone_citations"}:
+        return False
+    threshold = data.get("milestone_citations", 1)
+    return (
+        all(_text(data[k]) for k in texts & data.keys())
+        and type(threshold) is int and threshold >= 1
+        and all(type(data[k]) is list and all(_accept_link(link) for link in data[k]) for k in lists & data.keys())
+    )
+
+
+def _accept_metrics(data: Any) -> bool:
+    if data is None:
+        return True
+    if type(data) is not dict or not data.keys() <= {"metrics"} or type(data.get("metrics", {})) is not dict:
+        return False
+
+    def count(value: Any) -> bool:
+        return value is None or (type(value) is int and value >= 0)
+
+    return all(
+        type(pid) is str and type(m) is dict and "fetched" in m and m.keys() <= {"citations", "influential", "fetched"}
+        and type(m["fetched"]) is dt.date and count(m.get("citations")) and count(m.get("influential"))
+        for pid, m in data.get("metrics", {}).items()
+    )
+
+
+def parse(raw: bytes) -> Any:
+    """The values of a YAML file (None when empty) when yaml-rs reads them as PyYAML would; UNSURE otherwise."""
+    try:
+        import yaml_rs
+    except ImportError:  # the fast path is an optimisation, never a requirement
+        return UNSURE
+    try:
+        text = (raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw).decode("utf-8")
+    except UnicodeDecodeError:
+        return UNSURE
+    if not _structure_is_plain(text):
+        return UNSURE
+    try:
+        return yaml_rs.loads(text, parse_datetime=True)
+    except Exception:  # noqa: BLE001 (any refusal by the fast parser means "ask the exact one")
+        return UNSURE
+
+
+class _Entry(dict):
+    """An accepted entry as ``rules`` reads papers: fields as attributes, None when absent."""
+
+    __getattr__ = dict.get
+
+
+class _NoPositions:
+    """Stands in for a Document in ``rules``: any problem just means "not sure"."""
+
+    def __init__(self) -> None:
+        self.found = False
+
+    def locate(self, loc: tuple) -> tuple[int, int]:
+        return 0, 0
+
+    def problem(self, loc: tuple, message: str) -> None:
+        self.found = True
+
+
+@dataclass
+class QuickList:
+    taxonomy: Taxonomy
+    papers: list[dict]
+    page: dict | None
+    metrics: dict | None
+
+
+def _read(path: Path) -> Any:
+    try:
+        return parse(path.read_bytes())
+    except OSError:
+        return UNSURE
+
+
+def accept_papers_text(raw: bytes, taxonomy: Taxonomy) -> list[dict] | None:
+    """The entries of a papers.yaml text that is certainly valid against ``taxonomy``; else None."""
+    data = parse(raw)
+    if type(data) is not dict or data.keys() != {"papers"} or type(data["papers"]) is not list:
+        return None
+    papers = data["papers"]
+    last = last_year()
+    if not all(accept_paper(entry, FIRST_YEAR, last) for entry in papers):
+        return None
+    entries = [(i, _Entry(e)) for i, e in enumerate(papers)]
+    stand_in = _NoPositions()
+    list(paper_problems(entries, taxonomy, stand_in))
+    return None if stand_in.found else papers
+
+
+def accept_list(root: Path) -> QuickList | None:
+    """The list at ``root`` when it is certainly valid; None when only the exact path can tell."""
+    taxonomy_data = _read(root / TAXONOMY_FILE)
+    if type(taxonomy_data) is not dict or taxonomy_data.keys() != {"taxonomy"} or type(taxonomy_data["taxonomy"]) is not list:
+        return None
+    roots = [_node(n) for n in taxonomy_data["taxonomy"]]
+    if not roots or any(r is None for r in roots):
+        return None
+    stand_in = _NoPositions()
+    taxonomy_problems(roots, stand_in)
+    if stand_in.found:
+        return None
+    taxonomy = Taxonomy(roots)
+    optional = {}
+    for name, path, accept in (("page", PAGE_FILE, _accept_page), ("metrics", METRICS_FILE, _accept_metrics)):
+        if (root / path).exists():
+            data = _read(root / path)
+            if data is UNSURE or not accept(data):
+                return None
+            optional[name] = data
+    try:
+        papers = accept_papers_text((root / PAPERS_FILE).read_bytes(), taxonomy)
+    except OSError:
+        return None
+    if papers is None:
+        return None
+    return QuickList(taxonomy, papers, optional.get("page"), optional.get("metrics"))
