@@ -27,7 +27,8 @@ from dnnpapers.sources import arxiv, semantic_scholar
 from dnnpapers.sources.arxiv import ArxivRecord
 from dnnpapers.sources.http import Http, ServiceError
 from dnnpapers.sources.semantic_scholar import S2Paper
-from dnnpapers.store import append_entries, atomic_write, locked, parse_document, set_fields
+from dnnpapers.quick import accept_papers_text
+from dnnpapers.store import append_entries, atomic_write, head_document, locked, parse_document, set_fields
 from dnnpapers.venues import resolve
 
 __all__ = ["Wanted", "add_wanted", "AddReport", "UpdateReport", "add_papers", "find_by_title", "suggest_tags", "update_list", "NeedTags", "parse_ids"]
@@ -177,6 +178,7 @@ def add_papers(
 ) -> AddReport:
     """Add the papers named by ``texts`` (or ``title``): all of them or none."""
     today = today or dt.date.today()
+    loaded = (root / PAPERS_FILE).read_bytes() if (root / PAPERS_FILE).exists() else b""
     paper_list = load_list(root)
     check_tags(tags, paper_list.taxonomy)
     _check_extras(focus=focus, note=notes, code=code)
@@ -213,7 +215,7 @@ def add_papers(
             raise DnnpapersError(f"{arxiv_id}: no tag chosen; nothing was added")
         chosen[arxiv_id] = picked
     items = [Wanted(i, chosen[i], focus, notes, code) for i in wanted]
-    return add_wanted(root, items, http, today, records, report)
+    return add_wanted(root, items, http, today, records, report, preloaded=(loaded, paper_list))
 
 
 def add_wanted(
@@ -224,8 +226,13 @@ def add_wanted(
     records: dict[str, ArxivRecord] | None = None,
     report: AddReport | None = None,
     dry_run: bool = False,
+    preloaded: tuple[bytes, PaperList] | None = None,
 ) -> AddReport:
-    """Fetch what is still missing and write the new entries, under the lock, all or none."""
+    """Fetch what is still missing and write the new entries, under the lock, all or none.
+
+    ``preloaded``: the list as loaded earlier with the bytes it was loaded from;
+    reused when the file still holds those bytes.
+    """
     today = today or dt.date.today()
     report = report or AddReport()
     ids = [w.arxiv_id for w in wanted]
@@ -242,8 +249,8 @@ def add_wanted(
             report.warnings.append(f"Semantic Scholar does not know {arxiv_id} yet; citation data is missing")
     path = root / PAPERS_FILE
     with locked(path):
-        doc = parse_document(path.read_bytes(), str(path))
-        current = load_list(root)
+        raw = path.read_bytes()
+        current = preloaded[1] if preloaded and preloaded[0] == raw else load_list(root)
         known = {p.arxiv: p.id for p in current.papers if p.arxiv}
         dois = {p.doi.lower(): p.id for p in current.papers if p.doi}
         titles = {normalise_title(p.title): p.id for p in current.papers}
@@ -264,8 +271,8 @@ def add_wanted(
         report.added = entries
         if not entries or dry_run:
             return report
-        new_text = append_entries(doc, entries)
-        _validate_or_refuse(path, new_text, current.taxonomy)
+        new_text = append_entries(head_document(raw, str(path)), entries)
+        _validate_or_refuse(path, new_text, current.taxonomy, trusted=len(current.papers))
         atomic_write(path, new_text)
         updates = {}
         for entry in entries:
@@ -277,8 +284,13 @@ def add_wanted(
     return report
 
 
-def _validate_or_refuse(path: Path, new_text: bytes, taxonomy: Taxonomy) -> None:
-    """Refuse to write text that ``check`` would reject (a guard against our own mistakes)."""
+def _validate_or_refuse(path: Path, new_text: bytes, taxonomy: Taxonomy, trusted: int = 0) -> None:
+    """Refuse to write text that ``check`` would reject (a guard against our own mistakes).
+
+    ``trusted`` leading entries are known valid (text appended to a valid list).
+    """
+    if trusted and accept_papers_text(new_text, taxonomy, trusted) is not None:
+        return
     problems = papers_problems(new_text, str(path), taxonomy)
     if problems:
         raise DnnpapersError(f"{path}: the change would not pass check ({problems[0]}); nothing written")

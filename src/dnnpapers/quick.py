@@ -228,14 +228,18 @@ def _read(path: Path) -> Any:
         return UNSURE
 
 
-def accept_papers_text(raw: bytes, taxonomy: Taxonomy) -> list[dict] | None:
-    """The entries of a papers.yaml text that is certainly valid against ``taxonomy``; else None."""
+def accept_papers_text(raw: bytes, taxonomy: Taxonomy, trusted: int = 0) -> list[dict] | None:
+    """The entries of a papers.yaml text that is certainly valid against ``taxonomy``; else None.
+
+    ``trusted``: how many leading entries are known valid already (text appended
+    to a valid file); the rules across entries still see them all.
+    """
     data = parse(raw)
     if type(data) is not dict or data.keys() != {"papers"} or type(data["papers"]) is not list:
         return None
     papers = data["papers"]
     last = last_year()
-    if not all(accept_paper(entry, FIRST_YEAR, last) for entry in papers):
+    if not all(accept_paper(entry, FIRST_YEAR, last) for entry in papers[trusted:]):
         return None
     entries = [(i, _Entry(e)) for i, e in enumerate(papers)]
     stand_in = _NoPositions()

@@ -1,0 +1,153 @@
+"""Benchmark: check, render, add and start-up on lists of 1,000, 10,000 and 50,000 papers.
+
+Every figure is a whole process (best of a few runs) with its peak memory, printed
+beside the floors measured in the same run:
+  (a) PyYAML's C loader parsing the papers file, (b) the fastest YAML parser on PyPI
+  (yaml-rs) parsing it, (c) ``python -c "import typer"``, and (c') a one-option typer
+  command, which is what any typer command costs before doing anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO / "src"))
+
+from fakes import ArxivPaper, FakeServices, serve  # noqa: E402
+
+from dnnpapers.paperlist import load_list  # noqa: E402
+from dnnpapers.store import format_entry  # noqa: E402
+
+SIZES = [1_000, 10_000, 50_000]
+PY = sys.executable
+
+_MEASURE = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+wall = time.perf_counter() - start
+if done.returncode not in (0, 1):
+    sys.exit(done.stderr.decode()[-300:])
+print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def measure(argv: list[str], runs: int = 3, env: dict | None = None, before=None) -> tuple[float, float]:
+    """(best wall seconds, peak MB) of a whole process."""
+    best, peak = float("inf"), 0.0
+    for _ in range(runs):
+        if before:
+            before()
+        out = subprocess.run([PY, "-c", _MEASURE, *argv], capture_output=True, text=True, env=env or os.environ.copy())
+        if out.returncode != 0:
+            raise SystemExit(f"{' '.join(argv[:3])}: {out.stderr.strip()}")
+        wall, kb = out.stdout.split()
+        best, peak = min(best, float(wall)), max(peak, int(kb) / 1024)
+    return best, peak
+
+
+def generate(root: Path, count: int) -> Path:
+    """A list of ``count`` papers: varied copies of the shipped entries, valid and unique."""
+    shipped = load_list(REPO)
+    (root / "data").mkdir(parents=True)
+    shutil.copy(REPO / "data" / "taxonomy.yaml", root / "data" / "taxonomy.yaml")
+    head = (REPO / "data" / "papers.yaml").read_text(encoding="utf-8").split("papers:")[0]
+    parts = [head, "papers:\n"]
+    for i in range(count):
+        paper = shipped.papers[i % len(shipped.papers)]
+        copy, entry = i // len(shipped.papers), paper.model_dump(exclude_none=True, exclude_defaults=True)
+        if copy:
+            entry["id"] = f"{paper.id}-{copy}"
+            entry["title"] = f"{paper.title} (variant {copy})"
+            entry["arxiv"] = f"{1501 + copy % 12 + (copy // 12 % 9) * 100}.9{i % 10_000:04d}" if copy < 900 else None
+            if entry.get("doi"):
+                entry["doi"] = f"{entry['doi']}.{copy}"
+        parts.append(format_entry({k: v for k, v in entry.items() if v is not None}))
+    (root / "data" / "papers.yaml").write_text("".join(parts), encoding="utf-8")
+    (root / "README.md").write_text("# Bench list\n\n<!-- dnnpapers:begin -->\n<!-- dnnpapers:end -->\n", encoding="utf-8")
+    return root
+
+
+def floors(papers_file: Path) -> dict[str, tuple[float, float]]:
+    typer_command = "import typer\napp = typer.Typer()\n@app.command()\ndef a(root: str = typer.Option('.')): pass\n@app.command()\ndef b(): pass\napp()"
+    return {
+        "(a) PyYAML C loader": measure([PY, "-c", f"import yaml; yaml.load(open({str(papers_file)!r}, 'rb'), Loader=yaml.CSafeLoader)"]),
+        "(b) yaml-rs": measure([PY, "-c", f"import yaml_rs; yaml_rs.loads(open({str(papers_file)!r}, encoding='utf-8').read())"]),
+        "(c) import typer": measure([PY, "-c", "import typer"]),
+        "(c') a typer command": measure([PY, "-c", typer_command, "a"]),
+    }
+
+
+def row(name: str, figure: tuple[float, float], floor: float | None = None, target: float | None = None, size: int = 0) -> str:
+    wall, mb = figure
+    ratio = f"{wall / floor:5.2f}×" if floor else "      "
+    verdict = "" if target is None else ("  ok" if wall <= target * floor else f"  over ({target:g}× floor)")
+    memory = f"{mb:7.0f} MB" + (f" ({mb * 2**20 / size:4.1f}× file)" if size else "")
+    return f"  {name:<34} {wall:7.3f} s {ratio} {memory}{verdict}"
+
+
+def report() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        results = {}
+        for count in SIZES:
+            root = generate(Path(tmp) / f"list{count}", count)
+            papers = root / "data" / "papers.yaml"
+            size = papers.stat().st_size
+            base = floors(papers)
+            runs = 1 if count >= 50_000 else 3
+            check = measure(["dnnpapers", "check", "--root", str(root)], runs)
+            render = measure(["dnnpapers", "render", "--root", str(root)], runs, before=lambda r=root: shutil.rmtree(r / "generated", ignore_errors=True))
+            fresh = measure(["dnnpapers", "render", "--check", "--root", str(root)], runs)
+            results[count] = (check, render)
+            print(f"{count:,} papers ({size / 1e6:.1f} MB papers.yaml)")
+            for name, figure in base.items():
+                print(row(name, figure))
+            print(row("dnnpapers check", check, base["(b) yaml-rs"][0], 2, size))
+            print(row("dnnpapers render (cold)", render, base["(b) yaml-rs"][0], 3, size))
+            print(row("dnnpapers render --check (fresh)", fresh, base["(b) yaml-rs"][0], 3, size))
+            if count == 10_000:
+                add = measure_add(root)
+                print(row("dnnpapers add (1 paper, 0 s network)", add, 1.0, 1, size))
+                print(row("dnnpapers --version", measure(["dnnpapers", "--version"]), base["(c) import typer"][0], 1.5))
+                print(row("dnnpapers --help", measure(["dnnpapers", "--help"]), base["(c) import typer"][0], 1.5))
+            print()
+        print("cost per 1,000 papers (slope):")
+        for label, index in (("check", 0), ("render", 1)):
+            times = [results[c][index][0] for c in SIZES]
+            slopes = [(times[i + 1] - times[i]) / ((SIZES[i + 1] - SIZES[i]) / 1000) for i in range(len(SIZES) - 1)]
+            print(f"  {label:<8} " + "   ".join(f"{SIZES[i]:,}→{SIZES[i + 1]:,}: {s * 1000:.0f} ms" for i, s in enumerate(slopes)))
+
+
+def measure_add(root: Path) -> tuple[float, float]:
+    services = FakeServices()
+    server, base = serve(services)
+    counter = iter(range(10_000))
+
+    def fresh_paper() -> None:
+        n = next(counter)
+        services.add(ArxivPaper(f"2612.9{n:04d}", f"Synthetic benchmark paper {n}", ["Bench Author"], dt.date(2026, 12, 1)), citations=n)
+
+    try:
+        env = {**os.environ, **services.environment(base), "DNNPAPERS_CACHE_DIR": str(root / ".cache")}
+        best, peak = float("inf"), 0.0
+        for n in range(3):
+            fresh_paper()
+            wall, mb = measure(["dnnpapers", "add", f"2612.9{n:04d}", "--tag", "early-exit", "--root", str(root)], 1, env)
+            best, peak = min(best, wall), max(peak, mb)
+        return best, peak
+    finally:
+        server.shutdown()
+
+
+if __name__ == "__main__":
+    report()
