@@ -112,10 +112,13 @@ def s2_paper(title: str, year: int, citations: int, influential: int = 0, venue:
 
 @dataclass
 class Fault:
+    """An answer to send instead of the real one: a status and body, a delay, or a dropped connection."""
+
     status: int = 503
-    body: str = ""
+    body: str | bytes = ""
     headers: dict[str, str] = field(default_factory=dict)
     raise_: type[Exception] | None = None
+    delay: float = 0.0
 
 
 @dataclass
@@ -145,9 +148,12 @@ class FakeServices:
         if self.latency:
             time.sleep(self.latency)
         if fault is not None:
+            if fault.delay:
+                time.sleep(fault.delay)
             if fault.raise_ is not None:
                 raise fault.raise_("injected fault", request=request)
-            return httpx.Response(fault.status, text=fault.body, headers=fault.headers)
+            content = fault.body if isinstance(fault.body, bytes) else fault.body.encode("utf-8")
+            return httpx.Response(fault.status, content=content, headers=fault.headers)
         return self._arxiv(request) if service == "arxiv" else self._s2(request)
 
     def _arxiv(self, request: httpx.Request) -> httpx.Response:

@@ -42,7 +42,7 @@ def _list_with(papers_yaml: bytes, tmp_path_factory) -> Path:
     return root
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=5000, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(damaged())
 def test_library_only_raises_located_problems(tmp_path_factory, raw):
     root = _list_with(raw, tmp_path_factory)

@@ -94,3 +94,23 @@ def test_setting_a_field_changes_only_that_entry(file, data):
     following = len(old_lines) - (doc.node_at(("papers", index + 1)).start_mark.line if index + 1 < len(entries) else len(old_lines))
     if following:
         assert old_lines[-following:] == new_lines[-following:]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(styled_files(), st.data())
+def test_removing_an_entry_takes_out_exactly_its_lines(file, data):
+    from dnnpapers.store import remove_entry
+
+    raw, entries = file
+    doc = parse_document(raw, "p.yaml")
+    index = data.draw(st.integers(0, len(entries) - 1))
+    node = doc.node_at(("papers", index))
+    out = remove_entry(doc, index)
+    old_lines, new_lines = raw.splitlines(keepends=True), out.splitlines(keepends=True)
+    start = node.start_mark.line
+    removed = len(old_lines) - len(new_lines)
+    assert removed >= 1
+    assert new_lines[:start] == old_lines[:start] and new_lines[start:] == old_lines[start + removed :]
+    after = parse_document(out, "p.yaml").data["papers"] if len(entries) > 1 else None
+    if after is not None:
+        assert [e["id"] for e in after] == [e["id"] for i, e in enumerate(entries) if i != index]
