@@ -69,7 +69,7 @@ def generate(root: Path, count: int) -> Path:
         if copy:
             entry["id"] = f"{paper.id}-{copy}"
             entry["title"] = f"{paper.title} (variant {copy})"
-            entry["arxiv"] = f"{1501 + copy % 12 + (copy // 12 % 9) * 100}.9{i % 10_000:04d}" if copy < 900 else None
+            entry["arxiv"] = f"{1501 + i // 10_000}.9{i % 10_000:04d}"  # YYMM.9NNNN: unique, and no real paper's
             if entry.get("doi"):
                 entry["doi"] = f"{entry['doi']}.{copy}"
         parts.append(format_entry({k: v for k, v in entry.items() if v is not None}))
@@ -103,6 +103,9 @@ def report() -> None:
             root = generate(Path(tmp) / f"list{count}", count)
             papers = root / "data" / "papers.yaml"
             size = papers.stat().st_size
+            valid = subprocess.run(["dnnpapers", "check", "--root", str(root)], capture_output=True, text=True)
+            if valid.returncode != 0:
+                raise SystemExit(f"the generated {count:,}-paper list is not valid: {valid.stdout[:300]}")
             base = floors(papers)
             runs = 1 if count >= 50_000 else 3
             check = measure(["dnnpapers", "check", "--root", str(root)], runs)

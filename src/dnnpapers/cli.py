@@ -84,9 +84,8 @@ def check(
     """
     from dnnpapers.quick import accept_list
 
-    quick = accept_list(root)  # a valid list is checked without loading pydantic or PyYAML
-    papers, taxonomy = (quick.papers, quick.taxonomy) if quick else (lambda pl: (pl.papers, pl.taxonomy))(_load_or_report(root, format))
-    typer.echo(f"ok: {len(papers)} papers in {len(taxonomy.by_slug)} topics, no problems", err=True)
+    valid = accept_list(root) or _load_or_report(root, format)  # the quick path needs neither pydantic nor PyYAML
+    typer.echo(f"ok: {len(valid.papers)} papers in {len(valid.taxonomy.by_slug)} topics, no problems", err=True)
 
 
 @app.command()
