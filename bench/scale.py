@@ -10,7 +10,6 @@ beside the floors measured in the same run:
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import shutil
 import subprocess

@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pytest
-import typer
 
 from conftest import REPO
 from dnnpapers import __version__

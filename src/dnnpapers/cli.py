@@ -291,7 +291,7 @@ def _run(work, format: ProblemFormat = ProblemFormat.text):
             typer.echo(problem.github() if format is ProblemFormat.github else str(problem))
         count = len(found.problems)
         typer.echo(f"{count} problem{'s' if count != 1 else ''} found", err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     except DnnpapersError as exc:
         _fail(str(exc))
 

@@ -6,7 +6,6 @@ build markup, and they return ``Md`` so templates can tell the two apart.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from markupsafe import Markup

@@ -8,7 +8,7 @@ look across entries (duplicates, tags that exist) live in ``rules``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Iterator
+from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, WithJsonSchema, field_validator
 

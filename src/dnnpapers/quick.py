@@ -29,7 +29,6 @@ from dnnpapers.fields import (
     doi_problem,
     url_problem,
     venue_problem,
-    year_problem,
 )
 from dnnpapers.layout import METRICS_FILE, PAGE_FILE, PAPERS_FILE, TAXONOMY_FILE
 from dnnpapers.rules import paper_problems, taxonomy_problems
