@@ -64,3 +64,17 @@ def http(services, tmp_path):
     client = Http(cache=Cache(tmp_path / "cache"), transport=services.transport(), backoff=0.001, sleep=lambda s: None)
     yield client
     client.close()
+
+
+def run_dnnpapers(args: list[str], root: Path, base: str, services, **env: str):
+    """``python -m dnnpapers ARGS --root ROOT`` as a separate process talking to the fake services at ``base``."""
+    import os
+    import subprocess
+    import sys
+
+    environment = {**os.environ, **services.environment(base), "DNNPAPERS_CACHE_DIR": str(root / ".cache"), "NO_COLOR": "1", **env}
+    environment.pop("SEMANTIC_SCHOLAR_API_KEY", None)
+    return subprocess.run(
+        [sys.executable, "-m", "dnnpapers", *args, "--root", str(root)],
+        capture_output=True, text=True, env=environment, stdin=subprocess.DEVNULL, timeout=60,
+    )

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import write_list
+from conftest import run_dnnpapers, write_list
 from dnnpapers.paperlist import load_list
 from fakes import ArxivPaper, FakeServices, serve
 
@@ -25,10 +25,8 @@ def server():
     httpd.shutdown()
 
 
-def run(args, root, base, services, extra_env=None, stdin=subprocess.DEVNULL):
-    env = {**os.environ, **services.environment(base), "DNNPAPERS_CACHE_DIR": str(root / ".cache"), "NO_COLOR": "1", **(extra_env or {})}
-    env.pop("SEMANTIC_SCHOLAR_API_KEY", None)
-    return subprocess.run([sys.executable, "-m", "dnnpapers", *args, "--root", str(root)], capture_output=True, text=True, env=env, stdin=stdin, timeout=60)
+def run(args, root, base, services):
+    return run_dnnpapers(args, root, base, services)
 
 
 def test_add_then_render_check_and_update(tmp_path, server):

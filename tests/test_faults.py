@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
 import sys
 import time
@@ -11,7 +10,7 @@ import time
 import httpx
 import pytest
 
-from conftest import write_list
+from conftest import run_dnnpapers, write_list
 from dnnpapers.paperlist import load_list
 from fakes import ArxivPaper, FakeServices, Fault, recorded, serve
 
@@ -49,9 +48,8 @@ def server():
 
 
 def run_add(root, base, services):
-    env = {**os.environ, **services.environment(base), "DNNPAPERS_CACHE_DIR": str(root / ".cache"), "DNNPAPERS_HTTP_TIMEOUT": "0.5", "DNNPAPERS_HTTP_BACKOFF": "0.05"}
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "dnnpapers", "add", "1703.09844", "--tag", "early-exit", "--root", str(root)], capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=60)
+    done = run_dnnpapers(["add", "1703.09844", "--tag", "early-exit"], root, base, services, DNNPAPERS_HTTP_TIMEOUT="0.5", DNNPAPERS_HTTP_BACKOFF="0.05")
     return done, time.perf_counter() - start
 
 

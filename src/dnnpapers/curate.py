@@ -5,21 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from dnnpapers.enrich import check_tags
+from dnnpapers.enrich import check_tags, write_checked
 from dnnpapers.errors import DnnpapersError
 from dnnpapers.metrics import save_metrics
-from dnnpapers.paperlist import PAPERS_FILE, load_list, papers_problems
+from dnnpapers.paperlist import PAPERS_FILE, load_list
 from dnnpapers.query import find
-from dnnpapers.store import atomic_write, locked, parse_document, remove_entry, set_fields
+from dnnpapers.store import locked, parse_document, remove_entry, set_fields
 
 __all__ = ["remove_paper", "retag_paper"]
-
-
-def _write_checked(path: Path, new_text: bytes, taxonomy) -> None:
-    problems = papers_problems(new_text, str(path), taxonomy)
-    if problems:
-        raise DnnpapersError(f"{path}: the change would not pass check ({problems[0]}); nothing written")
-    atomic_write(path, new_text)
 
 
 def remove_paper(root: Path, paper_id: str) -> str:
@@ -28,7 +21,7 @@ def remove_paper(root: Path, paper_id: str) -> str:
     with locked(path):
         paper_list = load_list(root)
         index, paper = find(paper_list, paper_id)
-        _write_checked(path, remove_entry(parse_document(path.read_bytes(), str(path)), index), paper_list.taxonomy)
+        write_checked(path, remove_entry(parse_document(path.read_bytes(), str(path)), index), paper_list.taxonomy)
         keep = {p.id for p in paper_list.papers if p.id != paper_id}
         if paper_id in paper_list.metrics:
             save_metrics(root, paper_list.metrics, {}, keep)
@@ -52,5 +45,5 @@ def retag_paper(root: Path, paper_id: str, add: Sequence[str] = (), remove: Sequ
             raise DnnpapersError(f"{paper_id} would have no tag left; every paper needs one")
         if tags != paper.tags:
             doc = parse_document(path.read_bytes(), str(path))
-            _write_checked(path, set_fields(doc, [(index, "tags", tags, ("year",))]), paper_list.taxonomy)
+            write_checked(path, set_fields(doc, [(index, "tags", tags, ("year",))]), paper_list.taxonomy)
     return tags

@@ -31,7 +31,7 @@ from dnnpapers.quick import accept_papers_text
 from dnnpapers.store import append_entries, atomic_write, head_document, locked, parse_document, set_fields
 from dnnpapers.venues import resolve
 
-__all__ = ["Wanted", "add_wanted", "AddReport", "UpdateReport", "add_papers", "find_by_title", "suggest_tags", "update_list", "NeedTags", "parse_ids"]
+__all__ = ["Wanted", "add_wanted", "write_checked", "AddReport", "UpdateReport", "add_papers", "find_by_title", "suggest_tags", "update_list", "NeedTags", "parse_ids"]
 
 Progress = Callable[[int], None]
 
@@ -272,8 +272,7 @@ def add_wanted(
         if not entries or dry_run:
             return report
         new_text = append_entries(head_document(raw, str(path)), entries)
-        _validate_or_refuse(path, new_text, current.taxonomy, trusted=len(current.papers))
-        atomic_write(path, new_text)
+        write_checked(path, new_text, current.taxonomy, trusted=len(current.papers))
         updates = {}
         for entry in entries:
             paper = s2.get(f"arXiv:{entry['arxiv']}")
@@ -284,16 +283,16 @@ def add_wanted(
     return report
 
 
-def _validate_or_refuse(path: Path, new_text: bytes, taxonomy: Taxonomy, trusted: int = 0) -> None:
-    """Refuse to write text that ``check`` would reject (a guard against our own mistakes).
+def write_checked(path: Path, new_text: bytes, taxonomy: Taxonomy, trusted: int = 0) -> None:
+    """Write papers.yaml atomically, unless ``check`` would reject the text (a guard against our own mistakes).
 
     ``trusted`` leading entries are known valid (text appended to a valid list).
     """
-    if trusted and accept_papers_text(new_text, taxonomy, trusted) is not None:
-        return
-    problems = papers_problems(new_text, str(path), taxonomy)
-    if problems:
-        raise DnnpapersError(f"{path}: the change would not pass check ({problems[0]}); nothing written")
+    if not (trusted and accept_papers_text(new_text, taxonomy, trusted) is not None):
+        problems = papers_problems(new_text, str(path), taxonomy)
+        if problems:
+            raise DnnpapersError(f"{path}: the change would not pass check ({problems[0]}); nothing written")
+    atomic_write(path, new_text)
 
 
 @dataclass
@@ -359,8 +358,7 @@ def update_list(
                 after = new_text.decode("utf-8-sig").splitlines(keepends=True)
                 report.diff = "".join(difflib.unified_diff(before, after, str(path), str(path)))
                 if apply:
-                    _validate_or_refuse(path, new_text, paper_list.taxonomy)
-                    atomic_write(path, new_text)
+                    write_checked(path, new_text, paper_list.taxonomy)
                     report.applied = True
     return report
 
