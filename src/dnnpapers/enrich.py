@@ -12,26 +12,37 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field
-
-from pydantic import TypeAdapter, ValidationError
 from pathlib import Path
 from typing import Callable, Sequence
+
+from pydantic import TypeAdapter, ValidationError
 
 from dnnpapers.errors import DnnpapersError
 from dnnpapers.keys import ascii_fold, paper_key
 from dnnpapers.metrics import save_metrics
-from dnnpapers.models import ET_AL, Paper, PaperMetrics, Taxonomy, Text, Url
+from dnnpapers.models import ET_AL, Paper, PaperMetrics, Text, Url
 from dnnpapers.paperlist import PAPERS_FILE, PaperList, load_list, papers_problems
+from dnnpapers.quick import accept_papers_text
 from dnnpapers.rules import normalise_title, suggest
 from dnnpapers.sources import arxiv, semantic_scholar
 from dnnpapers.sources.arxiv import ArxivRecord
 from dnnpapers.sources.http import Http, ServiceError
 from dnnpapers.sources.semantic_scholar import S2Paper
-from dnnpapers.quick import accept_papers_text
-from dnnpapers.store import append_entries, atomic_write, head_document, locked, parse_document, set_fields
+from dnnpapers.store import (
+    append_entries,
+    atomic_write,
+    head_document,
+    locked,
+    parse_document,
+    set_fields,
+)
+from dnnpapers.taxonomy import Taxonomy
 from dnnpapers.venues import resolve
 
-__all__ = ["Wanted", "add_wanted", "write_checked", "AddReport", "UpdateReport", "add_papers", "find_by_title", "suggest_tags", "update_list", "NeedTags", "parse_ids"]
+__all__ = [
+    "AddReport", "NeedTags", "UpdateReport", "Wanted", "add_papers", "add_wanted", "check_tags", "find_by_title",
+    "match_title", "parse_ids", "suggest_tags", "update_list", "write_checked",
+]
 
 Progress = Callable[[int], None]
 
@@ -104,15 +115,22 @@ def suggest_tags(taxonomy: Taxonomy, title: str, abstract: str, limit: int = 3) 
     return [slug for _, _, slug in sorted(scored)[:limit]]
 
 
-def find_by_title(http: Http, title: str) -> str:
-    """The arXiv id of the paper whose normalised title is ``title``; else an error listing the candidates."""
+def match_title(http: Http, title: str) -> tuple[str | None, str]:
+    """The arXiv id whose normalised title is ``title``, or None and the candidates arXiv offered."""
     candidates = arxiv.search_title(http, title)
     wanted = normalise_title(title)
-    exact = [r for r in candidates if normalise_title(r.title) == wanted]
-    if len(exact) == 1 or (exact and len({r.arxiv_id for r in exact}) == 1):
-        return exact[0].arxiv_id
-    listed = "; ".join(f"{r.arxiv_id} {r.title!r}" for r in candidates[:5]) or "none"
-    raise DnnpapersError(f"no arXiv paper titled exactly {title!r}; candidates: {listed}")
+    exact = {r.arxiv_id for r in candidates if normalise_title(r.title) == wanted}
+    if len(exact) == 1:
+        return exact.pop(), ""
+    return None, "; ".join(f"{r.arxiv_id} {r.title!r}" for r in candidates[:5]) or "none"
+
+
+def find_by_title(http: Http, title: str) -> str:
+    """Like ``match_title``, but no exact match is an error naming the candidates."""
+    arxiv_id, candidates = match_title(http, title)
+    if arxiv_id is None:
+        raise DnnpapersError(f"no arXiv paper titled exactly {title!r}; candidates: {candidates}")
+    return arxiv_id
 
 
 def _s2_id(paper_arxiv: str | None, doi: str | None) -> str | None:

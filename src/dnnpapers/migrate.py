@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from dnnpapers.enrich import AddReport, Wanted, add_wanted, check_tags
+from dnnpapers.enrich import AddReport, Wanted, add_wanted, check_tags, match_title
 from dnnpapers.errors import DnnpapersError
 from dnnpapers.models import Taxonomy
 from dnnpapers.paperlist import load_list
-from dnnpapers.rules import normalise_title
 from dnnpapers.sources import arxiv, semantic_scholar
 from dnnpapers.sources.http import Http
 
@@ -133,13 +132,8 @@ def map_heading(heading: str, taxonomy: Taxonomy, maps: dict[str, str]) -> tuple
 
 
 def _resolve_title(http: Http, title: str) -> tuple[str | None, str]:
-    candidates = arxiv.search_title(http, title)
-    wanted = normalise_title(title)
-    exact = {r.arxiv_id for r in candidates if normalise_title(r.title) == wanted}
-    if len(exact) == 1:
-        return exact.pop(), ""
-    listed = "; ".join(f"{r.arxiv_id} {r.title!r}" for r in candidates[:3]) or "none"
-    return None, f"no arXiv paper with exactly this title; candidates: {listed}"
+    arxiv_id, candidates = match_title(http, title)
+    return arxiv_id, "" if arxiv_id else f"no arXiv paper with exactly this title; candidates: {candidates}"
 
 
 def _arxiv_in(text: str | None) -> str | None:

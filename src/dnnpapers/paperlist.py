@@ -14,11 +14,19 @@ from pydantic import BaseModel, ValidationError
 
 from dnnpapers.errors import Problem, ProblemsFound
 from dnnpapers.layout import METRICS_FILE, PAGE_FILE, PAPERS_FILE, TAXONOMY_FILE
-from dnnpapers.models import Link, MetricsFile, PageFile, Paper, PaperMetrics, TaxonomyFile, TaxonomyNode
+from dnnpapers.models import (
+    Link,
+    MetricsFile,
+    PageFile,
+    Paper,
+    PaperMetrics,
+    TaxonomyFile,
+    TaxonomyNode,
+)
 from dnnpapers.quick import QuickList, accept_list, accept_papers_text
-from dnnpapers.taxonomy import Taxonomy
 from dnnpapers.rules import paper_problems, suggest, taxonomy_problems
 from dnnpapers.store import INVALID, Document, Loc, parse_document, read_document
+from dnnpapers.taxonomy import Taxonomy
 
 __all__ = ["PaperList", "load_list", "papers_problems", "PAPERS_FILE", "TAXONOMY_FILE", "PAGE_FILE", "METRICS_FILE"]
 

@@ -23,10 +23,10 @@ from dnnpapers.fields import (
     CONTROL,
     FIRST_YEAR,
     SLUG_RE,
-    last_year,
     arxiv_id_problem,
     authors_problem,
     doi_problem,
+    last_year,
     url_problem,
     venue_problem,
 )
