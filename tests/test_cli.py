@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -82,3 +83,39 @@ def test_help_and_version_do_not_import_the_heavy_modules():
     code = "import sys; from dnnpapers.cli import app; print(' '.join(m for m in ('pydantic', 'httpx', 'yaml') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == ""
+
+
+def _on_a_terminal(args: list[str], **env: str) -> bytes:
+    """What a command prints on a real (pseudo) terminal."""
+    import os
+    import pty
+    import select
+
+    leader, follower = pty.openpty()
+    environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "TERM")} | {"TERM": "xterm-256color", "COLUMNS": "100", **env}
+    proc = subprocess.Popen([sys.executable, "-m", "dnnpapers", *args], stdin=follower, stdout=follower, stderr=follower, env=environment)
+    os.close(follower)
+    out = b""
+    while True:
+        ready, _, _ = select.select([leader], [], [], 30)
+        try:
+            chunk = os.read(leader, 65536) if ready else b""
+        except OSError:
+            chunk = b""
+        if not chunk:
+            break
+        out += chunk
+    proc.wait(timeout=30)
+    os.close(leader)
+    return out
+
+
+# An SGR sequence that sets a foreground or background colour (bold and dim are not colour).
+COLOUR = re.compile(rb"\x1b\[(?:[0-9;]*;)?(?:3[0-9]|4[0-9]|9[0-7]|10[0-7])(?:;[0-9;]*)?m")
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color():
+    assert COLOUR.search(_on_a_terminal(["--help"]))
+    assert not COLOUR.search(_on_a_terminal(["--help"], NO_COLOR="1"))
+    piped = subprocess.run([sys.executable, "-m", "dnnpapers", "--help"], capture_output=True, check=True)
+    assert b"\x1b[" not in piped.stdout
