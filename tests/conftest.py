@@ -57,6 +57,17 @@ def services(monkeypatch):
 
 
 @pytest.fixture
+def server():
+    """Fake arXiv and Semantic Scholar behind a real HTTP server on 127.0.0.1: (services, base URL)."""
+    from fakes import FakeServices, serve
+
+    services = FakeServices()
+    httpd, base = serve(services)
+    yield services, base
+    httpd.shutdown()
+
+
+@pytest.fixture
 def http(services, tmp_path):
     """The real client, answering through the fakes, with a fresh cache and no real sleeping."""
     from dnnpapers.sources.http import Cache, Http

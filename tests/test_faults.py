@@ -12,7 +12,7 @@ import pytest
 
 from conftest import run_dnnpapers, write_list
 from dnnpapers.paperlist import load_list
-from fakes import ArxivPaper, FakeServices, Fault, recorded, serve
+from fakes import ArxivPaper, Fault, recorded
 
 MSD = ArxivPaper("1703.09844", "Multi-Scale Dense Networks for Resource Efficient Image Classification", ["Gao Huang"], dt.date(2017, 3, 1))
 KILL_AT = {
@@ -38,13 +38,6 @@ def test_a_write_killed_at_any_point_leaves_the_old_file_whole(tmp_path, point):
     assert done.returncode == -9
     assert target.read_bytes() == b"papers: []\n" * 1000
 
-
-@pytest.fixture
-def server():
-    services = FakeServices()
-    httpd, base = serve(services)
-    yield services, base
-    httpd.shutdown()
 
 
 def run_add(root, base, services):
