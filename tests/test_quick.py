@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from conftest import REPO, SCENARIOS, write_list
 from dnnpapers.errors import ProblemsFound
 from dnnpapers.models import Paper
-from dnnpapers.paperlist import _load_exact, load_list
+from dnnpapers.paperlist import load_exact, load_list
 from dnnpapers.quick import UNSURE, accept_list, accept_paper, parse
 from dnnpapers.store import parse_document
 from strategies import paper_lists
@@ -65,13 +65,13 @@ def test_what_the_quick_path_accepts_the_exact_path_accepts_with_the_same_values
 def test_random_valid_lists_load_the_same_either_way(tmp_path_factory, entries):
     root = write_list(tmp_path_factory.mktemp("quick"), entries)
     quick = load_list(root)
-    exact = _load_exact(root)
+    exact = load_exact(root)
     assert [p.model_dump() for p in quick.papers] == [p.model_dump() for p in exact.papers]
 
 
 def test_the_shipped_list_takes_the_quick_path_and_loads_as_the_exact_one():
     assert accept_list(REPO) is not None
-    quick, exact = load_list(REPO), _load_exact(REPO)
+    quick, exact = load_list(REPO), load_exact(REPO)
     assert [p.model_dump() for p in quick.papers] == [p.model_dump() for p in exact.papers]
     assert [n.model_dump() for n in quick.taxonomy.roots] == [n.model_dump() for n in exact.taxonomy.roots]
     assert quick.page.model_dump() == exact.page.model_dump()

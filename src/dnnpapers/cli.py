@@ -82,10 +82,10 @@ def check(
 
         dnnpapers check --root . --format github
     """
-    from dnnpapers.quick import accept_list
+    from dnnpapers.quick import check_list
 
-    valid = accept_list(root) or _load_or_report(root, format)  # the quick path needs neither pydantic nor PyYAML
-    typer.echo(f"ok: {len(valid.papers)} papers in {len(valid.taxonomy.by_slug)} topics, no problems", err=True)
+    papers, topics = _run(lambda: check_list(root), format)
+    typer.echo(f"ok: {papers} papers in {topics} topics, no problems", err=True)
 
 
 @app.command()
@@ -388,10 +388,8 @@ def show(paper_id: str = typer.Argument(..., help="The paper's id."), root: Path
     fields["tags"] = "; ".join(f"{t} ({taxonomy[t].en} · {taxonomy[t].zh})" for t in paper.tags)
     if paper.awards:
         fields["awards"] = ", ".join(paper.awards)
-    if paper.arxiv:
-        fields["link"] = f"https://arxiv.org/abs/{paper.arxiv}"
-    elif paper.doi:
-        fields["link"] = f"https://doi.org/{paper.doi}"
+    if paper.link and paper.link != paper.url:  # a url is shown as itself above
+        fields["link"] = paper.link
     metrics = paper_list.metrics.get(paper.id)
     if metrics:
         fields["citations"] = f"{metrics.citations} ({metrics.influential} influential), fetched {metrics.fetched}"

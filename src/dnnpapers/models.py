@@ -136,6 +136,15 @@ class Paper(_Strict):
         return venue_year(self.venue)
 
     @property
+    def link(self) -> str | None:
+        """Where a reader finds the paper: its arXiv page, else its DOI, else its url."""
+        if self.arxiv:
+            return f"https://arxiv.org/abs/{self.arxiv}"
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        return self.url
+
+    @property
     def published(self) -> bool:
         return self.venue is not None and self.venue != "arXiv"
 

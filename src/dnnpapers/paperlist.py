@@ -28,7 +28,7 @@ from dnnpapers.rules import paper_problems, suggest, taxonomy_problems
 from dnnpapers.store import INVALID, Document, Loc, parse_document, read_document
 from dnnpapers.taxonomy import Taxonomy
 
-__all__ = ["PaperList", "load_list", "papers_problems", "PAPERS_FILE", "TAXONOMY_FILE", "PAGE_FILE", "METRICS_FILE"]
+__all__ = ["PaperList", "load_list", "load_exact", "papers_problems", "PAPERS_FILE", "TAXONOMY_FILE", "PAGE_FILE", "METRICS_FILE"]
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -59,7 +59,7 @@ def load_list(root: Path | str = ".") -> PaperList:
     quick = accept_list(root)
     if quick is not None:
         return _from_quick(root, quick)
-    return _load_exact(root)
+    return load_exact(root)
 
 
 _PAPER_DEFAULTS = {name: ([] if name == "awards" else None) for name in Paper.model_fields if not Paper.model_fields[name].is_required()}
@@ -84,7 +84,8 @@ def _from_quick(root: Path, quick: QuickList) -> PaperList:
     )
 
 
-def _load_exact(root: Path) -> PaperList:
+def load_exact(root: Path) -> PaperList:
+    """The exact path alone: PyYAML nodes and pydantic, every problem located."""
     problems: list[Problem] = []
     taxonomy = None
     papers: list[Paper] = []

@@ -34,7 +34,7 @@ from dnnpapers.layout import METRICS_FILE, PAGE_FILE, PAPERS_FILE, TAXONOMY_FILE
 from dnnpapers.rules import paper_problems, taxonomy_problems
 from dnnpapers.taxonomy import Taxonomy
 
-__all__ = ["QuickList", "accept_list", "parse", "accept_paper", "accept_papers_text", "UNSURE"]
+__all__ = ["QuickList", "check_list", "accept_list", "parse", "accept_paper", "accept_papers_text", "UNSURE"]
 
 UNSURE = object()
 
@@ -244,6 +244,21 @@ def accept_papers_text(raw: bytes, taxonomy: Taxonomy, trusted: int = 0) -> list
     stand_in = _NoPositions()
     list(paper_problems(entries, taxonomy, stand_in))
     return None if stand_in.found else papers
+
+
+def check_list(root: Path) -> tuple[int, int]:
+    """(papers, topics) of a valid list, or ProblemsFound with every located problem.
+
+    A valid list is checked here without pydantic or PyYAML; only a list the quick
+    path is unsure of loads the exact path (imported then, for that reason).
+    """
+    quick = accept_list(root)
+    if quick is None:
+        from dnnpapers.paperlist import load_exact
+
+        exact = load_exact(root)
+        return len(exact.papers), len(exact.taxonomy.by_slug)
+    return len(quick.papers), len(quick.taxonomy.by_slug)
 
 
 def accept_list(root: Path) -> QuickList | None:

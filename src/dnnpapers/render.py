@@ -170,19 +170,11 @@ def _paper_view(paper: Paper, metrics: PaperMetrics | None, threshold: int) -> P
         paper=paper,
         date_year=paper.venue_year or paper.year,
         venue_name=name or "arXiv",
-        href=_href(paper),
+        href=paper.link,
         authors=_authors(paper.authors),
         metrics=metrics,
         milestone=bool(paper.awards) or cited >= threshold,
     )
-
-
-def _href(paper: Paper) -> str | None:
-    if paper.arxiv:
-        return f"https://arxiv.org/abs/{paper.arxiv}"
-    if paper.doi:
-        return f"https://doi.org/{paper.doi}"
-    return paper.url
 
 
 def _authors(authors: list[str]) -> str:

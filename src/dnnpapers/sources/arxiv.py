@@ -52,7 +52,6 @@ class ArxivRecord:
     doi: str | None = None
     journal_ref: str | None = None
     comment: str | None = None
-    primary_category: str | None = None
 
 
 def parse_id(text: str) -> str:
@@ -105,7 +104,6 @@ def parse_feed(body: str) -> tuple[list[ArxivRecord], int | None]:
         except ValueError:
             raise ServiceError(f"{SERVICE}: entry {match['id']} has no valid publication date ({published!r})") from None
         authors = tuple(_text(a.find(f"{ATOM}name")) for a in entry.findall(f"{ATOM}author"))
-        category = entry.find(f"{ARXIV}primary_category")
         if not title or not any(authors):
             raise ServiceError(f"{SERVICE}: entry {match['id']} has no title or no authors")
         records.append(
@@ -119,7 +117,6 @@ def parse_feed(body: str) -> tuple[list[ArxivRecord], int | None]:
                 doi=_text(entry.find(f"{ARXIV}doi")) or None,
                 journal_ref=_text(entry.find(f"{ARXIV}journal_ref")) or None,
                 comment=_text(entry.find(f"{ARXIV}comment")) or None,
-                primary_category=category.get("term") if category is not None else None,
             )
         )
     return records, total

@@ -124,7 +124,6 @@ class Http:
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
     rng: random.Random = field(default_factory=random.Random)
-    sent: int = 0
     _last: dict[str, float] = field(default_factory=dict)
     _client: httpx.Client | None = None
 
@@ -186,7 +185,6 @@ class Http:
             problem, retry_after = "", None
             try:
                 response = self.client().request(method, url, params=params, json=json_body, headers=headers)
-                self.sent += 1
                 answer = Answer(response.status_code, response.text, response.headers.get("content-type", ""))
                 if answer.status not in RETRY_STATUSES:
                     if cacheable(answer):
@@ -195,11 +193,9 @@ class Http:
                 problem = f"HTTP {answer.status}"
                 retry_after = _retry_after(response.headers.get("retry-after"))
             except httpx.TimeoutException:
-                self.sent += 1
                 problem = f"no answer within {self.timeout:g} s"
                 answer = None
             except httpx.TransportError as exc:
-                self.sent += 1
                 problem = f"connection failed ({type(exc).__name__})"
                 answer = None
             finally:

@@ -33,7 +33,6 @@ class S2Paper:
     year: int | None
     venue: str | None
     venue_names: tuple[str, ...]
-    venue_type: str | None
     citations: int | None
     influential: int | None
     dblp: str | None
@@ -64,7 +63,6 @@ def _paper(item: Any) -> S2Paper | None:
         year=_int(item.get("year")),
         venue=_str(item.get("venue")),
         venue_names=tuple(n for n in names if n),
-        venue_type=_str(venue.get("type")),
         citations=_int(item.get("citationCount")),
         influential=_int(item.get("influentialCitationCount")),
         dblp=_str(external.get("DBLP")),
