@@ -31,6 +31,7 @@ from dnnpapers.fields import (
     venue_problem,
 )
 from dnnpapers.layout import METRICS_FILE, PAGE_FILE, PAPERS_FILE, TAXONOMY_FILE
+from dnnpapers.limits import MAX_DEPTH
 from dnnpapers.rules import paper_problems, taxonomy_problems
 from dnnpapers.taxonomy import Taxonomy
 
@@ -47,6 +48,12 @@ _LEADING_ZERO = re.compile(r":[ ]*[-+]?0[0-9oO]")
 # Characters PyYAML refuses (the exact path reports them).
 _REFUSED = re.compile("[^\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 _MARKUP = re.compile(r"[!&*<%?]")
+# yaml-rs limits flow nesting itself but overflows its stack on deep block nesting (about 10,000
+# levels) and kills the process. Block nesting needs indentation: a collection is indented past its
+# parent's, or by "- ", but for a sequence under a mapping key, so depth <= 2 * (column + 1). A line
+# whose indentation and indicators reach MAX_DEPTH / 2 columns may be too deep: the exact path,
+# where libyaml refuses deep input cleanly, decides.
+_DEEP_LINE = re.compile(r"^[ ?:-]{%d}" % (MAX_DEPTH // 2), re.M)
 
 
 def _structure_is_plain(text: str) -> bool:
@@ -185,7 +192,7 @@ def parse(raw: bytes) -> Any:
         text = (raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw).decode("utf-8")
     except UnicodeDecodeError:
         return UNSURE
-    if not _structure_is_plain(text):
+    if not _structure_is_plain(text) or _DEEP_LINE.search(text):
         return UNSURE
     try:
         return yaml_rs.loads(text, parse_datetime=True)

@@ -9,6 +9,8 @@ import difflib
 import unicodedata
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
+from dnnpapers.limits import MAX_TOPIC_DEPTH
+
 if TYPE_CHECKING:  # rules also serve the quick path, which must not import pydantic or PyYAML
     from dnnpapers.errors import Problem
     from dnnpapers.models import Paper, TaxonomyNode
@@ -95,6 +97,9 @@ def taxonomy_problems(roots: Sequence[TaxonomyNode], doc: Document) -> list[Prob
     problems = []
     first: dict[str, tuple] = {}
     for loc, node in _walk_located(roots, ("taxonomy",)):
+        level = loc.count("children") + 1
+        if level == MAX_TOPIC_DEPTH + 1:  # reported once per branch, at the first topic too deep
+            problems.append(doc.problem(loc + ("slug",), f"topic {node.slug!r} is {level} levels deep; a taxonomy has at most {MAX_TOPIC_DEPTH}"))
         if node.slug in first:
             line, _ = doc.locate(first[node.slug])
             problems.append(doc.problem(loc + ("slug",), f"duplicate slug {node.slug!r} (first at line {line})"))

@@ -21,9 +21,11 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from dnnpapers.errors import DnnpapersError, Problem, ProblemsFound
+from dnnpapers.limits import MAX_DEPTH, too_deep
 
 __all__ = [
     "INVALID",
+    "MAX_DEPTH",
     "Document",
     "Style",
     "read_document",
@@ -48,8 +50,6 @@ _SCALAR_TAGS = {_TAG + t for t in ("null", "bool", "int", "float", "str", "times
 _SEQ_TAG = _TAG + "seq"
 _MAP_TAG = _TAG + "map"
 
-#: A curated list nests four levels deep; anything past this is an attack or a typo.
-MAX_DEPTH = 64
 #: Aliases may repeat a node; expansion beyond this many extra nodes is a "billion laughs".
 ALIAS_ALLOWANCE = 10_000
 
@@ -146,6 +146,8 @@ def parse_document(raw: bytes, display: str) -> Document:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+    except RecursionError:  # the pure-Python composer recurses; libyaml refuses by itself (below)
+        raise ProblemsFound([Problem(display, 1, 1, too_deep())]) from None
     except yaml.reader.ReaderError as exc:
         line, col = _position(text, exc.position)
         raise ProblemsFound([Problem(display, line, col, _reader_message(exc))]) from None
@@ -412,6 +414,8 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Probl
     here = lines[line - 1] if 0 < line <= len(lines) else ""
     if "\t" in here[: col] or "\t" in here[: len(here) - len(here.lstrip())]:
         return Problem(display, line, col, "tab character: YAML indentation must use spaces")
+    if "maximum nesting depth" in (exc.problem or ""):
+        return Problem(display, line, col, too_deep())
     if exc.context and "single document" in exc.context:
         return Problem(display, line, col, "a second YAML document ('---') starts here; the file must hold one")
     problem = (exc.problem or "invalid YAML").strip()
@@ -457,7 +461,7 @@ class _Builder:
         if self.built > len(self.seen) + ALIAS_ALLOWANCE:
             raise _Abort(self.at(self.detonator(node), "aliases expand to too many values (a YAML 'billion laughs' bomb?)"))
         if depth > MAX_DEPTH:
-            raise _Abort(self.at(node, f"nested more than {MAX_DEPTH} levels deep"))
+            raise _Abort(self.at(node, too_deep()))
         if isinstance(node, ScalarNode):
             return self.scalar(node)
         if any(open_node is node for open_node, _ in self.stack):

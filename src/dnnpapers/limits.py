@@ -1,0 +1,17 @@
+"""How deep or large input may be before it is refused: one place for every bound.
+
+Plain constants (no imports), so the quick path, the YAML store, the HTTP
+client and the renderer share them without importing each other.
+"""
+
+__all__ = ["MAX_DEPTH", "MAX_TOPIC_DEPTH", "too_deep"]
+
+#: A curated list nests four levels deep; YAML past this is an attack or a typo.
+MAX_DEPTH = 64
+#: Topics below topics; the shipped tree uses four. Deeper trees cannot be read as a page.
+MAX_TOPIC_DEPTH = 10
+
+
+def too_deep() -> str:
+    """The one wording of the depth rule, whichever parser noticed first."""
+    return f"nested more than {MAX_DEPTH} levels deep"
