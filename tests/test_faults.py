@@ -16,9 +16,9 @@ from fakes import ArxivPaper, Fault, recorded
 
 MSD = ArxivPaper("1703.09844", "Multi-Scale Dense Networks for Resource Efficient Image Classification", ["Gao Huang"], dt.date(2017, 3, 1))
 KILL_AT = {
-    "after the temporary file is made": "store.os.fdopen",
-    "after writing, before fsync": "store.os.fsync",
-    "just before the rename": "store.os.replace",
+    "after the temporary file is made": "files.os.fdopen",
+    "after writing, before fsync": "files.os.fsync",
+    "just before the rename": "files.os.replace",
 }
 
 
@@ -29,10 +29,10 @@ def test_a_write_killed_at_any_point_leaves_the_old_file_whole(tmp_path, point):
     code = (
         "import os, signal, sys\n"
         "from pathlib import Path\n"
-        "from dnnpapers import store\n"
+        "from dnnpapers import files\n"
         f"real = {KILL_AT[point]}\n"
         f"{KILL_AT[point]} = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)\n"
-        "store.atomic_write(Path(sys.argv[1]), b'new content' * 100000)\n"
+        "files.atomic_write(Path(sys.argv[1]), b'new content' * 100000)\n"
     )
     done = subprocess.run([sys.executable, "-c", code, str(target)], capture_output=True)
     assert done.returncode == -9

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dnnpapers.errors import DnnpapersError, ProblemsFound
-from dnnpapers.store import INVALID, MAX_DEPTH, atomic_write, format_entry, format_scalar, parse_document, read_document
+from dnnpapers.store import INVALID, MAX_DEPTH, format_entry, format_scalar, parse_document, read_document
 
 
 def parse(text: str):
@@ -122,27 +122,3 @@ def test_format_entry_writes_block_lists_and_inline_tags():
         "    arxiv: '2004.02170'\n"
         "    tags: [a, b]\n"
     )
-
-
-def test_atomic_write_replaces_whole_and_leaves_no_temporary(tmp_path):
-    target = tmp_path / "f.yaml"
-    target.write_bytes(b"old")
-    os.chmod(target, 0o600)
-    atomic_write(target, b"new")
-    assert target.read_bytes() == b"new"
-    assert os.stat(target).st_mode & 0o777 == 0o600
-    assert [p.name for p in tmp_path.iterdir()] == ["f.yaml"]
-
-
-def test_atomic_write_failing_rename_keeps_the_old_file(tmp_path, monkeypatch):
-    target = tmp_path / "f.yaml"
-    target.write_bytes(b"old")
-
-    def broken_replace(src, dst):
-        raise OSError("disk on fire")
-
-    monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError):
-        atomic_write(target, b"new")
-    assert target.read_bytes() == b"old"
-    assert [p.name for p in tmp_path.iterdir()] == ["f.yaml"]

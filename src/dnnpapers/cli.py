@@ -103,13 +103,9 @@ def render(
 
         dnnpapers render --check
     """
-    from dnnpapers.render import render as render_list
+    from dnnpapers.render import render_root
 
-    paper_list = _load_or_report(root)
-    try:
-        changed = render_list(paper_list, check=check)
-    except DnnpapersError as exc:
-        _fail(str(exc))
+    changed = _run(lambda: render_root(root, check=check))
     if check and changed:
         for name in changed:
             typer.echo(f"{name}: stale; run dnnpapers render")

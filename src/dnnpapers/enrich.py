@@ -19,29 +19,21 @@ from pydantic import TypeAdapter, ValidationError
 
 from dnnpapers.errors import DnnpapersError
 from dnnpapers.keys import ascii_fold, paper_key
-from dnnpapers.metrics import save_metrics
+from dnnpapers.listedit import Change, Current, Snapshot, edit_list, snapshot
 from dnnpapers.models import ET_AL, Paper, PaperMetrics, Text, Url
-from dnnpapers.paperlist import PAPERS_FILE, PaperList, load_list, papers_problems
-from dnnpapers.quick import accept_papers_text
+from dnnpapers.paperlist import PaperList, load_list
 from dnnpapers.rules import normalise_title, suggest
 from dnnpapers.sources import arxiv, semantic_scholar
 from dnnpapers.sources.arxiv import ArxivRecord
 from dnnpapers.sources.http import Http, ServiceError
 from dnnpapers.sources.semantic_scholar import S2Paper
-from dnnpapers.store import (
-    append_entries,
-    atomic_write,
-    head_document,
-    locked,
-    parse_document,
-    set_fields,
-)
+from dnnpapers.store import append_entries, head_document, parse_document, set_fields
 from dnnpapers.taxonomy import Taxonomy
 from dnnpapers.venues import resolve
 
 __all__ = [
     "AddReport", "NeedTags", "UpdateReport", "Wanted", "add_papers", "add_wanted", "check_tags", "find_by_title",
-    "match_title", "parse_ids", "suggest_tags", "update_list", "write_checked",
+    "match_title", "parse_ids", "suggest_tags", "update_list",
 ]
 
 Progress = Callable[[int], None]
@@ -141,7 +133,7 @@ def _s2_id(paper_arxiv: str | None, doi: str | None) -> str | None:
 
 def _fetch_s2(http: Http, ids: list[str], warnings: list[str], progress: Progress | None = None) -> dict[str, S2Paper | None]:
     try:
-        return semantic_scholar.batch(http, ids, on_batch=progress)
+        return semantic_scholar.batch(http, ids, on_batch=progress, warnings=warnings)
     except ServiceError as exc:
         warnings.append(f"{exc}; citation data is missing")
         return {}
@@ -196,7 +188,7 @@ def add_papers(
 ) -> AddReport:
     """Add the papers named by ``texts`` (or ``title``): all of them or none."""
     today = today or dt.date.today()
-    loaded = (root / PAPERS_FILE).read_bytes() if (root / PAPERS_FILE).exists() else b""
+    before = snapshot(root)
     paper_list = load_list(root)
     check_tags(tags, paper_list.taxonomy)
     _check_extras(focus=focus, note=notes, code=code)
@@ -233,7 +225,7 @@ def add_papers(
             raise DnnpapersError(f"{arxiv_id}: no tag chosen; nothing was added")
         chosen[arxiv_id] = picked
     items = [Wanted(i, chosen[i], focus, notes, code) for i in wanted]
-    return add_wanted(root, items, http, today, records, report, preloaded=(loaded, paper_list))
+    return add_wanted(root, items, http, today, records, report, preloaded=(before, paper_list))
 
 
 def add_wanted(
@@ -244,12 +236,12 @@ def add_wanted(
     records: dict[str, ArxivRecord] | None = None,
     report: AddReport | None = None,
     dry_run: bool = False,
-    preloaded: tuple[bytes, PaperList] | None = None,
+    preloaded: tuple[Snapshot, PaperList] | None = None,
 ) -> AddReport:
-    """Fetch what is still missing and write the new entries, under the lock, all or none.
+    """Fetch what is still missing, then add the entries to the list as it is under the lock, all or none.
 
-    ``preloaded``: the list as loaded earlier with the bytes it was loaded from;
-    reused when the file still holds those bytes.
+    ``preloaded``: the list as loaded earlier with the snapshot it was loaded
+    from; reused when no file has changed since.
     """
     today = today or dt.date.today()
     report = report or AddReport()
@@ -265,52 +257,38 @@ def add_wanted(
     for arxiv_id in ids:
         if s2 and s2.get(f"arXiv:{arxiv_id}") is None:
             report.warnings.append(f"Semantic Scholar does not know {arxiv_id} yet; citation data is missing")
-    path = root / PAPERS_FILE
-    with locked(path):
-        raw = path.read_bytes()
-        current = preloaded[1] if preloaded and preloaded[0] == raw else load_list(root)
+
+    def change(now: Current) -> tuple[Change, AddReport]:
+        current = now.list
         known = {p.arxiv: p.id for p in current.papers if p.arxiv}
         dois = {p.doi.lower(): p.id for p in current.papers if p.doi}
         titles = {normalise_title(p.title): p.id for p in current.papers}
         taken = {p.id for p in current.papers}
-        entries = []
+        entries, skipped, differences = [], [], []
         for item in wanted:
             record = records[item.arxiv_id]
             entry, difference = _entry(record, s2.get(f"arXiv:{item.arxiv_id}"), item, taken, today)
             same = known.get(item.arxiv_id) or dois.get(str(entry.get("doi", "")).lower()) or titles.get(normalise_title(record.title))
             if same:
-                report.skipped.append(f"{item.arxiv_id} is already in the list as {same!r}")
+                skipped.append(f"{item.arxiv_id} is already in the list as {same!r}")
                 continue
             known[item.arxiv_id] = entry["id"]
             titles[normalise_title(record.title)] = entry["id"]
             if difference:
-                report.differences.append(difference)
+                differences.append(difference)
             entries.append(entry)
-        report.added = entries
+        report.added, report.skipped, report.differences = entries, report.skipped + skipped, report.differences + differences
         if not entries or dry_run:
-            return report
-        new_text = append_entries(head_document(raw, str(path)), entries)
-        write_checked(path, new_text, current.taxonomy, trusted=len(current.papers))
-        updates = {}
+            return Change(), report
+        metrics = {}
         for entry in entries:
             paper = s2.get(f"arXiv:{entry['arxiv']}")
             if paper is not None:
-                updates[entry["id"]] = PaperMetrics(citations=paper.citations, influential=paper.influential, fetched=today)
-        if updates:
-            save_metrics(root, current.metrics, updates, taken)
-    return report
+                metrics[entry["id"]] = PaperMetrics(citations=paper.citations, influential=paper.influential, fetched=today)
+        new_text = append_entries(head_document(now.raw, str(now.path)), entries)
+        return Change(new_text, metrics, added={e["id"] for e in entries}, trusted=len(current.papers)), report
 
-
-def write_checked(path: Path, new_text: bytes, taxonomy: Taxonomy, trusted: int = 0) -> None:
-    """Write papers.yaml atomically, unless ``check`` would reject the text (a guard against our own mistakes).
-
-    ``trusted`` leading entries are known valid (text appended to a valid list).
-    """
-    if not (trusted and accept_papers_text(new_text, taxonomy, trusted) is not None):
-        problems = papers_problems(new_text, str(path), taxonomy)
-        if problems:
-            raise DnnpapersError(f"{path}: the change would not pass check ({problems[0]}); nothing written")
-    atomic_write(path, new_text)
+    return edit_list(root, change, preloaded)
 
 
 @dataclass
@@ -334,8 +312,14 @@ def update_list(
     today: dt.date | None = None,
     progress: Callable[[str, int], Progress] | None = None,
 ) -> UpdateReport:
-    """Refresh citation data into the metrics file; propose (and with ``apply`` write) venues and authors."""
+    """Refresh citation data into the metrics file; propose (and with ``apply`` write) venues and authors.
+
+    The list read first only says what to fetch; what is written is decided
+    under the lock from the list as it is then, paper by paper id, so a paper
+    added, removed or edited meanwhile keeps what the other command did.
+    """
     today = today or dt.date.today()
+    before = snapshot(root)
     paper_list = load_list(root)
     by_id = {p.id: p for p in paper_list.papers}
     unknown = [i for i in only if i not in by_id]
@@ -344,60 +328,68 @@ def update_list(
     papers = [by_id[i] for i in only] if only else paper_list.papers
     report = UpdateReport()
     targets = {p.id: _s2_id(p.arxiv, p.doi) for p in papers}
-    for pid, s2_id in targets.items():
-        if s2_id is None:
-            report.failures.append(f"{pid}: no arXiv id or DOI to look up")
     s2_ids = [s for s in targets.values() if s]
     tick = progress("Semantic Scholar", len(s2_ids)) if progress else None
-    found = semantic_scholar.batch(http, s2_ids, on_batch=tick)
-    updates: dict[str, PaperMetrics] = {}
-    for pid, s2_id in targets.items():
-        if s2_id is None:
-            continue
-        paper = found.get(s2_id)
-        if paper is None:
-            report.failures.append(f"{pid}: unknown to Semantic Scholar")
-            continue
-        updates[pid] = PaperMetrics(citations=paper.citations, influential=paper.influential, fetched=today)
-        old = paper_list.metrics.get(pid)
-        if old and old.citations is not None and paper.citations is not None and paper.citations > old.citations:
-            report.gains.append((pid, old.citations, paper.citations))
-    report.updated = len(updates)
-    report.gains.sort(key=lambda gain: (gain[1] - gain[2], gain[0]))
-    path = root / PAPERS_FILE
-    with locked(path):
-        save_metrics(root, paper_list.metrics, updates, set(by_id))
-        if venues or authors:
-            edits = _proposals(paper_list, papers, found, http, venues, authors, report, progress)
-            if edits:
-                doc = parse_document(path.read_bytes(), str(path))
-                new_text = set_fields(doc, edits)
-                before = doc.raw.decode("utf-8-sig").splitlines(keepends=True)
-                after = new_text.decode("utf-8-sig").splitlines(keepends=True)
-                report.diff = "".join(difflib.unified_diff(before, after, str(path), str(path)))
-                if apply:
-                    write_checked(path, new_text, paper_list.taxonomy)
-                    report.applied = True
-    return report
-
-
-def _proposals(
-    paper_list: PaperList,
-    papers: list[Paper],
-    found: dict[str, S2Paper | None],
-    http: Http,
-    venues: bool,
-    authors: bool,
-    report: UpdateReport,
-    progress,
-) -> list[tuple[int, str, object, tuple[str, ...]]]:
-    index = {p.id: i for i, p in enumerate(paper_list.papers)}
-    edits: list[tuple[int, str, object, tuple[str, ...]]] = []
+    found = semantic_scholar.batch(http, s2_ids, on_batch=tick, warnings=report.warnings)
     records: dict[str, ArxivRecord] = {}
     if authors:
         incomplete = [p.arxiv for p in papers if p.arxiv and p.authors[-1] == ET_AL]
         tick = progress("arXiv", len(incomplete)) if progress else None
         records = arxiv.fetch(http, incomplete, on_batch=tick)
+
+    def change(now: Current) -> tuple[Change, UpdateReport]:
+        current = {p.id: p for p in now.list.papers}
+        still = []
+        for pid in targets:
+            paper = current.get(pid)
+            if paper is None:
+                report.failures.append(f"{pid}: removed from the list while this ran; left alone")
+            elif _s2_id(paper.arxiv, paper.doi) != targets[pid]:
+                report.failures.append(f"{pid}: its arXiv id or DOI changed while this ran; left alone")
+            elif targets[pid] is None:
+                report.failures.append(f"{pid}: no arXiv id or DOI to look up")
+            else:
+                still.append(paper)
+        updates: dict[str, PaperMetrics] = {}
+        for paper in still:
+            s2 = found.get(targets[paper.id])
+            if s2 is None:
+                report.failures.append(f"{paper.id}: unknown to Semantic Scholar")
+                continue
+            updates[paper.id] = PaperMetrics(citations=s2.citations, influential=s2.influential, fetched=today)
+            old = now.list.metrics.get(paper.id)
+            if old and old.citations is not None and s2.citations is not None and s2.citations > old.citations:
+                report.gains.append((paper.id, old.citations, s2.citations))
+        report.updated = len(updates)
+        report.gains.sort(key=lambda gain: (gain[1] - gain[2], gain[0]))
+        new_text = None
+        if venues or authors:
+            index = {p.id: i for i, p in enumerate(now.list.papers)}
+            edits = _proposals(still, index, found, records, venues, authors, report)
+            if edits:
+                doc = parse_document(now.raw, str(now.path))
+                proposed = set_fields(doc, edits)
+                before_lines = now.raw.decode("utf-8-sig").splitlines(keepends=True)
+                after_lines = proposed.decode("utf-8-sig").splitlines(keepends=True)
+                report.diff = "".join(difflib.unified_diff(before_lines, after_lines, str(now.path), str(now.path)))
+                if apply:
+                    new_text, report.applied = proposed, True
+        return Change(new_text, updates), report
+
+    return edit_list(root, change, (before, paper_list))
+
+
+def _proposals(
+    papers: list[Paper],
+    index: dict[str, int],
+    found: dict[str, S2Paper | None],
+    records: dict[str, ArxivRecord],
+    venues: bool,
+    authors: bool,
+    report: UpdateReport,
+) -> list[tuple[int, str, object, tuple[str, ...]]]:
+    """Edits for the papers as they are now (``index``: their positions in the file now)."""
+    edits: list[tuple[int, str, object, tuple[str, ...]]] = []
     for paper in papers:
         if venues and not paper.published:
             s2 = found.get(_s2_id(paper.arxiv, paper.doi) or "")
@@ -415,7 +407,8 @@ def _proposals(
                 report.failures.append(f"{paper.id}: arXiv does not know {paper.arxiv}")
             elif _same_person(record.authors[0], paper.authors[0]):
                 edits.append((index[paper.id], "authors", list(record.authors), ("title",)))
-                report.proposals.append(f"{paper.id}: {len(record.authors)} authors from arXiv")
+                count = len(record.authors)
+                report.proposals.append(f"{paper.id}: {count} author{'s' if count != 1 else ''} from arXiv")
             else:
                 report.failures.append(
                     f"{paper.id}: arXiv lists {record.authors[0]!r} first, the list {paper.authors[0]!r}; left alone"

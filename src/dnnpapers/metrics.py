@@ -6,13 +6,10 @@ change weekly, so a refresh touches this file alone and its diff reads line by l
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from dnnpapers.models import PaperMetrics
-from dnnpapers.paperlist import METRICS_FILE
-from dnnpapers.store import atomic_write, format_scalar
+from dnnpapers.store import format_scalar
 
-__all__ = ["metrics_text", "save_metrics"]
+__all__ = ["metrics_text"]
 
 HEADER = "# Machine-owned: written by `dnnpapers add` and `dnnpapers update`. Do not edit by hand.\n"
 
@@ -24,14 +21,3 @@ def metrics_text(metrics: dict[str, PaperMetrics]) -> str:
         inner = ", ".join(f"{key}: {format_scalar(value, flow=True)}" for key, value in fields.items())
         lines.append(f"  {paper_id}: {{{inner}}}\n")
     return "".join(lines)
-
-
-def save_metrics(root: Path, current: dict[str, PaperMetrics], updates: dict[str, PaperMetrics], keep: set[str]) -> bool:
-    """Merge ``updates`` into ``current`` (dropping ids not in ``keep``) and write if anything changed."""
-    merged = {pid: m for pid, m in {**current, **updates}.items() if pid in keep}
-    path = Path(root) / METRICS_FILE
-    text = metrics_text(merged)
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return False
-    atomic_write(path, text.encode("utf-8"))
-    return True

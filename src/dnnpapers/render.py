@@ -18,15 +18,16 @@ from markupsafe import Markup
 from dnnpapers import chart, export
 from dnnpapers.errors import DnnpapersError
 from dnnpapers.fields import venue_name
+from dnnpapers.files import locked, write_files
 from dnnpapers.github import ISSUE_FORM, issue_form
 from dnnpapers.markdown import Md, Slugger, link, text
 from dnnpapers.models import ET_AL, Paper, PaperMetrics, TaxonomyNode
-from dnnpapers.paperlist import PaperList
+from dnnpapers.paperlist import PAPERS_FILE, PaperList, load_list
 from dnnpapers.readme import README_FILE, splice
 from dnnpapers.schema import SCHEMA_FILE, papers_schema
-from dnnpapers.store import atomic_write
+from dnnpapers.files import locked, write_files
 
-__all__ = ["build", "render", "README_BUDGET", "OUTPUTS"]
+__all__ = ["build", "render", "render_root", "README_BUDGET", "OUTPUTS"]
 
 #: GitHub stops rendering a README past 512 KB; past this the README gets the compact form.
 README_BUDGET = 400_000
@@ -151,16 +152,34 @@ def build(paper_list: PaperList, templates: Path | None = None) -> dict[str, byt
 
 
 def render(paper_list: PaperList, check: bool = False, templates: Path | None = None) -> list[str]:
-    """Write the outputs that differ from what is on disk; return their paths. ``check`` writes nothing."""
+    """Write the outputs that differ from what is on disk, all or none; return their paths. ``check`` writes nothing."""
     outputs = build(paper_list, templates)
-    changed = []
+    changed = {}
     for name, data in outputs.items():
         path = paper_list.root / name
-        if not path.exists() or path.read_bytes() != data:
-            changed.append(name)
-            if not check:
-                atomic_write(path, data)
-    return changed
+        try:
+            same = path.read_bytes() == data
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            same = False
+        except OSError as exc:
+            raise DnnpapersError(f"{path}: cannot read ({exc.strerror})") from None
+        if not same:
+            changed[path] = data
+    if changed and not check:
+        write_files(changed)
+    return [str(path.relative_to(paper_list.root)) for path in changed]
+
+
+def render_root(root: Path, check: bool = False) -> list[str]:
+    """Load the list at ``root`` and render it, holding the list's lock so no command writes between.
+
+    The outputs then always show the data of one moment (papers and metrics alike).
+    ``check`` reads without the lock, so a read-only checkout can be checked.
+    """
+    if check:
+        return render(load_list(root), check=True)
+    with locked(root / PAPERS_FILE):
+        return render(load_list(root))
 
 
 def _paper_view(paper: Paper, metrics: PaperMetrics | None, threshold: int) -> PaperView:

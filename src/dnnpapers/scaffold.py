@@ -7,7 +7,7 @@ from pathlib import Path
 
 from dnnpapers.errors import DnnpapersError
 from dnnpapers.github import ISSUE_FORM
-from dnnpapers.store import atomic_write
+from dnnpapers.files import atomic_write
 
 __all__ = ["init_list", "FILES"]
 

@@ -9,12 +9,9 @@ alias bombs and runaway nesting are caught, each at its line and column.
 from __future__ import annotations
 
 import codecs
-import os
-import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -31,7 +28,6 @@ __all__ = [
     "read_document",
     "parse_document",
     "head_document",
-    "atomic_write",
     "format_scalar",
     "format_field",
     "format_entry",
@@ -39,7 +35,6 @@ __all__ = [
     "append_entries",
     "set_fields",
     "remove_entry",
-    "locked",
 ]
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -163,28 +158,6 @@ def parse_document(raw: bytes, display: str) -> Document:
     except _Abort as stop:
         raise ProblemsFound(builder.problems + [stop.problem]) from None
     return Document(display, raw, node, data, builder.problems)
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
@@ -366,19 +339,6 @@ def _body(doc: Document) -> str:
 def _encode(doc: Document, text: str) -> bytes:
     bom = codecs.BOM_UTF8 if doc.raw.startswith(codecs.BOM_UTF8) else b""
     return bom + text.encode("utf-8")
-
-
-@contextmanager
-def locked(path: Path, timeout: float = 60.0) -> Iterator[None]:
-    """Hold an exclusive lock beside ``path`` so that concurrent writers take turns, none lost."""
-    from filelock import FileLock, Timeout
-
-    lock = FileLock(str(path.with_name(f".{path.name}.lock")), timeout=timeout)
-    try:
-        with lock:
-            yield
-    except Timeout:
-        raise DnnpapersError(f"{path}: another dnnpapers process has been writing it for {timeout:g} s; try again") from None
 
 
 def _decode(raw: bytes, display: str) -> str:

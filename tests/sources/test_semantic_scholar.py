@@ -34,7 +34,7 @@ def test_no_valid_ids_is_all_unknown_not_an_error(services, http):
 
 def test_ids_go_500_to_a_request_in_a_post(services, http):
     ids = [f"arXiv:2101.9{n:04d}" for n in range(501)]
-    services.s2["arxiv:2101.90000"] = s2_paper("Synthetic test paper", 2021, 5)
+    services.s2["arxiv:2101.90000"] = s2_paper("Synthetic test paper", 2021, 5, arxiv_id="2101.90000")
     found = semantic_scholar.batch(http, ids)
     assert services.count("s2") == 2 and found["arXiv:2101.90000"].citations == 5
     _, request = services.requests[0]
@@ -66,8 +66,35 @@ def test_429_without_retry_after_is_retried_then_reported(services, http):
     assert services.count("s2") == 4
 
 
+def test_answers_are_matched_by_the_ids_they_name_not_by_position(services, http):
+    first = s2_paper("Multi-Scale Dense Networks", 2017, 900, venue="ICLR", arxiv_id="1703.09844")
+    second = s2_paper("FastBERT", 2020, 300, venue="ACL", arxiv_id="2004.02178")
+    services.faults["s2"] += [Fault(200, json.dumps([second, first]))]  # the other order
+    found = semantic_scholar.batch(http, ["arXiv:1703.09844", "arXiv:2004.02178"])
+    assert (found["arXiv:1703.09844"].citations, found["arXiv:1703.09844"].venue) == (900, "ICLR")
+    assert (found["arXiv:2004.02178"].citations, found["arXiv:2004.02178"].venue) == (300, "ACL")
+
+
+def test_an_answer_naming_no_asked_paper_is_dropped_with_a_warning(services, http):
+    stranger = s2_paper("A paper nobody asked for", 2019, 7, arxiv_id="1901.90000")
+    asked = s2_paper("Multi-Scale Dense Networks", 2017, 900, arxiv_id="1703.09844")
+    services.faults["s2"] += [Fault(200, json.dumps([stranger, asked]))]
+    warnings: list[str] = []
+    found = semantic_scholar.batch(http, ["arXiv:2004.02178", "arXiv:1703.09844"], warnings=warnings)
+    assert found == {"arXiv:2004.02178": None, "arXiv:1703.09844": found["arXiv:1703.09844"]}
+    assert found["arXiv:1703.09844"].citations == 900
+    assert warnings == ["Semantic Scholar answered with 'A paper nobody asked for', which no asked id names; ignored it"]
+
+
+def test_a_doi_is_matched_whatever_its_case(services, http):
+    item = s2_paper("Dynamic Neural Networks: A Survey", 2021, 800)
+    item["externalIds"]["DOI"] = "10.1109/TPAMI.2021.3117837"
+    services.faults["s2"] += [Fault(200, json.dumps([item]))]
+    assert semantic_scholar.batch(http, ["DOI:10.1109/tpami.2021.3117837"])["DOI:10.1109/tpami.2021.3117837"].citations == 800
+
+
 def test_odd_values_become_none(services, http):
-    item = s2_paper("T", 2020, 3)
+    item = s2_paper("T", 2020, 3, arxiv_id="1703.09844")
     item.update(citationCount=None, venue="", year="2020", authors=None, publicationVenue=None)
     services.faults["s2"] += [Fault(200, json.dumps([item]))]
     paper = semantic_scholar.batch(http, ["arXiv:1703.09844"])["arXiv:1703.09844"]

@@ -25,7 +25,7 @@ import httpx
 
 from dnnpapers import __version__
 from dnnpapers.errors import DnnpapersError
-from dnnpapers.store import atomic_write
+from dnnpapers.files import WriteError, atomic_write
 
 __all__ = ["Http", "Cache", "Answer", "ServiceError", "user_agent", "env_float"]
 
@@ -74,6 +74,8 @@ class Cache:
         self.ttl = ttl
         self.offline = offline
         self.refresh = refresh
+        #: why answers could not be cached, for one warning at the end
+        self.problem: str | None = None
 
     @classmethod
     def from_env(cls, offline: bool = False, refresh: bool = False) -> Cache:
@@ -107,8 +109,8 @@ class Cache:
         entry = {"time": time.time(), "status": answer.status, "text": answer.text, "content_type": answer.content_type}
         try:
             atomic_write(self.directory / f"{key}.json", json.dumps(entry).encode("utf-8"))
-        except OSError:
-            pass  # a cache that cannot be written only costs a later request
+        except WriteError as exc:  # a cache that cannot be written only costs a later request: say so once
+            self.problem = self.problem or f"answers are not cached: {exc}".replace("; nothing was changed", "")
 
 
 @dataclass

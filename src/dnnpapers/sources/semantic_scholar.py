@@ -1,8 +1,12 @@
 """Semantic Scholar's Graph API: citation counts and publication venues, 500 papers a request.
 
-``POST /paper/batch`` answers a list in request order with null for unknown
-ids, and 400 "No valid paper ids given" when none resolves. Unknown values are
-null, an unknown venue is "". 429s come without Retry-After.
+``POST /paper/batch`` answers a list, documented as in request order with null
+for unknown ids, and 400 "No valid paper ids given" when none resolves. Unknown
+values are null, an unknown venue is "". 429s come without Retry-After.
+
+An answer is matched to the paper by the ids it names (arXiv id, DOI,
+paperId), never by its position: a list answered in another order must not
+swap one paper's venue and citations with another's.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from typing import Any, Iterable
 
 from dnnpapers.sources.http import Http, ServiceError
 
-__all__ = ["S2Paper", "batch", "BATCH", "FIELDS", "base_url"]
+__all__ = ["S2Paper", "batch", "BATCH", "FIELDS", "base_url", "SERVICE"]
 
 SERVICE = "Semantic Scholar"
 BATCH = 500
@@ -39,6 +43,14 @@ class S2Paper:
     doi: str | None
     arxiv: str | None
     authors: tuple[str, ...]
+    paper_id: str | None = None
+    corpus_id: str | None = None
+
+    def names(self) -> set[str]:
+        """The request ids (lower-cased) that denote this paper."""
+        found = {self.paper_id, self.doi}  # S2 takes a bare DOI as well as DOI:…
+        found |= {f"{kind}:{value}" for kind, value in (("arxiv", self.arxiv), ("doi", self.doi), ("corpusid", self.corpus_id)) if value}
+        return {n.lower() for n in found if n}
 
 
 def _int(value: Any) -> int | None:
@@ -69,11 +81,16 @@ def _paper(item: Any) -> S2Paper | None:
         doi=_str(external.get("DOI")),
         arxiv=_str(external.get("ArXiv")),
         authors=tuple(n for n in (_str(a.get("name")) for a in authors if isinstance(a, dict)) if n),
+        paper_id=_str(item.get("paperId")),
+        corpus_id=str(external["CorpusId"]) if _int(external.get("CorpusId")) is not None else None,
     )
 
 
-def batch(http: Http, ids: Iterable[str], on_batch=None) -> dict[str, S2Paper | None]:
-    """Each id (``arXiv:1703.09844``, ``DOI:10.…``) mapped to what S2 knows, or None when it does not."""
+def batch(http: Http, ids: Iterable[str], on_batch=None, warnings: list[str] | None = None) -> dict[str, S2Paper | None]:
+    """Each id (``arXiv:1703.09844``, ``DOI:10.…``) mapped to what S2 knows, or None when it does not.
+
+    An answer naming no id that was asked is dropped, with a line in ``warnings``.
+    """
     wanted = list(dict.fromkeys(ids))
     headers = {"x-api-key": key} if (key := os.environ.get("SEMANTIC_SCHOLAR_API_KEY")) else None
     found: dict[str, S2Paper | None] = {}
@@ -84,7 +101,16 @@ def batch(http: Http, ids: Iterable[str], on_batch=None) -> dict[str, S2Paper | 
             min_interval=1.0 if headers else 0.0,
         )
         items = _items(answer.status, answer.text, len(chunk))
-        found.update(zip(chunk, (_paper(item) for item in items)))
+        asked = {i.lower(): i for i in chunk}
+        found.update(dict.fromkeys(chunk))
+        for paper in filter(None, map(_paper, items)):
+            matches = [asked[name] for name in paper.names() if name in asked]
+            if not matches:
+                if warnings is not None:
+                    warnings.append(f"{SERVICE} answered with {paper.title or paper.paper_id!r}, which no asked id names; ignored it")
+                continue
+            for request_id in matches:
+                found[request_id] = paper
         if on_batch:
             on_batch(len(chunk))
     return found

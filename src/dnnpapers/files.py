@@ -1,0 +1,125 @@
+"""Writing the list's files: atomic, all or none, through symlinks, one-line errors; and the lock.
+
+Every file dnnpapers writes goes through ``write_files``: each new text is
+staged in a temporary file beside its target and fsynced, and only when all are
+staged are they renamed into place, with stop signals held, so a full disk, a
+read-only folder or Ctrl-C leaves every file as it was, and a finished run
+leaves them all new. A symlinked file is written through to its target and the
+link stays a link.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Mapping
+
+from dnnpapers.errors import DnnpapersError
+from dnnpapers.interrupts import held
+
+__all__ = ["WriteError", "write_files", "atomic_write", "locked", "describe_os_error"]
+
+
+class WriteError(DnnpapersError):
+    """A file could not be written; nothing was changed."""
+
+
+def describe_os_error(exc: OSError) -> str:
+    """The reason in a person's words: the system's own for most, plainer for the common ones."""
+    if exc.errno == errno.ENOSPC:
+        return "no space left on the disk"
+    if exc.errno == errno.EFBIG:
+        return "file too large (a file-size limit is set)"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if exc.errno == errno.EROFS:
+        return "the file system is read-only"
+    return (exc.strerror or type(exc).__name__).lower()
+
+
+def _target(path: Path) -> Path:
+    """Where the bytes of ``path`` really live: a symlink's final target."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def write_files(files: Mapping[Path, bytes], make_folders: bool = True) -> None:
+    """Write every file or none of them (WriteError naming the path and the reason)."""
+    staged: list[tuple[str, Path, Path]] = []
+    try:
+        for path, data in files.items():
+            staged.append((_stage(path, data, make_folders), _target(path), path))
+        with held():
+            for tmp, target, _ in staged:
+                os.replace(tmp, target)
+    except OSError as exc:
+        shown = next((shown for tmp, target, shown in staged if exc.filename in (tmp, str(target))), None)
+        raise WriteError(f"{shown or exc.filename or 'a file'}: cannot write ({describe_os_error(exc)}); nothing was changed") from None
+    finally:
+        for tmp, _, _ in staged:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+
+
+def _stage(path: Path, data: bytes, make_folders: bool) -> str:
+    target = _target(path)
+    if target.is_dir():
+        raise WriteError(f"{path}: is a folder, not a file; nothing was changed")
+    folder = target.parent
+    if not folder.is_dir():
+        if folder.exists():
+            raise WriteError(f"{path}: {folder} is not a folder; nothing was changed")
+        if not make_folders:
+            raise WriteError(f"{path}: no such folder {folder}; nothing was changed")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WriteError(f"{path}: cannot create the folder {folder} ({describe_os_error(exc)}); nothing was changed") from None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise WriteError(f"{path}: cannot write in {folder} ({describe_os_error(exc)}); nothing was changed") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
+        os.chmod(tmp, mode)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        if isinstance(exc, OSError):
+            raise WriteError(f"{path}: cannot write ({describe_os_error(exc)}); nothing was changed") from None
+        raise
+    return tmp
+
+
+def atomic_write(path: Path, data: bytes, make_folders: bool = True) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
+    write_files({path: data}, make_folders)
+
+
+@contextmanager
+def locked(path: Path, timeout: float = 60.0) -> Iterator[None]:
+    """Hold an exclusive lock beside ``path`` so that concurrent writers take turns, none lost."""
+    from filelock import FileLock, Timeout
+
+    target = _target(path)
+    lock = FileLock(str(target.with_name(f".{target.name}.lock")), timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise DnnpapersError(f"{path}: another dnnpapers process has been writing it for {timeout:g} s; try again") from None
+    except OSError as exc:
+        raise DnnpapersError(f"{path}: cannot take the lock beside it ({describe_os_error(exc)})") from None
+    try:
+        yield
+    finally:
+        lock.release()

@@ -1,0 +1,112 @@
+"""The one way the list's files change: under the lock, made from the files as they are now.
+
+A command that spent a minute on the network must not write the copy it read
+before: another command may have landed meanwhile, and writing the old copy
+would undo it. So every writer (add, update, remove, tag, the imports) hands
+``edit_list`` a function that makes its change from the list as it is under the
+lock — edits matched by paper id, never by a position read earlier — and this
+module validates the new papers.yaml as ``check`` would and writes it together
+with the merged metrics file, both or neither.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, TypeVar
+
+from dnnpapers.errors import DnnpapersError
+from dnnpapers.files import locked, write_files
+from dnnpapers.layout import METRICS_FILE, PAGE_FILE, PAPERS_FILE, TAXONOMY_FILE
+from dnnpapers.metrics import metrics_text
+from dnnpapers.models import PaperMetrics
+from dnnpapers.paperlist import PaperList, load_list, papers_problems
+from dnnpapers.quick import accept_papers_text
+from dnnpapers.taxonomy import Taxonomy
+
+__all__ = ["Change", "Current", "Snapshot", "edit_list", "snapshot", "check_papers_text"]
+
+T = TypeVar("T")
+_INPUTS = (PAPERS_FILE, TAXONOMY_FILE, PAGE_FILE, METRICS_FILE)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The bytes of the list's input files at one moment (None for an absent file)."""
+
+    files: tuple[bytes | None, ...]
+
+    @property
+    def papers(self) -> bytes:
+        return self.files[0] or b""
+
+
+def snapshot(root: Path) -> Snapshot:
+    def read(path: Path) -> bytes | None:
+        try:
+            return path.read_bytes()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return None
+        except OSError as exc:
+            raise DnnpapersError(f"{path}: cannot read ({exc.strerror})") from None
+
+    return Snapshot(tuple(read(root / name) for name in _INPUTS))
+
+
+@dataclass
+class Current:
+    """The list as it is under the lock, and the bytes it was loaded from."""
+
+    list: PaperList
+    raw: bytes
+    path: Path
+
+
+@dataclass
+class Change:
+    """What a writer wants done to the list as it is now."""
+
+    papers: bytes | None = None  # the new papers.yaml text; None leaves it
+    metrics: dict[str, PaperMetrics] = field(default_factory=dict)  # merged into the metrics on disk
+    added: set[str] = field(default_factory=set)  # ids the new text adds (their metrics are kept)
+    removed: set[str] = field(default_factory=set)  # ids it removes (their metrics are dropped)
+    trusted: int = 0  # leading entries of the new text known valid (an append to a valid list)
+
+
+def edit_list(root: Path, make: Callable[[Current], tuple[Change, T]], preloaded: tuple[Snapshot, PaperList] | None = None) -> T:
+    """Lock the list, load it as it is now, apply ``make``'s change, validate it, write both files or neither.
+
+    ``preloaded``: the list loaded earlier and the snapshot it came from,
+    reused when no input file has changed since (it saves a second parse).
+    """
+    root = Path(root)
+    path = root / PAPERS_FILE
+    with locked(path):
+        now = snapshot(root)
+        current = preloaded[1] if preloaded and preloaded[0] == now else load_list(root)
+        change, result = make(Current(current, now.papers, path))
+        files: dict[Path, bytes] = {}
+        if change.papers is not None and change.papers != now.papers:
+            check_papers_text(path, change.papers, current.taxonomy, change.trusted)
+            files[path] = change.papers
+        if change.metrics or change.removed:
+            keep = ({p.id for p in current.papers} | change.added) - change.removed
+            merged = {pid: m for pid, m in {**current.metrics, **change.metrics}.items() if pid in keep}
+            text = metrics_text(merged).encode("utf-8")
+            if text != now.files[3]:
+                files[root / METRICS_FILE] = text
+        if files:
+            write_files(files)
+    return result
+
+
+def check_papers_text(path: Path, new_text: bytes, taxonomy: Taxonomy, trusted: int = 0) -> None:
+    """Refuse text that ``check`` would reject (a guard against our own mistakes).
+
+    ``trusted`` leading entries are known valid (text appended to a valid list).
+    """
+    if trusted and accept_papers_text(new_text, taxonomy, trusted) is not None:
+        return
+    problems = papers_problems(new_text, str(path), taxonomy)
+    if problems:
+        raise DnnpapersError(f"{path}: the change would not pass check ({problems[0]}); nothing written")

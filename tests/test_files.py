@@ -1,0 +1,98 @@
+"""Writes are atomic, all or none, through symlinks; every failure is one line and changes nothing."""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+
+import pytest
+
+from dnnpapers.files import WriteError, atomic_write, write_files
+
+
+def test_atomic_write_replaces_whole_and_leaves_no_temporary(tmp_path):
+    target = tmp_path / "f.yaml"
+    target.write_bytes(b"old")
+    os.chmod(target, 0o600)
+    atomic_write(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert os.stat(target).st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["f.yaml"]
+
+
+def test_a_failing_rename_keeps_every_old_file_and_names_the_path(tmp_path, monkeypatch):
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_bytes(b"old a")
+    second.write_bytes(b"old b")
+
+    def broken_replace(src, dst):
+        raise OSError(5, "Input/output error", src)
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(WriteError, match=r"a\.yaml: cannot write \(input/output error\); nothing was changed"):
+        write_files({first: b"new a", second: b"new b"})
+    assert (first.read_bytes(), second.read_bytes()) == (b"old a", b"old b")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", "b.yaml"]
+
+
+def test_when_one_file_cannot_be_staged_none_is_written(tmp_path):
+    good, blocked = tmp_path / "a.yaml", tmp_path / "sub" / "b.yaml"
+    good.write_bytes(b"old")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub").chmod(0o500)
+    try:
+        if os.access(tmp_path / "sub", os.W_OK):
+            pytest.skip("running with privileges that ignore folder permissions")
+        with pytest.raises(WriteError, match=r"sub/b\.yaml: cannot write in .*permission denied"):
+            write_files({good: b"new", blocked: b"new"})
+    finally:
+        (tmp_path / "sub").chmod(0o700)
+    assert good.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_symlinked_file_is_written_through_and_stays_a_link(tmp_path):
+    real = tmp_path / "elsewhere" / "papers.yaml"
+    real.parent.mkdir()
+    real.write_bytes(b"old")
+    link = tmp_path / "papers.yaml"
+    link.symlink_to(real)
+    atomic_write(link, b"new")
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert real.read_bytes() == b"new"
+
+
+def test_a_folder_where_the_file_should_be_is_named(tmp_path):
+    (tmp_path / "papers.yaml").mkdir()
+    with pytest.raises(WriteError, match=r"papers\.yaml: is a folder, not a file"):
+        atomic_write(tmp_path / "papers.yaml", b"x")
+
+
+def test_a_missing_folder_is_an_error_when_folders_are_not_to_be_made(tmp_path):
+    with pytest.raises(WriteError, match=r"summary\.md: no such folder"):
+        atomic_write(tmp_path / "missing" / "summary.md", b"x", make_folders=False)
+    assert not (tmp_path / "missing").exists()
+
+
+def test_a_file_size_limit_is_an_error_not_a_kill(tmp_path):
+    target = tmp_path / "big.yaml"
+    target.write_bytes(b"old")
+    code = (
+        "import resource, sys\n"
+        "from pathlib import Path\n"
+        "from dnnpapers import interrupts\n"
+        "from dnnpapers.files import WriteError, atomic_write\n"
+        "interrupts.install()\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))\n"
+        "try:\n"
+        "    atomic_write(Path(sys.argv[1]), b'x' * 5000)\n"
+        "except WriteError as exc:\n"
+        "    print(exc)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(target)], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert "big.yaml: cannot write (file too large" in done.stdout
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["big.yaml"]
