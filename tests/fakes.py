@@ -128,6 +128,8 @@ class FakeServices:
     faults: dict[str, list[Fault]] = field(default_factory=lambda: {"arxiv": [], "s2": []})
     requests: list[tuple[str, httpx.Request]] = field(default_factory=list)
     latency: float = 0.0
+    #: seconds to wait before answering each of the next requests to a service (a slow server)
+    slow: dict[str, list[float]] = field(default_factory=lambda: {"arxiv": [], "s2": []})
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def count(self, service: str) -> int:
@@ -145,8 +147,9 @@ class FakeServices:
         with self.lock:
             self.requests.append((service, request))
             fault = self.faults[service].pop(0) if self.faults[service] else None
-        if self.latency:
-            time.sleep(self.latency)
+            wait = self.latency + (self.slow[service].pop(0) if self.slow[service] else 0.0)
+        if wait:
+            time.sleep(wait)
         if fault is not None:
             if fault.delay:
                 time.sleep(fault.delay)

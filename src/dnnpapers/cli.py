@@ -1,11 +1,13 @@
 """The command line: parse arguments, call the library, print, choose the exit code.
 
-Exit codes: 0 ok, 1 problem found, 2 usage error. Library modules are
+Exit codes: 0 ok, 1 problem found, 2 usage error, 130 interrupted. Library modules are
 imported inside the commands so that ``--help`` and ``--version`` start fast.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 from contextlib import contextmanager
 from enum import Enum
@@ -140,10 +142,9 @@ def add(
         dnnpapers add 1703.09844 https://arxiv.org/abs/2004.02178v2 --tag early-exit
     """
     from dnnpapers.enrich import add_papers
-    from dnnpapers.sources.http import Http
 
     chooser = _ask_tags if sys.stdin.isatty() else None
-    with Http.from_env(offline=offline, refresh=refresh) as http:
+    with _http(offline, refresh) as http:
         report = _run(lambda: add_papers(root, ids or [], http, tag, focus, note, code, title, chooser))
     for entry in report.added:
         typer.echo(f"added {entry['id']}: {entry['title']} ({entry['venue']}) [{', '.join(entry['tags'])}]")
@@ -173,9 +174,8 @@ def import_md(
         dnnpapers import-md old-page.md --map "Dynamic Neural Network Survey=survey" --dry-run
     """
     from dnnpapers.migrate import import_page
-    from dnnpapers.sources.http import Http
 
-    with Http.from_env(offline=offline, refresh=refresh) as http:
+    with _http(offline, refresh) as http:
         report = _run(lambda: import_page(root, page, http, map, dry_run))
     _print_import(report, dry_run)
 
@@ -196,9 +196,8 @@ def import_bib(
         dnnpapers import-bib zotero.bib --tag early-exit
     """
     from dnnpapers.migrate import import_bib as run_import
-    from dnnpapers.sources.http import Http
 
-    with Http.from_env(offline=offline, refresh=refresh) as http:
+    with _http(offline, refresh) as http:
         report = _run(lambda: run_import(root, bib, http, tag, dry_run))
     _print_import(report, dry_run)
 
@@ -246,9 +245,8 @@ def update(
         dnnpapers update --venues --authors --apply
     """
     from dnnpapers.enrich import update_list
-    from dnnpapers.sources.http import Http
 
-    with Http.from_env(offline=offline, refresh=refresh) as http, _progress() as progress:
+    with _http(offline, refresh) as http, _progress() as progress:
         report = _run(lambda: update_list(root, http, only, venues, authors, apply, progress=progress))
     typer.echo(f"updated citation data of {report.updated} paper{'s' if report.updated != 1 else ''}")
     for pid, old, new in report.gains[:5]:
@@ -261,7 +259,9 @@ def update(
     for line in report.failures:
         typer.echo(f"not updated: {line}", err=True)
     if summary is not None:
-        summary.write_text(_summary_markdown(report), encoding="utf-8")
+        from dnnpapers.files import atomic_write
+
+        _run(lambda: atomic_write(summary, _summary_markdown(report).encode("utf-8"), make_folders=False))
 
 
 def _summary_markdown(report) -> str:
@@ -290,6 +290,20 @@ def _run(work, format: ProblemFormat = ProblemFormat.text):
         raise typer.Exit(1) from None
     except DnnpapersError as exc:
         _fail(str(exc))
+
+
+@contextmanager
+def _http(offline: bool, refresh: bool):
+    """The one HTTP client, its environment checked inside the error handler; a cache problem is one warning."""
+    from dnnpapers.sources.http import Http
+
+    http = _run(lambda: Http.from_env(offline=offline, refresh=refresh))
+    try:
+        yield http
+    finally:
+        http.close()
+        if http.cache.problem:
+            typer.echo(f"warning: {http.cache.problem}", err=True)
 
 
 @contextmanager
@@ -490,10 +504,83 @@ def schema() -> None:
     sys.stdout.write(papers_schema())
 
 
+class _StdoutError(OSError):
+    """Writing to standard output failed (a full disk, a closed pipe or descriptor)."""
+
+
+class _Stdout:
+    """Standard output whose write errors say that they are standard output's."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        if self._stream is None:
+            raise _StdoutError(errno.EBADF, "standard output is closed")
+        try:
+            return self._stream.write(text)
+        except OSError as exc:
+            raise _StdoutError(exc.errno, exc.strerror) from None
+
+    def flush(self) -> None:
+        if self._stream is not None:
+            try:
+                self._stream.flush()
+            except OSError as exc:
+                raise _StdoutError(exc.errno, exc.strerror) from None
+
+    def isatty(self) -> bool:
+        return self._stream is not None and self._stream.isatty()
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 def main() -> None:
-    """Console entry point."""
+    """Console entry point: every way a run can end is an exit code and at most one line."""
+    from dnnpapers.interrupts import Interrupted, install
+
+    install()
+    real_stdout = sys.stdout
+    sys.stdout = _Stdout(real_stdout)
     try:
         app()
-    except KeyboardInterrupt:
-        typer.echo("dnnpapers: interrupted", err=True)
-        sys.exit(130)
+        code = 0
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    except (Interrupted, KeyboardInterrupt):
+        code = _say("interrupted", 130)
+    except OSError as exc:
+        code = _say(_os_problem(exc), 1)
+    except RecursionError:
+        code = _say("input nested too deeply to process", 1)
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        code = _say(_os_problem(exc), 1)
+    except Interrupted:
+        code = _say("interrupted", 130)
+    if code and real_stdout is not None:
+        try:  # what is still buffered for a broken output must not fail again at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), real_stdout.fileno())
+        except (OSError, ValueError):
+            pass
+    sys.stdout = real_stdout
+    sys.exit(code)
+
+
+def _say(message: str, code: int) -> int:
+    try:
+        typer.echo(f"dnnpapers: {message}", err=True)
+    except (OSError, ValueError):
+        pass
+    return code
+
+
+def _os_problem(exc: OSError) -> str:
+    from dnnpapers.files import describe_os_error
+
+    if isinstance(exc, _StdoutError):
+        return f"cannot write to standard output ({describe_os_error(exc)})"
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{describe_os_error(exc)}"

@@ -4,7 +4,7 @@ Plain constants (no imports), so the quick path, the YAML store, the HTTP
 client and the renderer share them without importing each other.
 """
 
-__all__ = ["MAX_DEPTH", "MAX_TOPIC_DEPTH", "too_deep"]
+__all__ = ["MAX_DEPTH", "MAX_TOPIC_DEPTH", "MAX_ANSWER_BYTES", "too_deep"]
 
 #: A curated list nests four levels deep; YAML past this is an attack or a typo.
 MAX_DEPTH = 64
@@ -15,3 +15,6 @@ MAX_TOPIC_DEPTH = 10
 def too_deep() -> str:
     """The one wording of the depth rule, whichever parser noticed first."""
     return f"nested more than {MAX_DEPTH} levels deep"
+
+#: A service's answer, once decompressed: a batch of 500 papers is about 1 MiB.
+MAX_ANSWER_BYTES = 32 * 2**20

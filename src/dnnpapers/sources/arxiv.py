@@ -8,7 +8,6 @@ has used two feed formats (legacy: folded titles, per-element namespaces).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass
 from typing import Iterable
@@ -19,7 +18,7 @@ from defusedxml import DefusedXmlException
 
 from dnnpapers.errors import DnnpapersError
 from dnnpapers.fields import arxiv_id_problem
-from dnnpapers.sources.http import Answer, Http, ServiceError, env_float
+from dnnpapers.sources.http import Answer, Http, ServiceError, env_float, env_url
 
 __all__ = ["ArxivRecord", "parse_id", "parse_feed", "fetch", "search_title", "BATCH", "base_url"]
 
@@ -32,11 +31,12 @@ OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 _URL = re.compile(r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/(?P<id>.+?)(?:\.pdf)?/?$", re.I)
 _PREFIX = re.compile(r"^arxiv:\s*", re.I)
 _VERSION = re.compile(r"v\d+$")
+_COUNT = re.compile(r"[0-9]{1,12}")  # ASCII digits only: '²' is a digit to str.isdigit, not to int()
 _ENTRY_ID = re.compile(r"arxiv\.org/abs/(?P<id>.+?)(?:v(?P<version>\d+))?$")
 
 
 def base_url() -> str:
-    return os.environ.get("DNNPAPERS_ARXIV_URL") or "https://export.arxiv.org/api/query"
+    return env_url("DNNPAPERS_ARXIV_URL", "https://export.arxiv.org/api/query")
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,11 @@ def parse_feed(body: str) -> tuple[list[ArxivRecord], int | None]:
     if root.tag != f"{ATOM}feed":
         raise ServiceError(f"{SERVICE}: expected an Atom feed, got <{root.tag}>")
     total_text = _text(root.find(f"{OPENSEARCH}totalResults"))
-    total = int(total_text) if total_text.isdigit() else None
+    total = None
+    if total_text:
+        if not _COUNT.fullmatch(total_text):
+            raise ServiceError(f"{SERVICE}: the answer's totalResults is not a count ({total_text[:20]!r})")
+        total = int(total_text)
     records = []
     for entry in root.findall(f"{ATOM}entry"):
         entry_id = _text(entry.find(f"{ATOM}id"))
@@ -123,8 +127,7 @@ def parse_feed(body: str) -> tuple[list[ArxivRecord], int | None]:
 
 
 def _query(http: Http, params: dict[str, str]) -> list[ArxivRecord]:
-    answer = http.request(SERVICE, "GET", base_url(), params=params, min_interval=env_float("DNNPAPERS_ARXIV_DELAY", 3.0))
-    return _read(answer)
+    return http.request(SERVICE, "GET", base_url(), params=params, min_interval=env_float("DNNPAPERS_ARXIV_DELAY", 3.0), read=_read)
 
 
 def _read(answer: Answer) -> list[ArxivRecord]:

@@ -1,35 +1,45 @@
 """The one HTTP client every service goes through: polite, bounded, cached.
 
-- a User-Agent naming dnnpapers, redirects followed, a timeout (DNNPAPERS_HTTP_TIMEOUT);
+- a User-Agent naming dnnpapers; redirects followed only within the asked origin (http may
+  become https), so a key never reaches another host;
+- a total time for each try that includes the body (DNNPAPERS_HTTP_TIMEOUT), so a server
+  sending a byte a second cannot hold a command, and a cap on the decoded size of an answer;
 - retries with exponential backoff and jitter on connection errors, timeouts,
   429 and 5xx, honouring Retry-After, and no new try after a deadline, so a dead
   service fails in seconds and a hanging one in well under a minute;
 - a minimum interval between requests to one service (arXiv asks for 3 s);
-- an on-disk cache of successful answers (DNNPAPERS_CACHE_DIR), so a re-run
+- an on-disk cache of answers that were read successfully (DNNPAPERS_CACHE_DIR), so a re-run
   within a day sends nothing; ``offline`` reads only the cache, ``refresh`` never reads it.
 """
 
 from __future__ import annotations
 
+import codecs
 import email.utils
 import hashlib
 import json
+import math
 import os
 import random
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 import httpx
 
 from dnnpapers import __version__
 from dnnpapers.errors import DnnpapersError
 from dnnpapers.files import WriteError, atomic_write
+from dnnpapers.limits import MAX_ANSWER_BYTES
 
-__all__ = ["Http", "Cache", "Answer", "ServiceError", "user_agent", "env_float"]
+__all__ = ["Http", "Cache", "Answer", "ServiceError", "user_agent", "env_float", "env_int", "env_url", "parse_json"]
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
+REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+MAX_REDIRECTS = 5
+
+T = TypeVar("T")
 
 
 class ServiceError(DnnpapersError):
@@ -37,16 +47,39 @@ class ServiceError(DnnpapersError):
 
 
 def env_float(name: str, default: float) -> float:
+    """A non-negative, finite number from the environment, or a one-line error naming the variable."""
     raw = os.environ.get(name)
-    if raw is None or raw == "":
+    if raw is None or raw.strip() == "":
         return default
     try:
         value = float(raw)
     except ValueError:
         raise DnnpapersError(f"{name}={raw!r} is not a number") from None
-    if value < 0:
-        raise DnnpapersError(f"{name}={raw!r} must not be negative")
+    if not math.isfinite(value) or value < 0:
+        raise DnnpapersError(f"{name}={raw!r} must be a finite number, not negative")
     return value
+
+
+def env_int(name: str, default: int, most: int = 100) -> int:
+    """A whole number from 0 to ``most`` from the environment, or a one-line error naming the variable."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    if not raw.strip().isascii() or not raw.strip().isdigit() or int(raw) > most:
+        raise DnnpapersError(f"{name}={raw!r} must be a whole number from 0 to {most}")
+    return int(raw)
+
+
+def env_url(name: str, default: str) -> str:
+    """An http(s) base URL from the environment (no trailing slash), or a one-line error naming the variable."""
+    raw = (os.environ.get(name) or "").strip() or default
+    try:
+        url = httpx.URL(raw)
+    except (httpx.InvalidURL, ValueError):
+        raise DnnpapersError(f"{name}={raw!r} is not a valid URL") from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise DnnpapersError(f"{name}={raw!r} must be an http:// or https:// URL with a host")
+    return raw.rstrip("/")
 
 
 def user_agent() -> str:
@@ -62,8 +95,18 @@ class Answer:
     content_type: str
     cached: bool = False
 
-    def json(self) -> Any:
-        return json.loads(self.text)
+    def json(self, service: str) -> Any:
+        return parse_json(self.text, f"{service}: HTTP {self.status} with an answer that is not JSON")
+
+
+def parse_json(text: str, refusal: str) -> Any:
+    """JSON, or ServiceError(``refusal``) for text that is not JSON or is nested too deep to read."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ServiceError(f"{refusal.split(':')[0]}: an answer nested too deeply to read") from None
+    except ValueError:
+        raise ServiceError(refusal) from None
 
 
 class Cache:
@@ -100,8 +143,15 @@ class Cache:
             if not self.offline and time.time() - float(entry["time"]) > self.ttl:
                 return None
             return Answer(int(entry["status"]), str(entry["text"]), str(entry["content_type"]), cached=True)
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
             return None
+
+    def forget(self, key: str) -> None:
+        if self.directory is not None:
+            try:
+                (self.directory / f"{key}.json").unlink()
+            except OSError:
+                pass
 
     def put(self, key: str, answer: Answer) -> None:
         if self.directory is None:
@@ -135,7 +185,7 @@ class Http:
             cache=Cache.from_env(offline, refresh),
             transport=transport,
             timeout=env_float("DNNPAPERS_HTTP_TIMEOUT", 30.0),
-            retries=int(env_float("DNNPAPERS_HTTP_RETRIES", 3)),
+            retries=env_int("DNNPAPERS_HTTP_RETRIES", 3),
             backoff=env_float("DNNPAPERS_HTTP_BACKOFF", 1.0),
             deadline=env_float("DNNPAPERS_HTTP_DEADLINE", 45.0),
         )
@@ -145,7 +195,7 @@ class Http:
             self._client = httpx.Client(
                 transport=self.transport,
                 timeout=self.timeout,
-                follow_redirects=True,
+                follow_redirects=False,  # followed by hand, within one origin (see _send)
                 headers={"User-Agent": user_agent()},
             )
         return self._client
@@ -171,35 +221,46 @@ class Http:
         json_body: Any = None,
         headers: dict[str, str] | None = None,
         min_interval: float = 0.0,
+        read: Callable[[Answer], T] = lambda answer: answer,
         cacheable: Callable[[Answer], bool] = lambda answer: answer.status == 200,
-    ) -> Answer:
-        """The service's answer (any status once retries are spent); ServiceError when none came."""
+    ) -> T:
+        """What ``read`` makes of the service's answer (any status once retries are spent).
+
+        ServiceError when no answer came. Only an answer that ``read`` accepted is
+        cached; a cached answer it now refuses is forgotten and asked for again.
+        """
         key = Cache.key(method, url, params, json_body)
         cached = self.cache.get(key)
         if cached is not None:
-            return cached
+            try:
+                return read(cached)
+            except ServiceError:
+                self.cache.forget(key)
+                if self.cache.offline:
+                    raise
         if self.cache.offline:
             raise ServiceError(f"{service}: not in the cache and --offline given ({method} {url})")
+        answer = self._fetch(service, method, url, params, json_body, headers, min_interval)
+        result = read(answer)
+        if cacheable(answer):
+            self.cache.put(key, answer)
+        return result
+
+    def _fetch(self, service, method, url, params, json_body, headers, min_interval) -> Answer:
         start = self.clock()
         attempt = 0
         while True:
             self._wait_turn(service, min_interval)
-            problem, retry_after = "", None
+            problem, retry_after, answer = "", None, None
             try:
-                response = self.client().request(method, url, params=params, json=json_body, headers=headers)
-                answer = Answer(response.status_code, response.text, response.headers.get("content-type", ""))
+                answer, retry_after = self._send(service, method, url, params, json_body, headers)
                 if answer.status not in RETRY_STATUSES:
-                    if cacheable(answer):
-                        self.cache.put(key, answer)
                     return answer
                 problem = f"HTTP {answer.status}"
-                retry_after = _retry_after(response.headers.get("retry-after"))
             except httpx.TimeoutException:
                 problem = f"no answer within {self.timeout:g} s"
-                answer = None
             except httpx.TransportError as exc:
                 problem = f"connection failed ({type(exc).__name__})"
-                answer = None
             finally:
                 self._last[service] = self.clock()
             attempt += 1
@@ -212,6 +273,47 @@ class Http:
                     return answer
                 raise ServiceError(f"{service}: {problem} after {attempt} tr{'y' if attempt == 1 else 'ies'} ({_host(url)})")
             self.sleep(delay)
+
+    def _send(self, service, method, url, params, json_body, headers) -> tuple[Answer, float | None]:
+        """One try: redirects followed within the first URL's origin, the body read whole within the timeout."""
+        origin = httpx.URL(url)
+        request = self.client().build_request(method, url, params=params, json=json_body, headers=headers)
+        for _ in range(MAX_REDIRECTS + 1):
+            response = self.client().send(request, stream=True)
+            try:
+                if response.status_code in REDIRECT_STATUSES and response.headers.get("location"):
+                    target = request.url.join(response.headers["location"])
+                    if not _same_origin(origin, target):
+                        raise ServiceError(f"{service}: redirected to {target.scheme}://{target.host} ({origin.host} was asked); not followed")
+                    keep = response.status_code in (307, 308)
+                    request = self.client().build_request(
+                        request.method if keep else "GET", target, content=request.content if keep else None,
+                        headers={k: v for k, v in request.headers.items() if keep or k.lower() not in ("content-type", "content-length")},
+                    )
+                    continue
+                body = self._body(service, response)
+                text = _decode(service, body, response.headers.get("content-type", ""))
+                answer = Answer(response.status_code, text, response.headers.get("content-type", ""))
+                return answer, _retry_after(response.headers.get("retry-after"))
+            finally:
+                response.close()
+        raise ServiceError(f"{service}: more than {MAX_REDIRECTS} redirects (a redirect loop?) from {origin}")
+
+    def _body(self, service: str, response: httpx.Response) -> bytes:
+        """The decoded body, refused past MAX_ANSWER_BYTES and cut off when the try's time is up."""
+        ends = self.clock() + self.timeout
+        chunks, size = [], 0
+        try:
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > MAX_ANSWER_BYTES:
+                    raise ServiceError(f"{service}: the answer is larger than {MAX_ANSWER_BYTES // 2**20} MiB once decoded; refused")
+                chunks.append(chunk)
+                if self.clock() > ends:
+                    raise httpx.ReadTimeout("the whole answer took too long", request=response.request)
+        except httpx.DecodingError:
+            raise ServiceError(f"{service}: the answer's body could not be decoded (damaged compression?)") from None
+        return b"".join(chunks)
 
     def _wait_turn(self, service: str, min_interval: float) -> None:
         last = self._last.get(service)
@@ -233,6 +335,27 @@ def _retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - time.time())
+
+
+def _same_origin(origin: httpx.URL, target: httpx.URL) -> bool:
+    """Same host and port; http may become https (arXiv's upgrade), never the reverse."""
+    upgrade = origin.scheme == "http" and target.scheme == "https"
+    if target.host != origin.host or (target.scheme != origin.scheme and not upgrade):
+        return False
+    return upgrade or (target.port or 0) == (origin.port or 0)
+
+
+def _decode(service: str, body: bytes, content_type: str) -> str:
+    charset = "utf-8"
+    for part in content_type.split(";")[1:]:
+        name, _, value = part.strip().partition("=")
+        if name.lower() == "charset" and value.strip('"'):
+            charset = value.strip('"')
+    try:
+        codecs.lookup(charset)
+    except LookupError:
+        raise ServiceError(f"{service}: the answer is in an unknown encoding {charset[:40]!r}") from None
+    return body.decode(charset, errors="replace")
 
 
 def _host(url: str) -> str:

@@ -11,12 +11,11 @@ swap one paper's venue and citations with another's.
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from dnnpapers.sources.http import Http, ServiceError
+from dnnpapers.sources.http import Http, ServiceError, env_url, parse_json
 
 __all__ = ["S2Paper", "batch", "BATCH", "FIELDS", "base_url", "SERVICE"]
 
@@ -26,7 +25,7 @@ FIELDS = "title,year,venue,publicationVenue,publicationDate,citationCount,influe
 
 
 def base_url() -> str:
-    return (os.environ.get("DNNPAPERS_S2_URL") or "https://api.semanticscholar.org/graph/v1").rstrip("/")
+    return env_url("DNNPAPERS_S2_URL", "https://api.semanticscholar.org/graph/v1")
 
 
 @dataclass(frozen=True)
@@ -96,14 +95,13 @@ def batch(http: Http, ids: Iterable[str], on_batch=None, warnings: list[str] | N
     found: dict[str, S2Paper | None] = {}
     for start in range(0, len(wanted), BATCH):
         chunk = wanted[start : start + BATCH]
-        answer = http.request(
+        items = http.request(
             SERVICE, "POST", f"{base_url()}/paper/batch", params={"fields": FIELDS}, json_body={"ids": chunk}, headers=headers,
-            min_interval=1.0 if headers else 0.0,
+            min_interval=1.0 if headers else 0.0, read=lambda answer: _read(answer.status, answer.text, len(chunk)),
         )
-        items = _items(answer.status, answer.text, len(chunk))
         asked = {i.lower(): i for i in chunk}
         found.update(dict.fromkeys(chunk))
-        for paper in filter(None, map(_paper, items)):
+        for paper in filter(None, items):
             matches = [asked[name] for name in paper.names() if name in asked]
             if not matches:
                 if warnings is not None:
@@ -116,11 +114,13 @@ def batch(http: Http, ids: Iterable[str], on_batch=None, warnings: list[str] | N
     return found
 
 
+def _read(status: int, text: str, count: int) -> list[S2Paper | None]:
+    """The papers of one batch answer; ServiceError for anything unusable (so it is never cached)."""
+    return [_paper(item) for item in _items(status, text, count)]
+
+
 def _items(status: int, text: str, count: int) -> list[Any]:
-    try:
-        data = json.loads(text)
-    except ValueError:
-        raise ServiceError(f"{SERVICE}: HTTP {status} with an answer that is not JSON") from None
+    data = parse_json(text, f"{SERVICE}: HTTP {status} with an answer that is not JSON")
     message = (data.get("error") or data.get("message")) if isinstance(data, dict) else None
     if status == 400 and isinstance(message, str) and "no valid paper ids" in message.lower():
         return [None] * count
