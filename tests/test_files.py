@@ -96,3 +96,32 @@ def test_a_file_size_limit_is_an_error_not_a_kill(tmp_path):
     assert "big.yaml: cannot write (file too large" in done.stdout
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["big.yaml"]
+
+
+def test_a_signal_while_files_are_renamed_waits_until_all_are_in_place(tmp_path, monkeypatch):
+    import signal
+
+    from dnnpapers import interrupts
+
+    interrupts.install()
+    first, second = tmp_path / "papers.yaml", tmp_path / "metrics.yaml"
+    first.write_bytes(b"old")
+    second.write_bytes(b"old")
+    real_replace = os.replace
+    calls = []
+
+    def replace_then_signal(src, dst):
+        real_replace(src, dst)
+        calls.append(dst)
+        if len(calls) == 1:
+            os.kill(os.getpid(), signal.SIGTERM)  # arrives between the two renames
+
+    monkeypatch.setattr(os, "replace", replace_then_signal)
+    try:
+        with pytest.raises(interrupts.Interrupted):
+            write_files({first: b"new papers", second: b"new metrics"})
+    finally:
+        for signum in interrupts.SIGNALS:
+            signal.signal(signum, signal.default_int_handler if signum == signal.SIGINT else signal.SIG_DFL)
+    assert (first.read_bytes(), second.read_bytes()) == (b"new papers", b"new metrics")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["metrics.yaml", "papers.yaml"]

@@ -246,6 +246,8 @@ def update(
     """
     from dnnpapers.enrich import update_list
 
+    if summary is not None and not summary.absolute().parent.is_dir():  # before any change, not after
+        _fail(f"{summary}: no such folder {summary.absolute().parent}; nothing was changed")
     with _http(offline, refresh) as http, _progress() as progress:
         report = _run(lambda: update_list(root, http, only, venues, authors, apply, progress=progress))
     typer.echo(f"updated citation data of {report.updated} paper{'s' if report.updated != 1 else ''}")
