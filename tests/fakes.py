@@ -156,6 +156,8 @@ class FakeServices:
             if fault.raise_ is not None:
                 raise fault.raise_("injected fault", request=request)
             content = fault.body if isinstance(fault.body, bytes) else fault.body.encode("utf-8")
+            if "content-encoding" in {k.lower() for k in fault.headers}:  # sent as it is, decoded by the client
+                return httpx.Response(fault.status, stream=httpx.ByteStream(content), headers=fault.headers)
             return httpx.Response(fault.status, content=content, headers=fault.headers)
         return self._arxiv(request) if service == "arxiv" else self._s2(request)
 
