@@ -25,6 +25,7 @@ from dnnpapers.models import ET_AL, Paper, PaperMetrics, TaxonomyNode
 from dnnpapers.paperlist import PAPERS_FILE, PaperList, load_list
 from dnnpapers.readme import README_FILE, splice
 from dnnpapers.schema import SCHEMA_FILE, papers_schema
+from dnnpapers.templating import environment, render_template
 from dnnpapers.files import locked, write_files
 
 __all__ = ["build", "render", "render_root", "README_BUDGET", "OUTPUTS"]
@@ -132,7 +133,7 @@ def build(paper_list: PaperList, templates: Path | None = None) -> dict[str, byt
     """Every output file's path (relative to the list's root) and bytes; the README as it should be."""
     root = paper_list.root
     views = {p.id: _paper_view(p, paper_list.metrics.get(p.id), paper_list.page.milestone_citations) for p in paper_list.papers}
-    env = _environment(root / "templates" if templates is None else templates)
+    env = _environment(root / "templates" if templates is None else templates, root if templates is None else templates)
     outputs: dict[str, bytes] = {}
     page_anchors: dict[str, str] = {}
     for lang, name, chart_name in (("en", MATERIALS, CHART), ("zh", MATERIALS_ZH, CHART_ZH)):
@@ -368,32 +369,9 @@ def _finalize(value: object) -> Markup:
     return text(value)
 
 
-def _environment(overrides: Path) -> jinja2.Environment:
-    loaders: list[jinja2.BaseLoader] = []
-    if overrides.is_dir():
-        loaders.append(jinja2.FileSystemLoader(str(overrides)))
-    loaders.append(jinja2.PackageLoader("dnnpapers", "templates"))
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
-        finalize=_finalize,
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.globals.update(link=link, text=text, Md=Md, indent=lambda n: Md("  " * n), hashes=lambda n: Md("#" * min(n, 6)))
-    return env
+def _environment(overrides: Path, inside: Path) -> jinja2.Environment:
+    helpers = dict(link=link, text=text, Md=Md, indent=lambda n: Md("  " * n), hashes=lambda n: Md("#" * min(n, 6)))
+    return environment(overrides, inside, _finalize, helpers)
 
 
-_BLANK_RUNS = re.compile(r"\n{3,}")
-
-
-def _render(env: jinja2.Environment, name: str, context: dict) -> str:
-    """The template's output with runs of blank lines folded to one (data never holds a newline)."""
-    try:
-        return _BLANK_RUNS.sub("\n\n", env.get_template(name).render(context)).rstrip("\n") + "\n"
-    except jinja2.TemplateSyntaxError as exc:
-        raise DnnpapersError(f"{exc.filename or name}:{exc.lineno}: template error: {exc.message}") from None
-    except jinja2.TemplateError as exc:
-        raise DnnpapersError(f"{name}: template error: {exc}") from None
+_render = render_template

@@ -18,7 +18,6 @@ import codecs
 import email.utils
 import hashlib
 import json
-import math
 import os
 import random
 import time
@@ -31,6 +30,7 @@ import httpx
 
 from dnnpapers import __version__
 from dnnpapers.errors import DnnpapersError
+from dnnpapers.environment import env_float, env_int, env_url
 from dnnpapers.files import WriteError, atomic_write
 from dnnpapers.limits import MAX_ANSWER_BYTES
 
@@ -45,42 +45,6 @@ T = TypeVar("T")
 
 class ServiceError(DnnpapersError):
     """A remote service failed or answered something we cannot use."""
-
-
-def env_float(name: str, default: float) -> float:
-    """A non-negative, finite number from the environment, or a one-line error naming the variable."""
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise DnnpapersError(f"{name}={raw!r} is not a number") from None
-    if not math.isfinite(value) or value < 0:
-        raise DnnpapersError(f"{name}={raw!r} must be a finite number, not negative")
-    return value
-
-
-def env_int(name: str, default: int, most: int = 100) -> int:
-    """A whole number from 0 to ``most`` from the environment, or a one-line error naming the variable."""
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    if not raw.strip().isascii() or not raw.strip().isdigit() or int(raw) > most:
-        raise DnnpapersError(f"{name}={raw!r} must be a whole number from 0 to {most}")
-    return int(raw)
-
-
-def env_url(name: str, default: str) -> str:
-    """An http(s) base URL from the environment (no trailing slash), or a one-line error naming the variable."""
-    raw = (os.environ.get(name) or "").strip() or default
-    try:
-        url = httpx.URL(raw)
-    except (httpx.InvalidURL, ValueError):
-        raise DnnpapersError(f"{name}={raw!r} is not a valid URL") from None
-    if url.scheme not in ("http", "https") or not url.host:
-        raise DnnpapersError(f"{name}={raw!r} must be an http:// or https:// URL with a host")
-    return raw.rstrip("/")
 
 
 def user_agent() -> str:

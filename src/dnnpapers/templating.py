@@ -1,0 +1,114 @@
+"""The templates a list may override, run so that a template from a pull request can do no harm.
+
+A list's own ``templates/`` folder is code from whoever opened the pull
+request, and the list's CI renders it. So templates run in Jinja's immutable
+sandbox (no ``__globals__``, no attribute tricks, no changing the data), are
+read only from inside the list (a symlink that leads out is refused), and are
+stopped with a one-line error when they recurse too deep, write too much or run
+too long.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from dnnpapers.environment import env_float
+from dnnpapers.errors import DnnpapersError
+
+__all__ = ["environment", "render_template", "MAX_OUTPUT", "MAX_SECONDS"]
+
+#: The largest page a template may produce (GitHub shows nothing past 512 KB; 10,000 papers need ~5 MB).
+MAX_OUTPUT = 64 * 2**20
+#: How long one template may run (DNNPAPERS_TEMPLATE_SECONDS).
+MAX_SECONDS = 60.0
+
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """Templates from one folder, refusing any whose real path (links followed) lies outside ``inside``."""
+
+    def __init__(self, folder: Path, inside: Path):
+        super().__init__(str(folder))
+        self.inside = os.path.realpath(inside)
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        real = os.path.realpath(filename)
+        if os.path.commonpath([real, self.inside]) != self.inside:
+            raise DnnpapersError(f"templates/{template}: leads outside the list (to {real}); refused")
+        return source, filename, uptodate
+
+
+def environment(overrides: Path, inside: Path, finalize: Callable, globals: dict) -> jinja2.Environment:
+    """The sandbox: the list's ``overrides`` folder first (confined to ``inside``), then the built-in templates."""
+    loaders: list[jinja2.BaseLoader] = []
+    if overrides.is_dir():
+        loaders.append(_ConfinedLoader(overrides, inside))
+    loaders.append(jinja2.PackageLoader("dnnpapers", "templates"))
+    env = ImmutableSandboxedEnvironment(
+        loader=jinja2.ChoiceLoader(loaders),
+        finalize=finalize,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(globals)
+    return env
+
+
+def render_template(env: jinja2.Environment, name: str, context: dict) -> str:
+    """The template's output with runs of blank lines folded to one (data never holds a newline)."""
+    try:
+        with _time_limit(env_float("DNNPAPERS_TEMPLATE_SECONDS", MAX_SECONDS), name):
+            parts, size = [], 0
+            for part in env.get_template(name).generate(context):
+                size += len(part)
+                if size > MAX_OUTPUT:
+                    raise DnnpapersError(f"{name}: the template's output passed {MAX_OUTPUT // 2**20} MiB; stopped (a runaway loop?)")
+                parts.append(part)
+        return _BLANK_RUNS.sub("\n\n", "".join(parts)).rstrip("\n") + "\n"
+    except jinja2.TemplateSyntaxError as exc:
+        raise DnnpapersError(f"{exc.filename or name}:{exc.lineno}: template error: {exc.message}") from None
+    except SecurityError as exc:
+        raise DnnpapersError(f"{name}: template refused by the sandbox: {exc}") from None
+    except jinja2.TemplateError as exc:
+        raise DnnpapersError(f"{name}: template error: {exc}") from None
+    except RecursionError:
+        raise DnnpapersError(f"{name}: the template recursed too deep (a macro calling itself?); stopped") from None
+
+
+class _TooLong(Exception):
+    pass
+
+
+@contextmanager
+def _time_limit(seconds: float, name: str) -> Iterator[None]:
+    """A wall-clock bound through SIGALRM where there is one (the main thread on Unix); else none."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _TooLong()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _TooLong:
+        raise DnnpapersError(f"{name}: the template ran longer than {seconds:g} s; stopped (a runaway loop?)") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
