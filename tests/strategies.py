@@ -14,7 +14,7 @@ NASTY = list("|\\`*_[]()<>&~$#!:{}%^\"'") + ["<script>alert(1)</script>", "[x](h
 words = st.text(alphabet=string.ascii_letters + string.digits + "-'", min_size=1, max_size=10)
 pieces = st.one_of(words, st.sampled_from(NASTY))
 texts = st.lists(pieces, min_size=1, max_size=8).map(" ".join).filter(lambda s: s.strip())
-names = st.lists(st.text(alphabet=string.ascii_letters + "éłø-", min_size=1, max_size=8), min_size=1, max_size=3).map(" ".join)
+names = st.lists(st.text(alphabet=string.ascii_letters + "éłø-", min_size=1, max_size=8), min_size=1, max_size=3).map(" ".join).filter(lambda n: not n.startswith("-"))  # check refuses a leading "-"
 
 
 @st.composite

@@ -108,8 +108,61 @@ def test_on_a_terminal_add_asks_for_tags_with_the_suggestions(tmp_path, server):
         ready, _, _ = select.select([leader], [], [], 30)
         assert ready, seen
         seen += os.read(leader, 1024)
-    assert b"Tags (comma-separated)" in seen
+    assert b"Tags (comma-separated; ? lists them) [early-exit]:" in seen
     os.write(leader, b"early-exit, survey\n")
     assert proc.wait(timeout=30) == 0
     os.close(leader)
     assert load_list(root).papers[0].tags == ["early-exit", "survey"]
+
+
+def test_the_tag_prompt_asks_again_on_a_typo_or_nothing_and_keeps_every_answer(tmp_path, server):
+    import pty
+    import select
+
+    services, base = server
+    papers = [
+        ArxivPaper("2001.90031", "Synthetic multi-exit networks", ["Test Author"], dt.date(2020, 1, 1)),
+        ArxivPaper("2001.90032", "Synthetic paper with no topic words", ["Test Author"], dt.date(2020, 1, 1)),
+        ArxivPaper("2001.90033", "Another synthetic paper with no topic words", ["Test Author"], dt.date(2020, 1, 1)),
+    ]
+    for paper in papers:
+        services.add(paper, citations=1)
+    root = write_list(tmp_path, [])
+    env = {**os.environ, **services.environment(base), "DNNPAPERS_CACHE_DIR": str(root / ".cache"), "NO_COLOR": "1", "TERM": "dumb"}
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "dnnpapers", "add", *[p.arxiv_id for p in papers], "--root", str(root)],
+                            stdin=follower, stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    seen = b""
+
+    def answer_after(prompt_count: int, text: bytes) -> None:
+        nonlocal seen
+        while seen.count(b"Tags (comma-separated") < prompt_count:
+            ready, _, _ = select.select([leader], [], [], 30)
+            assert ready, seen
+            seen += os.read(leader, 4096)
+        os.write(leader, text)
+
+    answer_after(1, b"erly-exit\n")          # a typo: asked again, with a hint
+    answer_after(2, b"?\n")                  # the list of tags
+    answer_after(3, b"early-exit\n")
+    answer_after(4, b"\n")                   # Enter with no suggestion: asked again
+    answer_after(5, b"layer-skip\n")
+    answer_after(6, b"survey, layer-skip\n")
+    assert proc.wait(timeout=30) == 0, seen
+    while True:
+        ready, _, _ = select.select([leader], [], [], 0.5)
+        if not ready:
+            break
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    assert b"unknown tag 'erly-exit' (did you mean 'early-exit'?)" in seen
+    assert b"give at least one tag; try again" in seen
+    assert b"early-exit  Early exiting" in seen
+    assert [p.tags for p in load_list(root).papers] == [["early-exit"], ["layer-skip"], ["survey", "layer-skip"]]

@@ -92,7 +92,7 @@ def test_without_tags_suggestions_are_named_or_asked(root, services, http):
     with pytest.raises(NeedTags, match=r"1703\.09844 .*suggested: early-exit"):
         add_papers(root, ["1703.09844"], http)
     asked = []
-    add_papers(root, ["1703.09844"], http, choose_tags=lambda record, s: asked.append(s) or ["early-exit", "survey"], today=TODAY)
+    add_papers(root, ["1703.09844"], http, choose_tags=lambda record, s, taxonomy: asked.append(s) or ["early-exit", "survey"], today=TODAY)
     assert asked[0][0] == "early-exit"
     assert load_list(root).papers[-1].tags == ["early-exit", "survey"]
 

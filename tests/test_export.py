@@ -110,3 +110,38 @@ def test_json_resolves_labels_and_carries_metrics(tmp_path):
     assert paper["tags"] == [{"slug": "early-exit", "en": "Early exiting", "zh": "早退"}]
     assert paper["metrics"] == {"citations": 7, "fetched": "2026-11-01"}
     assert {"slug": "early-exit", "en": "Early exiting", "zh": "早退", "parent": "dynamic-depth", "depth": 1} in data["topics"]
+
+
+NAMES = Paper(
+    id="names2020x",
+    title="Synthetic entry for hard author names",
+    authors=["Laurens van der Maaten", "Martin Luther King Jr.", "Google Brain and DeepMind", "Bert De Brabandere"],
+    year=2020,
+    venue="arXiv",
+    tags=["survey"],
+)
+
+
+def test_names_with_particles_suffixes_and_the_word_and_parse_as_bibtex_reads_them():
+    pybtex.errors.set_strict_mode(True)
+    (entry,) = parse_string(bib_entry(NAMES), "bibtex").entries.values()
+    people = entry.persons["author"]
+    assert len(people) == 4
+    van, king, org, de = people
+    assert (van.prelast_names, van.last_names, van.first_names) == (["van", "der"], ["Maaten"], ["Laurens"])
+    assert (king.last_names, king.lineage_names, king.first_names, king.middle_names) == (["King"], ["Jr."], ["Martin"], ["Luther"])
+    assert org.last_names == ["{Google Brain and DeepMind}"]
+    assert de.last_names == ["De", "Brabandere"] or (de.prelast_names, de.last_names) == (["De"], ["Brabandere"])
+
+
+def test_bibtex_itself_typesets_the_hard_names(tmp_path):
+    if shutil.which("bibtex") is None:
+        if _tex_tools_required():
+            pytest.fail("bibtex is required here (DNNPAPERS_REQUIRE_TEX=1) but not installed")
+        pytest.skip("bibtex not installed (CI installs it)")
+    (tmp_path / "refs.bib").write_text(bib_entry(NAMES), encoding="utf-8")
+    (tmp_path / "refs.aux").write_text("\\citation{*}\n\\bibdata{refs}\n\\bibstyle{plain}\n")
+    done = subprocess.run(["bibtex", "refs"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, (tmp_path / "refs.blg").read_text(errors="replace")
+    bbl = " ".join((tmp_path / "refs.bbl").read_text(encoding="utf-8").split())
+    assert "Laurens van~der Maaten, Martin~Luther King, Jr., {Google Brain and DeepMind}, and Bert De~Brabandere" in bbl  # one author, braces kept for LaTeX

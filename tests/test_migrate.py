@@ -108,3 +108,29 @@ def test_bibtex_entries_resolve_by_eprint_url_doi_or_title(fresh, known, http, t
         "refs.bib:6 (f): no tag: give --tag or list taxonomy slugs in its keywords field",
         "refs.bib:5 (e): 'Something Else Entirely': no arXiv paper with exactly this title; candidates: none",
     ]
+
+
+SKIP = ArxivPaper("1711.09485", "SkipNet: Learning Dynamic Routing in Convolutional Networks", ["Xin Wang"], dt.date(2017, 11, 1))
+
+
+@pytest.mark.parametrize("link", ["https://arxiv.org/abs/1711.09485", "https://arxiv.org/pdf/1711.09485v2.pdf", "http://www.arxiv.org/abs/1711.09485v1"])
+def test_every_link_form_resolves_by_its_id_without_a_title_search(fresh, services, http, tmp_path, link):
+    services.add(SKIP, citations=1)
+    page = tmp_path / "page.md"
+    page.write_text(f"## 跳层\n\n| Date | Paper |\n| --- | --- |\n| 2018 ECCV | [SkipNet]({link}) |\n", encoding="utf-8")
+    report = import_page(fresh, page, http, today=TODAY)
+    assert [e["arxiv"] for e in report.added.added] == ["1711.09485"]
+    assert not any("search_query" in str(r.url) for _, r in services.requests)
+
+
+def test_link_matching_stays_linear_on_a_cell_full_of_brackets():
+    import time
+
+    def parse_seconds(n: int) -> float:
+        text = "## 早退\n\n| Date | Paper |\n| --- | --- |\n| 2020 | " + "[" * n + " |\n#" + " " * n + "x\n"
+        start = time.perf_counter()
+        read_page(text)
+        return time.perf_counter() - start
+
+    small, large = parse_seconds(5_000), parse_seconds(50_000)
+    assert large < 1.0 and large < 30 * max(small, 1e-4)  # quadratic would be 100 times the small case

@@ -77,3 +77,23 @@ def test_taxonomy_lookups():
     assert tree.root_of("early-exit") == "depth"
     assert tree.subtree("depth") == ["depth", "early-exit"]
     assert "survey" in tree and "nope" not in tree
+
+
+@pytest.mark.parametrize(
+    ("authors", "message"),
+    [
+        (["Dang, Wei"], "write the given name first, without a comma ('Wei Dang')"),
+        (["Martin Luther King, Jr."], "without a comma"),
+        (["-Nobody"], "cannot start with '-'"),
+    ],
+)
+def test_author_names_bibtex_would_misread_are_refused(authors, message):
+    from dnnpapers.fields import authors_problem
+
+    assert message in authors_problem(authors)
+
+
+def test_a_venue_year_in_the_future_is_refused():
+    from dnnpapers.fields import venue_problem
+
+    assert venue_problem("NeurIPS 2098", 1998) == "venue year 2098 is in the future"

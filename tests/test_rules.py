@@ -26,3 +26,13 @@ def test_suggest_prefers_a_case_insensitive_match_then_a_close_one():
     assert suggest("Layer-Skip", slugs) == " (did you mean 'layer-skip'?)"
     assert suggest("early-exits", slugs) == " (did you mean 'early-exit'?)"
     assert suggest("quantum", slugs) == ""
+
+
+def test_titles_differing_only_by_invisible_or_compatibility_characters_are_one_title():
+    from dnnpapers.rules import normalise_title
+
+    plain = normalise_title("FastBERT: a Self-distilling BERT")
+    assert normalise_title("Fast\u200bBERT: a Self-distilling BERT") == plain  # zero-width space
+    assert normalise_title("\u202aFastBERT: a Self-distilling BERT\u202c") == plain  # bidi embedding
+    assert normalise_title("ＦａｓｔＢＥＲＴ: a Self-distilling BERT") == plain  # full-width letters
+    assert normalise_title("FastBERT: a Self-distilling BERT.") == plain

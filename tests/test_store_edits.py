@@ -81,7 +81,7 @@ def test_setting_a_field_changes_only_that_entry(file, data):
     raw, entries = file
     doc = parse_document(raw, "p.yaml")
     index = data.draw(st.integers(0, len(entries) - 1))
-    key, value = data.draw(st.sampled_from([("venue", "ICLR 2030"), ("authors", ["Ann Example", "Bo Example"]), ("code", "https://example.org/x")]))
+    key, value = data.draw(st.sampled_from([("venue", "ICLR 2026"), ("authors", ["Ann Example", "Bo Example"]), ("code", "https://example.org/x")]))
     out = set_fields(doc, [(index, key, value, ("year",))])
     assert papers_problems(out, "p.yaml", TAXONOMY) == []
     before = parse_document(raw, "p.yaml").data["papers"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from dnnpapers.venues import dblp_year, resolve, short_name, venue_from_text
 
 
@@ -31,3 +33,8 @@ def test_long_names_become_short_ones():
 
 def test_no_year_anywhere_means_no_venue():
     assert resolve(("ICLR",), "ICLR", None, None) is None
+
+
+@pytest.mark.parametrize(("text", "year"), [("NIPS'98", 1998), ("Accepted at ICLR'18", 2018), ("ICML 2021 workshop", 2021), ("CVPR'99 oral", 1999)])
+def test_a_two_digit_year_is_never_read_as_the_future(text, year):
+    assert venue_from_text(text).year == year

@@ -219,10 +219,21 @@ def _print_import(report, dry_run: bool) -> None:
     typer.echo(f"{len(report.added.added)} {verb}, {len(report.added.skipped)} already listed, {len(report.unresolved)} unresolved", err=True)
 
 
-def _ask_tags(record, suggestions: list[str]) -> list[str]:
+def _ask_tags(record, suggestions: list[str], taxonomy) -> list[str]:
+    """Ask until the answer names known tags; '?' lists them. Answers already given stay given."""
+    from dnnpapers.enrich import read_tags
+
     typer.echo(f"{record.arxiv_id}: {record.title}", err=True)
-    answer = typer.prompt("Tags (comma-separated)", default=", ".join(suggestions), err=True)
-    return [t.strip() for t in answer.split(",") if t.strip()]
+    while True:
+        answer = typer.prompt("Tags (comma-separated; ? lists them)", default=", ".join(suggestions), show_default=bool(suggestions), err=True)
+        if answer.strip() == "?":
+            for node in taxonomy.walk():
+                typer.echo(f"  {'  ' * taxonomy.depth[node.slug]}{node.slug}  {node.en} · {node.zh}", err=True)
+            continue
+        try:
+            return read_tags(answer, taxonomy)
+        except DnnpapersError as exc:
+            typer.echo(f"{exc}; try again", err=True)
 
 
 @app.command()

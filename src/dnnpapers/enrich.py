@@ -33,7 +33,7 @@ from dnnpapers.venues import resolve
 
 __all__ = [
     "AddReport", "NeedTags", "UpdateReport", "Wanted", "add_papers", "add_wanted", "check_tags", "find_by_title",
-    "match_title", "parse_ids", "suggest_tags", "update_list",
+    "match_title", "parse_ids", "read_tags", "suggest_tags", "update_list",
 ]
 
 Progress = Callable[[int], None]
@@ -80,6 +80,15 @@ def check_tags(tags: Sequence[str], taxonomy: Taxonomy) -> None:
     unknown = [f"{tag!r}{suggest(tag, taxonomy.by_slug)}" for tag in tags if tag not in taxonomy]
     if unknown:
         raise DnnpapersError(f"unknown tag{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}: not in data/taxonomy.yaml")
+
+
+def read_tags(answer: str, taxonomy: Taxonomy) -> list[str]:
+    """The slugs of a typed answer ('early-exit, survey'); DnnpapersError saying what to fix."""
+    tags = list(dict.fromkeys(t.strip() for t in answer.split(",") if t.strip()))
+    if not tags:
+        raise DnnpapersError("give at least one tag")
+    check_tags(tags, taxonomy)
+    return tags
 
 
 def _check_extras(**values: str | None) -> None:
@@ -183,7 +192,7 @@ def add_papers(
     notes: str | None = None,
     code: str | None = None,
     title: str | None = None,
-    choose_tags: Callable[[ArxivRecord, list[str]], list[str]] | None = None,
+    choose_tags: Callable[[ArxivRecord, list[str], Taxonomy], list[str]] | None = None,
     today: dt.date | None = None,
 ) -> AddReport:
     """Add the papers named by ``texts`` (or ``title``): all of them or none."""
@@ -219,7 +228,7 @@ def add_papers(
         if choose_tags is None:
             hint = ", ".join(suggestions) or "none found"
             raise NeedTags(f"{arxiv_id} ({record.title}): give --tag; suggested: {hint}")
-        picked = choose_tags(record, suggestions)
+        picked = choose_tags(record, suggestions, paper_list.taxonomy)  # asks until the answer is valid
         check_tags(picked, paper_list.taxonomy)
         if not picked:
             raise DnnpapersError(f"{arxiv_id}: no tag chosen; nothing was added")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 
 from pydantic import TypeAdapter
 
 from dnnpapers.fields import venue_name
-from dnnpapers.keys import surname
+from dnnpapers.keys import split_name
 from dnnpapers.models import ET_AL, Paper
 from dnnpapers.paperlist import PaperList
 
@@ -42,12 +43,18 @@ def verbatim(value: str) -> str:
     return value.replace("{", "%7B").replace("}", "%7D").replace("\\", "%5C")
 
 
+_AND = re.compile(r"(?i)(?<!\S)and(?!\S)")
+
+
 def _bib_name(name: str) -> str:
+    """'Family, Suffix, Given' as BibTeX reads it; a name holding the word 'and' is kept whole in braces."""
     if name == ET_AL:
         return "others"
-    family = surname(name)
-    given = name[: len(name) - len(family)].strip()
-    return f"{tex(family)}, {tex(given)}" if given else tex(family)
+    if _AND.search(name):
+        return "{" + tex(name) + "}"  # else BibTeX would split it into two authors
+    given, family, suffix = split_name(name)
+    parts = [tex(family)] + ([tex(suffix)] if suffix else []) + ([tex(given)] if given else [])
+    return ", ".join(parts)
 
 
 def bib_entry(paper: Paper) -> str:

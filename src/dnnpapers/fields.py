@@ -103,6 +103,8 @@ def venue_problem(venue: str, year: int | None) -> str | None:
     found = venue_year(venue)
     if found is None:
         return f"venue {venue!r} needs its year ('ICLR 2018'), or is 'arXiv' when unpublished"
+    if found > last_year():
+        return f"venue year {found} is in the future"
     if year is not None and found < year:
         return f"venue year {found} is before the paper's first appearance ({year})"
     return None
@@ -113,4 +115,10 @@ def authors_problem(authors: list[str]) -> str | None:
         return f"{ET_AL!r} may only end the author list"
     if authors == [ET_AL]:
         return f"name at least the first author before {ET_AL!r}"
+    for name in authors:
+        if "," in name:
+            given_first = " ".join(p.strip() for p in reversed(name.split(",", 1)))
+            return f"author {name!r}: write the given name first, without a comma ({given_first!r}); BibTeX reads a comma as 'Family, Given'"
+        if name.startswith("-"):
+            return f"author {name!r} cannot start with '-'"
     return None

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from typing import Container
 
-__all__ = ["paper_key", "surname", "ascii_fold"]
+__all__ = ["paper_key", "surname", "split_name", "ascii_fold", "SUFFIXES"]
 
 _PARTICLES = {"de", "van", "von", "der", "den", "del", "della", "da", "di", "du", "dos", "le", "la", "ter", "ten"}
 _STOPWORDS = {"a", "an", "the", "on", "of", "for", "in", "to", "and", "via", "with", "by", "is", "are", "do", "does", "not", "all", "no"}
@@ -19,15 +19,27 @@ def ascii_fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def surname(name: str) -> str:
-    """The family name of 'Given Family' with its particles: 'Bert De Brabandere' → 'De Brabandere'."""
+#: Name suffixes ("Martin Luther King Jr."): BibTeX's "Jr" part, never the family name.
+SUFFIXES = {"jr.", "jr", "sr.", "sr", "ii", "iii", "iv"}
+
+
+def split_name(name: str) -> tuple[str, str, str]:
+    """(given, family, suffix) of 'Given Family Suffix': 'Martin Luther King Jr.' → ('Martin Luther', 'King', 'Jr.')."""
     parts = name.split()
+    suffix = ""
+    if len(parts) > 2 and parts[-1].lower() in SUFFIXES:
+        suffix, parts = parts[-1], parts[:-1]
     if len(parts) <= 1:
-        return name.strip()
+        return "", " ".join(parts), suffix
     start = len(parts) - 1
     while start > 1 and parts[start - 1].lower() in _PARTICLES:
         start -= 1
-    return " ".join(parts[start:])
+    return " ".join(parts[:start]), " ".join(parts[start:]), suffix
+
+
+def surname(name: str) -> str:
+    """The family name of 'Given Family' with its particles: 'Bert De Brabandere' → 'De Brabandere'."""
+    return split_name(name)[1]
 
 
 def _word(title: str) -> str:

@@ -24,9 +24,8 @@ from dnnpapers.sources.http import Http
 
 __all__ = ["PageRow", "ImportReport", "read_page", "map_heading", "import_page", "import_bib", "parse_maps"]
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
-_ARXIV_IN_TEXT = re.compile(r"arxiv\.org/(?:abs|pdf)/([\w.\-/]+?\d)(?:v\d+)?(?:\.pdf)?\b|arXiv:\s*(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})", re.I)
+# Linear: a link's text stops at the next bracket, so a cell of 50,000 '[' is one pass, not 50,000.
+_LINK = re.compile(r"\[([^\[\]]*)\]\(([^()\s]*)\)")
 _DATE = re.compile(r"^\s*((?:19|20)\d\d)\s*(.*?)\s*$")
 
 
@@ -75,9 +74,9 @@ def read_page(text: str) -> list[PageRow]:
     rows: list[PageRow] = []
     section, columns = "", None
     for number, line in enumerate(text.splitlines(), start=1):
-        heading = _HEADING.match(line)
-        if heading:
-            section, columns = _plain(heading[2]), None
+        heading = _heading(line)
+        if heading is not None:
+            section, columns = _plain(heading), None
             continue
         if not line.lstrip().startswith("|"):
             columns = None
@@ -136,9 +135,24 @@ def _resolve_title(http: Http, title: str) -> tuple[str | None, str]:
     return arxiv_id, "" if arxiv_id else f"no arXiv paper with exactly this title; candidates: {candidates}"
 
 
+def _heading(line: str) -> str | None:
+    """The text of an ATX heading ('## Early exiting ##'), or None; string methods, so long lines stay linear."""
+    stripped = line.lstrip(" ")
+    if len(line) - len(stripped) > 3:
+        return None
+    level = len(stripped) - len(stripped.lstrip("#"))
+    rest = stripped[level:]
+    if not 1 <= level <= 6 or (rest and not rest[0].isspace()):
+        return None
+    text = rest.strip()
+    closed = text.rstrip("#")
+    if closed != text and (not closed or closed[-1].isspace()):
+        text = closed.strip()
+    return text
+
+
 def _arxiv_in(text: str | None) -> str | None:
-    match = _ARXIV_IN_TEXT.search(text or "")
-    return _bare_id(match[1] or match[2]) if match else None
+    return arxiv.find_id(text)
 
 
 def import_page(

@@ -24,8 +24,16 @@ Entry = tuple[int, "Paper"]
 
 
 def normalise_title(title: str) -> str:
-    """The form two titles share when they name the same paper: case, spacing and final punctuation ignored."""
-    text = title.lower() if title.isascii() else unicodedata.normalize("NFKC", title).casefold()  # same result, faster
+    """The form two titles share when they name the same paper: case, spacing and final punctuation ignored.
+
+    Compatibility forms (full-width letters, ligatures) fold by NFKC; invisible
+    format characters (zero-width spaces, bidi marks) are dropped.
+    """
+    if title.isascii():  # the same result, faster
+        text = title.lower()
+    else:
+        text = unicodedata.normalize("NFKC", title).casefold()
+        text = "".join(c for c in text if unicodedata.category(c) != "Cf")
     return " ".join(text.split()).rstrip(" .!?;:,")
 
 

@@ -8,6 +8,7 @@ arXiv's journal_ref or comment ("Accepted at ICLR 2025"), else S2's year.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -92,8 +93,12 @@ def short_name(*names: str | None) -> str | None:
 
 
 def _year(two_or_four: str) -> int:
+    """'2018' → 2018; 'NIPS'98' → 1998 and '18 → 2018: a two-digit year is never in the future."""
     digits = two_or_four.lstrip("'")
-    return int(digits) if len(digits) == 4 else 2000 + int(digits)
+    if len(digits) == 4:
+        return int(digits)
+    year = 2000 + int(digits)
+    return year - 100 if year > dt.date.today().year + 1 else year
 
 
 def venue_from_text(*texts: str | None) -> Venue | None:

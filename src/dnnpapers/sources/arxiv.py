@@ -20,7 +20,7 @@ from dnnpapers.errors import DnnpapersError
 from dnnpapers.fields import arxiv_id_problem
 from dnnpapers.sources.http import Answer, Http, ServiceError, env_float, env_url
 
-__all__ = ["ArxivRecord", "parse_id", "parse_feed", "fetch", "search_title", "BATCH", "base_url"]
+__all__ = ["ArxivRecord", "parse_id", "find_id", "parse_feed", "fetch", "search_title", "BATCH", "base_url"]
 
 SERVICE = "arXiv"
 BATCH = 100
@@ -31,6 +31,9 @@ OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 _URL = re.compile(r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/(?P<id>.+?)(?:\.pdf)?/?$", re.I)
 _PREFIX = re.compile(r"^arxiv:\s*", re.I)
 _VERSION = re.compile(r"v\d+$")
+# An id written in text: an abs or pdf link (with a version, '.pdf', 'www.' or 'export.') or 'arXiv:' and the id.
+_ID_FORMS = r"(\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
+_ID_IN_TEXT = re.compile(r"arxiv\.org/(?:abs|pdf)/" + _ID_FORMS + r"(?![\d])|arXiv:\s*" + _ID_FORMS + r"(?![\d])", re.I)
 _COUNT = re.compile(r"[0-9]{1,12}")  # ASCII digits only: '²' is a digit to str.isdigit, not to int()
 _ENTRY_ID = re.compile(r"arxiv\.org/abs/(?P<id>.+?)(?:v(?P<version>\d+))?$")
 
@@ -65,6 +68,15 @@ def parse_id(text: str) -> str:
     if problem:
         raise DnnpapersError(f"{text!r} cannot be an arXiv id: {problem}")
     return bare
+
+
+def find_id(text: str | None) -> str | None:
+    """The first arXiv id named in ``text`` in any form ``parse_id`` takes, without its version."""
+    for match in _ID_IN_TEXT.finditer(text or ""):
+        candidate = match[1] or match[2]
+        if arxiv_id_problem(candidate) is None:
+            return candidate
+    return None
 
 
 def _text(element: Element | None) -> str:
