@@ -11,12 +11,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_dnnpapers, write_list
+from conftest import REPO, read_only, run_dnnpapers, write_list
 from dnnpapers.paperlist import load_list
 from fakes import ArxivPaper
 
@@ -29,26 +28,6 @@ def _digest(root: Path) -> dict[str, bytes]:
 
 def _leftovers(root: Path) -> list[str]:
     return [p.name for p in root.rglob("*.tmp")]
-
-
-@contextmanager
-def read_only(folder: Path):
-    """``folder`` read-only for this process too: a read-only bind mount as root (who ignores modes), else mode 555."""
-    if os.geteuid() == 0:
-        mounted = subprocess.run(["mount", "--bind", str(folder), str(folder)], capture_output=True)
-        if mounted.returncode != 0:
-            pytest.skip("cannot bind-mount here")
-        try:
-            subprocess.run(["mount", "-o", "remount,bind,ro", str(folder)], check=True, capture_output=True)
-            yield
-        finally:
-            subprocess.run(["umount", str(folder)], check=False)
-    else:
-        folder.chmod(0o555)
-        try:
-            yield
-        finally:
-            folder.chmod(0o755)
 
 
 READ_ONLY = ("read-only", "permission denied")
