@@ -26,7 +26,6 @@ from dnnpapers.paperlist import PAPERS_FILE, PaperList, load_list
 from dnnpapers.readme import README_FILE, splice
 from dnnpapers.schema import SCHEMA_FILE, papers_schema
 from dnnpapers.templating import environment, render_template
-from dnnpapers.files import locked, write_files
 
 __all__ = ["build", "render", "render_root", "README_BUDGET", "OUTPUTS"]
 
