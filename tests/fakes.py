@@ -110,6 +110,43 @@ def s2_paper(title: str, year: int, citations: int, influential: int = 0, venue:
     }
 
 
+def dblp_hit(title: str, authors: list[str], venue: str, year: int, kind: str = "Conference and Workshop Papers", key: str | None = None, ee: str | None = None) -> dict:
+    """One hit of DBLP's search in its JSON format (fixtures/dblp/*): every number a string, the title ending with '.'.
+
+    ``key`` stays out unless a test knows the real one: DBLP keys are facts.
+    """
+    names = [{"@pid": "0/0", "text": a} for a in authors]
+    info = {"authors": {"author": names[0] if len(names) == 1 else names}, "title": title.rstrip(".") + ".", "venue": venue,
+            "year": str(year), "type": kind, "access": "closed"}
+    if key:
+        info["key"] = key
+        info["url"] = f"https://dblp.org/rec/{key}"
+    if ee:
+        info["ee"] = ee
+    return {"@score": "1", "@id": "0", "info": info, "url": "URL#0"}
+
+
+def dblp_answer(hits: list[dict], query: str) -> dict:
+    found = {"@total": str(len(hits)), "@computed": str(len(hits)), "@sent": str(len(hits)), "@first": "0"}
+    if hits:
+        found["hit"] = hits
+    return {"result": {"query": query, "status": {"@code": "200", "text": "OK"}, "time": {"@unit": "msecs", "text": "1.00"},
+                       "completions": {"@total": "0", "@computed": "0", "@sent": "0"}, "hits": found}}
+
+
+def crossref_message(doi: str, kind: str, container: str, print_year: int | None, online_year: int | None = None, event: str | None = None) -> dict:
+    """A ``/works/{doi}`` answer in Crossref's format (fixtures/crossref/*)."""
+    message = {"DOI": doi, "type": kind, "container-title": [container] if container else [], "short-container-title": [],
+               "title": ["(title not used by the tests)"], "issued": {"date-parts": [[online_year or print_year]]}}
+    if print_year:
+        message["published-print"] = {"date-parts": [[print_year]]}
+    if online_year:
+        message["published-online"] = {"date-parts": [[online_year]]}
+    if event:
+        message["event"] = {"name": event}
+    return {"status": "ok", "message-type": "work", "message-version": "1.0.0", "message": message}
+
+
 @dataclass
 class Fault:
     """An answer to send instead of the real one: a status and body, a delay, or a dropped connection."""
@@ -125,11 +162,14 @@ class Fault:
 class FakeServices:
     arxiv: dict[str, ArxivPaper] = field(default_factory=dict)
     s2: dict[str, dict] = field(default_factory=dict)
-    faults: dict[str, list[Fault]] = field(default_factory=lambda: {"arxiv": [], "s2": []})
+    #: DBLP hits by normalised title words; Crossref messages by lower-case DOI
+    dblp: dict[str, list[dict]] = field(default_factory=dict)
+    crossref: dict[str, dict] = field(default_factory=dict)
+    faults: dict[str, list[Fault]] = field(default_factory=lambda: {"arxiv": [], "s2": [], "dblp": [], "crossref": []})
     requests: list[tuple[str, httpx.Request]] = field(default_factory=list)
     latency: float = 0.0
     #: seconds to wait before answering each of the next requests to a service (a slow server)
-    slow: dict[str, list[float]] = field(default_factory=lambda: {"arxiv": [], "s2": []})
+    slow: dict[str, list[float]] = field(default_factory=lambda: {"arxiv": [], "s2": [], "dblp": [], "crossref": []})
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def count(self, service: str) -> int:
@@ -142,8 +182,14 @@ class FakeServices:
             s2_year = year or paper.published.year
             self.s2[f"arxiv:{paper.arxiv_id}".lower()] = s2_paper(paper.title, s2_year, citations, arxiv_id=paper.arxiv_id, authors=paper.authors, **s2_fields)
 
+    def add_dblp(self, *hits: dict) -> None:
+        """Let DBLP's search find these hits by their title's words."""
+        for hit in hits:
+            self.dblp.setdefault(_words(hit["info"]["title"]), []).append(hit)
+
     def handle(self, request: httpx.Request) -> httpx.Response:
-        service = "arxiv" if "/arxiv" in request.url.path else "s2"
+        path = request.url.path
+        service = next((name for name in ("arxiv", "dblp", "crossref") if path.startswith(f"/{name}")), "s2")
         with self.lock:
             self.requests.append((service, request))
             fault = self.faults[service].pop(0) if self.faults[service] else None
@@ -159,7 +205,18 @@ class FakeServices:
             if "content-encoding" in {k.lower() for k in fault.headers}:  # sent as it is, decoded by the client
                 return httpx.Response(fault.status, stream=httpx.ByteStream(content), headers=fault.headers)
             return httpx.Response(fault.status, content=content, headers=fault.headers)
-        return self._arxiv(request) if service == "arxiv" else self._s2(request)
+        return {"arxiv": self._arxiv, "s2": self._s2, "dblp": self._dblp, "crossref": self._crossref}[service](request)
+
+    def _dblp(self, request: httpx.Request) -> httpx.Response:
+        query = request.url.params.get("q", "")
+        hits = self.dblp.get(_words(query), [])[: int(request.url.params.get("h", "30"))]
+        return httpx.Response(200, json=dblp_answer(hits, query))
+
+    def _crossref(self, request: httpx.Request) -> httpx.Response:
+        doi = request.url.path.split("/works/", 1)[-1].lower()
+        if doi not in self.crossref:
+            return httpx.Response(404, text="Resource not found.", headers={"content-type": "text/plain"})
+        return httpx.Response(200, json=self.crossref[doi])
 
     def _arxiv(self, request: httpx.Request) -> httpx.Response:
         params = {k: v[0] for k, v in parse_qs(request.url.query.decode()).items()}
@@ -198,6 +255,9 @@ class FakeServices:
         return {
             "DNNPAPERS_ARXIV_URL": f"{base}/arxiv/api/query",
             "DNNPAPERS_S2_URL": f"{base}/s2/graph/v1",
+            "DNNPAPERS_DBLP_URL": f"{base}/dblp",
+            "DNNPAPERS_CROSSREF_URL": f"{base}/crossref",
+            "DNNPAPERS_DBLP_DELAY": "0",
             "DNNPAPERS_ARXIV_DELAY": "0",
             "DNNPAPERS_HTTP_BACKOFF": "0.001",
         }
@@ -233,6 +293,13 @@ def serve(services: FakeServices) -> tuple[ThreadingHTTPServer, str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def _words(title: str) -> str:
+    """The words DBLP's search matches on: case and punctuation ignored."""
+    import re
+
+    return " ".join(re.sub(r"[^\w\s-]", " ", title.lower()).split())
 
 
 def papers_from(entries: list[dict]) -> list[ArxivPaper]:

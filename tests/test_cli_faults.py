@@ -33,8 +33,8 @@ def _leftovers(root: Path) -> list[str]:
 READ_ONLY = ("read-only", "permission denied")
 
 
-def _cli(args, root, base=None, services=None, **popen):
-    env = {**os.environ, "NO_COLOR": "1", "DNNPAPERS_CACHE_DIR": str(root / ".cache")}
+def _cli(args, root, base=None, services=None, cache=None, **popen):
+    env = {**os.environ, "NO_COLOR": "1", "DNNPAPERS_CACHE_DIR": str(cache or root / ".cache")}
     if services is not None:
         env.update(services.environment(base))
     return subprocess.run(
@@ -109,13 +109,13 @@ def _fill(folder: Path, leave: int) -> None:
     (folder / "filler").write_bytes(b"\0" * max(0, free - leave))
 
 
-def test_a_full_disk_during_add_changes_nothing(small_disk, server):
+def test_a_full_disk_during_add_changes_nothing(small_disk, server, tmp_path):
     services, base = server
     services.add(PAPER, citations=3)
     shutil.copytree(REPO / "data", small_disk / "data")  # papers.yaml of some 50 KB
     _fill(small_disk, 8 * 1024)
     before = _digest(small_disk)
-    done = _cli(["add", PAPER.arxiv_id, "--tag", "early-exit"], small_disk, base, services)
+    done = _cli(["add", PAPER.arxiv_id, "--tag", "early-exit"], small_disk, base, services, cache=tmp_path / "cache")
     _one_line_failure(done, "data/papers.yaml", "no space left on the disk", "nothing was changed")
     assert _digest(small_disk) == before
     assert _leftovers(small_disk) == []

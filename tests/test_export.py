@@ -61,15 +61,29 @@ def test_keys_are_the_ids_and_arxiv_papers_carry_eprint(shipped_bib):
 def test_unpublished_papers_are_misc_with_the_arxiv_year(shipped_bib):
     entry = bibtexparser.parse_string(shipped_bib).entries_dict["graves2016adaptive"]
     assert entry.entry_type == "misc" and entry["year"] == "2016"
-    assert entry["howpublished"] == "arXiv preprint arXiv:1603.08983"
+    assert (entry["howpublished"], entry["eprint"], entry["archivePrefix"]) == ("arXiv preprint", "1603.08983", "arXiv")  # the id once
 
 
 def test_special_characters_survive_exactly():
     text = bib_entry(HOSTILE)
     (entry,) = bibtexparser.parse_string(text).entries
-    assert untex(entry["title"][1:-1]) == HOSTILE.title
+    assert untex(entry["title"]) == HOSTILE.title  # no word of it needs its case kept, so no braces of ours
     assert entry["author"] == "Campos, Víctor and De Brabandere, Bert and 张三 and others"
     assert tex("a{b}c").count("{") == tex("a{b}c").count("}")
+
+
+@pytest.mark.parametrize(
+    ("title", "braced"),
+    [
+        ("FastBERT: a Self-distilling BERT with Adaptive Inference Time", "{FastBERT}: a Self-distilling {BERT} with Adaptive Inference Time"),
+        ("Multi-Scale Dense Networks for Resource Efficient Image Classification", "Multi-Scale Dense Networks for Resource Efficient Image Classification"),
+        ("Dynamic ViT with 3D MoE layers (ResNet-50)", "Dynamic {ViT} with {3D} {MoE} layers ({ResNet-50})"),
+    ],
+)
+def test_only_words_whose_case_matters_are_braced(title, braced):
+    from dnnpapers.export import bib_title
+
+    assert bib_title(title) == braced
 
 
 def test_verbatim_fields_are_not_latex_escaped():

@@ -67,7 +67,7 @@ def test_the_old_page_imports_into_a_fresh_list(fresh, known, http):
     assert (papers["1703.09844"].tags, papers["1703.09844"].venue, papers["1703.09844"].focus) == (["early-exit"], "ICLR 2018", "早退/单模型多退出通道，多Scala")
     assert (papers["1711.11503"].tags, papers["1711.11503"].venue) == (["layer-skip"], "ECCV 2018")  # no service venue: the page's claim
     assert report.added.differences == [
-        "1703.09844 (Multi-Scale Dense Networks for Resource Efficient Image Classification): the page says 'ICML 2018', the services say 'ICLR 2018'; kept 'ICLR 2018'"
+        "1703.09844 (Multi-Scale Dense Networks for Resource Efficient Image Classification): the page says 'ICML 2018', the services say 'ICLR 2018' (Semantic Scholar venue and year); kept 'ICLR 2018'"
     ]
     assert report.unresolved == [
         "old-materials-page.md:94: 'Cavs: An Efficient Runtime System for Dynamic Neural Networks': no arXiv paper with exactly this title; candidates: none"

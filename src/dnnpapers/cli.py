@@ -341,6 +341,34 @@ class ListFormat(str, Enum):
     table = "table"
     json = "json"
     bib = "bib"
+    csl = "csl"
+    ris = "ris"
+
+
+class ShowFormat(str, Enum):
+    text = "text"
+    bib = "bib"
+    csl = "csl"
+    ris = "ris"
+
+
+def _export(format, paper_list, papers) -> str:
+    """The papers in one of the reference formats (bib, csl, ris, json)."""
+    if format.value == "bib":
+        from dnnpapers.export import bibtex
+
+        return bibtex(paper_list, papers)
+    if format.value == "csl":
+        from dnnpapers.csl import csl_json
+
+        return csl_json(papers)
+    if format.value == "ris":
+        from dnnpapers.ris import ris
+
+        return ris(papers)
+    from dnnpapers.export import json_export
+
+    return json_export(paper_list, papers)
 
 
 @app.command("list")
@@ -350,7 +378,7 @@ def list_papers(
     venue: str = typer.Option(None, "--venue", help="Venue naming this word, e.g. ICLR (not 'EACL' for ACL)."),
     search: str = typer.Option(None, "--search", help="Text in title, authors, focus, notes or id."),
     sort: str = typer.Option("year", "--sort", help="year, citations or title."),
-    format: ListFormat = typer.Option(ListFormat.table, "--format", help="table (plain when piped), json or bib."),
+    format: ListFormat = typer.Option(ListFormat.table, "--format", help="table (plain when piped), json, bib (BibTeX), csl (CSL-JSON for pandoc and Zotero) or ris (EndNote)."),
     root: Path = RootOption,
 ) -> None:
     """List papers, filtered and sorted; json and bib for scripts and LaTeX.
@@ -359,15 +387,12 @@ def list_papers(
 
         dnnpapers list --tag early-exit --year 2019..2021 --format bib > refs.bib
     """
-    from dnnpapers.export import bibtex, json_export
     from dnnpapers.query import parse_years, select
 
     paper_list = _load_or_report(root)
     papers = _run(lambda: select(paper_list, tag, parse_years(year) if year else None, venue, search, sort))
-    if format is ListFormat.json:
-        sys.stdout.write(json_export(paper_list, papers))
-    elif format is ListFormat.bib:
-        sys.stdout.write(bibtex(paper_list, papers))
+    if format is not ListFormat.table:
+        sys.stdout.write(_export(format, paper_list, papers))
     else:
         rows = [(str(p.year), p.venue or "", p.id, p.title, _cited(paper_list, p.id)) for p in papers]
         _table(["year", "venue", "id", "title", "cited"], rows)
@@ -394,17 +419,24 @@ def _table(header: list[str], rows: list[tuple[str, ...]]) -> None:
 
 
 @app.command()
-def show(paper_id: str = typer.Argument(..., help="The paper's id."), root: Path = RootOption) -> None:
-    """Show one paper with everything known about it.
+def show(
+    paper_id: str = typer.Argument(..., help="The paper's id."),
+    format: ShowFormat = typer.Option(ShowFormat.text, "--format", help="text, or one entry as bib, csl or ris."),
+    root: Path = RootOption,
+) -> None:
+    """Show one paper with everything known about it (and where its venue came from).
 
     Example:
 
-        dnnpapers show huang2017multiscale
+        dnnpapers show huang2017multiscale --format bib
     """
     from dnnpapers.query import find
 
     paper_list = _load_or_report(root)
     _, paper = _run(lambda: find(paper_list, paper_id))
+    if format is not ShowFormat.text:
+        sys.stdout.write(_export(format, paper_list, [paper]))
+        return
     taxonomy = paper_list.taxonomy
     fields = paper.model_dump(exclude_none=True, exclude_defaults=True)
     fields["authors"] = ", ".join(paper.authors)
@@ -414,8 +446,12 @@ def show(paper_id: str = typer.Argument(..., help="The paper's id."), root: Path
     if paper.link and paper.link != paper.url:  # a url is shown as itself above
         fields["link"] = paper.link
     metrics = paper_list.metrics.get(paper.id)
-    if metrics:
+    if metrics and metrics.citations is not None:
         fields["citations"] = f"{metrics.citations} ({metrics.influential} influential), fetched {metrics.fetched}"
+    if paper.published:
+        fields["venue source"] = (metrics.venue_source if metrics and metrics.venue_source else "not recorded (written by hand or before sources were kept)")
+        if paper.venue_checked:
+            fields["venue source"] += "; checked by a curator"
     width = max(map(len, fields))
     for key, value in fields.items():
         typer.echo(f"{key:>{width}}: {value}")
@@ -502,10 +538,10 @@ def init(
 
 
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema of data/papers.yaml, generated from the models.
+def schema(root: Path = RootOption) -> None:
+    """Print the JSON Schema of data/papers.yaml, generated from the models, its tags from the taxonomy.
 
-    Editors use it through the first line of papers.yaml; the repo ships it as
+    Editors use it through the first line of papers.yaml; render writes it to
     generated/papers.schema.json.
 
     Example:
@@ -514,7 +550,7 @@ def schema() -> None:
     """
     from dnnpapers.schema import papers_schema
 
-    sys.stdout.write(papers_schema())
+    sys.stdout.write(papers_schema(_load_or_report(root).taxonomy))
 
 
 class _StdoutError(OSError):

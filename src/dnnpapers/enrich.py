@@ -18,6 +18,7 @@ from typing import Callable, Sequence
 from pydantic import TypeAdapter, ValidationError
 
 from dnnpapers.errors import DnnpapersError
+from dnnpapers.fields import venue_name, venue_year
 from dnnpapers.keys import ascii_fold, paper_key
 from dnnpapers.listedit import Change, Current, Snapshot, edit_list, snapshot
 from dnnpapers.models import ET_AL, Paper, PaperMetrics, Text, Url
@@ -29,7 +30,8 @@ from dnnpapers.sources.http import Http, ServiceError
 from dnnpapers.sources.semantic_scholar import S2Paper
 from dnnpapers.store import append_entries, head_document, parse_document, set_fields
 from dnnpapers.taxonomy import Taxonomy
-from dnnpapers.venues import resolve
+from dnnpapers.venue_lookup import Lookup, curated_venues
+from dnnpapers.venues import Venue, resolve
 
 __all__ = [
     "AddReport", "NeedTags", "UpdateReport", "Wanted", "add_papers", "add_wanted", "check_tags", "find_by_title",
@@ -148,29 +150,48 @@ def _fetch_s2(http: Http, ids: list[str], warnings: list[str], progress: Progres
         return {}
 
 
-def _entry(record: ArxivRecord, s2: S2Paper | None, wanted: Wanted, taken: set[str], today: dt.date) -> tuple[dict, str | None]:
-    """The new entry, and a line about the venue when the curator's claim differs from the services'."""
-    venue = resolve(
-        s2.venue_names if s2 else (),
-        s2.venue if s2 else None,
-        s2.year if s2 else None,
-        s2.dblp if s2 else None,
-        record.journal_ref,
-        record.comment,
+def _weak_venue(s2: S2Paper | None, record: ArxivRecord | None) -> Venue | None:
+    """Semantic Scholar's venue or the arXiv comment: hints, used only when no curated source names one."""
+    return resolve(
+        s2.venue_names if s2 else (), s2.venue if s2 else None, s2.year if s2 else None, s2.dblp if s2 else None,
+        record.journal_ref if record else None, record.comment if record else None,
     )
-    if venue is not None and venue.year < record.published.year:
-        venue = None  # a venue before the preprint is a service mistake; leave it for a person
+
+
+def _choose_venue(curated: tuple[Venue | None, ...], claim: str | None, weak: Venue | None, first_year: int) -> Venue | None:
+    """DBLP, then Crossref; else the weak hints, weighed against the curator's own claim (None: the claim stands).
+
+    Semantic Scholar names venues well but dates them by the preprint: where it
+    names the claim's venue, the claim's year stands (ECCV 2018, not 2017);
+    where it names another venue, its venue wins and the difference is reported.
+    """
+    for venue in curated:
+        if venue is not None:
+            return venue
+    if weak is not None and weak.year < first_year:
+        weak = None  # a weak source dating a venue before the preprint is wrong more often than not
+    if weak is None or (claim and venue_name(claim) == weak.name + weak.suffix):
+        return None
+    return weak
+
+
+def _entry(
+    record: ArxivRecord, s2: S2Paper | None, wanted: Wanted, taken: set[str], today: dt.date, curated: tuple[Venue | None, ...] = ()
+) -> tuple[dict, str | None, Venue | None]:
+    """The new entry, a line when the curator's claim differs from a curated source, and the venue chosen."""
+    venue = _choose_venue(curated, wanted.venue_claim, _weak_venue(s2, record), record.published.year)
     difference = None
     if venue is not None and wanted.venue_claim and wanted.venue_claim != str(venue):
-        difference = f"{record.arxiv_id} ({record.title}): the page says {wanted.venue_claim!r}, the services say {str(venue)!r}; kept {str(venue)!r}"
+        difference = f"{record.arxiv_id} ({record.title}): the page says {wanted.venue_claim!r}, the services say {str(venue)!r} ({venue.source}); kept {str(venue)!r}"
     doi = record.doi or (s2.doi if s2 and s2.doi and not s2.doi.lower().startswith("10.48550/") else None)
-    key = paper_key(record.authors[0], record.published.year, record.title, taken)
+    first_year = min(record.published.year, venue.year if venue else venue_year(wanted.venue_claim or "") or 9999)
+    key = paper_key(record.authors[0], first_year, record.title, taken)
     taken.add(key)
     entry = {
         "id": key,
         "title": record.title,
         "authors": list(record.authors),
-        "year": record.published.year,
+        "year": first_year,
         "venue": str(venue) if venue else (wanted.venue_claim or "arXiv"),
         "arxiv": record.arxiv_id,
         "doi": doi,
@@ -180,7 +201,7 @@ def _entry(record: ArxivRecord, s2: S2Paper | None, wanted: Wanted, taken: set[s
         "notes": wanted.notes,
         "added": today,
     }
-    return {k: v for k, v in entry.items() if v}, difference
+    return {k: v for k, v in entry.items() if v}, difference, venue
 
 
 def add_papers(
@@ -266,6 +287,12 @@ def add_wanted(
     for arxiv_id in ids:
         if s2 and s2.get(f"arXiv:{arxiv_id}") is None:
             report.warnings.append(f"Semantic Scholar does not know {arxiv_id} yet; citation data is missing")
+    lookups = []
+    for arxiv_id in ids:
+        record, known = records[arxiv_id], s2.get(f"arXiv:{arxiv_id}")
+        doi = record.doi or (known.doi if known else None)
+        lookups.append(Lookup(arxiv_id, record.title, record.authors[0], arxiv_id, doi))
+    curated = curated_venues(http, lookups, report.warnings)
 
     def change(now: Current) -> tuple[Change, AddReport]:
         current = now.list
@@ -274,9 +301,11 @@ def add_wanted(
         titles = {normalise_title(p.title): p.id for p in current.papers}
         taken = {p.id for p in current.papers}
         entries, skipped, differences = [], [], []
+        sources: dict[str, str | None] = {}
         for item in wanted:
             record = records[item.arxiv_id]
-            entry, difference = _entry(record, s2.get(f"arXiv:{item.arxiv_id}"), item, taken, today)
+            entry, difference, venue = _entry(record, s2.get(f"arXiv:{item.arxiv_id}"), item, taken, today, curated.get(item.arxiv_id, ()))
+            sources[entry["id"]] = venue.source if venue else None
             same = known.get(item.arxiv_id) or dois.get(str(entry.get("doi", "")).lower()) or titles.get(normalise_title(record.title))
             if same:
                 skipped.append(f"{item.arxiv_id} is already in the list as {same!r}")
@@ -292,8 +321,11 @@ def add_wanted(
         metrics = {}
         for entry in entries:
             paper = s2.get(f"arXiv:{entry['arxiv']}")
+            fields = {"venue_source": sources[entry["id"]]} if sources.get(entry["id"]) else {}
             if paper is not None:
-                metrics[entry["id"]] = PaperMetrics(citations=paper.citations, influential=paper.influential, fetched=today)
+                fields.update(citations=paper.citations, influential=paper.influential)
+            if fields:
+                metrics[entry["id"]] = PaperMetrics(fetched=today, **fields)
         new_text = append_entries(head_document(now.raw, str(now.path)), entries)
         return Change(new_text, metrics, added={e["id"] for e in entries}, trusted=len(current.papers)), report
 
@@ -345,6 +377,12 @@ def update_list(
         incomplete = [p.arxiv for p in papers if p.arxiv and p.authors[-1] == ET_AL]
         tick = progress("arXiv", len(incomplete)) if progress else None
         records = arxiv.fetch(http, incomplete, on_batch=tick)
+    curated: dict[str, tuple[Venue | None, ...]] = {}
+    if venues:
+        asked = [p for p in papers if not p.venue_checked]
+        tick = progress("DBLP and Crossref", len(asked)) if progress else None
+        lookups = [Lookup(p.id, p.title, p.authors[0], p.arxiv, p.doi) for p in asked]
+        curated = curated_venues(http, lookups, report.warnings, tick)
 
     def change(now: Current) -> tuple[Change, UpdateReport]:
         current = {p.id: p for p in now.list.papers}
@@ -374,7 +412,12 @@ def update_list(
         new_text = None
         if venues or authors:
             index = {p.id: i for i, p in enumerate(now.list.papers)}
-            edits = _proposals(still, index, found, records, venues, authors, report)
+            edits = _proposals(still, index, found, records, curated, venues, authors, report)
+            for paper in still:
+                chosen = next((v for v in curated.get(paper.id, ()) if v is not None), None)
+                if chosen is not None and paper.id in updates:
+                    updates[paper.id] = PaperMetrics(citations=updates[paper.id].citations, influential=updates[paper.id].influential,
+                                                     fetched=today, venue_source=chosen.source)
             if edits:
                 doc = parse_document(now.raw, str(now.path))
                 proposed = set_fields(doc, edits)
@@ -393,23 +436,29 @@ def _proposals(
     index: dict[str, int],
     found: dict[str, S2Paper | None],
     records: dict[str, ArxivRecord],
+    curated: dict[str, tuple[Venue | None, ...]],
     venues: bool,
     authors: bool,
     report: UpdateReport,
 ) -> list[tuple[int, str, object, tuple[str, ...]]]:
-    """Edits for the papers as they are now (``index``: their positions in the file now)."""
+    """Edits for the papers as they are now (``index``: their positions in the file now).
+
+    A curated source (DBLP, Crossref) may propose another venue for any paper whose
+    venue no curator marked as checked; the weak hints only fill in 'arXiv'.
+    """
     edits: list[tuple[int, str, object, tuple[str, ...]]] = []
     for paper in papers:
-        if venues and not paper.published:
-            s2 = found.get(_s2_id(paper.arxiv, paper.doi) or "")
-            record = records.get(paper.arxiv or "")
-            venue = resolve(
-                s2.venue_names if s2 else (), s2.venue if s2 else None, s2.year if s2 else None, s2.dblp if s2 else None,
-                record.journal_ref if record else None, record.comment if record else None,
-            )
-            if venue and venue.year >= paper.year:
+        if venues and not paper.venue_checked:
+            venue = next((v for v in curated.get(paper.id, ()) if v is not None), None)
+            if venue is None and not paper.published:
+                weak = _weak_venue(found.get(_s2_id(paper.arxiv, paper.doi) or ""), records.get(paper.arxiv or ""))
+                venue = weak if weak and weak.year >= paper.year else None
+            if venue is not None and str(venue) != (paper.venue or "arXiv"):
                 edits.append((index[paper.id], "venue", str(venue), ("year",)))
-                report.proposals.append(f"{paper.id}: venue arXiv → {venue} ({venue.source})")
+                report.proposals.append(f"{paper.id}: venue {paper.venue or 'arXiv'} → {venue} ({venue.source})")
+            if venue is not None and venue.year < paper.year:
+                edits.append((index[paper.id], "year", venue.year, ("title",)))
+                report.proposals.append(f"{paper.id}: year {paper.year} → {venue.year} (the venue's year is earlier than arXiv v1)")
         if authors and paper.arxiv and paper.authors[-1] == ET_AL:
             record = records.get(paper.arxiv)
             if record is None:

@@ -1,4 +1,9 @@
-"""Exports for other tools: BibTeX that BibTeX and biber accept, and JSON with resolved labels."""
+"""Exports for other tools: BibTeX that BibTeX and biber accept, and JSON with resolved labels.
+
+Titles are not braced whole: sentence-case styles (APA) lower-case a title but
+for its braced words, so only the words whose case must survive are braced:
+acronyms and mixed-case names (BERT, ViT, MoE, FastBERT, MSDNet).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from dnnpapers.keys import split_name
 from dnnpapers.models import ET_AL, Paper
 from dnnpapers.paperlist import PaperList
 
-__all__ = ["bibtex", "bib_entry", "json_export", "JOURNALS"]
+__all__ = ["bibtex", "bib_entry", "bib_title", "json_export", "JOURNALS"]
 
 #: Venue names (without year) that are journals; every other published venue is a proceedings.
 JOURNALS = {
@@ -57,16 +62,39 @@ def _bib_name(name: str) -> str:
     return ", ".join(parts)
 
 
+_EDGES = re.compile(r"^([^\w]*)(.*?)([^\w]*)$", re.S)
+
+
+def _keeps_case(word: str) -> bool:
+    """BERT, ViT, MoE, FastBERT, 3D, ResNet-50: a capital after a part's first letter, or digits beside capitals."""
+    for part in re.split(r"[-/]", word):
+        if any(c.isupper() for c in part[1:]) or (any(c.isdigit() for c in part) and any(c.isupper() for c in part)):
+            return True
+    return False
+
+
+def bib_title(title: str) -> str:
+    """The title as BibTeX text with only the case-sensitive words braced."""
+    words = []
+    for word in " ".join(title.split()).split(" "):
+        before, core, after = _EDGES.match(word).groups()
+        if core and _keeps_case(core):
+            words.append(before.translate(_TEX_TABLE) + "{" + core.translate(_TEX_TABLE) + "}" + after.translate(_TEX_TABLE))
+        else:
+            words.append(word.translate(_TEX_TABLE))
+    return " ".join(words)
+
+
 def bib_entry(paper: Paper) -> str:
     name = venue_name(paper.venue) if paper.published else ""
     fields: list[tuple[str, str]] = [
-        ("title", "{" + tex(paper.title) + "}"),
+        ("title", bib_title(paper.title)),
         ("author", " and ".join(_bib_name(a) for a in paper.authors)),
     ]
     if not paper.published:
         kind = "misc"
-        if paper.arxiv:
-            fields.append(("howpublished", f"arXiv preprint arXiv:{tex(paper.arxiv)}"))
+        if paper.arxiv:  # the id itself comes once, from eprint (biblatex printed it twice with both)
+            fields.append(("howpublished", "arXiv preprint"))
     elif name in JOURNALS:
         kind = "article"
         fields.append(("journal", tex(name)))
@@ -75,7 +103,7 @@ def bib_entry(paper: Paper) -> str:
         fields.append(("booktitle", tex(name)))
     fields.append(("year", str(paper.venue_year or paper.year)))
     if paper.arxiv:
-        fields += [("eprint", paper.arxiv), ("archivePrefix", "arXiv")]
+        fields += [("eprint", tex(paper.arxiv)), ("archivePrefix", "arXiv")]
     if paper.doi:
         fields.append(("doi", verbatim(paper.doi)))
     link = f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else paper.url

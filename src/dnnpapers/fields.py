@@ -106,7 +106,7 @@ def venue_problem(venue: str, year: int | None) -> str | None:
     if found > last_year():
         return f"venue year {found} is in the future"
     if year is not None and found < year:
-        return f"venue year {found} is before the paper's first appearance ({year})"
+        return f"the venue's year {found} is before 'year: {year}'; year is when the work first appeared (the earlier of arXiv v1 and the venue), so write year: {found}"
     return None
 
 

@@ -91,7 +91,11 @@ def edit_list(root: Path, make: Callable[[Current], tuple[Change, T]], preloaded
             files[path] = change.papers
         if change.metrics or change.removed:
             keep = ({p.id for p in current.papers} | change.added) - change.removed
-            merged = {pid: m for pid, m in {**current.metrics, **change.metrics}.items() if pid in keep}
+            merged = dict(current.metrics)
+            for pid, new in change.metrics.items():  # field by field: a citation refresh keeps the venue's source
+                old = merged.get(pid)
+                merged[pid] = old.model_copy(update=new.model_dump(exclude_unset=True)) if old else new
+            merged = {pid: m for pid, m in merged.items() if pid in keep}
             text = metrics_text(merged).encode("utf-8")
             if text != now.files[3]:
                 files[root / METRICS_FILE] = text

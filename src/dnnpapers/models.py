@@ -92,11 +92,12 @@ class Paper(_Strict):
         min_length=1,
         description="Authors in order; may end with 'et al.' when the rest are not known yet.",
     )
-    year: int = Field(description="Year the paper first appeared publicly (usually arXiv v1).")
+    year: int = Field(description="Year the work first appeared: the earlier of arXiv v1 and its venue's year.")
     venue: Text | None = Field(
         default=None,
         description="Where it was published, with its own year ('ICLR 2018'); 'arXiv' when unpublished.",
     )
+    venue_checked: bool = Field(default=False, description="true: a curator checked the venue; `update --venues` never proposes another.")
     arxiv: ArxivId | None = Field(default=None, description="arXiv id without version: '1703.09844', 'cs/0112017'. Quote it.")
     doi: Doi | None = Field(default=None, description="DOI without prefix: '10.1109/TPAMI.2021.3117837'.")
     url: Url | None = Field(default=None, description="A link to the paper when it has neither arXiv id nor DOI.")
@@ -185,6 +186,7 @@ class PaperMetrics(_Strict):
     citations: int | None = Field(default=None, ge=0)
     influential: int | None = Field(default=None, ge=0)
     fetched: dt.date = Field(strict=False)
+    venue_source: Text | None = Field(default=None, description="Where the venue came from: a DBLP key, a DOI, Semantic Scholar, an arXiv comment.")
 
 
 class MetricsFile(_Strict):

@@ -62,7 +62,7 @@ def load_list(root: Path | str = ".") -> PaperList:
     return load_exact(root)
 
 
-_PAPER_DEFAULTS = {name: ([] if name == "awards" else None) for name in Paper.model_fields if not Paper.model_fields[name].is_required()}
+_PAPER_DEFAULTS = {name: field.get_default(call_default_factory=True) for name, field in Paper.model_fields.items() if not field.is_required()}
 
 
 def _from_quick(root: Path, quick: QuickList) -> PaperList:

@@ -105,10 +105,11 @@ _CHECKS = {
     "notes": lambda v, y: _text(v),
     "awards": lambda v, y: _texts(v),
     "added": lambda v, y: type(v) is dt.date,
+    "venue_checked": lambda v, y: type(v) is bool,
 }
 PAPER_FIELDS = set(_CHECKS)
 REQUIRED = {"id", "title", "authors", "year", "tags"}
-_NOT_NULL = REQUIRED | {"awards"}
+_NOT_NULL = REQUIRED | {"awards", "venue_checked"}
 
 
 def accept_paper(entry: Any, first: int = FIRST_YEAR, last: int | None = None) -> bool:
@@ -176,8 +177,9 @@ def _accept_metrics(data: Any) -> bool:
         return value is None or (type(value) is int and value >= 0)
 
     return all(
-        type(pid) is str and type(m) is dict and "fetched" in m and m.keys() <= {"citations", "influential", "fetched"}
+        type(pid) is str and type(m) is dict and "fetched" in m and m.keys() <= {"citations", "influential", "fetched", "venue_source"}
         and type(m["fetched"]) is dt.date and count(m.get("citations")) and count(m.get("influential"))
+        and _optional(m.get("venue_source"), _text)
         for pid, m in data.get("metrics", {}).items()
     )
 

@@ -16,6 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from dnnpapers import chart, export
+from dnnpapers.csl import csl_json
 from dnnpapers.errors import DnnpapersError
 from dnnpapers.fields import venue_name
 from dnnpapers.files import locked, write_files
@@ -38,7 +39,8 @@ CHART = "generated/papers-per-year.svg"
 CHART_ZH = "generated/papers-per-year.zh.svg"
 BIB = "generated/papers.bib"
 JSON = "generated/papers.json"
-OUTPUTS = (MATERIALS, MATERIALS_ZH, CHART, CHART_ZH, BIB, JSON, SCHEMA_FILE, README_FILE)
+CSL = "generated/papers.csl.json"
+OUTPUTS = (MATERIALS, MATERIALS_ZH, CHART, CHART_ZH, BIB, JSON, CSL, SCHEMA_FILE, README_FILE)
 
 STRINGS = {
     "en": {
@@ -143,7 +145,8 @@ def build(paper_list: PaperList, templates: Path | None = None) -> dict[str, byt
         outputs[chart_name] = chart.papers_per_year(paper_list, lang).encode("utf-8")
     outputs[BIB] = export.bibtex(paper_list).encode("utf-8")
     outputs[JSON] = export.json_export(paper_list).encode("utf-8")
-    outputs[SCHEMA_FILE] = papers_schema().encode("utf-8")
+    outputs[CSL] = csl_json(paper_list.papers).encode("utf-8")
+    outputs[SCHEMA_FILE] = papers_schema(paper_list.taxonomy).encode("utf-8")
     too_big = len(outputs[MATERIALS]) > README_BUDGET  # the full region would be nearly as large
     outputs[README_FILE] = _readme(paper_list, views, env, page_anchors, compact_only=too_big)
     if (root / ISSUE_FORM).exists():  # a list that uses the form keeps its tag choices in step

@@ -1,17 +1,34 @@
-"""The JSON Schema of papers.yaml, generated from the models so editors and ``check`` agree."""
+"""The JSON Schema of papers.yaml, generated from the models so editors and ``check`` agree.
+
+With the list's taxonomy it also enumerates the tag slugs, so an editor
+completes a tag and flags a wrong one ('early-exits') as it is typed.
+"""
 
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
+from dnnpapers.fields import FIRST_YEAR
 from dnnpapers.models import PapersFile
 
-__all__ = ["papers_schema", "SCHEMA_FILE"]
+if TYPE_CHECKING:
+    from dnnpapers.taxonomy import Taxonomy
+
+__all__ = ["papers_schema", "SCHEMA_FILE", "SCHEMA_ID"]
 
 SCHEMA_FILE = "generated/papers.schema.json"
+SCHEMA_ID = "urn:dnnpapers:schema:papers"
 
 
-def papers_schema() -> str:
+def papers_schema(taxonomy: Taxonomy | None = None) -> str:
     """The schema as stable, pretty JSON text ending in a newline."""
     schema = PapersFile.model_json_schema()
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
+    paper = schema["$defs"]["Paper"]["properties"]
+    paper["year"]["minimum"] = FIRST_YEAR  # the upper bound moves with the calendar; check enforces it
+    paper["title"]["minLength"] = 1
+    paper["tags"]["uniqueItems"] = True
+    if taxonomy is not None:
+        paper["tags"]["items"] = {"enum": [node.slug for node in taxonomy.walk()], "type": "string"}
     return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"

@@ -1,9 +1,10 @@
-"""Venue names as the list writes them: a short name and its own year ("ICLR 2018").
+"""Venue names as the list writes them: a short name and its own year ("ICLR 2018"), and where they came from.
 
-Semantic Scholar gives long names and a ``year`` that is often the preprint's,
-not the conference's (an ICLR 2025 paper posted in 2024 says 2024). So the year
-comes from the DBLP key when there is one (``conf/iclr/Ji…25``), else from
-arXiv's journal_ref or comment ("Accepted at ICLR 2025"), else S2's year.
+The curated sources decide: DBLP's conference or journal record first, then
+Crossref's record of the DOI. Only when both have nothing do the weaker hints
+count: Semantic Scholar's venue (its ``year`` is often the preprint's, so the
+year comes from its DBLP key when it names one) and arXiv's journal_ref or
+comment ("Accepted at ICLR 2025").
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-__all__ = ["Venue", "short_name", "venue_from_text", "resolve"]
+__all__ = ["Venue", "short_name", "venue_from_text", "dblp_venue", "crossref_venue", "resolve", "CURATED_SOURCES"]
+
+#: Sources whose venue may replace a curator's (with --apply); the others only fill in 'arXiv'.
+CURATED_SOURCES = ("DBLP", "Crossref")
 
 #: Long names and variants → the short name the list uses.
 SHORT = {
@@ -56,7 +60,23 @@ SHORT = {
 }
 #: Short names written as they are (also how they are found in arXiv comments).
 ACRONYMS = sorted({*SHORT.values(), "NIPS", "COLING", "INTERSPEECH", "ICASSP", "MICCAI", "DAC", "ICCAD", "DATE", "PPoPP", "SIGMOD", "VLDB", "MobiCom", "MobiSys", "SenSys", "EuroSys", "EuroMLSys", "IJCNN", "UAI", "AISTATS", "CoRL", "RSS", "ICRA", "IROS", "WWW", "SIGIR", "CIKM", "WSDM"}, key=len, reverse=True)
+#: DBLP's own venue abbreviations → the list's short names.
+DBLP = {
+    "j. mach. learn. res.": "JMLR",
+    "ieee trans. pattern anal. mach. intell.": "TPAMI",
+    "int. j. comput. vis.": "IJCV",
+    "trans. mach. learn. res.": "TMLR",
+    "ieee trans. neural networks learn. syst.": "TNNLS",
+    "trans. assoc. comput. linguistics": "TACL",
+    "ieee j. sel. top. signal process.": "IEEE JSTSP",
+    "nips": "NeurIPS",
+    "neurips": "NeurIPS",
+    "usenix annual technical conference": "USENIX ATC",
+    "usenix atc": "USENIX ATC",
+    "mlsys": "MLSys",
+}
 _NOT_A_VENUE = {"arxiv", "arxiv.org", "corr", "arxiv (cornell university)"}
+_PARENTHESES = re.compile(r"\s*\(([^()]*)\)")
 _IN_TEXT = re.compile(r"(?<![A-Za-z])(" + "|".join(re.escape(a) for a in ACRONYMS) + r")(?:[\s'’-]*)((?:19|20)\d\d|'?\d\d)(?!\d)")
 _DBLP_YEAR = re.compile(r"^(?:conf|journals)/(?!corr/)[^/]+/.*?(\d\d)$")  # CoRR keys end in arXiv digits
 
@@ -66,9 +86,33 @@ class Venue:
     name: str
     year: int
     source: str
+    suffix: str = ""  # " Workshop", as the list writes a workshop paper ("ICLR 2018 Workshop")
 
     def __str__(self) -> str:
-        return f"{self.name} {self.year}"
+        return f"{self.name} {self.year}{self.suffix}"
+
+
+def dblp_venue(venue: str, year: int, source: str) -> Venue | None:
+    """'ECCV (15)' → ECCV, 'J. Mach. Learn. Res.' → JMLR, 'EMNLP (Findings)' → Findings of EMNLP, 'ICLR (Workshop)' → ICLR … Workshop."""
+    notes = [n.strip().lower() for n in _PARENTHESES.findall(venue)]
+    bare = _PARENTHESES.sub("", venue).strip()
+    workshop = "workshop" in notes
+    if "@" in bare:  # DBLP writes a workshop as 'AutoML@ICML'
+        bare, workshop = bare.rsplit("@", 1)[1].strip(), True
+    name = DBLP.get(bare.lower()) or short_name(bare)
+    if name is None:
+        return None
+    if "findings" in notes:
+        name = f"Findings of {name}"
+    return Venue(name, year, source, " Workshop" if workshop else "")
+
+
+def crossref_venue(kind: str | None, names: tuple[str | None, ...], year: int | None, source: str) -> Venue | None:
+    """A journal's or proceedings' short name and year from Crossref; preprints (posted-content) name none."""
+    if year is None or kind in ("posted-content", "preprint"):
+        return None
+    name = short_name(*names)
+    return Venue(name, year, source) if name else None
 
 
 def short_name(*names: str | None) -> str | None:
@@ -125,8 +169,15 @@ def resolve(
     dblp_key: str | None = None,
     journal_ref: str | None = None,
     comment: str | None = None,
+    curated: tuple[Venue | None, ...] = (),
 ) -> Venue | None:
-    """The venue a paper was published at, or None when every source says preprint."""
+    """The venue a paper was published at, or None when every source says preprint.
+
+    ``curated``: venues from DBLP and Crossref, in that order; the first wins.
+    """
+    for venue in curated:
+        if venue is not None:
+            return venue
     from_text = venue_from_text(journal_ref, comment)
     name = short_name(*s2_names, s2_venue)
     if name is None:
