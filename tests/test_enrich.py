@@ -163,3 +163,13 @@ def test_update_only_named_papers_and_did_you_mean(root, services, http):
         update_list(root, http, only=["graves2016adaptve"])
     report = update_list(root, http, only=["graves2016adaptive"], today=TODAY)
     assert report.failures == ["graves2016adaptive: unknown to Semantic Scholar"]
+
+
+def test_update_authors_never_trades_et_al_for_a_shorter_list(tmp_path, services, http):
+    entry = {"id": "huang2017multiscale", "title": MSD.title, "authors": ["Gao Huang", "et al."], "year": 2017, "venue": "ICLR 2018", "arxiv": "1703.09844", "tags": ["early-exit"]}
+    root = write_list(tmp_path, [entry])
+    services.add(MSD, citations=1)  # arXiv (the fake) knows only the first author
+    report = update_list(root, http, authors=True, apply=True, today=TODAY)
+    assert report.proposals == [] and not report.applied
+    assert report.failures == ["huang2017multiscale: arXiv lists 1 author, no more than the list; left alone"]
+    assert load_list(root).papers[0].authors == ["Gao Huang", "et al."]

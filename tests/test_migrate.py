@@ -134,3 +134,11 @@ def test_link_matching_stays_linear_on_a_cell_full_of_brackets():
 
     small, large = parse_seconds(5_000), parse_seconds(50_000)
     assert large < 1.0 and large < 30 * max(small, 1e-4)  # quadratic would be 100 times the small case
+
+
+def test_the_pages_eccv_2018_is_kept_when_semantic_scholar_dates_it_by_the_preprint(fresh, services, http):
+    services.add(AIG, citations=1, year=2017, venue_names=["European Conference on Computer Vision"])
+    report = import_page(fresh, OLD_PAGE, http, today=TODAY)
+    (paper,) = [p for p in load_list(fresh).papers if p.arxiv == AIG.arxiv_id]
+    assert (paper.venue, paper.year) == ("ECCV 2018", 2017)
+    assert not any(AIG.arxiv_id in line for line in report.added.differences)

@@ -461,16 +461,19 @@ def _proposals(
                 report.proposals.append(f"{paper.id}: year {paper.year} → {venue.year} (the venue's year is earlier than arXiv v1)")
         if authors and paper.arxiv and paper.authors[-1] == ET_AL:
             record = records.get(paper.arxiv)
+            named = [a for a in paper.authors if a != ET_AL]
             if record is None:
                 report.failures.append(f"{paper.id}: arXiv does not know {paper.arxiv}")
-            elif _same_person(record.authors[0], paper.authors[0]):
-                edits.append((index[paper.id], "authors", list(record.authors), ("title",)))
-                count = len(record.authors)
-                report.proposals.append(f"{paper.id}: {count} author{'s' if count != 1 else ''} from arXiv")
-            else:
+            elif not _same_person(record.authors[0], paper.authors[0]):
                 report.failures.append(
                     f"{paper.id}: arXiv lists {record.authors[0]!r} first, the list {paper.authors[0]!r}; left alone"
                 )
+            elif len(record.authors) <= len(named):  # 'et al.' says there are more: arXiv's list would lose them
+                report.failures.append(f"{paper.id}: arXiv lists {len(record.authors)} author{'s' if len(record.authors) != 1 else ''}, no more than the list; left alone")
+            else:
+                edits.append((index[paper.id], "authors", list(record.authors), ("title",)))
+                count = len(record.authors)
+                report.proposals.append(f"{paper.id}: {count} authors from arXiv")
     return edits
 
 

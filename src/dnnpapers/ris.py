@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dnnpapers.export import JOURNALS
+from dnnpapers.export import _AND, JOURNALS
 from dnnpapers.fields import venue_name
 from dnnpapers.keys import split_name
 from dnnpapers.models import ET_AL, Paper
@@ -19,9 +19,13 @@ def ris_record(paper: Paper) -> str:
     kind = "UNPB" if name is None else ("JOUR" if name in JOURNALS else "CPAPER")
     lines = [_line("TY", kind), _line("ID", paper.id), _line("TI", paper.title)]
     for author in paper.authors:
-        if author != ET_AL:
-            given, family, suffix = split_name(author)
-            lines.append(_line("AU", ", ".join(part for part in (family, given, suffix) if part)))
+        if author == ET_AL:
+            continue
+        if _AND.search(author):  # an organisation: written whole, no "Family, Given"
+            lines.append(_line("AU", author))
+            continue
+        given, family, suffix = split_name(author)
+        lines.append(_line("AU", ", ".join(part for part in (family, given, suffix) if part)))
     lines.append(_line("PY", str(paper.venue_year or paper.year)))
     if name is not None:
         lines.append(_line("JO" if kind == "JOUR" else "T2", name))
