@@ -51,7 +51,7 @@ def test_errors_are_one_line_with_exit_1_and_the_list_untouched(tmp_path, server
     before = (root / "data" / "papers.yaml").read_bytes()
     for args, message in [
         (["add", "2101.90001", "--tag", "early-exit"], "dnnpapers: arXiv does not know 2101.90001; nothing was added\n"),
-        (["add", "abc", "--tag", "early-exit"], "dnnpapers: 'abc' cannot be an arXiv id: 'abc' is not an arXiv id (new style 'YYMM.NNNNN', old style 'archive/YYMMNNN')\n"),
+        (["add", "abc", "--tag", "early-exit"], "dnnpapers: 'abc' is not an arXiv id (new style 'YYMM.NNNNN', old style 'archive/YYMMNNN')\n"),
         (["add", "1703.09844", "--tag", "nope"], "dnnpapers: unknown tag 'nope': not in data/taxonomy.yaml\n"),
     ]:
         done = run_dnnpapers(args, root, base, services)

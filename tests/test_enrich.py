@@ -78,7 +78,7 @@ def test_an_unknown_id_adds_nothing_even_in_a_batch(root, services, http):
 
 
 def test_bad_ids_and_tags_are_refused_before_any_request(root, services, http):
-    with pytest.raises(DnnpapersError, match="'abc' cannot be an arXiv id.*'1713.00001' cannot be"):
+    with pytest.raises(DnnpapersError, match="'abc' is not an arXiv id.*'1713.00001' is not an arXiv id"):
         add_papers(root, ["abc", "1713.00001"], http, tags=["early-exit"])
     with pytest.raises(DnnpapersError, match=r"unknown tag 'early-exits' \(did you mean 'early-exit'\?\)"):
         add_papers(root, ["1703.09844"], http, tags=["early-exits"])

@@ -31,13 +31,30 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+def _find_root(value: Path | None) -> Path:
+    """--root as given; else the nearest folder at or above this one that holds a list (said when not this one)."""
+    if value is not None:
+        return value
+    from dnnpapers.layout import find_root
+
+    found = find_root(Path.cwd())
+    if found is None:
+        return Path(".")  # the commands then say which file is missing
+    if found == Path.cwd().absolute():
+        return Path(".")
+    typer.echo(f"dnnpapers: using the list at {found}", err=True)
+    return found
+
+
 RootOption = typer.Option(
-    Path("."),
+    None,
     "--root",
-    help="Folder of the list (holds data/papers.yaml and data/taxonomy.yaml).",
+    help="Folder of the list (holds data/papers.yaml and data/taxonomy.yaml). Default: this folder or the nearest one above it that holds a list.",
     exists=True,
     file_okay=False,
     dir_okay=True,
+    metavar="DIR",
+    callback=_find_root,
 )
 
 
@@ -299,7 +316,8 @@ def _run(work, format: ProblemFormat = ProblemFormat.text):
         for problem in found.problems:
             typer.echo(problem.github() if format is ProblemFormat.github else str(problem))
         count = len(found.problems)
-        typer.echo(f"{count} problem{'s' if count != 1 else ''} found", err=True)
+        more = "; more may follow once the YAML syntax is fixed" if any("YAML syntax error" in p.message for p in found.problems) else ""
+        typer.echo(f"{count} problem{'s' if count != 1 else ''} found{more}", err=True)
         raise typer.Exit(1) from None
     except DnnpapersError as exc:
         _fail(str(exc))
@@ -403,8 +421,8 @@ def _cited(paper_list, paper_id: str) -> str:
     return str(metrics.citations) if metrics and metrics.citations is not None else ""
 
 
-def _table(header: list[str], rows: list[tuple[str, ...]]) -> None:
-    """A rich table on a terminal; tab-separated lines when piped."""
+def _table(header: list[str], rows: list[tuple[str, ...]], keep: tuple[str, ...] = ("id",)) -> None:
+    """A rich table on a terminal (the ``keep`` columns never cut: ids are what users copy); tab-separated lines when piped."""
     if not sys.stdout.isatty():
         for row in [tuple(header), *rows]:
             typer.echo("\t".join(cell.replace("\t", " ") for cell in row))
@@ -412,7 +430,12 @@ def _table(header: list[str], rows: list[tuple[str, ...]]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(*header, box=None, header_style="bold")
+    table = Table(box=None, header_style="bold")
+    for i, name in enumerate(header):
+        if name in keep:
+            table.add_column(name, no_wrap=True, min_width=max([len(name), *(len(row[i]) for row in rows)]))
+        else:
+            table.add_column(name, overflow="fold")
     for row in rows:
         table.add_row(*row)
     Console().print(table)

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 __all__ = [
     "ET_AL", "SLUG", "SLUG_RE", "CONTROL", "FIRST_YEAR", "last_year", "arxiv_id_problem", "doi_problem", "url_problem",
-    "text_problem", "year_problem", "venue_problem", "venue_year", "venue_name", "authors_problem",
+    "text_problem", "year_problem", "venue_problem", "venue_year", "venue_name", "authors_problem", "bare_arxiv_id", "bare_doi",
 ]
 
 ET_AL = "et al."
@@ -28,6 +28,28 @@ _VERSION = re.compile(r"v\d+$")
 _VENUE_YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # Unicode "Cc" but tab and line breaks
 _DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:")
+
+
+_ARXIV_URL = re.compile(r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/(?P<id>.+?)(?:\.pdf)?/?$", re.I)
+_ARXIV_PREFIX = re.compile(r"^arxiv:\s*", re.I)
+
+
+def bare_arxiv_id(text: str) -> str:
+    """'2102.04906v2', 'arXiv:2102.04906', an abs or pdf URL → '2102.04906' (not checked: see arxiv_id_problem)."""
+    candidate = _ARXIV_PREFIX.sub("", text.strip())
+    url = _ARXIV_URL.match(candidate)
+    if url:
+        candidate = url["id"]
+    return _VERSION.sub("", candidate)
+
+
+def bare_doi(text: str) -> str:
+    """'https://doi.org/10.1/X' or 'doi:10.1/X' → '10.1/X'."""
+    value = text.strip()
+    for prefix in _DOI_PREFIXES:
+        if value.lower().startswith(prefix):
+            return value[len(prefix):]
+    return value
 
 
 def last_year() -> int:

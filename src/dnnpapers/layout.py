@@ -2,9 +2,18 @@
 
 from pathlib import Path
 
-__all__ = ["PAPERS_FILE", "TAXONOMY_FILE", "PAGE_FILE", "METRICS_FILE"]
+__all__ = ["PAPERS_FILE", "TAXONOMY_FILE", "PAGE_FILE", "METRICS_FILE", "find_root"]
 
 PAPERS_FILE = Path("data/papers.yaml")
 TAXONOMY_FILE = Path("data/taxonomy.yaml")
 PAGE_FILE = Path("data/page.yaml")
 METRICS_FILE = Path("data/metrics.yaml")
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` that holds a list (its data/taxonomy.yaml), as git finds .git."""
+    here = start.absolute()
+    for folder in (here, *here.parents):
+        if (folder / TAXONOMY_FILE).is_file():
+            return folder
+    return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -24,7 +25,7 @@ from dnnpapers.models import (
     TaxonomyNode,
 )
 from dnnpapers.quick import QuickList, accept_list, accept_papers_text
-from dnnpapers.rules import paper_problems, suggest, taxonomy_problems
+from dnnpapers.rules import paper_problems, suggest, taxonomy_problems, unknown_tag_problems
 from dnnpapers.store import INVALID, Document, Loc, parse_document, read_document
 from dnnpapers.taxonomy import Taxonomy
 
@@ -154,6 +155,7 @@ def _load_papers(doc: Document, taxonomy: Taxonomy | None) -> tuple[list[Paper],
         return [], doc.problems + shape
     problems: list[Problem] = list(doc.problems)
     entries: list[tuple[int, Paper]] = []
+    invalid: list[tuple[int, SimpleNamespace]] = []
     for index, raw in enumerate(doc.data["papers"]):
         base: Loc = ("papers", index)
         if raw is INVALID:
@@ -165,7 +167,12 @@ def _load_papers(doc: Document, taxonomy: Taxonomy | None) -> tuple[list[Paper],
             entries.append((index, Paper.model_validate(raw)))
         except ValidationError as exc:
             problems += _translate_all(exc, base, doc, Paper)
+            tags = raw.get("tags")
+            if taxonomy is not None and isinstance(tags, list) and all(isinstance(t, str) for t in tags):
+                invalid.append((index, SimpleNamespace(tags=tags)))  # its tags are checked too: one round, not two
     problems += paper_problems(entries, taxonomy, doc)
+    if invalid:
+        problems += unknown_tag_problems(invalid, taxonomy, doc)
     return [paper for _, paper in entries], problems
 
 

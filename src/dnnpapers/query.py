@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from dnnpapers.errors import DnnpapersError
-from dnnpapers.fields import venue_name
+from dnnpapers.fields import bare_arxiv_id, bare_doi, venue_name
 from dnnpapers.models import Paper
 from dnnpapers.paperlist import PaperList
 from dnnpapers.rules import suggest
@@ -31,11 +31,12 @@ def parse_years(text: str) -> tuple[int, int]:
 
 
 def find(paper_list: PaperList, paper_id: str) -> tuple[int, Paper]:
-    """The paper with ``paper_id`` and its place in the file; an error with a did-you-mean otherwise."""
+    """The paper named by its list id, its arXiv id (any version, prefix or link) or its DOI, and its place in the file."""
+    arxiv_id, doi = bare_arxiv_id(paper_id), bare_doi(paper_id).lower()
     for index, paper in enumerate(paper_list.papers):
-        if paper.id == paper_id:
+        if paper.id == paper_id or (paper.arxiv and paper.arxiv == arxiv_id) or (paper.doi and paper.doi.lower() == doi):
             return index, paper
-    raise DnnpapersError(f"no paper {paper_id!r} in the list{suggest(paper_id, [p.id for p in paper_list.papers])}")
+    raise DnnpapersError(f"no paper {paper_id!r} in the list (by id, arXiv id or DOI){suggest(paper_id, [p.id for p in paper_list.papers])}")
 
 
 def select(

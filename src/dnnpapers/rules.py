@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # rules also serve the quick path, which must not import pyda
     from dnnpapers.store import Document
     from dnnpapers.taxonomy import Taxonomy
 
-__all__ = ["normalise_title", "suggest", "paper_problems", "taxonomy_problems"]
+__all__ = ["normalise_title", "suggest", "paper_problems", "taxonomy_problems", "unknown_tag_problems"]
 
 #: (position of the entry in the file, the validated paper)
 Entry = tuple[int, "Paper"]
@@ -57,6 +57,11 @@ def paper_problems(entries: Sequence[Entry], taxonomy: Taxonomy | None, doc: Doc
     problems += _duplicates(entries, doc, "doi", "DOI", lambda p: p.doi and p.doi.lower())
     problems += _duplicates(entries, doc, "title", "title", lambda p: normalise_title(p.title))
     return problems
+
+
+def unknown_tag_problems(entries: Sequence[tuple[int, object]], taxonomy: Taxonomy, doc: Document) -> list[Problem]:
+    """Unknown tags of entries that have ``tags`` (also entries whose other fields are invalid)."""
+    return list(_unknown_tags(entries, taxonomy, doc))
 
 
 def _unknown_tags(entries: Sequence[Entry], taxonomy: Taxonomy, doc: Document) -> Iterable[Problem]:

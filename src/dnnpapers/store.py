@@ -371,6 +371,8 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Probl
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     lines = text.splitlines()
+    if lines and line > len(lines):  # the end of the stream, after the last line break: point at the last line
+        line, col = len(lines), len(lines[-1]) + 1
     here = lines[line - 1] if 0 < line <= len(lines) else ""
     if "\t" in here[: col] or "\t" in here[: len(here) - len(here.lstrip())]:
         return Problem(display, line, col, "tab character: YAML indentation must use spaces")
@@ -382,7 +384,33 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Probl
     message = f"YAML syntax error: {problem}"
     if exc.context and exc.context_mark and exc.context_mark is not mark:
         message += f" ({exc.context.strip()} at line {exc.context_mark.line + 1})"
-    return Problem(display, line, col, message)
+    return Problem(display, line, col, message + _hint(problem, exc.context or "", lines, line))
+
+
+def _hint(problem: str, context: str, lines: list[str], line: int) -> str:
+    """What usually causes this syntax error, in a curator's words."""
+    if "mapping values are not allowed" in problem:
+        return "; a value with ': ' in it must be quoted, e.g. title: 'Cavs: An Efficient Runtime'"
+    if "end of stream" in problem and "quoted scalar" in context:
+        return "; a quote opened there is never closed"
+    here = lines[line - 1] if 0 < line <= len(lines) else ""
+    above = next((lines[i] for i in range(line - 2, -1, -1) if lines[i].strip() and not lines[i].lstrip().startswith("#")), None)
+    if above is None or not here.strip():
+        return ""
+    indent, expected = len(here) - len(here.lstrip(" ")), _content_column(above)
+    if here.lstrip().startswith("- ") or indent == expected:
+        return ""
+    return f"; check the indentation: this line starts at column {indent + 1}, the line above at column {expected + 1}"
+
+
+def _content_column(line: str) -> int:
+    """Where a line's key starts: past its indentation and any '- ' list markers."""
+    column = len(line) - len(line.lstrip(" "))
+    while line[column : column + 2] == "- ":
+        column += 2
+        while line[column : column + 1] == " ":
+            column += 1
+    return column
 
 
 class _Invalid:
@@ -462,6 +490,7 @@ class _Builder:
         result: dict = {}
         merged: dict = {}
         first_seen: dict = {}
+        missing_dash = False
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
                 merged.update(self.merge_sources(value_node, depth))
@@ -474,6 +503,12 @@ class _Builder:
                 continue
             if key in first_seen:
                 earlier = first_seen[key].start_mark.line + 1
+                if missing_dash:
+                    continue  # said once, at the second 'id'
+                if key == "id" and self.stack and len(self.stack) > 1 and isinstance(self.stack[-2][0], SequenceNode):
+                    missing_dash = True
+                    self.problems.append(self.at(key_node, f"a second 'id' in one entry (the first at line {earlier}): is the '- ' missing before it? Each entry starts with '- id:'"))
+                    continue
                 self.problems.append(self.at(key_node, f"duplicate key {key!r} (first at line {earlier}); YAML would keep only the last"))
                 continue
             first_seen[key] = key_node

@@ -17,7 +17,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from dnnpapers.errors import DnnpapersError
-from dnnpapers.fields import arxiv_id_problem
+from dnnpapers.fields import arxiv_id_problem, bare_arxiv_id
 from dnnpapers.sources.http import Answer, Http, ServiceError, env_float, env_url
 
 __all__ = ["ArxivRecord", "parse_id", "find_id", "parse_feed", "fetch", "search_title", "BATCH", "base_url"]
@@ -28,9 +28,6 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
 OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 
-_URL = re.compile(r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/(?P<id>.+?)(?:\.pdf)?/?$", re.I)
-_PREFIX = re.compile(r"^arxiv:\s*", re.I)
-_VERSION = re.compile(r"v\d+$")
 # An id written in text: an abs or pdf link (with a version, '.pdf', 'www.' or 'export.') or 'arXiv:' and the id.
 _ID_FORMS = r"(\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
 _ID_IN_TEXT = re.compile(r"arxiv\.org/(?:abs|pdf)/" + _ID_FORMS + r"(?![\d])|arXiv:\s*" + _ID_FORMS + r"(?![\d])", re.I)
@@ -59,14 +56,11 @@ class ArxivRecord:
 
 def parse_id(text: str) -> str:
     """The bare id (no version) of ``2102.04906v2``, ``arXiv:2102.04906``, an abs or pdf URL, ``cs/0112017``."""
-    candidate = _PREFIX.sub("", text.strip())
-    url = _URL.match(candidate)
-    if url:
-        candidate = url["id"]
-    bare = _VERSION.sub("", candidate)
+    bare = bare_arxiv_id(text)
     problem = arxiv_id_problem(bare)
     if problem:
-        raise DnnpapersError(f"{text!r} cannot be an arXiv id: {problem}")
+        said = problem if problem.startswith(repr(bare)) and bare == text.strip() else f"{text!r}: {problem}"
+        raise DnnpapersError(said)
     return bare
 
 
