@@ -230,9 +230,11 @@ class FakeServices:
                     return httpx.Response(400, text=error_feed(raw), headers={"content-type": "application/atom+xml"})
             found = [self.arxiv[i] for i in ids if i in self.arxiv]
             found.sort(key=lambda p: p.title)  # "relevance": not the order asked for
-        else:
-            words = params.get("search_query", "").removeprefix("ti:").strip('"').lower().split()
-            found = [p for p in self.arxiv.values() if all(w in p.title.lower() for w in words)]
+        else:  # ti:"a phrase" (every word in the title), or ti:a OR ti:b (any), or ti:a AND ti:b (all)
+            query = params.get("search_query", "")
+            terms = [t.strip().removeprefix("ti:").strip('"').lower() for t in query.replace(" AND ", " OR ").split(" OR ")]
+            match = any if " OR " in query else all
+            found = [p for p in self.arxiv.values() if match(all(w in p.title.lower() for w in term.split()) for term in terms)]
         shown = found[:max_results]
         body = feed_xml([entry_xml(p) for p in shown], query, len(found), max_results)
         return httpx.Response(200, text=body, headers={"content-type": "application/atom+xml; charset=utf-8"})

@@ -26,7 +26,7 @@ CAVS = ArxivPaper("1712.04048", "Cavs: A Vertex-centric Programming Interface fo
 @pytest.fixture
 def fresh(tmp_path) -> Path:
     root = tmp_path / "list"
-    init_list(root, "Dynamic Neural Network Materials")
+    init_list(root, "Dynamic Neural Network Materials", tool="dnnpapers @ git+https://example.org/dnnpapers@v0.1.0")
     return root
 
 
@@ -70,7 +70,7 @@ def test_the_old_page_imports_into_a_fresh_list(fresh, known, http):
         "1703.09844 (Multi-Scale Dense Networks for Resource Efficient Image Classification): the page says 'ICML 2018', the services say 'ICLR 2018' (Semantic Scholar venue and year); kept 'ICLR 2018'"
     ]
     assert report.unresolved == [
-        "old-materials-page.md:94: 'Cavs: An Efficient Runtime System for Dynamic Neural Networks': no arXiv paper with exactly this title; candidates: none"
+        "old-materials-page.md:94: 'Cavs: An Efficient Runtime System for Dynamic Neural Networks': no arXiv paper with exactly this title; candidates: 1712.04048 'Cavs: A Vertex-centric Programming Interface for Dynamic Neural Networks'"
     ]
     assert "'Dynamic Neural Network System' → system (a word close to its slug)" in report.mapping
 

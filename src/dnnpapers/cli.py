@@ -139,12 +139,12 @@ RefreshOption = typer.Option(False, "--refresh", help="Ignore cached answers and
 
 @app.command()
 def add(
-    ids: list[str] = typer.Argument(None, help="arXiv ids or links: 2102.04906, 2102.04906v2, arXiv:2102.04906, https://arxiv.org/abs/…, cs/0112017."),
-    tag: list[str] = typer.Option([], "--tag", "-t", help="Taxonomy slug; repeat for several. Without it, tags are suggested."),
-    focus: str = typer.Option(None, "--focus", help="The 'Focused On' text."),
-    note: str = typer.Option(None, "--note", help="A note for readers."),
-    code: str = typer.Option(None, "--code", help="Link to the official code."),
-    title: str = typer.Option(None, "--title", help="Find the paper on arXiv by its exact title instead of an id."),
+    ids: list[str] = typer.Argument(None, metavar="ID...", help="arXiv ids in any form: 2102.04906, 2102.04906v2, arXiv:2102.04906, https://arxiv.org/abs/2102.04906, https://arxiv.org/pdf/2102.04906v2.pdf, cs/0112017."),
+    tag: list[str] = typer.Option([], "--tag", "-t", metavar="SLUG", help="Taxonomy slug; repeat for several. Without it, tags are suggested (and asked on a terminal)."),
+    focus: str = typer.Option(None, "--focus", metavar="TEXT", help="The 'Focused On' text."),
+    note: str = typer.Option(None, "--note", metavar="TEXT", help="A note for readers."),
+    code: str = typer.Option(None, "--code", metavar="URL", help="Link to the official code."),
+    title: str = typer.Option(None, "--title", metavar="TITLE", help="Find the paper on arXiv by its title instead of an id (close titles are offered, never picked)."),
     root: Path = RootOption,
     offline: bool = OfflineOption,
     refresh: bool = RefreshOption,
@@ -173,8 +173,8 @@ def add(
 
 @app.command("import-md")
 def import_md(
-    page: Path = typer.Argument(..., exists=True, dir_okay=False, help="A hand-written materials page (Markdown)."),
-    map: list[str] = typer.Option([], "--map", help='Section heading to taxonomy slug, e.g. --map "跳层=layer-skip".'),
+    page: Path = typer.Argument(..., exists=True, dir_okay=False, metavar="PAGE", help="A hand-written materials page (Markdown)."),
+    map: list[str] = typer.Option([], "--map", metavar="HEADING=SLUG", help='Section heading to taxonomy slug, e.g. --map "跳层=layer-skip".'),
     dry_run: bool = typer.Option(False, "--dry-run", help="Resolve and report; write nothing."),
     root: Path = RootOption,
     offline: bool = OfflineOption,
@@ -199,8 +199,8 @@ def import_md(
 
 @app.command("import-bib")
 def import_bib(
-    bib: Path = typer.Argument(..., exists=True, dir_okay=False, help="A BibTeX file (Zotero, Google Scholar export)."),
-    tag: list[str] = typer.Option([], "--tag", "-t", help="Taxonomy slug for every entry (else slugs in each entry's keywords)."),
+    bib: Path = typer.Argument(..., exists=True, dir_okay=False, metavar="FILE", help="A BibTeX file (Zotero, Google Scholar export)."),
+    tag: list[str] = typer.Option([], "--tag", "-t", metavar="SLUG", help="Taxonomy slug for every entry (else slugs in each entry's keywords)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Resolve and report; write nothing."),
     root: Path = RootOption,
     offline: bool = OfflineOption,
@@ -255,11 +255,11 @@ def _ask_tags(record, suggestions: list[str], taxonomy) -> list[str]:
 
 @app.command()
 def update(
-    only: list[str] = typer.Option([], "--only", help="Paper id to refresh; repeat for several (default: all)."),
-    venues: bool = typer.Option(False, "--venues", help="Propose venues for papers still listed as arXiv."),
+    only: list[str] = typer.Option([], "--only", metavar="ID", help="Paper id to refresh; repeat for several (default: all)."),
+    venues: bool = typer.Option(False, "--venues", help="Propose venues from DBLP and Crossref (and, for papers still listed as arXiv, weaker hints)."),
     authors: bool = typer.Option(False, "--authors", help="Propose full author lists from arXiv for lists ending in 'et al.'."),
     apply: bool = typer.Option(False, "--apply", help="Write the proposed venue and author changes to papers.yaml."),
-    summary: Path = typer.Option(None, "--summary", help="Also write a Markdown summary here (a pull request's body)."),
+    summary: Path = typer.Option(None, "--summary", metavar="FILE", help="Also write a Markdown summary here (a pull request's body)."),
     root: Path = RootOption,
     offline: bool = OfflineOption,
     refresh: bool = RefreshOption,
@@ -391,11 +391,11 @@ def _export(format, paper_list, papers) -> str:
 
 @app.command("list")
 def list_papers(
-    tag: str = typer.Option(None, "--tag", help="Only this topic (and its subtopics)."),
-    year: str = typer.Option(None, "--year", help="A year or a range: 2020, 2019..2021, 2019.., ..2021."),
-    venue: str = typer.Option(None, "--venue", help="Venue naming this word, e.g. ICLR (not 'EACL' for ACL)."),
-    search: str = typer.Option(None, "--search", help="Text in title, authors, focus, notes or id."),
-    sort: str = typer.Option("year", "--sort", help="year, citations or title."),
+    tag: str = typer.Option(None, "--tag", metavar="SLUG", help="Only this topic (and its subtopics)."),
+    year: str = typer.Option(None, "--year", metavar="YEARS", help="A year or a range: 2020, 2019..2021, 2019.., ..2021."),
+    venue: str = typer.Option(None, "--venue", metavar="NAME", help="Venue naming this word, e.g. ICLR (not 'EACL' for ACL)."),
+    search: str = typer.Option(None, "--search", metavar="TEXT", help="Text in title, authors, focus, notes or id."),
+    sort: str = typer.Option("year", "--sort", metavar="year|citations|title", help="The order of the list."),
     format: ListFormat = typer.Option(ListFormat.table, "--format", help="table (plain when piped), json, bib (BibTeX), csl (CSL-JSON for pandoc and Zotero) or ris (EndNote)."),
     root: Path = RootOption,
 ) -> None:
@@ -443,7 +443,7 @@ def _table(header: list[str], rows: list[tuple[str, ...]], keep: tuple[str, ...]
 
 @app.command()
 def show(
-    paper_id: str = typer.Argument(..., help="The paper's id."),
+    paper_id: str = typer.Argument(..., metavar="ID", help="The paper's id, its arXiv id (any form) or its DOI."),
     format: ShowFormat = typer.Option(ShowFormat.text, "--format", help="text, or one entry as bib, csl or ris."),
     root: Path = RootOption,
 ) -> None:
@@ -507,7 +507,7 @@ def stats(root: Path = RootOption) -> None:
 
 
 @app.command()
-def remove(paper_id: str = typer.Argument(..., help="The paper's id."), root: Path = RootOption) -> None:
+def remove(paper_id: str = typer.Argument(..., metavar="ID", help="The paper's id, its arXiv id (any form) or its DOI."), root: Path = RootOption) -> None:
     """Remove a paper from data/papers.yaml (and its citation data); nothing else changes.
 
     Example:
@@ -522,16 +522,16 @@ def remove(paper_id: str = typer.Argument(..., help="The paper's id."), root: Pa
 
 @app.command()
 def tag(
-    paper_id: str = typer.Argument(..., help="The paper's id."),
-    add: list[str] = typer.Option([], "--add", help="Slug to add; repeat for several."),
-    remove: list[str] = typer.Option([], "--remove", help="Slug to remove; repeat for several."),
+    paper_id: str = typer.Argument(..., metavar="ID", help="The paper's id, its arXiv id (any form) or its DOI."),
+    add: list[str] = typer.Option([], "--add", metavar="SLUG", help="Slug to add; repeat for several."),
+    remove: list[str] = typer.Option([], "--remove", metavar="SLUG", help="Slug to remove; repeat for several."),
     root: Path = RootOption,
 ) -> None:
     """Add or remove a paper's tags; nothing else in the file changes.
 
     Example:
 
-        dnnpapers tag huang2017multiscale --add resolution-level --remove dynamic-depth
+        dnnpapers tag 1703.09844 --add resolution-level --remove early-exit
     """
     from dnnpapers.curate import retag_paper
 
@@ -541,22 +541,24 @@ def tag(
 
 @app.command()
 def init(
-    folder: Path = typer.Argument(..., help="A new or empty folder for the list."),
-    title: str = typer.Option("Paper list", "--title", help="The list's title."),
-    title_zh: str = typer.Option("论文列表", "--title-zh", help="The list's Chinese title."),
-    tool: str = typer.Option("dnnpapers", "--tool", help="What `pip install` takes to install dnnpapers in CI."),
+    folder: Path = typer.Argument(..., metavar="DIR", help="A new or empty folder (a fresh git clone is fine) for the list."),
+    title: str = typer.Option("Paper list", "--title", metavar="TEXT", help="The list's title."),
+    title_zh: str = typer.Option("论文列表", "--title-zh", metavar="TEXT", help="The list's Chinese title."),
+    taxonomy: str = typer.Option("dynamic-nn", "--taxonomy", metavar="FILE|empty|dynamic-nn", help="The topics to start from: this list's tree, none, or a taxonomy file."),
+    tool: str = typer.Option(None, "--tool", metavar="PIP-SPEC", help="What the list's CI `pip install`s to get dnnpapers (default: this dnnpapers, when installed from PyPI or a URL)."),
+    yes: bool = typer.Option(False, "--yes", help="Init into a clone that holds a README, LICENSE or .gitignore (README replaced, LICENSE kept)."),
 ) -> None:
-    """Start a new list: taxonomy, empty papers file, README with markers, workflows, hooks.
+    """Start a new list: taxonomy, empty papers file, README with markers, CONTRIBUTING, workflows, hooks.
 
     It passes `dnnpapers check` and `dnnpapers render --check` at once.
 
     Example:
 
-        dnnpapers init ../efficient-transformers --title "Efficient Transformers"
+        dnnpapers init ../efficient-transformers --title "Efficient Transformers" --taxonomy empty --tool "dnnpapers @ git+https://github.com/OWNER/dnnpapers@v0.1.0"
     """
     from dnnpapers.scaffold import init_list
 
-    written = _run(lambda: init_list(folder, title, title_zh, tool))
+    written = _run(lambda: init_list(folder, title, title_zh, tool, taxonomy, yes))
     typer.echo(f"created {folder} ({len(written)} files); next: cd {folder} && dnnpapers add ARXIV_ID --tag SLUG")
 
 

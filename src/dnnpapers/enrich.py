@@ -119,13 +119,24 @@ def suggest_tags(taxonomy: Taxonomy, title: str, abstract: str, limit: int = 3) 
 
 
 def match_title(http: Http, title: str) -> tuple[str | None, str]:
-    """The arXiv id whose normalised title is ``title``, or None and the candidates arXiv offered."""
-    candidates = arxiv.search_title(http, title)
+    """The arXiv id whose normalised title is ``title``, or None and the closest candidates arXiv offered.
+
+    The exact phrase is asked first; when it finds no paper of that title, any of
+    its words is asked, and the answers are ranked by how close their titles are,
+    so a conference title that differs from the arXiv one (Cavs) shows its
+    candidates with their ids. Nothing but an exact title is ever picked.
+    """
     wanted = normalise_title(title)
+    candidates = arxiv.search_title(http, title)
     exact = {r.arxiv_id for r in candidates if normalise_title(r.title) == wanted}
     if len(exact) == 1:
         return exact.pop(), ""
-    return None, "; ".join(f"{r.arxiv_id} {r.title!r}" for r in candidates[:5]) or "none"
+    if not exact:
+        seen = {r.arxiv_id for r in candidates}
+        candidates += [r for r in arxiv.search_title_words(http, title) if r.arxiv_id not in seen]
+    ranked = sorted(candidates, key=lambda r: (-difflib.SequenceMatcher(None, wanted, normalise_title(r.title)).ratio(), r.arxiv_id))
+    close = [r for r in ranked if difflib.SequenceMatcher(None, wanted, normalise_title(r.title)).ratio() >= 0.5][:3]
+    return None, "; ".join(f"{r.arxiv_id} {r.title!r}" for r in close) or "none"
 
 
 def find_by_title(http: Http, title: str) -> str:

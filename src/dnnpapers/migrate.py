@@ -169,7 +169,12 @@ def import_page(
     report = ImportReport()
     sections: dict[str, str | None] = {}
     wanted: list[Wanted] = []
-    for row in read_page(text):
+    rows = read_page(text)
+    if not rows:
+        tables = any(line.lstrip().startswith("|") and "paper" in [_plain(c).lower() for c in _cells(line)] for line in text.splitlines())
+        what = "its paper tables hold no paper rows" if tables else "no paper table found (a Markdown table whose header names Paper, as 'Date | Paper | Focused On')"
+        raise DnnpapersError(f"{page}: {what}; nothing was imported")
+    for row in rows:
         if row.section not in sections:
             slug, how = map_heading(row.section, taxonomy, overrides)
             sections[row.section] = slug

@@ -209,4 +209,4 @@ class TaxonomyNode(_Strict):
 class TaxonomyFile(_Strict):
     """``data/taxonomy.yaml``: the tree of topics."""
 
-    taxonomy: list[TaxonomyNode] = Field(min_length=1)
+    taxonomy: list[TaxonomyNode] = Field(default_factory=list)  # empty: a new list that has no topics yet

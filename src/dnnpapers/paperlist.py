@@ -29,7 +29,7 @@ from dnnpapers.rules import paper_problems, suggest, taxonomy_problems, unknown_
 from dnnpapers.store import INVALID, Document, Loc, parse_document, read_document
 from dnnpapers.taxonomy import Taxonomy
 
-__all__ = ["PaperList", "load_list", "load_exact", "papers_problems", "PAPERS_FILE", "TAXONOMY_FILE", "PAGE_FILE", "METRICS_FILE"]
+__all__ = ["PaperList", "load_list", "load_exact", "papers_problems", "taxonomy_from_text", "PAPERS_FILE", "TAXONOMY_FILE", "PAGE_FILE", "METRICS_FILE"]
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -135,6 +135,14 @@ def papers_problems(raw: bytes, display: str, taxonomy: Taxonomy) -> list[Proble
     except ProblemsFound as exc:
         return exc.problems
     return _load_papers(doc, taxonomy)[1]
+
+
+def taxonomy_from_text(raw: bytes, display: str) -> Taxonomy:
+    """A taxonomy file on its own, validated as check would (ProblemsFound with every located problem)."""
+    taxonomy, problems = _load_taxonomy(parse_document(raw, display))
+    if problems or taxonomy is None:
+        raise ProblemsFound(problems)
+    return taxonomy
 
 
 def _load_taxonomy(doc: Document) -> tuple[Taxonomy | None, list[Problem]]:

@@ -276,7 +276,7 @@ def accept_list(root: Path) -> QuickList | None:
     if type(taxonomy_data) is not dict or taxonomy_data.keys() != {"taxonomy"} or type(taxonomy_data["taxonomy"]) is not list:
         return None
     roots = [_node(n) for n in taxonomy_data["taxonomy"]]
-    if not roots or any(r is None for r in roots):
+    if any(r is None for r in roots):
         return None
     stand_in = _NoPositions()
     taxonomy_problems(roots, stand_in)

@@ -23,28 +23,87 @@ FILES = {
     "papers.yaml": "data/papers.yaml",
     "page.yaml": "data/page.yaml",
     "gitignore": ".gitignore",
+    "CONTRIBUTING.md": "CONTRIBUTING.md",
     "pre-commit-config.yaml": ".pre-commit-config.yaml",
     "workflows/list.yml": ".github/workflows/list.yml",
     "workflows/refresh.yml": ".github/workflows/refresh.yml",
 }
 
 
-def init_list(target: Path, title: str = "Paper list", title_zh: str = "论文列表", tool: str = "dnnpapers") -> list[str]:
-    """Write a new list into ``target`` (new or empty) and render it; return the files written.
+#: What a fresh repository may already hold: .git always; these only when the user says yes (--yes).
+_ALWAYS_FINE = {".git"}
+_WITH_YES = {"README.md", "README", "LICENSE", "LICENSE.md", "LICENSE.txt", ".gitignore"}
 
-    The list is built in a temporary folder beside ``target`` and moved into
-    place whole, so a failure or Ctrl-C leaves nothing half-made.
+
+def default_tool() -> str | None:
+    """What a list's CI should `pip install` to get this very dnnpapers; None when CI cannot reach it.
+
+    From an index (PyPI): that version. From a git URL or an archive URL: that URL,
+    pinned to the commit. From a local folder or file: nothing a CI runner can reach.
+    """
+    import json
+    from importlib import metadata
+
+    from dnnpapers import __version__
+
+    try:
+        direct = metadata.distribution("dnnpapers").read_text("direct_url.json")
+    except metadata.PackageNotFoundError:
+        return None
+    if not direct:
+        return f"dnnpapers=={__version__}"
+    info = json.loads(direct)
+    url = info.get("url", "")
+    if url.startswith("file:"):
+        return None
+    vcs = info.get("vcs_info")
+    if vcs:
+        return f"dnnpapers @ {vcs.get('vcs', 'git')}+{url}@{vcs.get('commit_id', '')}".rstrip("@")
+    return f"dnnpapers @ {url}"
+
+
+def init_list(
+    target: Path,
+    title: str = "Paper list",
+    title_zh: str = "论文列表",
+    tool: str | None = None,
+    taxonomy: str = "dynamic-nn",
+    yes: bool = False,
+) -> list[str]:
+    """Write a new list into ``target`` and render it; return the files written.
+
+    ``target`` may be new, empty, or a fresh clone (.git; with ``yes`` also a
+    README, LICENSE or .gitignore: the README is replaced, the LICENSE kept, the
+    .gitignore extended). ``taxonomy``: 'dynamic-nn' (this list's tree),
+    'empty', or a taxonomy file. The list is built in a temporary folder beside
+    ``target`` and moved into place, so a failure leaves nothing half-made.
     """
     target = Path(target)
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise DnnpapersError(f"{target}: exists and is not an empty folder; init writes only into a new one")
+    present = set(os.listdir(target)) if target.is_dir() else set()
+    if target.exists() and not target.is_dir():
+        raise DnnpapersError(f"{target}: exists and is not a folder")
+    others = present - _ALWAYS_FINE - _WITH_YES
+    if others:
+        shown = ", ".join(sorted(others)[:5])
+        raise DnnpapersError(f"{target}: holds {shown}; init writes only into a new folder, an empty one or a fresh clone")
+    confirm = present & _WITH_YES
+    if confirm and not yes:
+        raise DnnpapersError(f"{target}: holds {', '.join(sorted(confirm))}; give --yes to init into it (README.md is replaced, LICENSE kept, .gitignore extended)")
+    tool = tool if tool is not None else default_tool()
+    if tool is None:
+        raise DnnpapersError(
+            "--tool: this dnnpapers was installed from a local folder, which the new list's CI cannot reach; "
+            "say what CI should install, e.g. --tool 'dnnpapers @ git+https://github.com/OWNER/dnnpapers@v0.1.0'"
+        )
     for option, value in (("--title", title), ("--title-zh", title_zh), ("--tool", tool)):
         if not value.strip() or not value.isprintable():
             raise DnnpapersError(f"{option}: give one line of text, with no line breaks or control characters")
+    tree = _taxonomy_text(taxonomy)
     command = "pip install " + shlex.quote(tool)
     values = {
         "page.yaml": {"{title}": format_scalar(title), "{title_zh}": format_scalar(title_zh)},
         "README.md": {"{title}": title, "pip install {tool}": command},
+        "CONTRIBUTING.md": {"{title}": title},
         "workflows/list.yml": {"pip install {tool}": format_scalar(command)},
         "workflows/refresh.yml": {"pip install {tool}": format_scalar(command)},
     }
@@ -56,10 +115,17 @@ def init_list(target: Path, title: str = "Paper list", title_zh: str = "论文�
     except OSError as exc:
         raise DnnpapersError(f"{target}: cannot create it in {parent} ({describe_os_error(exc)})") from None
     try:
-        written = _write(staging, values)
-        if target.exists():
-            target.rmdir()  # empty, as checked above; rename cannot replace it on every system
-        os.rename(staging, target)
+        written = _write(staging, values, tree, (target / ".gitignore") if ".gitignore" in present else None)
+        if not present:
+            if target.exists():
+                target.rmdir()  # empty, as checked above; rename cannot replace it on every system
+            os.rename(staging, target)
+        else:
+            for name in os.listdir(staging):  # into the clone, next to its .git (and LICENSE)
+                destination = target / name
+                if destination.is_dir() and not destination.is_symlink():
+                    shutil.rmtree(destination)
+                os.replace(staging / name, destination)
     except OSError as exc:
         raise DnnpapersError(f"{target}: cannot create the list ({describe_os_error(exc)}); nothing was made") from None
     finally:
@@ -68,13 +134,35 @@ def init_list(target: Path, title: str = "Paper list", title_zh: str = "论文�
     return written
 
 
-def _write(folder: Path, values: dict[str, dict[str, str]]) -> list[str]:
+def _taxonomy_text(choice: str) -> str:
+    """The new list's data/taxonomy.yaml: this list's tree, an empty one, or a file that check accepts."""
+    if choice == "dynamic-nn":
+        return (resources.files("dnnpapers") / "scaffold" / "taxonomy.yaml").read_text(encoding="utf-8")
+    if choice == "empty":
+        return "# The topics of this list: each node has slug, en, zh and optional description, keywords, children.\ntaxonomy: []\n"
+    path = Path(choice)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DnnpapersError(f"--taxonomy {choice}: cannot read it ({describe_os_error(exc)}); give a file, 'empty' or 'dynamic-nn'") from None
+    except UnicodeDecodeError:
+        raise DnnpapersError(f"--taxonomy {choice}: not UTF-8 text") from None
+    from dnnpapers.paperlist import taxonomy_from_text
+
+    taxonomy_from_text(text.encode("utf-8"), str(path))  # ProblemsFound, located in the user's file
+    return text
+
+
+def _write(folder: Path, values: dict[str, dict[str, str]], taxonomy: str, gitignore: Path | None) -> list[str]:
     scaffold = resources.files("dnnpapers") / "scaffold"
     written = []
     for source, dest in FILES.items():
-        text = (scaffold / source).read_text(encoding="utf-8")
+        text = taxonomy if source == "taxonomy.yaml" else (scaffold / source).read_text(encoding="utf-8")
         for placeholder, value in values.get(source, {}).items():
             text = text.replace(placeholder, value)
+        if source == "gitignore" and gitignore is not None:  # the clone's own rules first, ours after
+            own = gitignore.read_text(encoding="utf-8")
+            text = own + ("" if own.endswith("\n") or not own else "\n") + "# dnnpapers\n" + text
         atomic_write(folder / dest, text.encode("utf-8"))
         written.append(dest)
     (folder / ISSUE_FORM).parent.mkdir(parents=True, exist_ok=True)

@@ -20,7 +20,7 @@ from dnnpapers.errors import DnnpapersError
 from dnnpapers.fields import arxiv_id_problem, bare_arxiv_id
 from dnnpapers.sources.http import Answer, Http, ServiceError, env_float, env_url
 
-__all__ = ["ArxivRecord", "parse_id", "find_id", "parse_feed", "fetch", "search_title", "BATCH", "base_url"]
+__all__ = ["ArxivRecord", "parse_id", "find_id", "parse_feed", "fetch", "search_title", "search_title_words", "BATCH", "base_url"]
 
 SERVICE = "arXiv"
 BATCH = 100
@@ -171,4 +171,16 @@ def search_title(http: Http, title: str, max_results: int = 10) -> list[ArxivRec
     if not words:
         raise DnnpapersError(f"{title!r} has no words to search for")
     query = "ti:\"" + " ".join(words) + "\""
+    return _query(http, {"search_query": query, "max_results": str(max_results), "start": "0"})
+
+
+_STOP = {"a", "an", "the", "of", "for", "in", "on", "to", "and", "with", "via", "by", "from", "is", "are", "at", "as"}
+
+
+def search_title_words(http: Http, title: str, max_results: int = 20) -> list[ArxivRecord]:
+    """Candidates sharing any of the title's words (a looser search, for titles that changed)."""
+    words = [w for w in re.sub(r"[^\w\s-]", " ", title).split() if w.lower() not in _STOP][:8]
+    if not words:
+        return []
+    query = " OR ".join(f"ti:{w}" for w in words)
     return _query(http, {"search_query": query, "max_results": str(max_results), "start": "0"})

@@ -1,0 +1,50 @@
+"""Every command's help has an Example, and every Example runs as written against the shipped list."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+import typer
+import yaml
+
+from conftest import REPO
+from dnnpapers.cli import app
+from fakes import FIXTURES, papers_from
+
+COMMANDS = typer.main.get_command(app).commands
+
+
+def _examples(command) -> list[str]:
+    lines = (command.help or "").splitlines()
+    if "Example:" not in [line.strip() for line in lines]:
+        return []
+    start = [line.strip() for line in lines].index("Example:")
+    return [line.strip() for line in lines[start + 1 :] if line.strip().startswith("dnnpapers ")]
+
+
+def test_every_command_has_an_example():
+    assert [name for name, command in COMMANDS.items() if not _examples(command)] == []
+
+
+@pytest.mark.parametrize("example", [e for command in COMMANDS.values() for e in _examples(command)])
+def test_the_example_runs_as_written(example, tmp_path, server):
+    services, base = server
+    entries = yaml.safe_load((REPO / "data" / "papers.yaml").read_text(encoding="utf-8"))["papers"]
+    for paper in papers_from(entries):
+        services.add(paper, citations=10)
+    work = tmp_path / "list"
+    work.mkdir()
+    for name in ("data", "generated", ".github"):
+        shutil.copytree(REPO / name, work / name)
+    shutil.copy(REPO / "README.md", work / "README.md")
+    shutil.copy(FIXTURES / "old-materials-page.md", work / "old-page.md")
+    (work / "zotero.bib").write_text("@misc{x, title={Multi-Scale Dense Networks for Resource Efficient Image Classification}, eprint={1703.09844}, archivePrefix={arXiv}}\n")
+    env = {**os.environ, **services.environment(base), "DNNPAPERS_CACHE_DIR": str(tmp_path / "cache"), "NO_COLOR": "1"}
+    env.pop("SEMANTIC_SCHOLAR_API_KEY", None)
+    command = f"{sys.executable} -m dnnpapers " + example.removeprefix("dnnpapers ")
+    done = subprocess.run(command, shell=True, cwd=work, env=env, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, f"{example}\n{done.stdout[-1500:]}\n{done.stderr[-1500:]}"
