@@ -104,7 +104,7 @@ def check(
     from dnnpapers.quick import check_list
 
     papers, topics = _run(lambda: check_list(root), format)
-    typer.echo(f"ok: {papers} papers in {topics} topics, no problems", err=True)
+    typer.echo(f"ok: {papers} paper{'s' if papers != 1 else ''} in {topics} topic{'s' if topics != 1 else ''}, no problems", err=True)
 
 
 @app.command()
