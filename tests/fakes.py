@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ class ArxivPaper:
     doi: str | None = None
     journal_ref: str | None = None
     comment: str | None = None
+    category: str = "cs.LG"
 
 
 def entry_xml(p: ArxivPaper) -> str:
@@ -58,9 +60,9 @@ def entry_xml(p: ArxivPaper) -> str:
     <link href="https://arxiv.org/abs/{p.arxiv_id}v{p.version}" rel="alternate" type="text/html"/>
     <link href="https://arxiv.org/pdf/{p.arxiv_id}v{p.version}" rel="related" type="application/pdf" title="pdf"/>
     <summary>{escape(p.abstract)}</summary>
-    <category term="cs.LG" scheme="http://arxiv.org/schemas/atom"/>
+    <category term="{p.category}" scheme="http://arxiv.org/schemas/atom"/>
     <published>{stamp}</published>{extra}
-    <arxiv:primary_category term="cs.LG"/>{authors}
+    <arxiv:primary_category term="{p.category}"/>{authors}
   </entry>
 """
 
@@ -165,6 +167,8 @@ class FakeServices:
     #: DBLP hits by normalised title words; Crossref messages by lower-case DOI
     dblp: dict[str, list[dict]] = field(default_factory=dict)
     crossref: dict[str, dict] = field(default_factory=dict)
+    #: what Semantic Scholar recommends (paper objects in its format)
+    recommended: list[dict] = field(default_factory=list)
     faults: dict[str, list[Fault]] = field(default_factory=lambda: {"arxiv": [], "s2": [], "dblp": [], "crossref": []})
     requests: list[tuple[str, httpx.Request]] = field(default_factory=list)
     latency: float = 0.0
@@ -230,6 +234,18 @@ class FakeServices:
                     return httpx.Response(400, text=error_feed(raw), headers={"content-type": "application/atom+xml"})
             found = [self.arxiv[i] for i in ids if i in self.arxiv]
             found.sort(key=lambda p: p.title)  # "relevance": not the order asked for
+        elif "submittedDate:[" in params.get("search_query", ""):  # a window of categories, newest first, paged
+            query = params["search_query"]
+            cats = set(re.findall(r"cat:([\w.\-]+)", query))
+            low, high = re.search(r"submittedDate:\[(\d{8})\d{4} TO (\d{8})\d{4}\]", query).groups()
+            if max_results > 2000:
+                return httpx.Response(400, text=error_feed("max_results"), headers={"content-type": "application/atom+xml"})
+            found = [p for p in self.arxiv.values() if (not cats or p.category in cats) and low <= f"{p.published:%Y%m%d}" <= high]
+            found.sort(key=lambda p: (p.published, p.arxiv_id), reverse=True)
+            start = int(params.get("start", "0"))
+            shown = found[start : start + max_results]
+            body = feed_xml([entry_xml(p) for p in shown], query, len(found), max_results)
+            return httpx.Response(200, text=body, headers={"content-type": "application/atom+xml; charset=utf-8"})
         else:  # ti:"a phrase" (every word in the title), or ti:a OR ti:b (any), or ti:a AND ti:b (all)
             query = params.get("search_query", "")
             terms = [t.strip().removeprefix("ti:").strip('"').lower() for t in query.replace(" AND ", " OR ").split(" OR ")]
@@ -240,6 +256,12 @@ class FakeServices:
         return httpx.Response(200, text=body, headers={"content-type": "application/atom+xml; charset=utf-8"})
 
     def _s2(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/recommendations/v1/papers/") and request.method == "POST":
+            body = json.loads(request.content)
+            if not body.get("positivePaperIds"):
+                return httpx.Response(400, json={"error": "No positive paper examples given"})
+            limit = int(request.url.params.get("limit", "100"))
+            return httpx.Response(200, json={"recommendedPapers": self.recommended[:limit]})
         if not request.url.path.endswith("/paper/batch") or request.method != "POST":
             return httpx.Response(404, json={"error": "Not found"})
         ids = json.loads(request.content)["ids"]
@@ -257,6 +279,7 @@ class FakeServices:
         return {
             "DNNPAPERS_ARXIV_URL": f"{base}/arxiv/api/query",
             "DNNPAPERS_S2_URL": f"{base}/s2/graph/v1",
+            "DNNPAPERS_S2_RECOMMENDATIONS_URL": f"{base}/s2/recommendations/v1",
             "DNNPAPERS_DBLP_URL": f"{base}/dblp",
             "DNNPAPERS_CROSSREF_URL": f"{base}/crossref",
             "DNNPAPERS_DBLP_DELAY": "0",

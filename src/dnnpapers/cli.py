@@ -562,6 +562,77 @@ def init(
     typer.echo(f"created {folder} ({len(written)} files); next: cd {folder} && dnnpapers add ARXIV_ID --tag SLUG")
 
 
+class ReportFormat(str, Enum):
+    markdown = "markdown"
+    json = "json"
+
+
+def _date(option: str, text: str | None, default):
+    import datetime as dt
+
+    if text is None:
+        return default
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        _fail(f"{option} {text!r}: write a date as YYYY-MM-DD")
+
+
+@app.command()
+def discover(
+    since: str = typer.Option(None, "--since", metavar="DATE", help="First day of the window (default: 7 days before --until)."),
+    until: str = typer.Option(None, "--until", metavar="DATE", help="Last day of the window (default: today)."),
+    limit: int = typer.Option(30, "--limit", min=1, max=500, metavar="N", help="How many candidates to show."),
+    format: ReportFormat = typer.Option(ReportFormat.markdown, "--format", help="markdown (a GitHub issue body with a checklist) or json."),
+    root: Path = RootOption,
+    offline: bool = OfflineOption,
+    refresh: bool = RefreshOption,
+) -> None:
+    """New papers that belong in the list: this week's arXiv and Semantic Scholar's recommendations, ranked and tagged.
+
+    The list's own classifier (scikit-learn: pip install 'dnnpapers[discover]') ranks them;
+    listed and dismissed papers are left out.
+
+    Example:
+
+        dnnpapers discover --since 2024-04-22 --until 2024-04-28 --limit 10 --format json
+    """
+    import datetime as dt
+
+    from dnnpapers.discover import discover as run_discover, json_report, markdown_report
+
+    last = _date("--until", until, dt.date.today())
+    first = _date("--since", since, last - dt.timedelta(days=6))
+    if first > last:
+        _fail(f"--since {first} is after --until {last}")
+    with _http(offline, refresh) as http, _progress() as progress:
+        report = _run(lambda: run_discover(root, http, first, last, limit, progress))
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    sys.stdout.write(markdown_report(report) if format is ReportFormat.markdown else json_report(report))
+
+
+@app.command()
+def dismiss(
+    ids: list[str] = typer.Argument(..., metavar="ID...", help="arXiv ids (any form) of candidates that do not belong."),
+    reason: str = typer.Option(None, "--reason", metavar="TEXT", help="Why, in a few words."),
+    root: Path = RootOption,
+) -> None:
+    """Record turned-down candidates in data/dismissed.yaml, so discover never shows them again.
+
+    Example:
+
+        dnnpapers dismiss 2404.90001 --reason "static pruning, not input-adaptive"
+    """
+    from dnnpapers.curate import dismiss_papers
+
+    done, skipped = _run(lambda: dismiss_papers(root, ids, reason))
+    for arxiv_id in done:
+        typer.echo(f"dismissed {arxiv_id}")
+    for line in skipped:
+        typer.echo(f"skipped: {line}")
+
+
 @app.command()
 def schema(root: Path = RootOption) -> None:
     """Print the JSON Schema of data/papers.yaml, generated from the models, its tags from the taxonomy.

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Sequence
 
 from dnnpapers.enrich import check_tags
 from dnnpapers.errors import DnnpapersError
+from dnnpapers.layout import DISMISSED_FILE
 from dnnpapers.listedit import Change, Current, edit_list
 from dnnpapers.query import find
 from dnnpapers.store import parse_document, remove_entry, set_fields
 
-__all__ = ["remove_paper", "retag_paper"]
+__all__ = ["remove_paper", "retag_paper", "dismiss_papers"]
 
 
 def remove_paper(root: Path, paper_id: str) -> str:
@@ -45,3 +47,45 @@ def retag_paper(root: Path, paper_id: str, add: Sequence[str] = (), remove: Sequ
         return Change(set_fields(doc, [(index, "tags", tags, ("year",))])), tags
 
     return edit_list(root, change)
+
+
+def dismiss_papers(root: Path, texts: Sequence[str], reason: str | None = None, today: dt.date | None = None) -> tuple[list[str], list[str]]:
+    """Record turned-down candidates in data/dismissed.yaml, so discover never shows them again; (dismissed, skipped)."""
+    from dnnpapers.enrich import parse_ids
+    from dnnpapers.models import DismissedFile
+    from dnnpapers.store import append_entries, head_document
+
+    today = today or dt.date.today()
+    ids = parse_ids(texts)
+    if reason is not None:
+        _check_reason(reason)
+    path = Path(root) / DISMISSED_FILE
+
+    def change(now: Current) -> tuple[Change, tuple[list[str], list[str]]]:
+        listed = {p.arxiv: p.id for p in now.list.papers if p.arxiv}
+        known = {d.arxiv for d in now.list.dismissed}
+        taken = [i for i in ids if i in listed]
+        if taken:
+            raise DnnpapersError(", ".join(f"{i} is listed as {listed[i]!r}" for i in taken) + "; remove it first to dismiss it")
+        new = [i for i in ids if i not in known]
+        skipped = [f"{i} was dismissed already" for i in ids if i in known]
+        if not new:
+            return Change(), ([], skipped)
+        entries = [{"arxiv": i, "date": today, **({"reason": reason} if reason else {})} for i in new]
+        raw = path.read_bytes() if path.exists() else b"# Candidates the curators turned down; discover leaves them out.\ndismissed:\n"
+        text = append_entries(head_document(raw, str(path)), entries, key="dismissed")
+        DismissedFile.model_validate(parse_document(text, str(path)).data)  # our own text: a mistake here is a bug
+        return Change(others={path: text}), (new, skipped)
+
+    return edit_list(root, change)
+
+
+def _check_reason(reason: str) -> None:
+    from pydantic import TypeAdapter, ValidationError
+
+    from dnnpapers.models import Text
+
+    try:
+        TypeAdapter(Text).validate_python(reason)
+    except ValidationError as exc:
+        raise DnnpapersError(f"--reason: {exc.errors()[0]['msg'].removeprefix('Value error, ')}") from None

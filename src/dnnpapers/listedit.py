@@ -17,7 +17,7 @@ from typing import Callable, TypeVar
 
 from dnnpapers.errors import DnnpapersError
 from dnnpapers.files import locked, write_files
-from dnnpapers.layout import METRICS_FILE, PAGE_FILE, PAPERS_FILE, TAXONOMY_FILE
+from dnnpapers.layout import DISMISSED_FILE, METRICS_FILE, PAGE_FILE, PAPERS_FILE, TAXONOMY_FILE
 from dnnpapers.metrics import metrics_text
 from dnnpapers.models import PaperMetrics
 from dnnpapers.paperlist import PaperList, load_list, papers_problems
@@ -27,7 +27,7 @@ from dnnpapers.taxonomy import Taxonomy
 __all__ = ["Change", "Current", "Snapshot", "edit_list", "snapshot", "check_papers_text"]
 
 T = TypeVar("T")
-_INPUTS = (PAPERS_FILE, TAXONOMY_FILE, PAGE_FILE, METRICS_FILE)
+_INPUTS = (PAPERS_FILE, TAXONOMY_FILE, PAGE_FILE, METRICS_FILE, DISMISSED_FILE)
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,7 @@ class Change:
     added: set[str] = field(default_factory=set)  # ids the new text adds (their metrics are kept)
     removed: set[str] = field(default_factory=set)  # ids it removes (their metrics are dropped)
     trusted: int = 0  # leading entries of the new text known valid (an append to a valid list)
+    others: dict[Path, bytes] = field(default_factory=dict)  # other files of the list, already validated by the writer
 
 
 def edit_list(root: Path, make: Callable[[Current], tuple[Change, T]], preloaded: tuple[Snapshot, PaperList] | None = None) -> T:
@@ -99,6 +100,7 @@ def edit_list(root: Path, make: Callable[[Current], tuple[Change, T]], preloaded
             text = metrics_text(merged).encode("utf-8")
             if text != now.files[3]:
                 files[root / METRICS_FILE] = text
+        files.update(change.others)
         if files:
             write_files(files)
     return result

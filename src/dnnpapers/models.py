@@ -178,6 +178,7 @@ class PageFile(_Strict):
     conferences: list[Link] = Field(default_factory=list)
     companies: list[Link] = Field(default_factory=list)
     related: list[Link] = Field(default_factory=list, description="Related paper lists.")
+    categories: list[Text] = Field(default_factory=list, description="arXiv categories `discover` searches (default: cs.LG cs.CV cs.CL cs.AR cs.DC cs.NE).")
 
 
 class PaperMetrics(_Strict):
@@ -187,6 +188,20 @@ class PaperMetrics(_Strict):
     influential: int | None = Field(default=None, ge=0)
     fetched: dt.date = Field(strict=False)
     venue_source: Text | None = Field(default=None, description="Where the venue came from: a DBLP key, a DOI, Semantic Scholar, an arXiv comment.")
+
+
+class DismissedPaper(_Strict):
+    """A candidate the curators turned down, so ``discover`` never shows it again."""
+
+    arxiv: ArxivId = Field(description="arXiv id without version. Quote it.")
+    date: dt.date = Field(strict=False, description="When it was dismissed (YYYY-MM-DD).")
+    reason: Text | None = Field(default=None, description="Why, in a few words (not input-adaptive, off-topic, ...).")
+
+
+class DismissedFile(_Strict):
+    """``data/dismissed.yaml`` (optional, curated): papers ``discover`` leaves out."""
+
+    dismissed: list[DismissedPaper] = Field(default_factory=list)
 
 
 class MetricsFile(_Strict):

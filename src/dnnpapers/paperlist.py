@@ -14,8 +14,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from dnnpapers.errors import Problem, ProblemsFound
-from dnnpapers.layout import METRICS_FILE, PAGE_FILE, PAPERS_FILE, TAXONOMY_FILE
+from dnnpapers.layout import DISMISSED_FILE, METRICS_FILE, PAGE_FILE, PAPERS_FILE, TAXONOMY_FILE
 from dnnpapers.models import (
+    DismissedFile,
+    DismissedPaper,
     Link,
     MetricsFile,
     PageFile,
@@ -44,6 +46,7 @@ class PaperList:
     papers: list[Paper]
     page: PageFile = field(default_factory=PageFile)
     metrics: dict[str, PaperMetrics] = field(default_factory=dict)
+    dismissed: list[DismissedPaper] = field(default_factory=list)
 
     def tagged(self, slug: str) -> list[Paper]:
         return [paper for paper in self.papers if slug in paper.tags]
@@ -104,9 +107,29 @@ def load_exact(root: Path) -> PaperList:
     problems += found
     metrics, found = _load_optional(root / METRICS_FILE, MetricsFile)
     problems += found
+    dismissed, found = _load_optional(root / DISMISSED_FILE, DismissedFile)
+    problems += found + _dismissed_problems(root, dismissed, papers)
     if problems or taxonomy is None:
         raise ProblemsFound(problems)
-    return PaperList(root, taxonomy, papers, page, metrics.metrics)
+    return PaperList(root, taxonomy, papers, page, metrics.metrics, dismissed.dismissed)
+
+
+def _dismissed_problems(root: Path, dismissed: DismissedFile, papers: list[Paper]) -> list[Problem]:
+    """A paper dismissed twice, or dismissed and listed: located in data/dismissed.yaml."""
+    if not dismissed.dismissed:
+        return []
+    doc = read_document(root / DISMISSED_FILE, str(root / DISMISSED_FILE))
+    listed = {p.arxiv: p.id for p in papers if p.arxiv}
+    seen: dict[str, int] = {}
+    problems = []
+    for i, entry in enumerate(dismissed.dismissed):
+        if entry.arxiv in listed:
+            problems.append(doc.problem(("dismissed", i, "arxiv"), f"{entry.arxiv!r} is dismissed but also listed as {listed[entry.arxiv]!r}; keep it in one file"))
+        if entry.arxiv in seen:
+            line, _ = doc.locate(("dismissed", seen[entry.arxiv]))
+            problems.append(doc.problem(("dismissed", i, "arxiv"), f"{entry.arxiv!r} is dismissed twice (first at line {line})"))
+        seen.setdefault(entry.arxiv, i)
+    return problems
 
 
 def _load_optional(path: Path, model: type[M]) -> tuple[M, list[Problem]]:

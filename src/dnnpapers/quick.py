@@ -30,7 +30,7 @@ from dnnpapers.fields import (
     url_problem,
     venue_problem,
 )
-from dnnpapers.layout import METRICS_FILE, PAGE_FILE, PAPERS_FILE, TAXONOMY_FILE
+from dnnpapers.layout import DISMISSED_FILE, METRICS_FILE, PAGE_FILE, PAPERS_FILE, TAXONOMY_FILE
 from dnnpapers.limits import MAX_DEPTH
 from dnnpapers.rules import paper_problems, taxonomy_problems
 from dnnpapers.taxonomy import Taxonomy
@@ -157,7 +157,9 @@ def _accept_page(data: Any) -> bool:
     if data is None:
         return True
     texts, lists = {"title", "title_zh"}, {"books", "people", "courses", "conferences", "companies", "related"}
-    if type(data) is not dict or not data.keys() <= texts | lists | {"milestone_citations"}:
+    if type(data) is not dict or not data.keys() <= texts | lists | {"milestone_citations", "categories"}:
+        return False
+    if "categories" in data and not _texts(data["categories"]):
         return False
     threshold = data.get("milestone_citations", 1)
     return (
@@ -284,6 +286,8 @@ def accept_list(root: Path) -> QuickList | None:
         return None
     taxonomy = Taxonomy(roots)
     optional = {}
+    if (root / DISMISSED_FILE).exists():
+        return None  # dismissals are checked against the papers with positions: the exact path's work
     for name, path, accept in (("page", PAGE_FILE, _accept_page), ("metrics", METRICS_FILE, _accept_metrics)):
         if (root / path).exists():
             data = _read(root / path)

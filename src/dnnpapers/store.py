@@ -243,9 +243,9 @@ def format_entry(entry: dict[str, Any], style: Style = Style()) -> str:
     return "".join(line + style.newline for line in lines)
 
 
-def detect_style(doc: Document) -> Style:
-    """The layout of the first entries of ``doc``'s ``papers`` list (defaults where it has none)."""
-    seq = doc.node_at(("papers",))
+def detect_style(doc: Document, key: str = "papers") -> Style:
+    """The layout of the first entries of ``doc``'s ``key`` list (defaults where it has none)."""
+    seq = doc.node_at((key,))
     newline = "\r\n" if b"\r\n" in doc.raw else "\n"
     if not isinstance(seq, SequenceNode) or seq.flow_style or not seq.value or not isinstance(seq.value[0], MappingNode):
         return Style(newline=newline)
@@ -265,15 +265,15 @@ def detect_style(doc: Document) -> Style:
     return Style(dash, key, list_dash, frozenset(flow or {"tags"}), blank, newline)
 
 
-def append_entries(doc: Document, entries: list[dict[str, Any]]) -> bytes:
-    """The file with ``entries`` added at the end of its ``papers`` list; every existing byte kept."""
-    style = detect_style(doc)
+def append_entries(doc: Document, entries: list[dict[str, Any]], key: str = "papers") -> bytes:
+    """The file with ``entries`` added at the end of its ``key`` list; every existing byte kept."""
+    style = detect_style(doc, key)
     text = _body(doc)
     block = (style.newline if style.blank_between else "").join(format_entry(entry, style) for entry in entries)
-    seq = doc.node_at(("papers",))
+    seq = doc.node_at((key,))
     if isinstance(seq, SequenceNode) and seq.flow_style:
         if seq.value:
-            raise DnnpapersError(f"{doc.display}: 'papers' is written as a [flow] list; write it as a block list to add entries")
+            raise DnnpapersError(f"{doc.display}: '{key}' is written as a [flow] list; write it as a block list to add entries")
         start, end = seq.start_mark.index, seq.end_mark.index
         return _encode(doc, text[:start].rstrip(" ") + style.newline + block.rstrip("\r\n") + text[end:])
     if text and not text.endswith("\n"):

@@ -20,7 +20,7 @@ from dnnpapers.errors import DnnpapersError
 from dnnpapers.fields import arxiv_id_problem, bare_arxiv_id
 from dnnpapers.sources.http import Answer, Http, ServiceError, env_float, env_url
 
-__all__ = ["ArxivRecord", "parse_id", "find_id", "parse_feed", "fetch", "search_title", "search_title_words", "BATCH", "base_url"]
+__all__ = ["ArxivRecord", "parse_id", "find_id", "parse_feed", "fetch", "search_title", "search_title_words", "search_window", "BATCH", "base_url"]
 
 SERVICE = "arXiv"
 BATCH = 100
@@ -133,15 +133,23 @@ def parse_feed(body: str) -> tuple[list[ArxivRecord], int | None]:
 
 
 def _query(http: Http, params: dict[str, str]) -> list[ArxivRecord]:
-    return http.request(SERVICE, "GET", base_url(), params=params, min_interval=env_float("DNNPAPERS_ARXIV_DELAY", 3.0), read=_read)
+    return _query_page(http, params)[0]
+
+
+def _query_page(http: Http, params: dict[str, str]) -> tuple[list[ArxivRecord], int | None]:
+    return http.request(SERVICE, "GET", base_url(), params=params, min_interval=env_float("DNNPAPERS_ARXIV_DELAY", 3.0), read=_read_page)
 
 
 def _read(answer: Answer) -> list[ArxivRecord]:
+    return _read_page(answer)[0]
+
+
+def _read_page(answer: Answer) -> tuple[list[ArxivRecord], int | None]:
     if answer.status == 200 or (answer.status == 400 and "<feed" in answer.text[:2000]):
-        records, _ = parse_feed(answer.text)
+        records, total = parse_feed(answer.text)
         if answer.status == 400:
             raise ServiceError(f"{SERVICE}: HTTP 400 (bad request)")
-        return records
+        return records, total
     if answer.status == 429:
         raise ServiceError(f"{SERVICE}: rate limited (HTTP 429) after retries; try again later")
     raise ServiceError(f"{SERVICE}: HTTP {answer.status}")
@@ -184,3 +192,29 @@ def search_title_words(http: Http, title: str, max_results: int = 20) -> list[Ar
         return []
     query = " OR ".join(f"ti:{w}" for w in words)
     return _query(http, {"search_query": query, "max_results": str(max_results), "start": "0"})
+
+
+#: arXiv answers at most 2,000 entries a request and 30,000 for one query.
+PAGE, MOST = 2000, 30000
+
+
+def search_window(
+    http: Http, categories: Iterable[str], since: dt.date, until: dt.date, on_page=None, page: int = PAGE
+) -> list[ArxivRecord]:
+    """Every paper submitted from ``since`` to ``until`` (inclusive) in ``categories``, newest first, 2,000 a request."""
+    cats = " OR ".join(f"cat:{c}" for c in categories)
+    window = f"submittedDate:[{since:%Y%m%d}0000 TO {until:%Y%m%d}2359]"
+    query = f"({cats}) AND {window}" if cats else window
+    found: dict[str, ArxivRecord] = {}
+    start = 0
+    while start < MOST:
+        params = {"search_query": query, "sortBy": "submittedDate", "sortOrder": "descending", "start": str(start), "max_results": str(page)}
+        records, total = _query_page(http, params)
+        for record in records:
+            found.setdefault(record.arxiv_id, record)
+        if on_page:
+            on_page(len(records), total)
+        start += page
+        if not records or total is None or start >= total:
+            break
+    return list(found.values())

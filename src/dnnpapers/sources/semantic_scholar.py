@@ -17,7 +17,7 @@ from typing import Any, Iterable
 
 from dnnpapers.sources.http import Http, ServiceError, env_url, parse_json
 
-__all__ = ["S2Paper", "batch", "BATCH", "FIELDS", "base_url", "SERVICE"]
+__all__ = ["S2Paper", "batch", "recommend", "BATCH", "FIELDS", "base_url", "recommendations_url", "SERVICE"]
 
 SERVICE = "Semantic Scholar"
 BATCH = 500
@@ -44,6 +44,8 @@ class S2Paper:
     authors: tuple[str, ...]
     paper_id: str | None = None
     corpus_id: str | None = None
+    abstract: str | None = None
+    published: str | None = None  # publicationDate, YYYY-MM-DD (may be the arXiv date)
 
     def names(self) -> set[str]:
         """The request ids (lower-cased) that denote this paper."""
@@ -81,6 +83,8 @@ def _paper(item: Any) -> S2Paper | None:
         arxiv=_str(external.get("ArXiv")),
         authors=tuple(n for n in (_str(a.get("name")) for a in authors if isinstance(a, dict)) if n),
         paper_id=_str(item.get("paperId")),
+        abstract=_str(item.get("abstract")),
+        published=_str(item.get("publicationDate")),
         corpus_id=str(external["CorpusId"]) if _int(external.get("CorpusId")) is not None else None,
     )
 
@@ -134,3 +138,31 @@ def _items(status: int, text: str, count: int) -> list[Any]:
         raise ServiceError(f"{SERVICE}: rate limited (HTTP 429) after retries; set SEMANTIC_SCHOLAR_API_KEY or try later")
     detail = f": {message}" if isinstance(message, str) else ""
     raise ServiceError(f"{SERVICE}: HTTP {status}{detail}")
+
+
+RECOMMEND_FIELDS = "externalIds,title,abstract,authors,publicationDate"
+
+
+def recommendations_url() -> str:
+    return env_url("DNNPAPERS_S2_RECOMMENDATIONS_URL", "https://api.semanticscholar.org/recommendations/v1") + "/papers/"
+
+
+def recommend(http: Http, positive: list[str], negative: list[str] = (), limit: int = 500) -> list[S2Paper]:
+    """Papers Semantic Scholar recommends from examples (``ARXIV:…`` ids); a negative-only request is refused."""
+    if not positive:
+        raise ServiceError(f"{SERVICE}: recommendations need at least one listed paper as a positive example")
+    headers = {"x-api-key": key} if (key := os.environ.get("SEMANTIC_SCHOLAR_API_KEY")) else None
+    body = {"positivePaperIds": list(positive), "negativePaperIds": list(negative)}
+    params = {"fields": RECOMMEND_FIELDS, "limit": str(min(limit, 500))}
+    return http.request(SERVICE, "POST", recommendations_url(), params=params, json_body=body, headers=headers, read=_read_recommendations)
+
+
+def _read_recommendations(answer) -> list[S2Paper]:
+    data = parse_json(answer.text, f"{SERVICE}: HTTP {answer.status} with an answer that is not JSON")
+    if answer.status != 200:
+        message = data.get("error") or data.get("message") if isinstance(data, dict) else None
+        raise ServiceError(f"{SERVICE}: recommendations: HTTP {answer.status}" + (f": {message}" if isinstance(message, str) else ""))
+    items = data.get("recommendedPapers") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise ServiceError(f"{SERVICE}: recommendations: the answer has no 'recommendedPapers' list")
+    return [paper for paper in map(_paper, items) if paper is not None]
