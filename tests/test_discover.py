@@ -165,3 +165,12 @@ def test_without_scikit_learn_the_command_names_the_extra(tmp_path):
     done = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True, env={**os.environ, "DNNPAPERS_CACHE_DIR": str(tmp_path / "c")})
     assert done.returncode == 1
     assert done.stderr == "dnnpapers: ranking candidates needs scikit-learn, an optional extra: pip install 'dnnpapers[discover]'\n"
+
+
+def test_add_without_tags_suggests_them_from_the_lists_classifier(tmp_path, services, http):
+    from dnnpapers.enrich import NeedTags, add_papers
+
+    root = write_list(tmp_path, LISTED)
+    services.add(EXIT, citations=1)
+    with pytest.raises(NeedTags, match=r"give --tag; suggested: early-exit\b"):
+        add_papers(root, [EXIT.arxiv_id], http)

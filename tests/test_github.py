@@ -11,7 +11,7 @@ from conftest import REPO
 from dnnpapers.github import ISSUE_FORM, issue_form
 from dnnpapers.paperlist import load_list
 
-WORKFLOWS = [REPO / ".github/workflows/list.yml", REPO / ".github/workflows/refresh.yml", REPO / "src/dnnpapers/scaffold/workflows/list.yml", REPO / "src/dnnpapers/scaffold/workflows/refresh.yml"]
+WORKFLOWS = [REPO / f"{folder}/{name}.yml" for folder in (".github/workflows", "src/dnnpapers/scaffold/workflows") for name in ("list", "refresh", "discover")]
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: str(p.relative_to(REPO)))
@@ -25,6 +25,10 @@ def test_workflows_parse_and_pin_every_action_to_a_commit(path):
     if path.name == "list.yml":
         assert set(workflow[True]) == {"pull_request", "push"}  # YAML 1.1 reads the key `on` as true
         assert "dnnpapers check --format github" in runs and "dnnpapers render --check" in runs
+    elif path.name == "discover.yml":
+        assert "schedule" in workflow[True] and "dnnpapers discover --format markdown" in runs
+        assert "gh issue edit" in runs and "gh issue create" in runs and workflow["permissions"] == {"contents": "read", "issues": "write"}
+        assert "[discover]" in runs or "{tool_discover}" in runs  # the extra that discover needs (filled in by init)
     else:
         assert "schedule" in workflow[True] and "dnnpapers update" in runs and "dnnpapers render" in runs
         assert any(step.get("uses", "").startswith("peter-evans/create-pull-request@") for step in steps)
@@ -51,3 +55,18 @@ def test_the_issue_form_asks_for_the_fields_add_takes_with_the_taxonomys_slugs()
     assert set(fields) == {"arxiv", "tags", "focus", "code", "notes"}
     slugs = [option.split(" ")[0] for option in fields["tags"]["attributes"]["options"]]
     assert slugs == [node.slug for node in paper_list.taxonomy.walk()]
+
+
+def test_every_workflow_a_list_gets_validates_against_githubs_schema(tmp_path):
+    import subprocess
+    import sys
+
+    from dnnpapers.scaffold import init_list
+
+    init_list(tmp_path / "new", tool="dnnpapers @ git+https://example.org/dnnpapers@v0.1.0")
+    files = sorted((tmp_path / "new" / ".github" / "workflows").glob("*.yml")) + sorted((REPO / ".github" / "workflows").glob("*.yml"))
+    assert len(files) == 6
+    done = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", *map(str, files)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    form = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-issue-forms", str(tmp_path / "new" / ISSUE_FORM)], capture_output=True, text=True)
+    assert form.returncode == 0, form.stdout + form.stderr

@@ -127,6 +127,9 @@ def test_a_tool_spec_with_spaces_is_quoted_for_pip_in_every_written_command(tmp_
     workflow = yaml.safe_load((tmp_path / "new" / ".github/workflows/list.yml").read_text(encoding="utf-8"))
     runs = [step.get("run") for job in workflow["jobs"].values() for step in job["steps"]]
     assert "pip install 'dnnpapers @ git+https://example.org/dnnpapers'" in runs
+    discover = yaml.safe_load((tmp_path / "new" / ".github/workflows/discover.yml").read_text(encoding="utf-8"))
+    runs = [step.get("run") for job in discover["jobs"].values() for step in job["steps"]]
+    assert "pip install 'dnnpapers[discover] @ git+https://example.org/dnnpapers'" in runs
 
 
 @pytest.fixture(scope="module")

@@ -118,6 +118,27 @@ def suggest_tags(taxonomy: Taxonomy, title: str, abstract: str, limit: int = 3) 
     return [slug for _, _, slug in sorted(scored)[:limit]]
 
 
+def _suggester(paper_list: PaperList) -> Callable[[ArxivRecord], list[str]]:
+    """Tags for a new paper: from the list's own classifier (the [discover] extra) when it can be had, else from keywords."""
+    from dnnpapers.classify import ListModel
+
+    keywords = lambda record: suggest_tags(paper_list.taxonomy, record.title, record.abstract)  # noqa: E731
+    if len(paper_list.papers) < 3:
+        return keywords
+    try:
+        from dnnpapers.discover import listed_examples
+
+        model = ListModel(listed_examples(paper_list))
+    except DnnpapersError:  # scikit-learn is not installed
+        return keywords
+
+    def learned(record: ArxivRecord) -> list[str]:
+        (ranked,) = model.tags([f"{record.title}. {record.abstract}"])
+        return [tag for tag, _ in ranked] or keywords(record)
+
+    return learned
+
+
 def match_title(http: Http, title: str) -> tuple[str | None, str]:
     """The arXiv id whose normalised title is ``title``, or None and the closest candidates arXiv offered.
 
@@ -251,12 +272,13 @@ def add_papers(
     if missing:
         raise DnnpapersError(f"arXiv does not know {', '.join(missing)}; nothing was added")
     chosen: dict[str, list[str]] = {}
+    suggest = None if tags else _suggester(paper_list)
     for arxiv_id in wanted:
         record = records[arxiv_id]
         if tags:
             chosen[arxiv_id] = list(tags)
             continue
-        suggestions = suggest_tags(paper_list.taxonomy, record.title, record.abstract)
+        suggestions = suggest(record)
         if choose_tags is None:
             hint = ", ".join(suggestions) or "none found"
             raise NeedTags(f"{arxiv_id} ({record.title}): give --tag; suggested: {hint}")

@@ -27,6 +27,7 @@ FILES = {
     "pre-commit-config.yaml": ".pre-commit-config.yaml",
     "workflows/list.yml": ".github/workflows/list.yml",
     "workflows/refresh.yml": ".github/workflows/refresh.yml",
+    "workflows/discover.yml": ".github/workflows/discover.yml",
 }
 
 
@@ -106,6 +107,7 @@ def init_list(
         "CONTRIBUTING.md": {"{title}": title},
         "workflows/list.yml": {"pip install {tool}": format_scalar(command)},
         "workflows/refresh.yml": {"pip install {tool}": format_scalar(command)},
+        "workflows/discover.yml": {"pip install {tool_discover}": format_scalar("pip install " + shlex.quote(_with_extra(tool, "discover")))},
     }
     parent = target.absolute().parent
     if not parent.is_dir():
@@ -132,6 +134,14 @@ def init_list(
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     return written
+
+
+def _with_extra(tool: str, extra: str) -> str:
+    """'dnnpapers==0.1' → 'dnnpapers[discover]==0.1'; 'dnnpapers @ git+…' → 'dnnpapers[discover] @ git+…'."""
+    name_end = next((i for i, c in enumerate(tool) if not (c.isalnum() or c in "-_.")), len(tool))
+    if tool[name_end : name_end + 1] == "[":
+        return tool  # extras given already
+    return f"{tool[:name_end]}[{extra}]{tool[name_end:]}"
 
 
 def _taxonomy_text(choice: str) -> str:
