@@ -23,7 +23,7 @@ from dnnpapers.rules import normalise_title
 from dnnpapers.sources import arxiv, semantic_scholar
 from dnnpapers.sources.http import Http, ServiceError
 
-__all__ = ["Candidate", "DiscoverReport", "discover", "markdown_report", "json_report", "DEFAULT_CATEGORIES", "listed_examples"]
+__all__ = ["Candidate", "DiscoverReport", "discover", "markdown_report", "json_report", "DEFAULT_CATEGORIES", "listed_examples", "topic_examples"]
 
 DEFAULT_CATEGORIES = ("cs.LG", "cs.CV", "cs.CL", "cs.AR", "cs.DC", "cs.NE")
 Progress = Callable[[str, int], Callable[[int], None]]
@@ -63,6 +63,11 @@ def listed_examples(paper_list: PaperList, abstracts: dict[str, str] | None = No
         Example(p.id, " ".join(filter(None, [p.title + ".", abstracts.get(p.arxiv or "", ""), p.focus, p.notes])), tuple(p.tags))
         for p in paper_list.papers
     ]
+
+
+def topic_examples(paper_list: PaperList) -> list[Example]:
+    """One example per topic: what the taxonomy itself says of it (label, description, keywords)."""
+    return [Example(f"topic:{n.slug}", " ".join([n.en, n.description or "", " ".join(n.keywords)]), (n.slug,)) for n in paper_list.taxonomy.walk()]
 
 
 def _from_arxiv(record) -> Candidate:
@@ -119,7 +124,7 @@ def discover(
     examples = listed_examples(paper_list, {i: r.abstract for i, r in listed_records.items()})
     if not fresh or not examples:
         return report
-    model = ListModel(examples, [c.text for c in fresh])
+    model = ListModel(examples, [c.text for c in fresh], topic_examples(paper_list))
     texts = [c.text for c in fresh]
     used = sorted({t for p in paper_list.papers for t in p.tags})
     for candidate, score, tags, like in zip(fresh, model.relevance(texts), model.tags(texts, taken=used), model.like(texts)):

@@ -126,14 +126,15 @@ def _suggester(paper_list: PaperList) -> Callable[[ArxivRecord], list[str]]:
     if len(paper_list.papers) < 3:
         return keywords
     try:
-        from dnnpapers.discover import listed_examples
+        from dnnpapers.discover import listed_examples, topic_examples
 
-        model = ListModel(listed_examples(paper_list))
+        model = ListModel(listed_examples(paper_list), topics=topic_examples(paper_list))
     except DnnpapersError:  # scikit-learn is not installed
         return keywords
 
     def learned(record: ArxivRecord) -> list[str]:
-        (ranked,) = model.tags([f"{record.title}. {record.abstract}"])
+        used = sorted({t for p in paper_list.papers for t in p.tags})
+        (ranked,) = model.tags([f"{record.title}. {record.abstract}"], taken=used)
         return [tag for tag, _ in ranked] or keywords(record)
 
     return learned
