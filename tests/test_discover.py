@@ -81,7 +81,7 @@ def test_markdown_is_a_checklist_with_the_command_that_adds_each(listed_root):
     done = _discover(root, base, services)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("## Candidates 2024-04-22 – 2024-04-28\n")
-    assert f"- [ ] **Early exiting vision transformers with internal classifiers** (2024-04-23" in done.stdout
+    assert "- [ ] **Early exiting vision transformers with internal classifiers** (2024-04-23" in done.stdout
     assert f"`dnnpapers add {EXIT.arxiv_id} --tag early-exit`" in done.stdout
 
 

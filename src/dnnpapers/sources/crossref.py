@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from dnnpapers.environment import env_url
-from dnnpapers.sources.http import Answer, Http, ServiceError, parse_json
+from dnnpapers.sources.http import Answer, Http, ServiceError, json_answer
 
 __all__ = ["CrossrefWork", "work", "parse_work", "base_url", "SERVICE"]
 
@@ -64,11 +64,7 @@ def parse_work(answer: Answer, doi: str) -> CrossrefWork | None:
     """The work of one answer, None for 404; ServiceError for anything unusable (never cached)."""
     if answer.status == 404:
         return None
-    if answer.status == 429:
-        raise ServiceError(f"{SERVICE}: rate limited (HTTP 429) after retries; try again later")
-    if answer.status != 200:
-        raise ServiceError(f"{SERVICE}: HTTP {answer.status}")
-    data = parse_json(answer.text, f"{SERVICE}: HTTP 200 with an answer that is not JSON")
+    data = json_answer(answer, SERVICE)
     message = data.get("message") if isinstance(data, dict) else None
     if not isinstance(message, dict):
         raise ServiceError(f"{SERVICE}: the answer has no 'message'")

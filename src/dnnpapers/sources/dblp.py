@@ -19,7 +19,7 @@ from dnnpapers.environment import env_float, env_url
 from dnnpapers.keys import ascii_fold, surname
 from dnnpapers.rules import normalise_title
 from dnnpapers.sources.arxiv import find_id
-from dnnpapers.sources.http import Answer, Http, ServiceError, parse_json
+from dnnpapers.sources.http import Answer, Http, ServiceError, json_answer
 
 __all__ = ["DblpHit", "parse_hits", "search", "find", "base_url", "SERVICE"]
 
@@ -92,11 +92,7 @@ def _hit(item: Any) -> DblpHit | None:
 
 def parse_hits(answer: Answer) -> list[DblpHit]:
     """The hits of one search answer; ServiceError for anything else (never cached)."""
-    if answer.status == 429:
-        raise ServiceError(f"{SERVICE}: rate limited (HTTP 429) after retries; try again later")
-    if answer.status != 200:
-        raise ServiceError(f"{SERVICE}: HTTP {answer.status}")
-    data = parse_json(answer.text, f"{SERVICE}: HTTP 200 with an answer that is not JSON")
+    data = json_answer(answer, SERVICE)
     result = data.get("result") if isinstance(data, dict) else None
     hits = result.get("hits") if isinstance(result, dict) else None
     if not isinstance(hits, dict):

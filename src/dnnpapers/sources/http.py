@@ -34,7 +34,7 @@ from dnnpapers.environment import env_float, env_int, env_url
 from dnnpapers.files import WriteError, atomic_write
 from dnnpapers.limits import MAX_ANSWER_BYTES
 
-__all__ = ["Http", "Cache", "Answer", "ServiceError", "user_agent", "env_float", "env_int", "env_url", "parse_json"]
+__all__ = ["Http", "Cache", "Answer", "ServiceError", "user_agent", "env_float", "env_int", "env_url", "parse_json", "json_answer"]
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
@@ -62,6 +62,15 @@ class Answer:
 
     def json(self, service: str) -> Any:
         return parse_json(self.text, f"{service}: HTTP {self.status} with an answer that is not JSON")
+
+
+def json_answer(answer: Answer, service: str) -> Any:
+    """The JSON of a 200 answer; ServiceError naming ``service`` for a 429 after retries, another status or bad JSON."""
+    if answer.status == 429:
+        raise ServiceError(f"{service}: rate limited (HTTP 429) after retries; try again later")
+    if answer.status != 200:
+        raise ServiceError(f"{service}: HTTP {answer.status}")
+    return parse_json(answer.text, f"{service}: HTTP 200 with an answer that is not JSON")
 
 
 def parse_json(text: str, refusal: str) -> Any:
