@@ -34,7 +34,7 @@ sys.path.insert(0, str(REPO / "src"))
 from fakes import ArxivPaper, FakeServices, papers_from, serve  # noqa: E402
 
 from dnnpapers.classify import Example, ListModel  # noqa: E402
-from dnnpapers.discover import listed_examples, topic_examples  # noqa: E402
+from dnnpapers.discover import listed_examples, suggest_tags, topic_examples  # noqa: E402
 from dnnpapers.paperlist import load_list  # noqa: E402
 
 TARGETS = {"top3": 0.8, "p10": 0.8, "seconds": 10.0}
@@ -66,8 +66,10 @@ def leave_one_out() -> None:
     hits = {"knn": defaultdict(lambda: [0, 0, 0]), "lr": defaultdict(lambda: [0, 0, 0])}
     for i, held in enumerate(examples):
         train = examples[:i] + examples[i + 1 :]
-        used = sorted({t for e in train for t in e.tags})
-        chosen = [t for t, _ in ListModel(train, topics=topics).tags([held.text], taken=used)[0]]
+        paper = paper_list.papers[i]
+        rest = type(paper_list)(paper_list.root, paper_list.taxonomy, paper_list.papers[:i] + paper_list.papers[i + 1 :])
+        context = " ".join(filter(None, [paper.focus, paper.notes]))
+        chosen = [t for t, _ in suggest_tags(ListModel(train, topics=topics), rest, [(paper.title, context)])[0]]
         lr = _lr_tags(train, [held.text])[0]
         domain = taxonomy.root_of(held.tags[0])
         for name, suggested in (("knn", chosen), ("lr", lr)):
@@ -75,7 +77,7 @@ def leave_one_out() -> None:
             row[0] += bool(suggested[:1] and suggested[0] in held.tags)
             row[1] += bool(set(suggested[:3]) & set(held.tags))
             row[2] += 1
-    for name, label in (("knn", "per-tag logistic regression + topic examples (used)"), ("lr", "per-tag logistic regression, listed papers only")):
+    for name, label in (("knn", "per-tag logistic regression + topic examples + keywords (used)"), ("lr", "per-tag logistic regression, listed papers only")):
         rows = hits[name]
         top1 = sum(r[0] for r in rows.values()) / len(examples)
         top3 = sum(r[1] for r in rows.values()) / len(examples)

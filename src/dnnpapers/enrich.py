@@ -108,14 +108,23 @@ def suggest_tags(taxonomy: Taxonomy, title: str, abstract: str, limit: int = 3) 
     """Topics whose keywords occur in the title (counted thrice) or abstract, most specific first."""
     title_l, abstract_l = title.lower(), abstract.lower()
     scored = []
-    for node in taxonomy.walk():
-        score = 0
-        for keyword in node.keywords:
-            pattern = re.compile(r"(?<![a-z0-9])" + re.escape(keyword.lower()) + r"(?:s|es)?(?![a-z0-9])")
-            score += 3 * len(pattern.findall(title_l)) + len(pattern.findall(abstract_l))
+    for node, patterns in _keyword_patterns(taxonomy):
+        score = sum(3 * len(p.findall(title_l)) + len(p.findall(abstract_l)) for word, p in patterns if word in title_l or word in abstract_l)
         if score:
             scored.append((-score, -taxonomy.depth[node.slug], node.slug))
     return [slug for _, _, slug in sorted(scored)[:limit]]
+
+
+_PATTERNS: dict[int, tuple[Taxonomy, list]] = {}
+
+
+def _keyword_patterns(taxonomy: Taxonomy) -> list:
+    """Each topic's keyword patterns, compiled once per taxonomy (discover scores thousands of papers)."""
+    cached = _PATTERNS.get(id(taxonomy))
+    if cached is None or cached[0] is not taxonomy:
+        patterns = [(node, [(k.lower(), re.compile(r"(?<![a-z0-9])" + re.escape(k.lower()) + r"(?:s|es)?(?![a-z0-9])")) for k in node.keywords]) for node in taxonomy.walk()]
+        cached = _PATTERNS[id(taxonomy)] = (taxonomy, patterns)
+    return cached[1]
 
 
 def _suggester(paper_list: PaperList) -> Callable[[ArxivRecord], list[str]]:
@@ -127,14 +136,14 @@ def _suggester(paper_list: PaperList) -> Callable[[ArxivRecord], list[str]]:
         return keywords
     try:
         from dnnpapers.discover import listed_examples, topic_examples
+        from dnnpapers.discover import suggest_tags as learned_tags
 
         model = ListModel(listed_examples(paper_list), topics=topic_examples(paper_list))
     except DnnpapersError:  # scikit-learn is not installed
         return keywords
 
     def learned(record: ArxivRecord) -> list[str]:
-        used = sorted({t for p in paper_list.papers for t in p.tags})
-        (ranked,) = model.tags([f"{record.title}. {record.abstract}"], taken=used)
+        (ranked,) = learned_tags(model, paper_list, [(record.title, record.abstract)])
         return [tag for tag, _ in ranked] or keywords(record)
 
     return learned
