@@ -34,7 +34,7 @@ sys.path.insert(0, str(REPO / "src"))
 from fakes import ArxivPaper, FakeServices, papers_from, serve  # noqa: E402
 
 from dnnpapers.classify import Example, ListModel  # noqa: E402
-from dnnpapers.discover import listed_examples, suggest_tags, topic_examples  # noqa: E402
+from dnnpapers.tagging import listed_examples, rank_tags, topic_examples  # noqa: E402
 from dnnpapers.paperlist import load_list  # noqa: E402
 
 TARGETS = {"top3": 0.8, "p10": 0.8, "seconds": 10.0}
@@ -69,7 +69,7 @@ def leave_one_out() -> None:
         paper = paper_list.papers[i]
         rest = type(paper_list)(paper_list.root, paper_list.taxonomy, paper_list.papers[:i] + paper_list.papers[i + 1 :])
         context = " ".join(filter(None, [paper.focus, paper.notes]))
-        chosen = [t for t, _ in suggest_tags(ListModel(train, topics=topics), rest, [(paper.title, context)])[0]]
+        chosen = [t for t, _ in rank_tags(ListModel(train, topics=topics), rest, [(paper.title, context)])[0]]
         lr = _lr_tags(train, [held.text])[0]
         domain = taxonomy.root_of(held.tags[0])
         for name, suggested in (("knn", chosen), ("lr", lr)):

@@ -112,3 +112,21 @@ def read_only(folder: Path):
             yield
         finally:
             folder.chmod(0o755)
+
+
+def drain_pty(leader: int, wait: float = 10.0) -> bytes:
+    """Everything left to read on a pseudo-terminal's leader side, until the other end closes or ``wait`` s pass quietly."""
+    import select
+
+    out = b""
+    while True:
+        ready, _, _ = select.select([leader], [], [], wait)
+        if not ready:
+            return out
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the child closed its end (EIO on Linux)
+            return out
+        if not chunk:
+            return out
+        out += chunk

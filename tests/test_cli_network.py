@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 
-from conftest import run_dnnpapers, write_list
+from conftest import drain_pty, run_dnnpapers, write_list
 from dnnpapers.paperlist import load_list
 from fakes import ArxivPaper
 
@@ -150,17 +150,7 @@ def test_the_tag_prompt_asks_again_on_a_typo_or_nothing_and_keeps_every_answer(t
     answer_after(5, b"layer-skip\n")
     answer_after(6, b"survey, layer-skip\n")
     assert proc.wait(timeout=30) == 0, seen
-    while True:
-        ready, _, _ = select.select([leader], [], [], 0.5)
-        if not ready:
-            break
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
+    seen += drain_pty(leader, 0.5)
     os.close(leader)
     assert b"unknown tag 'erly-exit' (did you mean 'early-exit'?)" in seen
     assert b"give at least one tag; try again" in seen

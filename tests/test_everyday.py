@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from conftest import REPO, run_dnnpapers, write_list
+from conftest import REPO, drain_pty, run_dnnpapers, write_list
 from fakes import ArxivPaper
 
 
@@ -52,24 +52,12 @@ def test_show_tag_and_remove_take_a_doi(shipped):
 
 def test_list_at_80_columns_never_cuts_an_id(shipped):
     import pty
-    import select
 
     leader, follower = pty.openpty()
     proc = subprocess.Popen([sys.executable, "-m", "dnnpapers", "list", "--tag", "early-exit"], cwd=shipped, stdin=follower, stdout=follower, stderr=follower,
                             env={**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"})
     os.close(follower)
-    out = b""
-    while True:
-        ready, _, _ = select.select([leader], [], [], 10)
-        if not ready:
-            break
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
+    out = drain_pty(leader)
     proc.wait(timeout=30)
     os.close(leader)
     text = out.decode()

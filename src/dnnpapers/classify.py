@@ -49,7 +49,7 @@ class ListModel:
     topics: Sequence[Example] = ()  # one per topic: its label, description and keywords
     _vectorizer: object = None
     _listed_matrix: object = None
-    _tag_models: dict = field(default_factory=dict)  # fitted on first use
+    _tag_models: dict = field(default_factory=dict)  # the tags asked for → their fitted models, fitted on first use
 
     def __post_init__(self) -> None:
         require_sklearn()
@@ -100,18 +100,19 @@ class ListModel:
 
         if not texts:
             return []
-        if self._tag_models is None or not self._tag_models:
+        key = None if taken is None else tuple(sorted(taken))
+        if key not in self._tag_models:
             train = list(self.listed) + list(self.topics)
             matrix = self._vectorizer.transform([e.text for e in train])
-            self._tag_models = {}
+            models = self._tag_models[key] = {}
             for tag in sorted({t for e in train for t in e.tags}):
                 labels = [tag in e.tags for e in train]
-                if taken is not None and tag not in taken or all(labels):
+                if (taken is not None and tag not in taken) or all(labels):
                     continue
                 # liblinear: a few hundred examples over a vocabulary of thousands, where lbfgs is ten times slower
-                self._tag_models[tag] = LogisticRegression(C=10.0, class_weight="balanced", solver="liblinear").fit(matrix, labels)
+                models[tag] = LogisticRegression(C=10.0, class_weight="balanced", solver="liblinear").fit(matrix, labels)
         query = self._vectorizer.transform(list(texts))
-        scores = {tag: model.predict_proba(query)[:, 1] for tag, model in self._tag_models.items()}
+        scores = {tag: model.predict_proba(query)[:, 1] for tag, model in self._tag_models[key].items()}
         out = []
         for i in range(len(texts)):
             ranked = sorted(((tag, float(values[i])) for tag, values in scores.items()), key=lambda kv: (-kv[1], kv[0]))[:limit]

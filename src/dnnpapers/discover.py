@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from dnnpapers.classify import Example, ListModel, require_sklearn
+from dnnpapers.classify import ListModel, require_sklearn
 from dnnpapers.paperlist import PaperList, load_list
 from dnnpapers.rules import normalise_title
 from dnnpapers.sources import arxiv, semantic_scholar
 from dnnpapers.sources.http import Http, ServiceError
+from dnnpapers.tagging import listed_examples, rank_tags, topic_examples
 
-__all__ = ["Candidate", "DiscoverReport", "discover", "markdown_report", "json_report", "DEFAULT_CATEGORIES", "listed_examples", "topic_examples", "suggest_tags", "KEYWORD_WEIGHT"]
+__all__ = ["Candidate", "DiscoverReport", "discover", "markdown_report", "json_report", "DEFAULT_CATEGORIES"]
 
 DEFAULT_CATEGORIES = ("cs.LG", "cs.CV", "cs.CL", "cs.AR", "cs.DC", "cs.NE")
 Progress = Callable[[str, int], Callable[[int], None]]
@@ -54,42 +55,6 @@ class DiscoverReport:
     considered: int = 0
     warnings: list[str] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict)  # listed id → title, for "like"
-
-
-def listed_examples(paper_list: PaperList, abstracts: dict[str, str] | None = None) -> list[Example]:
-    """The listed papers as classifier examples: title, abstract when known, focus and notes; their direct tags."""
-    abstracts = abstracts or {}
-    return [
-        Example(p.id, " ".join(filter(None, [p.title + ".", abstracts.get(p.arxiv or "", ""), p.focus, p.notes])), tuple(p.tags))
-        for p in paper_list.papers
-    ]
-
-
-def topic_examples(paper_list: PaperList) -> list[Example]:
-    """One example per topic: what the taxonomy itself says of it (label, description, keywords)."""
-    return [Example(f"topic:{n.slug}", " ".join([n.en, n.description or "", " ".join(n.keywords)]), (n.slug,)) for n in paper_list.taxonomy.walk()]
-
-
-#: How much a topic's own keywords found in the text add to the classifier's score (bench/discover.py:
-#: leave-one-out top-3 0.71 without, 0.77 with 0.2; 0.1 gives 0.76, 0.3 and 0.5 give 0.77 too).
-KEYWORD_WEIGHT = 0.2
-
-
-def suggest_tags(model: ListModel, paper_list: PaperList, items: list[tuple[str, str]], limit: int = 3) -> list[list[tuple[str, float]]]:
-    """Tags for (title, abstract) pairs: the classifier's per-tag scores, raised for topics whose keywords occur."""
-    from dnnpapers.enrich import suggest_tags as keyword_tags
-
-    used = sorted({t for p in paper_list.papers for t in p.tags})
-    learned = model.tags([f"{title}. {abstract}" for title, abstract in items], limit=len(used) or 1, taken=used)
-    out = []
-    for (title, abstract), scores in zip(items, learned):
-        combined = dict(scores)
-        for rank, tag in enumerate(keyword_tags(paper_list.taxonomy, title, abstract, limit=5)):
-            if tag in used:
-                combined[tag] = combined.get(tag, 0.0) + KEYWORD_WEIGHT / (1 + rank)
-        ranked = sorted(combined.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-        out.append([(tag, round(min(score, 1.0), 3)) for tag, score in ranked])
-    return out
 
 
 def _from_arxiv(record) -> Candidate:
@@ -148,7 +113,7 @@ def discover(
         return report
     model = ListModel(examples, [c.text for c in fresh], topic_examples(paper_list))
     texts = [c.text for c in fresh]
-    tags = suggest_tags(model, paper_list, [(c.title, c.abstract) for c in fresh])
+    tags = rank_tags(model, paper_list, [(c.title, c.abstract) for c in fresh])
     for candidate, score, tags, like in zip(fresh, model.relevance(texts), tags, model.like(texts)):
         candidate.score, candidate.tags, candidate.like = round(score, 3), tags, like
     fresh.sort(key=lambda c: (-c.score, c.arxiv))

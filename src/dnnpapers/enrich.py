@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -29,6 +28,7 @@ from dnnpapers.sources.arxiv import ArxivRecord
 from dnnpapers.sources.http import Http, ServiceError
 from dnnpapers.sources.semantic_scholar import S2Paper
 from dnnpapers.store import append_entries, head_document, parse_document, set_fields
+from dnnpapers.tagging import suggest_tags, suggester
 from dnnpapers.taxonomy import Taxonomy
 from dnnpapers.venue_lookup import Lookup, curated_venues
 from dnnpapers.venues import Venue, resolve
@@ -102,51 +102,6 @@ def _check_extras(**values: str | None) -> None:
                 TypeAdapter(types[name]).validate_python(value)
             except ValidationError as exc:
                 raise DnnpapersError(f"--{name}: {exc.errors()[0]['msg'].removeprefix('Value error, ')}") from None
-
-
-def suggest_tags(taxonomy: Taxonomy, title: str, abstract: str, limit: int = 3) -> list[str]:
-    """Topics whose keywords occur in the title (counted thrice) or abstract, most specific first."""
-    title_l, abstract_l = title.lower(), abstract.lower()
-    scored = []
-    for node, patterns in _keyword_patterns(taxonomy):
-        score = sum(3 * len(p.findall(title_l)) + len(p.findall(abstract_l)) for word, p in patterns if word in title_l or word in abstract_l)
-        if score:
-            scored.append((-score, -taxonomy.depth[node.slug], node.slug))
-    return [slug for _, _, slug in sorted(scored)[:limit]]
-
-
-_PATTERNS: dict[int, tuple[Taxonomy, list]] = {}
-
-
-def _keyword_patterns(taxonomy: Taxonomy) -> list:
-    """Each topic's keyword patterns, compiled once per taxonomy (discover scores thousands of papers)."""
-    cached = _PATTERNS.get(id(taxonomy))
-    if cached is None or cached[0] is not taxonomy:
-        patterns = [(node, [(k.lower(), re.compile(r"(?<![a-z0-9])" + re.escape(k.lower()) + r"(?:s|es)?(?![a-z0-9])")) for k in node.keywords]) for node in taxonomy.walk()]
-        cached = _PATTERNS[id(taxonomy)] = (taxonomy, patterns)
-    return cached[1]
-
-
-def _suggester(paper_list: PaperList) -> Callable[[ArxivRecord], list[str]]:
-    """Tags for a new paper: from the list's own classifier (the [discover] extra) when it can be had, else from keywords."""
-    from dnnpapers.classify import ListModel
-
-    keywords = lambda record: suggest_tags(paper_list.taxonomy, record.title, record.abstract)  # noqa: E731
-    if len(paper_list.papers) < 3:
-        return keywords
-    try:
-        from dnnpapers.discover import listed_examples, topic_examples
-        from dnnpapers.discover import suggest_tags as learned_tags
-
-        model = ListModel(listed_examples(paper_list), topics=topic_examples(paper_list))
-    except DnnpapersError:  # scikit-learn is not installed
-        return keywords
-
-    def learned(record: ArxivRecord) -> list[str]:
-        (ranked,) = learned_tags(model, paper_list, [(record.title, record.abstract)])
-        return [tag for tag, _ in ranked] or keywords(record)
-
-    return learned
 
 
 def match_title(http: Http, title: str) -> tuple[str | None, str]:
@@ -282,7 +237,7 @@ def add_papers(
     if missing:
         raise DnnpapersError(f"arXiv does not know {', '.join(missing)}; nothing was added")
     chosen: dict[str, list[str]] = {}
-    suggest = None if tags else _suggester(paper_list)
+    suggest = None if tags else suggester(paper_list)
     for arxiv_id in wanted:
         record = records[arxiv_id]
         if tags:

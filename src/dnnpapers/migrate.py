@@ -151,10 +151,6 @@ def _heading(line: str) -> str | None:
     return text
 
 
-def _arxiv_in(text: str | None) -> str | None:
-    return arxiv.find_id(text)
-
-
 def import_page(
     root: Path, page: Path, http: Http, maps: Sequence[str] = (), dry_run: bool = False, today: dt.date | None = None
 ) -> ImportReport:
@@ -184,7 +180,7 @@ def import_page(
         if slug is None:
             report.unresolved.append(f"{where}: {row.title!r}: its section {row.section!r} has no taxonomy node")
             continue
-        arxiv_id = _arxiv_in(row.link)
+        arxiv_id = arxiv.find_id(row.link)
         if arxiv_id is None:
             arxiv_id, why = _resolve_title(http, row.title)
             if arxiv_id is None:
@@ -238,7 +234,7 @@ def import_bib(
         eprint = fields.get("eprint", "") if fields.get("archiveprefix", "arxiv").lower() == "arxiv" else ""
         arxiv_id = _bare_id(eprint)
         for place in ("url", "journal", "note", "howpublished"):
-            arxiv_id = arxiv_id or _arxiv_in(fields.get(place))
+            arxiv_id = arxiv_id or arxiv.find_id(fields.get(place))
         if arxiv_id:
             wanted.append(Wanted(arxiv_id, entry_tags))
         elif fields.get("doi"):

@@ -140,10 +140,6 @@ def _query_page(http: Http, params: dict[str, str]) -> tuple[list[ArxivRecord], 
     return http.request(SERVICE, "GET", base_url(), params=params, min_interval=env_float("DNNPAPERS_ARXIV_DELAY", 3.0), read=_read_page)
 
 
-def _read(answer: Answer) -> list[ArxivRecord]:
-    return _read_page(answer)[0]
-
-
 def _read_page(answer: Answer) -> tuple[list[ArxivRecord], int | None]:
     if answer.status == 200 or (answer.status == 400 and "<feed" in answer.text[:2000]):
         records, total = parse_feed(answer.text)

@@ -60,9 +60,6 @@ class Answer:
     content_type: str
     cached: bool = False
 
-    def json(self, service: str) -> Any:
-        return parse_json(self.text, f"{service}: HTTP {self.status} with an answer that is not JSON")
-
 
 def json_answer(answer: Answer, service: str) -> Any:
     """The JSON of a 200 answer; ServiceError naming ``service`` for a 429 after retries, another status or bad JSON."""
