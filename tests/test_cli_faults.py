@@ -213,3 +213,26 @@ def test_a_signal_during_network_work_exits_130_and_leaves_the_list_as_it_was(tm
     assert process.returncode == 130
     assert err == "dnnpapers: interrupted\n"
     assert _digest(root) == before and _leftovers(root) == []
+
+
+TALK = ["talk", "add", "2026-12-09", "--presenter", "Test Presenter", "--title", "A talk for fault tests", "--start", "19:00"]
+
+
+def test_a_full_disk_during_talk_add_changes_nothing(small_disk):
+    shutil.copytree(REPO / "data", small_disk / "data")
+    _fill(small_disk, 1024)
+    before = _digest(small_disk)
+    done = _cli(TALK, small_disk)
+    _one_line_failure(done, "data/talks.yaml", "no space left on the disk", "nothing was changed")
+    assert _digest(small_disk) == before
+    assert _leftovers(small_disk) == []
+
+
+def test_talk_add_into_a_read_only_data_folder_is_one_line_and_nothing_changes(tmp_path):
+    shutil.copytree(REPO / "data", tmp_path / "data")
+    before = _digest(tmp_path)
+    with read_only(tmp_path / "data"):
+        done = _cli(TALK, tmp_path)
+    _one_line_failure(done, "data/")
+    assert _one_of(done.stderr, READ_ONLY), done.stderr
+    assert _digest(tmp_path) == before

@@ -15,7 +15,15 @@ from conftest import REPO
 from dnnpapers.cli import app
 from fakes import FIXTURES, papers_from
 
-COMMANDS = typer.main.get_command(app).commands
+def _commands(group, prefix=""):
+    """Every command by its full name ('talk add'), groups included (they need an example too)."""
+    for name, command in group.commands.items():
+        yield prefix + name, command
+        if hasattr(command, "commands"):
+            yield from _commands(command, prefix + name + " ")
+
+
+COMMANDS = dict(_commands(typer.main.get_command(app)))
 
 
 def _examples(command) -> list[str]:

@@ -16,7 +16,7 @@ from dnnpapers.quick import accept_list, check_list
 
 # yaml-rs overflowed its stack (exit 139, no output) on about 10,000 block levels.
 DEEP = "papers:\n" + "- " * 15_000 + "x\n"
-FILES = ["papers.yaml", "taxonomy.yaml", "page.yaml", "metrics.yaml"]
+FILES = ["papers.yaml", "taxonomy.yaml", "page.yaml", "metrics.yaml", "talks.yaml", "dismissed.yaml"]
 
 
 def _cli(root, *args):

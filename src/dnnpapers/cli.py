@@ -93,9 +93,10 @@ def check(
     root: Path = RootOption,
     format: ProblemFormat = typer.Option(ProblemFormat.text, "--format", help="text: file:line:col: message; github: annotations on the pull request."),
 ) -> None:
-    """Validate data/taxonomy.yaml and data/papers.yaml; report every problem with its file and line.
+    """Validate the list's files (taxonomy, papers, page, talks, ...); report every problem with its file and line.
 
-    Exits 0 when the list is clean, 1 when it has problems. Changes no file.
+    Exits 0 when the list is clean, 1 when it has problems. Advice that is not an
+    error (a talk naming a paper by arXiv id) is printed as a warning. Changes no file.
 
     Example:
 
@@ -103,8 +104,13 @@ def check(
     """
     from dnnpapers.quick import check_list
 
-    papers, topics = _run(lambda: check_list(root), format)
-    typer.echo(f"ok: {papers} paper{'s' if papers != 1 else ''} in {topics} topic{'s' if topics != 1 else ''}, no problems", err=True)
+    papers, topics, talks, warnings = _run(lambda: check_list(root), format)
+    for warning in warnings:
+        typer.echo(warning.github("warning") if format is ProblemFormat.github else f"warning: {warning}", err=format is not ProblemFormat.github)
+    said = f"{papers} paper{'s' if papers != 1 else ''} in {topics} topic{'s' if topics != 1 else ''}"
+    if talks:
+        said += f", {talks} talk{'s' if talks != 1 else ''}"
+    typer.echo(f"ok: {said}, no problems", err=True)
 
 
 @app.command()
@@ -396,6 +402,7 @@ def list_papers(
     venue: str = typer.Option(None, "--venue", metavar="NAME", help="Venue naming this word, e.g. ICLR (not 'EACL' for ACL)."),
     search: str = typer.Option(None, "--search", metavar="TEXT", help="Text in title, authors, focus, notes or id."),
     sort: str = typer.Option("year", "--sort", metavar="year|citations|title", help="The order of the list."),
+    presented: bool = typer.Option(None, "--presented/--not-presented", help="Only papers the reading group discussed (data/talks.yaml), or only those it has not."),
     format: ListFormat = typer.Option(ListFormat.table, "--format", help="table (plain when piped), json, bib (BibTeX), csl (CSL-JSON for pandoc and Zotero) or ris (EndNote)."),
     root: Path = RootOption,
 ) -> None:
@@ -408,7 +415,7 @@ def list_papers(
     from dnnpapers.query import parse_years, select
 
     paper_list = _load_or_report(root)
-    papers = _run(lambda: select(paper_list, tag, parse_years(year) if year else None, venue, search, sort))
+    papers = _run(lambda: select(paper_list, tag, parse_years(year) if year else None, venue, search, sort, presented))
     if format is not ListFormat.table:
         sys.stdout.write(_export(format, paper_list, papers))
     else:
@@ -504,6 +511,13 @@ def stats(root: Path = RootOption) -> None:
     if result.most_cited:
         typer.echo("most cited: " + ", ".join(f"{pid} ({n})" for pid, n in result.most_cited))
     typer.echo(f"missing: {result.without_code} without a code link, {result.without_citations} without citation data")
+    if result.talks:
+        typer.echo(f"\n{result.talks} talk{'s' if result.talks != 1 else ''}; per presenter: " + ", ".join(f"{name} ({n})" for name, n in result.per_presenter))
+        typer.echo("per topic (talks · papers discussed of the topic's):")
+        totals = {slug: n for _, slug, n in result.per_topic}
+        for depth, slug, talks, covered in result.talks_per_topic:
+            share = f"{covered}/{totals[slug]}" + (f" ({100 * covered / totals[slug]:.0f}%)" if totals[slug] else "")
+            typer.echo(f"  {'  ' * depth + slug:<34} {talks:>3} · {share}")
 
 
 @app.command()
@@ -631,6 +645,101 @@ def dismiss(
         typer.echo(f"dismissed {arxiv_id}")
     for line in skipped:
         typer.echo(f"skipped: {line}")
+
+
+talk_app = typer.Typer(
+    help="The reading group's talks (data/talks.yaml): add one, list them.\n\nExample:\n\n    dnnpapers talk list --upcoming",
+    no_args_is_help=True,
+)
+app.add_typer(talk_app, name="talk")
+
+
+class TalkKind(str, Enum):
+    paper_talk = "paper-talk"
+    topic_discussion = "topic-discussion"
+    invited_talk = "invited-talk"
+    public_talk = "public-talk"
+    qa = "qa"
+    lecture_notes = "lecture-notes"
+
+
+@talk_app.command("add")
+def talk_add(
+    date: str = typer.Argument(..., metavar="DATE", help="The day, YYYY-MM-DD, in the group's timezone (data/page.yaml)."),
+    presenter: list[str] = typer.Option(..., "--presenter", metavar="NAME", help="Who presents (repeat for several)."),
+    paper: list[str] = typer.Option([], "--paper", metavar="ID", help="A listed paper it discusses: id, arXiv id or DOI (repeat for several)."),
+    kind: TalkKind = typer.Option(TalkKind.paper_talk, "--kind", help="Which of the group's activities."),
+    title: str = typer.Option(None, "--title", metavar="TEXT", help="The talk's title (needed when no --paper is given)."),
+    start: str = typer.Option(None, "--start", metavar="HH:MM", help="When it starts (without it: an all-day event)."),
+    end: str = typer.Option(None, "--end", metavar="HH:MM", help="When it ends."),
+    place: str = typer.Option(None, "--place", metavar="TEXT", help="Room or meeting link."),
+    slides: str = typer.Option(None, "--slides", metavar="URL"),
+    video: str = typer.Option(None, "--video", metavar="URL"),
+    notes: str = typer.Option(None, "--notes", metavar="URL", help="The write-up of the talk."),
+    recording: str = typer.Option(None, "--recording", metavar="URL"),
+    root: Path = RootOption,
+) -> None:
+    """Add a talk to data/talks.yaml (created if absent); the rest of the file stays byte for byte.
+
+    Example:
+
+        dnnpapers talk add 2026-12-09 --presenter "Li Lei" --paper huang2017multiscale --start 19:00 --end 20:30
+    """
+    import datetime as dt
+
+    from dnnpapers.curate import add_talk
+
+    try:
+        day = dt.date.fromisoformat(date)
+    except ValueError:
+        raise typer.BadParameter(f"{date!r}: write a date as YYYY-MM-DD", param_hint="'DATE'") from None
+    links = {name: value for name, value in (("slides", slides), ("video", video), ("notes", notes), ("recording", recording)) if value}
+    anchor, said = _run(lambda: add_talk(root, day, presenter, paper, kind.value, title, start, end, links, place))
+    typer.echo(f"added {anchor}: {said}")
+
+
+class TalkWhen(str, Enum):
+    upcoming = "upcoming"
+    past = "past"
+
+
+@talk_app.command("list")
+def talk_list(
+    upcoming: bool = typer.Option(False, "--upcoming", help="Only talks from today on."),
+    past: bool = typer.Option(False, "--past", help="Only talks before today."),
+    presenter: str = typer.Option(None, "--presenter", metavar="NAME", help="Only talks by this presenter (any part of the name)."),
+    paper: str = typer.Option(None, "--paper", metavar="ID", help="Only talks on this paper (id, arXiv id or DOI)."),
+    root: Path = RootOption,
+) -> None:
+    """List the group's talks in date order: a table on a terminal, tab-separated when piped.
+
+    Example:
+
+        dnnpapers talk list --past --presenter 韩松
+    """
+    from dnnpapers.query import select_talks
+    from dnnpapers.talks import presenter_label, talk_title
+
+    if upcoming and past:
+        typer.echo("dnnpapers: --upcoming and --past exclude each other; give one", err=True)
+        raise typer.Exit(2)
+    paper_list = _load_or_report(root)
+    when = "upcoming" if upcoming else "past" if past else None
+    pairs = _run(lambda: select_talks(paper_list, when, presenter, paper))
+    papers = {p.id: p for p in paper_list.papers}
+    rows = [
+        (
+            talk.date.isoformat(),
+            (f"{talk.start}-{talk.end}" if talk.end else talk.start) if talk.start else "",
+            talk.kind,
+            talk_title(talk, papers),
+            ", ".join(presenter_label(p) for p in talk.presenters),
+            " ".join(talk.papers),
+            anchor,
+        )
+        for anchor, talk in pairs
+    ]
+    _table(["date", "time", "kind", "title", "presenters", "papers", "anchor"], rows, keep=("date", "anchor"))
 
 
 @app.command()

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Sequence
 
 from dnnpapers.enrich import check_tags
-from dnnpapers.errors import DnnpapersError
-from dnnpapers.layout import DISMISSED_FILE
+from dnnpapers.errors import DnnpapersError, ProblemsFound
+from dnnpapers.layout import DISMISSED_FILE, TALKS_FILE
 from dnnpapers.listedit import Change, Current, edit_list
 from dnnpapers.query import find
 from dnnpapers.store import parse_document, remove_entry, set_fields
 
-__all__ = ["remove_paper", "retag_paper", "dismiss_papers"]
+__all__ = ["remove_paper", "retag_paper", "dismiss_papers", "add_talk", "NEW_TALKS_FILE"]
 
 
 def remove_paper(root: Path, paper_id: str) -> str:
@@ -89,3 +90,79 @@ def _check_reason(reason: str) -> None:
         TypeAdapter(Text).validate_python(reason)
     except ValidationError as exc:
         raise DnnpapersError(f"--reason: {exc.errors()[0]['msg'].removeprefix('Value error, ')}") from None
+
+
+#: A new data/talks.yaml: what the fields mean, then the lists.
+NEW_TALKS_FILE = b"""# yaml-language-server: $schema=../generated/talks.schema.json
+# The reading group's log, checked by `dnnpapers check` and rendered to generated/talks.md and talks.ics.
+# Each talk: date, start/end ("HH:MM", in data/page.yaml's timezone), kind, presenters, papers (ids of
+# listed papers), title (needed when no paper is named), event, place, links (slides, video, notes,
+# recording), notes. Leaders: terms with from, to and names.
+talks:
+leaders: []
+"""
+
+
+def add_talk(
+    root: Path,
+    date: dt.date,
+    presenters: Sequence[str],
+    papers: Sequence[str] = (),
+    kind: str = "paper-talk",
+    title: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    links: dict[str, str] | None = None,
+    place: str | None = None,
+) -> tuple[str, str]:
+    """Append one talk to data/talks.yaml (made if absent), every other byte kept; (its anchor, its title).
+
+    Papers may be given by list id or arXiv id (written as the list id); the new
+    file must pass ``check`` before it is written.
+    """
+    from dnnpapers.store import Quoted, append_entries
+    from dnnpapers.talks import talk_anchors, talk_title, talks_from_text
+
+    path = Path(root) / TALKS_FILE
+
+    def change(now: Current) -> tuple[Change, tuple[str, str]]:
+        ids = [find(now.list, given)[1].id for given in papers]
+        entry: dict = {"date": date}
+        entry.update({key: Quoted(value) for key, value in (("start", start), ("end", end)) if value is not None})
+        entry["kind"] = kind
+        entry["presenters"] = list(presenters)
+        if ids:
+            entry["papers"] = ids
+        for key, value in (("title", title), ("place", place)):
+            if value is not None:
+                entry[key] = value
+        if links:
+            entry["links"] = dict(links)
+        raw = path.read_bytes() if path.exists() else NEW_TALKS_FILE
+        doc = parse_document(raw, str(path))
+        if isinstance(doc.data, dict) and doc.data.get("talks") is None and "talks" in doc.data:
+            doc = parse_document(_empty_list(raw, doc), str(path))
+        text = append_entries(doc, [entry], key="talks")
+        try:
+            log = talks_from_text(text, str(path), now.list.papers)
+        except ProblemsFound as found:
+            raise DnnpapersError(f"the talk would not pass check: {found.problems[0].message}; nothing written") from None
+        added = log.talks[-1]  # appended: the last of the file's talks, numbered among those that share its day and start
+        return Change(others={path: text}), (talk_anchors(log.talks)[-1], talk_title(added, {p.id: p for p in now.list.papers}))
+
+    return edit_list(root, change)
+
+
+_NULL_LIST = re.compile(r"^(\s*talks:)[ \t]*(?:~|null|Null|NULL)?[ \t]*(#.*)?$")
+
+
+def _empty_list(raw: bytes, doc) -> bytes:
+    """``talks:`` with nothing after it, written as ``talks: []`` so entries can be added in its place."""
+    line, _ = doc.locate(("talks",))
+    lines = raw.decode("utf-8-sig").splitlines(keepends=True)
+    body = lines[line - 1].rstrip("\r\n")
+    match = _NULL_LIST.match(body)
+    if not match:
+        raise DnnpapersError(f"{doc.display}:{line}: 'talks:' must hold a list to add a talk")
+    lines[line - 1] = match[1] + " []" + (f" {match[2]}" if match[2] else "") + lines[line - 1][len(body):]
+    return ("\ufeff" if raw.startswith(b"\xef\xbb\xbf") else "").encode() + "".join(lines).encode("utf-8")

@@ -27,10 +27,10 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}: {self.message}"
 
-    def github(self) -> str:
-        """A GitHub Actions workflow command, so the error lands on the PR's line."""
+    def github(self, level: str = "error") -> str:
+        """A GitHub Actions workflow command, so the error (or a ``warning``) lands on the PR's line."""
         return (
-            f"::error file={_escape_property(self.path)},line={self.line},"
+            f"::{level} file={_escape_property(self.path)},line={self.line},"
             f"col={self.col}::{_escape_data(self.message)}"
         )
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 __all__ = [
     "ET_AL", "SLUG", "SLUG_RE", "CONTROL", "FIRST_YEAR", "last_year", "arxiv_id_problem", "doi_problem", "url_problem",
-    "text_problem", "year_problem", "venue_problem", "venue_year", "venue_name", "authors_problem", "bare_arxiv_id", "bare_doi",
+    "text_problem", "clock_problem", "timezone_problem", "year_problem", "venue_problem", "venue_year", "venue_name", "authors_problem", "bare_arxiv_id", "bare_doi",
 ]
 
 ET_AL = "et al."
@@ -90,6 +90,30 @@ def url_problem(value: str) -> str | None:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
         return f"{value!r} is not an http(s) link"
+    return None
+
+
+_CLOCK = re.compile(r"^(\d\d):(\d\d)$")
+
+
+def clock_problem(value: str) -> str | None:
+    """Why ``value`` is not a time of day written HH:MM (00:00 to 23:59), or None."""
+    match = _CLOCK.match(value)
+    if not match:
+        return f"{value!r} is not a time written HH:MM"
+    if int(match[1]) > 23 or int(match[2]) > 59:
+        return f"{value!r} is not a time of day (00:00 to 23:59)"
+    return None
+
+
+def timezone_problem(value: str) -> str | None:
+    """Why ``value`` is not an IANA timezone name (Asia/Shanghai), or None."""
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return f"{value!r} is not a timezone name such as 'Asia/Shanghai' or 'Europe/Berlin'"
     return None
 
 

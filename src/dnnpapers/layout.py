@@ -2,13 +2,14 @@
 
 from pathlib import Path
 
-__all__ = ["PAPERS_FILE", "TAXONOMY_FILE", "PAGE_FILE", "METRICS_FILE", "DISMISSED_FILE", "find_root"]
+__all__ = ["PAPERS_FILE", "TAXONOMY_FILE", "PAGE_FILE", "METRICS_FILE", "DISMISSED_FILE", "TALKS_FILE", "find_root"]
 
 PAPERS_FILE = Path("data/papers.yaml")
 TAXONOMY_FILE = Path("data/taxonomy.yaml")
 PAGE_FILE = Path("data/page.yaml")
 METRICS_FILE = Path("data/metrics.yaml")
 DISMISSED_FILE = Path("data/dismissed.yaml")
+TALKS_FILE = Path("data/talks.yaml")
 
 
 def find_root(start: Path) -> Path | None:

@@ -17,7 +17,7 @@ from typing import Callable, TypeVar
 
 from dnnpapers.errors import DnnpapersError
 from dnnpapers.files import locked, write_files
-from dnnpapers.layout import DISMISSED_FILE, METRICS_FILE, PAGE_FILE, PAPERS_FILE, TAXONOMY_FILE
+from dnnpapers.layout import DISMISSED_FILE, METRICS_FILE, PAGE_FILE, PAPERS_FILE, TALKS_FILE, TAXONOMY_FILE
 from dnnpapers.metrics import metrics_text
 from dnnpapers.models import PaperMetrics
 from dnnpapers.paperlist import PaperList, load_list, papers_problems
@@ -27,7 +27,7 @@ from dnnpapers.taxonomy import Taxonomy
 __all__ = ["Change", "Current", "Snapshot", "edit_list", "snapshot", "check_papers_text"]
 
 T = TypeVar("T")
-_INPUTS = (PAPERS_FILE, TAXONOMY_FILE, PAGE_FILE, METRICS_FILE, DISMISSED_FILE)
+_INPUTS = (PAPERS_FILE, TAXONOMY_FILE, PAGE_FILE, METRICS_FILE, DISMISSED_FILE, TALKS_FILE)
 
 
 @dataclass(frozen=True)

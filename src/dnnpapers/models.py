@@ -18,6 +18,7 @@ from pydantic import (
     ValidationInfo,
     WithJsonSchema,
     field_validator,
+    model_validator,
 )
 
 from dnnpapers.fields import (
@@ -27,8 +28,10 @@ from dnnpapers.fields import (
     SLUG,
     arxiv_id_problem,
     authors_problem,
+    clock_problem,
     doi_problem,
     text_problem,
+    timezone_problem,
     url_problem,
     venue_problem,
     venue_year,
@@ -49,6 +52,12 @@ __all__ = [
     "PageFile",
     "PaperMetrics",
     "MetricsFile",
+    "TALK_KINDS",
+    "Presenter",
+    "TalkLinks",
+    "Talk",
+    "LeaderTerm",
+    "TalksFile",
     "arxiv_id_problem",
 ]
 
@@ -75,6 +84,7 @@ ArxivId = Annotated[
 Doi = Annotated[str, _raising(doi_problem), WithJsonSchema({"type": "string", "pattern": DOI.pattern})]
 Url = Annotated[str, _raising(url_problem), WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://"})]
 Slug = Annotated[str, Field(pattern=SLUG)]
+Clock = Annotated[str, _raising(clock_problem), WithJsonSchema({"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d$"})]
 #: Checked against the taxonomy by ``rules``, which can suggest the slug meant.
 Tag = Annotated[str, WithJsonSchema({"type": "string", "pattern": SLUG})]
 
@@ -179,6 +189,85 @@ class PageFile(_Strict):
     companies: list[Link] = Field(default_factory=list)
     related: list[Link] = Field(default_factory=list, description="Related paper lists.")
     categories: list[Text] = Field(default_factory=list, description="arXiv categories `discover` searches (default: cs.LG cs.CV cs.CL cs.AR cs.DC cs.NE).")
+    timezone: Text = Field(default="Asia/Shanghai", description="The reading group's timezone (IANA name): talks' times are in it.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        reason = timezone_problem(value)
+        if reason:
+            raise ValueError(reason)
+        return value
+
+
+#: The reading group's activities (its charter), and notes of talks heard elsewhere: slug → (English, Chinese).
+TALK_KINDS = {
+    "paper-talk": ("Paper talk", "论文研讨"),
+    "topic-discussion": ("Topic discussion", "主题讨论"),
+    "invited-talk": ("Invited talk", "邀请报告"),
+    "public-talk": ("Public talk", "公开报告"),
+    "qa": ("Q&A with the advisor", "老师问答"),
+    "lecture-notes": ("Lecture notes", "讲座笔记"),
+}
+
+
+class Presenter(_Strict):
+    """A presenter: a plain name in the file, or a name with an affiliation."""
+
+    name: Text
+    affiliation: Text | None = Field(default=None, description="As the talk's record gives it, e.g. 'Microsoft Research'.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_name(cls, value):
+        return {"name": value} if isinstance(value, str) else value
+
+
+class TalkLinks(_Strict):
+    """Where the talk's material is."""
+
+    slides: Url | None = None
+    video: Url | None = None
+    notes: Url | None = Field(default=None, description="The write-up of the talk (text).")
+    recording: Url | None = None
+
+
+class Talk(_Strict):
+    """One meeting of the reading group (or a talk heard elsewhere whose notes it keeps)."""
+
+    date: dt.date = Field(strict=False, description="YYYY-MM-DD, in the group's timezone (data/page.yaml).")
+    start: Clock | None = Field(default=None, description="HH:MM, quoted; without it the talk is an all-day event.")
+    end: Clock | None = Field(default=None, description="HH:MM, quoted; after start.")
+    kind: Annotated[str, WithJsonSchema({"type": "string", "enum": list(TALK_KINDS)})] = Field(
+        default="paper-talk", description="paper-talk, topic-discussion, invited-talk, public-talk, qa or lecture-notes."
+    )
+    presenters: list[Presenter] = Field(min_length=1, description="Names, or mappings with name and affiliation.")
+    papers: list[Text] = Field(default_factory=list, description="Ids of listed papers (an arXiv id of a listed paper also works).")
+    title: Text | None = Field(default=None, description="The talk's title; required when it names no listed paper.")
+    event: Text | None = Field(default=None, description="Where it was given, when not at the group's own meeting (a conference session).")
+    place: Text | None = Field(default=None, description="Room or meeting link, shown in the calendar.")
+    links: TalkLinks = Field(default_factory=TalkLinks)
+    notes: Text | None = Field(default=None, description="A few words a reader should know.")
+
+    @property
+    def presenter_names(self) -> list[str]:
+        return [p.name for p in self.presenters]
+
+
+class LeaderTerm(_Strict):
+    """A term of the rotating leaders (about two months), who arrange its meetings."""
+
+    from_: dt.date = Field(alias="from", strict=False, description="First day of the term (YYYY-MM-DD).")
+    to: dt.date = Field(strict=False, description="Last day of the term (YYYY-MM-DD).")
+    names: list[Text] = Field(min_length=1, description="That term's leaders.")
+
+
+class TalksFile(_Strict):
+    """``data/talks.yaml`` (optional, curated): the reading group's talks and its leaders' terms."""
+
+    model_config = ConfigDict(title="dnnpapers talks.yaml")
+    talks: list[Talk] = Field(default_factory=list)
+    leaders: list[LeaderTerm] = Field(default_factory=list)
 
 
 class PaperMetrics(_Strict):

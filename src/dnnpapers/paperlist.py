@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from dnnpapers.errors import Problem, ProblemsFound
 from dnnpapers.layout import DISMISSED_FILE, METRICS_FILE, PAGE_FILE, PAPERS_FILE, TAXONOMY_FILE
@@ -29,12 +28,12 @@ from dnnpapers.models import (
 from dnnpapers.quick import QuickList, accept_list, accept_papers_text
 from dnnpapers.rules import paper_problems, suggest, taxonomy_problems, unknown_tag_problems
 from dnnpapers.store import INVALID, Document, Loc, parse_document, read_document
+from dnnpapers.talks import TalkLog, load_talks
 from dnnpapers.taxonomy import Taxonomy
+from dnnpapers.validation import load_optional, translate_all
 
 __all__ = ["PaperList", "load_list", "load_exact", "papers_problems", "taxonomy_from_text", "PAPERS_FILE", "TAXONOMY_FILE", "PAGE_FILE", "METRICS_FILE"]
 
-
-M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass
@@ -47,6 +46,12 @@ class PaperList:
     page: PageFile = field(default_factory=PageFile)
     metrics: dict[str, PaperMetrics] = field(default_factory=dict)
     dismissed: list[DismissedPaper] = field(default_factory=list)
+    talks: TalkLog = field(default_factory=TalkLog)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Located advice that is not an error (check prints it and still exits 0)."""
+        return self.talks.warnings
 
     def tagged(self, slug: str) -> list[Paper]:
         return [paper for paper in self.papers if slug in paper.tags]
@@ -78,13 +83,15 @@ def _from_quick(root: Path, quick: QuickList) -> PaperList:
     page = quick.page or {}
     links = {k: [Link.model_construct(**item) for item in v] for k, v in page.items() if isinstance(v, list)}
     metrics = (quick.metrics or {}).get("metrics", {})
+    # every field given, so that pydantic need not resolve defaults (slow) field by field
+    papers = [Paper.model_construct(**{**_PAPER_DEFAULTS, **entry}) for entry in quick.papers]
     return PaperList(
         root,
         Taxonomy([node(n) for n in quick.taxonomy.roots]),
-        # every field given, so that pydantic need not resolve defaults (slow) field by field
-        [Paper.model_construct(**{**_PAPER_DEFAULTS, **entry}) for entry in quick.papers],
+        papers,
         PageFile.model_construct(**{**page, **links}),
         {pid: PaperMetrics.model_construct(**m) for pid, m in metrics.items()},
+        talks=load_talks(root, papers),
     )
 
 
@@ -103,15 +110,20 @@ def load_exact(root: Path) -> PaperList:
         problems += found
     except ProblemsFound as exc:
         problems += exc.problems
-    page, found = _load_optional(root / PAGE_FILE, PageFile)
+    page, found = load_optional(root / PAGE_FILE, PageFile)
     problems += found
-    metrics, found = _load_optional(root / METRICS_FILE, MetricsFile)
+    metrics, found = load_optional(root / METRICS_FILE, MetricsFile)
     problems += found
-    dismissed, found = _load_optional(root / DISMISSED_FILE, DismissedFile)
+    dismissed, found = load_optional(root / DISMISSED_FILE, DismissedFile)
     problems += found + _dismissed_problems(root, dismissed, papers)
+    talks = TalkLog()
+    try:
+        talks = load_talks(root, None if problems else papers)
+    except ProblemsFound as exc:
+        problems += exc.problems
     if problems or taxonomy is None:
         raise ProblemsFound(problems)
-    return PaperList(root, taxonomy, papers, page, metrics.metrics, dismissed.dismissed)
+    return PaperList(root, taxonomy, papers, page, metrics.metrics, dismissed.dismissed, talks)
 
 
 def _dismissed_problems(root: Path, dismissed: DismissedFile, papers: list[Paper]) -> list[Problem]:
@@ -130,23 +142,6 @@ def _dismissed_problems(root: Path, dismissed: DismissedFile, papers: list[Paper
             problems.append(doc.problem(("dismissed", i, "arxiv"), f"{entry.arxiv!r} is dismissed twice (first at line {line})"))
         seen.setdefault(entry.arxiv, i)
     return problems
-
-
-def _load_optional(path: Path, model: type[M]) -> tuple[M, list[Problem]]:
-    """A settings-like file that may be absent (defaults then), validated like the others."""
-    if not path.exists():
-        return model(), []
-    try:
-        doc = read_document(path, str(path))
-    except ProblemsFound as exc:
-        return model(), exc.problems
-    data = {} if doc.data is None else doc.data
-    if not isinstance(data, dict):
-        return model(), doc.problems + [doc.problem((), "wrong top-level shape; expected a mapping of settings")]
-    try:
-        return model.model_validate(data), doc.problems
-    except ValidationError as exc:
-        return model(), doc.problems + _translate_all(exc, (), doc, model)
 
 
 def papers_problems(raw: bytes, display: str, taxonomy: Taxonomy) -> list[Problem]:
@@ -175,7 +170,7 @@ def _load_taxonomy(doc: Document) -> tuple[Taxonomy | None, list[Problem]]:
     try:
         parsed = TaxonomyFile.model_validate(doc.data)
     except ValidationError as exc:
-        return None, doc.problems + _translate_all(exc, (), doc, TaxonomyFile)
+        return None, doc.problems + translate_all(exc, (), doc, TaxonomyFile)
     found = doc.problems + taxonomy_problems(parsed.taxonomy, doc)
     return (None if found else Taxonomy(parsed.taxonomy)), found
 
@@ -197,7 +192,7 @@ def _load_papers(doc: Document, taxonomy: Taxonomy | None) -> tuple[list[Paper],
         try:
             entries.append((index, Paper.model_validate(raw)))
         except ValidationError as exc:
-            problems += _translate_all(exc, base, doc, Paper)
+            problems += translate_all(exc, base, doc, Paper)
             tags = raw.get("tags")
             if taxonomy is not None and isinstance(tags, list) and all(isinstance(t, str) for t in tags):
                 invalid.append((index, SimpleNamespace(tags=tags)))  # its tags are checked too: one round, not two
@@ -224,82 +219,3 @@ def _top_level(doc: Document, key: str, what: str) -> list[Problem]:
     elif not isinstance(doc.data[key], list):
         problems.append(doc.problem((key,), f"{key!r} must hold a list; {expected}"))
     return problems
-
-
-_YAML_READS = {bool: "true/false", int: "a number", float: "a number", type(None): "empty"}
-
-
-def _translate_all(exc: ValidationError, base: Loc, doc: Document, model: type[BaseModel]) -> list[Problem]:
-    """Located problems for every error, leaving out values the YAML stage already reported."""
-    errors = exc.errors(include_url=False)
-    return [_translate(error, base, doc, model) for error in errors if error.get("input") is not INVALID]
-
-
-def _translate(error: dict[str, Any], base: Loc, doc: Document, model: type[BaseModel]) -> Problem:
-    """Turn one pydantic error into a located problem a curator can act on."""
-    loc = base + tuple(error["loc"])
-    field = _field_name(error["loc"])
-    kind, value = error["type"], error.get("input")
-    if kind == "missing":
-        message = f"missing required field {field!r}"
-    elif kind == "extra_forbidden":
-        fields = _fields_of(model, error["loc"])
-        message = f"unknown field {field!r}{suggest(str(error['loc'][-1]), fields)}"
-    elif kind == "string_type":
-        message = _not_text(field, value, doc, loc)
-    elif kind in ("int_type", "int_parsing", "int_from_float"):
-        message = f"{field!r} must be a whole number, got {value!r}"
-    elif kind == "list_type":
-        message = f"{field!r} must be a list, got {value!r}"
-    elif kind == "too_short":
-        message = f"{field!r} must not be empty"
-    elif kind == "string_pattern_mismatch":
-        message = f"{field!r} must be lower-case letters, digits and hyphens, got {value!r}"
-    elif kind.startswith(("date_", "datetime_")):
-        message = f"{field!r} must be a date written YYYY-MM-DD, got {value!r}"
-    elif kind in ("model_type", "model_attributes_type", "dict_type"):
-        message = f"{field!r} must be a mapping of fields"
-    elif kind == "value_error":
-        message = f"{field!r}: {error['ctx']['error']}" if field else str(error["ctx"]["error"])
-    else:
-        message = f"{field!r}: {error['msg']}"
-    return doc.problem(loc, message)
-
-
-def _not_text(field: str, value: Any, doc: Document, loc: Loc) -> str:
-    if value is None:
-        return f"{field!r} is empty"
-    node = doc.node_at(loc)
-    reads_as = _YAML_READS.get(type(value), "a date" if hasattr(value, "year") else None)
-    plain = node is not None and not getattr(node, "style", "x")  # None (pure-Python) or "" (C loader)
-    if reads_as and plain:
-        return f"{field!r}: YAML reads {node.value} as {reads_as} ({value!r}); put it in quotes: \"{node.value}\""
-    return f"{field!r} must be text, got {value!r}"
-
-
-def _field_name(loc: tuple) -> str:
-    name = ""
-    for part in loc:
-        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
-    return name
-
-
-def _fields_of(model: type[BaseModel], loc: tuple) -> list[str]:
-    """Field names of the model that holds the last part of ``loc`` (for did-you-mean)."""
-    current: Any = model
-    for part in loc[:-1]:
-        if isinstance(part, int) or current is None:
-            continue
-        info = current.model_fields.get(part)
-        current = _inner_model(info.annotation) if info else None
-    return list(current.model_fields) if current else []
-
-
-def _inner_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _inner_model(arg)
-        if found:
-            return found
-    return None

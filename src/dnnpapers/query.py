@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dnnpapers.errors import DnnpapersError
 from dnnpapers.fields import bare_arxiv_id, bare_doi, venue_name
@@ -12,7 +13,7 @@ from dnnpapers.models import Paper
 from dnnpapers.paperlist import PaperList
 from dnnpapers.rules import suggest
 
-__all__ = ["parse_years", "select", "find", "Stats", "stats", "SORTS"]
+__all__ = ["parse_years", "select", "select_talks", "find", "Stats", "stats", "SORTS"]
 
 SORTS = ("year", "citations", "title")
 _YEARS = re.compile(r"^\s*(\d{4})?\s*(\.\.)?\s*(\d{4})?\s*$")
@@ -46,8 +47,9 @@ def select(
     venue: str | None = None,
     search: str | None = None,
     sort: str = "year",
+    presented: bool | None = None,
 ) -> list[Paper]:
-    """Papers matching every filter given; ``tag`` includes its subtopics."""
+    """Papers matching every filter given; ``tag`` includes its subtopics; ``presented``: discussed by the group (or not)."""
     if sort not in SORTS:
         raise DnnpapersError(f"--sort {sort!r}: choose one of {', '.join(SORTS)}")
     papers = paper_list.papers
@@ -61,6 +63,9 @@ def select(
     if venue:
         word = re.compile(rf"(?<!\w){re.escape(venue)}(?!\w)", re.I)  # "ACL" is not "EACL"
         papers = [p for p in papers if word.search(p.venue or "")]
+    if presented is not None:
+        discussed = paper_list.talks.discussed()
+        papers = [p for p in papers if (p.id in discussed) is presented]
     if search:
         needle = search.casefold()
         papers = [p for p in papers if needle in " ".join([p.title, *p.authors, p.focus or "", p.notes or "", p.id]).casefold()]
@@ -86,6 +91,10 @@ class Stats:
     without_code: int
     without_citations: int
     total: int
+    talks: int = 0
+    per_presenter: list[tuple[str, int]] = field(default_factory=list)
+    talks_per_topic: list[tuple[int, str, int, int]] = field(default_factory=list)  # (depth, slug, talks, papers discussed)
+    empty_sections: list[str] = field(default_factory=list)  # data/page.yaml's link sections with nothing in them
 
 
 def stats(paper_list: PaperList, top: int = 10) -> Stats:
@@ -97,6 +106,14 @@ def stats(paper_list: PaperList, top: int = 10) -> Stats:
     years = Counter(p.year for p in paper_list.papers)
     venues = Counter(venue_name(p.venue) for p in paper_list.papers if p.published)
     cited = [(pid, m.citations) for pid, m in paper_list.metrics.items() if m.citations is not None]
+    talks = paper_list.talks.talks
+    presenters = Counter(name for talk in talks for name in dict.fromkeys(talk.presenter_names))
+    discussed = paper_list.talks.discussed()
+    talks_per_topic = []
+    for node in taxonomy.walk():
+        below = set(taxonomy.subtree(node.slug))
+        covered = {p.id for p in paper_list.papers if p.id in discussed and below & set(p.tags)}
+        talks_per_topic.append((taxonomy.depth[node.slug], node.slug, sum(1 for t in talks if covered & set(t.papers)), len(covered)))
     return Stats(
         per_topic=per_topic,
         per_year=sorted(years.items()),
@@ -105,4 +122,24 @@ def stats(paper_list: PaperList, top: int = 10) -> Stats:
         without_code=sum(1 for p in paper_list.papers if not p.code),
         without_citations=sum(1 for p in paper_list.papers if p.id not in paper_list.metrics),
         total=len(paper_list.papers),
+        talks=len(talks),
+        per_presenter=sorted(presenters.items(), key=lambda item: (-item[1], item[0])),
+        talks_per_topic=talks_per_topic,
     )
+
+
+def select_talks(paper_list: PaperList, when: str | None = None, presenter: str | None = None, paper: str | None = None, today: dt.date | None = None):
+    """(anchor, talk) pairs in date order: ``when`` 'upcoming' (from today) or 'past'; a presenter's name (any case, part of it); a paper."""
+    from dnnpapers.talks import group_today
+
+    pairs = sorted(zip(paper_list.talks.anchors(), paper_list.talks.talks), key=lambda pair: (pair[1].date, pair[1].start or "", pair[0]))
+    if when is not None:
+        today = today or group_today(paper_list.page.timezone)
+        pairs = [(a, t) for a, t in pairs if (t.date >= today) is (when == "upcoming")]
+    if presenter:
+        needle = presenter.casefold()
+        pairs = [(a, t) for a, t in pairs if any(needle in name.casefold() for name in t.presenter_names)]
+    if paper:
+        _, wanted = find(paper_list, paper)
+        pairs = [(a, t) for a, t in pairs if wanted.id in t.papers]
+    return pairs

@@ -22,6 +22,7 @@ from typing import Any
 from dnnpapers.fields import (
     CONTROL,
     FIRST_YEAR,
+    timezone_problem,
     SLUG_RE,
     arxiv_id_problem,
     authors_problem,
@@ -30,7 +31,7 @@ from dnnpapers.fields import (
     url_problem,
     venue_problem,
 )
-from dnnpapers.layout import DISMISSED_FILE, METRICS_FILE, PAGE_FILE, PAPERS_FILE, TAXONOMY_FILE
+from dnnpapers.layout import DISMISSED_FILE, METRICS_FILE, PAGE_FILE, PAPERS_FILE, TALKS_FILE, TAXONOMY_FILE
 from dnnpapers.limits import MAX_DEPTH
 from dnnpapers.rules import paper_problems, taxonomy_problems
 from dnnpapers.taxonomy import Taxonomy
@@ -157,9 +158,11 @@ def _accept_page(data: Any) -> bool:
     if data is None:
         return True
     texts, lists = {"title", "title_zh"}, {"books", "people", "courses", "conferences", "companies", "related"}
-    if type(data) is not dict or not data.keys() <= texts | lists | {"milestone_citations", "categories"}:
+    if type(data) is not dict or not data.keys() <= texts | lists | {"milestone_citations", "categories", "timezone"}:
         return False
     if "categories" in data and not _texts(data["categories"]):
+        return False
+    if "timezone" in data and not (_text(data["timezone"]) and timezone_problem(data["timezone"]) is None):
         return False
     threshold = data.get("milestone_citations", 1)
     return (
@@ -257,19 +260,19 @@ def accept_papers_text(raw: bytes, taxonomy: Taxonomy, trusted: int = 0) -> list
     return None if stand_in.found else papers
 
 
-def check_list(root: Path) -> tuple[int, int]:
-    """(papers, topics) of a valid list, or ProblemsFound with every located problem.
+def check_list(root: Path) -> tuple[int, int, int, list]:
+    """(papers, topics, talks, warnings) of a valid list, or ProblemsFound with every located problem.
 
     A valid list is checked here without pydantic or PyYAML; only a list the quick
     path is unsure of loads the exact path (imported then, for that reason).
     """
     quick = accept_list(root)
-    if quick is None:
-        from dnnpapers.paperlist import load_exact
+    if quick is None or (root / TALKS_FILE).exists():  # talks are checked with positions, by the models
+        from dnnpapers.paperlist import load_exact, load_list
 
-        exact = load_exact(root)
-        return len(exact.papers), len(exact.taxonomy.by_slug)
-    return len(quick.papers), len(quick.taxonomy.by_slug)
+        exact = load_exact(root) if quick is None else load_list(root)
+        return len(exact.papers), len(exact.taxonomy.by_slug), len(exact.talks.talks), exact.warnings
+    return len(quick.papers), len(quick.taxonomy.by_slug), 0, []
 
 
 def accept_list(root: Path) -> QuickList | None:

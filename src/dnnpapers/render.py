@@ -25,10 +25,12 @@ from dnnpapers.markdown import Md, Slugger, link, text
 from dnnpapers.models import ET_AL, Paper, PaperMetrics, TaxonomyNode
 from dnnpapers.paperlist import PAPERS_FILE, PaperList, load_list
 from dnnpapers.readme import README_FILE, splice
-from dnnpapers.schema import SCHEMA_FILE, papers_schema
+from dnnpapers.layout import TALKS_FILE
+from dnnpapers.schema import SCHEMA_FILE, TALKS_SCHEMA_FILE, papers_schema, talks_schema
+from dnnpapers.talks import group_today
 from dnnpapers.templating import environment, render_template
 
-__all__ = ["build", "render", "render_root", "README_BUDGET", "OUTPUTS"]
+__all__ = ["build", "render", "render_root", "README_BUDGET", "OUTPUTS", "TALK_OUTPUTS"]
 
 #: GitHub stops rendering a README past 512 KB; past this the README gets the compact form.
 README_BUDGET = 400_000
@@ -40,7 +42,12 @@ CHART_ZH = "generated/papers-per-year.zh.svg"
 BIB = "generated/papers.bib"
 JSON = "generated/papers.json"
 CSL = "generated/papers.csl.json"
+TALKS = "generated/talks.md"
+TALKS_ZH = "generated/talks.zh.md"
+TALKS_ICS = "generated/talks.ics"
 OUTPUTS = (MATERIALS, MATERIALS_ZH, CHART, CHART_ZH, BIB, JSON, CSL, SCHEMA_FILE, README_FILE)
+#: Written too for a list that keeps data/talks.yaml.
+TALK_OUTPUTS = (TALKS, TALKS_ZH, TALKS_ICS, TALKS_SCHEMA_FILE)
 
 STRINGS = {
     "en": {
@@ -59,6 +66,7 @@ STRINGS = {
         "with_subtopics": "{n} with subtopics",
         "only_below": "No papers tagged here directly; {n} in the subtopics below.",
         "empty_topic": "No papers yet.",
+        "discussed": "🗣 discussed {date}",
     },
     "zh": {
         "other_page": "English",
@@ -76,6 +84,7 @@ STRINGS = {
         "with_subtopics": "含子主题共 {n} 篇",
         "only_below": "本节无直接标注的论文；下级主题共 {n} 篇。",
         "empty_topic": "暂无论文。",
+        "discussed": "🗣 研讨于 {date}",
     },
 }
 
@@ -95,17 +104,24 @@ class PaperView:
     authors: str
     metrics: PaperMetrics | None
     milestone: bool
+    discussed: list[tuple[str, str]] = field(default_factory=list)  # (date, anchor on the talks page) of each talk on it
+    home: str = ""  # the topic whose row carries the paper's anchor (its first on the page): links to #id land there
+
+    @property
+    def anchor(self) -> Md:
+        return Md(f'<a id="{self.paper.id}"></a>')
 
     @property
     def date(self) -> str:
         return f"{self.date_year} {self.venue_name}"
 
-    def notes_parts(self, t: dict[str, str]) -> list[Md]:
-        """What the Notes cell says: the notes, each award, the citation count (when known)."""
+    def notes_parts(self, t: dict[str, str], talks_page: str = "talks.md") -> list[Md]:
+        """What the Notes cell says: the notes, each award, the citation count (when known), the group's talks on it."""
         parts = [text(self.paper.notes)] if self.paper.notes else []
         parts += [Md(f"🏆 {text(award)}") for award in self.paper.awards]
         if self.metrics and self.metrics.citations is not None:
             parts.append(Md(t["cited"].format(n=f"{self.metrics.citations:,}")))
+        parts += [link(t["discussed"].format(date=day), f"{talks_page}#{key}") for day, key in self.discussed]
         return parts
 
     @property
@@ -134,6 +150,9 @@ def build(paper_list: PaperList, templates: Path | None = None) -> dict[str, byt
     """Every output file's path (relative to the list's root) and bytes; the README as it should be."""
     root = paper_list.root
     views = {p.id: _paper_view(p, paper_list.metrics.get(p.id), paper_list.page.milestone_citations) for p in paper_list.papers}
+    for paper_id, talks in paper_list.talks.discussed().items():
+        views[paper_id].discussed = [(talk.date.isoformat(), key) for talk, key in talks]
+    _mark_first_rows(paper_list, views)
     env = _environment(root / "templates" if templates is None else templates, root if templates is None else templates)
     outputs: dict[str, bytes] = {}
     page_anchors: dict[str, str] = {}
@@ -149,9 +168,34 @@ def build(paper_list: PaperList, templates: Path | None = None) -> dict[str, byt
     outputs[SCHEMA_FILE] = papers_schema(paper_list.taxonomy).encode("utf-8")
     too_big = len(outputs[MATERIALS]) > README_BUDGET  # the full region would be nearly as large
     outputs[README_FILE] = _readme(paper_list, views, env, page_anchors, compact_only=too_big)
+    if (root / TALKS_FILE).exists():
+        outputs.update(_talks_outputs(paper_list, env))
     if (root / ISSUE_FORM).exists():  # a list that uses the form keeps its tag choices in step
         outputs[ISSUE_FORM] = issue_form(paper_list.taxonomy).encode("utf-8")
     return outputs
+
+
+def _talks_outputs(paper_list: PaperList, env: jinja2.Environment) -> dict[str, bytes]:
+    from dnnpapers.talkpage import talks_context
+    from dnnpapers.talks_calendar import calendar
+
+    page = paper_list.page
+    papers = {p.id: p for p in paper_list.papers}
+    today = group_today(page.timezone)
+    outputs = {}
+    for lang, name, materials in (("en", TALKS, MATERIALS), ("zh", TALKS_ZH, MATERIALS_ZH)):
+        context = talks_context(paper_list.talks, papers, lang, today, page.timezone, Path(materials).name)
+        outputs[name] = _render(env, "talks.md.j2", context).encode("utf-8")
+    outputs[TALKS_ICS] = calendar(paper_list.talks, papers, page.timezone, page.title)
+    outputs[TALKS_SCHEMA_FILE] = talks_schema(list(papers)).encode("utf-8")
+    return outputs
+
+
+def _mark_first_rows(paper_list: PaperList, views: dict[str, PaperView]) -> None:
+    """Each paper's home: the first of its topics in page order, whose row carries the paper's anchor."""
+    order = {node.slug: i for i, node in enumerate(paper_list.taxonomy.walk())}
+    for paper in paper_list.papers:
+        views[paper.id].home = min(paper.tags, key=order.__getitem__)
 
 
 def render(paper_list: PaperList, check: bool = False, templates: Path | None = None) -> list[str]:
@@ -254,6 +298,7 @@ def _page_context(paper_list: PaperList, views: dict[str, PaperView], lang: str,
         "title": title,
         "other_page": Path(MATERIALS_ZH if lang == "en" else MATERIALS).name,
         "chart": Path(chart_name).name,
+        "talks_page": Path(TALKS if lang == "en" else TALKS_ZH).name,
         "sections": sections,
         "links": page,
         "topics": topics,
@@ -318,6 +363,13 @@ def _readme(
     except UnicodeDecodeError:
         raise DnnpapersError(f"{path}: is not UTF-8") from None
 
+    next_talk = None
+    if paper_list.talks.talks:
+        from dnnpapers.talkpage import next_talk_line
+
+        page = paper_list.page
+        next_talk = next_talk_line(paper_list.talks, {p.id: p for p in paper_list.papers}, group_today(page.timezone), page.timezone, TALKS)
+
     def region(compact: bool) -> str:
         slugger = Slugger()
         for heading in _headings_before_region(current):
@@ -333,6 +385,8 @@ def _readme(
             "materials": MATERIALS,
             "materials_zh": MATERIALS_ZH,
             "chart": CHART,
+            "talks_page": TALKS,
+            "next_talk": next_talk,
             "papers_count": len(paper_list.papers),
             "topic_link": (lambda topic: link(topic.heading, f"{MATERIALS}#{page_anchors[topic.node.slug]}"))
             if compact

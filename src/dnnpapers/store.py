@@ -9,7 +9,7 @@ alias bombs and runaway nesting are caught, each at its line and column.
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ __all__ = [
     "read_document",
     "parse_document",
     "head_document",
+    "Quoted",
     "format_scalar",
     "format_field",
     "format_entry",
@@ -165,8 +166,14 @@ _FLOW_INDICATORS = set(",[]{}:?")
 _resolver = yaml.resolver.Resolver()
 
 
+class Quoted(str):
+    """Text always written in quotes (times like "14:00", which YAML 1.1 would read as a number)."""
+
+
 def format_scalar(value: Any, flow: bool = False) -> str:
     """``value`` as YAML text that reads back as exactly ``value``: plain when safe, else quoted."""
+    if isinstance(value, Quoted) and str(value).isprintable() and not {'"', "\\"} & set(value):
+        return f'"{value}"'
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -228,6 +235,15 @@ class Style:
 def format_field(key: str, value: Any, style: Style = Style()) -> list[str]:
     """The lines of one ``key: value`` field, indented for an entry in ``style``."""
     pad = " " * style.key
+    if isinstance(value, dict):
+        return [f"{pad}{key}:"] + [line for k, v in value.items() for line in format_field(k, v, replace(style, key=style.key + 2, list_dash=style.list_dash + 2))]
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        dash = " " * style.list_dash
+        lines = [f"{pad}{key}:"]
+        for item in value:
+            inner = [line for k, v in item.items() for line in format_field(k, v, replace(style, key=style.list_dash + 2, list_dash=style.list_dash + 4))]
+            lines += [dash + "- " + inner[0].lstrip(" ")] + inner[1:]
+        return lines
     if isinstance(value, list) and (key in style.flow or not value):
         return [f"{pad}{key}: [" + ", ".join(format_scalar(v, flow=True) for v in value) + "]"]
     if isinstance(value, list):
@@ -276,11 +292,33 @@ def append_entries(doc: Document, entries: list[dict[str, Any]], key: str = "pap
             raise DnnpapersError(f"{doc.display}: '{key}' is written as a [flow] list; write it as a block list to add entries")
         start, end = seq.start_mark.index, seq.end_mark.index
         return _encode(doc, text[:start].rstrip(" ") + style.newline + block.rstrip("\r\n") + text[end:])
+    after = _next_key_line(doc, key)
+    if after is not None and key in (doc.data or {}):  # another key follows: the entries go at the end of this list
+        lines = text.splitlines(keepends=True)
+        at = _last_line(seq.value[-1]) + 1 if isinstance(seq, SequenceNode) and seq.value else _last_line(doc.node_at((key,))) + 1
+        gap = style.newline if style.blank_between and isinstance(seq, SequenceNode) and seq.value else ""
+        if at > 0 and not lines[at - 1].endswith("\n"):
+            lines[at - 1] += style.newline
+        lines[at:at] = [gap + block]
+        return _encode(doc, "".join(lines))
     if text and not text.endswith("\n"):
         text += style.newline
+    if isinstance(doc.data, dict) and key not in doc.data:
+        text += f"{key}:{style.newline}"
     if style.blank_between and isinstance(seq, SequenceNode) and seq.value:
         text += style.newline
     return _encode(doc, text + block)
+
+
+def _next_key_line(doc: Document, key: str) -> int | None:
+    """The 0-based line of the top-level key after ``key``, or None when ``key`` is the last (or absent)."""
+    if not isinstance(doc.node, MappingNode):
+        return None
+    keys = [k for k, _ in doc.node.value]
+    for i, k in enumerate(keys):
+        if isinstance(k, ScalarNode) and k.value == key:
+            return keys[i + 1].start_mark.line if i + 1 < len(keys) else None
+    return None
 
 
 def set_fields(doc: Document, edits: list[tuple[int, str, Any, tuple[str, ...]]]) -> bytes:
