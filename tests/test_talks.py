@@ -251,3 +251,9 @@ def test_a_broken_log_blocks_the_commands_that_read_the_list(group, runner):
         load_list(group)
     result = _invoke(runner, group, "render")
     assert result.exit_code == 1 and "missing 'title'" in result.stdout
+
+
+def test_show_names_the_talks_on_a_paper(group, runner):
+    out = _invoke(runner, group, "show", "1703.09844").stdout
+    assert "talks: 2026-03-04 (talk-2026-03-04-1900)" in out
+    assert "talks:" not in _invoke(runner, group, "show", "liu2020fastbert").stdout

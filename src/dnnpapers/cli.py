@@ -482,6 +482,9 @@ def show(
         fields["venue source"] = (metrics.venue_source if metrics and metrics.venue_source else "not recorded (written by hand or before sources were kept)")
         if paper.venue_checked:
             fields["venue source"] += "; checked by a curator"
+    talks = paper_list.talks.discussed().get(paper.id)
+    if talks:
+        fields["talks"] = "; ".join(f"{talk.date} ({anchor})" for talk, anchor in talks)
     width = max(map(len, fields))
     for key, value in fields.items():
         typer.echo(f"{key:>{width}}: {value}")
