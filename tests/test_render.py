@@ -161,7 +161,7 @@ def test_only_changed_files_are_written(tmp_path):
     papers = root / "data" / "papers.yaml"
     papers.write_text(papers.read_text().replace("    tags: [early-exit]\n", "    tags: [early-exit]\n    notes: New note.\n"))
     changed = render(load_list(root))
-    assert sorted(changed) == sorted(["generated/materials.md", "generated/materials.zh.md", "generated/papers.json", "README.md"])
+    assert sorted(changed) == sorted(["generated/materials.md", "generated/materials.zh.md", "generated/papers.json", "generated/site/index.html", "generated/site/index.zh.html", "README.md"])
 
 
 def test_invalid_data_is_refused_with_checks_messages(tmp_path, runner):

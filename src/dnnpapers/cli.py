@@ -514,6 +514,8 @@ def stats(root: Path = RootOption) -> None:
     if result.most_cited:
         typer.echo("most cited: " + ", ".join(f"{pid} ({n})" for pid, n in result.most_cited))
     typer.echo(f"missing: {result.without_code} without a code link, {result.without_citations} without citation data")
+    if result.empty_sections:
+        typer.echo(f"empty page sections (left off the pages until data/page.yaml lists links): {', '.join(result.empty_sections)}")
     if result.talks:
         typer.echo(f"\n{result.talks} talk{'s' if result.talks != 1 else ''}; per presenter: " + ", ".join(f"{name} ({n})" for name, n in result.per_presenter))
         typer.echo("per topic (talks · papers discussed of the topic's):")

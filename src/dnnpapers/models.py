@@ -159,6 +159,11 @@ class Paper(_Strict):
     def published(self) -> bool:
         return self.venue is not None and self.venue != "arXiv"
 
+    @property
+    def reading_key(self) -> tuple:
+        """The order the pages list papers in: the venue's year (else the first), the first year, the title."""
+        return (self.venue_year or self.year, self.year, self.title.casefold(), self.id)
+
 
 class PapersFile(_Strict):
     """``data/papers.yaml``: the curated entries."""

@@ -125,6 +125,7 @@ def stats(paper_list: PaperList, top: int = 10) -> Stats:
         talks=len(talks),
         per_presenter=sorted(presenters.items(), key=lambda item: (-item[1], item[0])),
         talks_per_topic=talks_per_topic,
+        empty_sections=[name for name in ("books", "people", "courses", "conferences", "companies", "related") if not getattr(paper_list.page, name)],
     )
 
 

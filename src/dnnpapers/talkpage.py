@@ -89,8 +89,8 @@ class TermView:
     talks: list[TalkView] = field(default_factory=list)
 
 
-def talk_views(log: TalkLog, papers: dict[str, Paper], lang: str, today: dt.date, materials: str) -> list[TalkView]:
-    """Every talk in date order; ``materials`` is the page whose rows the papers link to."""
+def talk_views(log: TalkLog, papers: dict[str, Paper], lang: str, today: dt.date, rows: dict[str, str]) -> list[TalkView]:
+    """Every talk in date order; ``rows``: each paper's row, relative to the talks page ('materials.md#id')."""
     t = STRINGS[lang]
     views = []
     for talk, anchor in sorted(zip(log.talks, log.anchors()), key=lambda pair: (pair[0].date, pair[0].start or "", pair[1])):
@@ -100,7 +100,7 @@ def talk_views(log: TalkLog, papers: dict[str, Paper], lang: str, today: dt.date
                 anchor=anchor,
                 when=(f"{talk.start}–{talk.end}" if talk.end else talk.start) if talk.start else str(t["all_day"]),
                 kind=TALK_KINDS[talk.kind][0 if lang == "en" else 1],
-                title=_title(talk, papers, materials),
+                title=_title(talk, papers, rows),
                 presenters=Md(", ".join(text(presenter_label(p)) for p in talk.presenters)),
                 links=Md(" · ".join(link(t[name], getattr(talk.links, name)) for name in _LINKS if getattr(talk.links, name))),
                 upcoming=talk.date >= today,
@@ -109,25 +109,25 @@ def talk_views(log: TalkLog, papers: dict[str, Paper], lang: str, today: dt.date
     return views
 
 
-def _title(talk: Talk, papers: dict[str, Paper], materials: str) -> Md:
+def _title(talk: Talk, papers: dict[str, Paper], rows: dict[str, str]) -> Md:
     """The title in bold (the paper's, linked to its row, when the talk has none), then the papers it names."""
     named = list(talk.papers)
     if talk.title:
         head = Md(f"**{text(talk.title)}**")
     else:
         first = named.pop(0)
-        head = Md(f"**{link(papers[first].title, f'{materials}#{first}')}**")
+        head = Md(f"**{link(papers[first].title, rows[first])}**")
     parts = [head]
     if named:
-        parts.append(Md("📄 " + " · ".join(link(papers[pid].title, f"{materials}#{pid}") for pid in named)))
+        parts.append(Md("📄 " + " · ".join(link(papers[pid].title, rows[pid]) for pid in named)))
     parts += [text(value) for value in (talk.event, talk.notes) if value]
     return Md("<br>".join(parts))
 
 
-def talks_context(log: TalkLog, papers: dict[str, Paper], lang: str, today: dt.date, timezone: str, materials: str) -> dict:
+def talks_context(log: TalkLog, papers: dict[str, Paper], lang: str, today: dt.date, timezone: str, rows: dict[str, str]) -> dict:
     """The talks page's context: next talks soonest first, then past talks by term, newest first."""
     t = STRINGS[lang]
-    views = talk_views(log, papers, lang, today, materials)
+    views = talk_views(log, papers, lang, today, rows)
     upcoming = [v for v in views if v.upcoming]
     past = sorted((v for v in views if not v.upcoming), key=lambda v: -v.talk.date.toordinal())  # newest day first, a day's talks in order
     terms: list[TermView] = []
@@ -167,7 +167,7 @@ def next_talk_line(log: TalkLog, papers: dict[str, Paper], today: dt.date, timez
         return None
     t = STRINGS["en"]
     every = link(t["all_link"], page)
-    upcoming = [v for v in talk_views(log, papers, "en", today, "") if v.upcoming]
+    upcoming = [v for v in talk_views(log, papers, "en", today, {pid: "" for pid in papers}) if v.upcoming]
     if not upcoming:
         return Md(t["no_next_line"].format(all=every))
     first = upcoming[0]

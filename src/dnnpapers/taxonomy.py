@@ -18,7 +18,9 @@ class Taxonomy:
         self.by_slug: dict[str, Any] = {}
         self.parent: dict[str, str | None] = {}
         self.depth: dict[str, int] = {}
+        self.order: dict[str, int] = {}  # place in the depth-first walk: the order pages show topics in
         for node, parent, depth in self._walk(self.roots, None, 0):
+            self.order.setdefault(node.slug, len(self.order))
             self.by_slug.setdefault(node.slug, node)
             self.parent.setdefault(node.slug, parent)
             self.depth.setdefault(node.slug, depth)
@@ -53,3 +55,7 @@ class Taxonomy:
     def subtree(self, slug: str) -> list[str]:
         """``slug`` and every slug below it."""
         return [n.slug for n, _, _ in self._walk([self.by_slug[slug]], None, 0)]
+
+    def home(self, tags: Sequence[str]) -> str:
+        """The topic a paper with these tags is shown under where it is shown once: the first of them on the page."""
+        return min(tags, key=self.order.__getitem__)
