@@ -11,7 +11,7 @@ from conftest import REPO
 from dnnpapers.github import ISSUE_FORM, issue_form
 from dnnpapers.paperlist import load_list
 
-WORKFLOWS = [REPO / f"{folder}/{name}.yml" for folder in (".github/workflows", "src/dnnpapers/scaffold/workflows") for name in ("list", "refresh", "discover")]
+WORKFLOWS = [REPO / f"{folder}/{name}.yml" for folder in (".github/workflows", "src/dnnpapers/scaffold/workflows") for name in ("list", "refresh", "discover", "pages")]
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: str(p.relative_to(REPO)))
@@ -29,6 +29,14 @@ def test_workflows_parse_and_pin_every_action_to_a_commit(path):
         assert "schedule" in workflow[True] and "dnnpapers discover --format markdown" in runs
         assert "gh issue edit" in runs and "gh issue create" in runs and workflow["permissions"] == {"contents": "read", "issues": "write"}
         assert "[discover]" in runs or "{tool_discover}" in runs  # the extra that discover needs (filled in by init)
+    elif path.name == "pages.yml":
+        assert workflow[True]["push"] == {"branches": ["main"]} and "dnnpapers render" in runs
+        uses = [step["uses"].split("@")[0] for step in steps if "uses" in step]
+        assert uses[-3:] == ["actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"]
+        upload = next(step for step in steps if step.get("uses", "").startswith("actions/upload-pages-artifact@"))
+        assert upload["with"]["path"] == "generated/site"
+        assert workflow["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+        assert workflow["jobs"]["deploy"]["environment"]["name"] == "github-pages"
     else:
         assert "schedule" in workflow[True] and "dnnpapers update" in runs and "dnnpapers render" in runs
         assert any(step.get("uses", "").startswith("peter-evans/create-pull-request@") for step in steps)
@@ -65,7 +73,7 @@ def test_every_workflow_a_list_gets_validates_against_githubs_schema(tmp_path):
 
     init_list(tmp_path / "new", tool="dnnpapers @ git+https://example.org/dnnpapers@v0.1.0")
     files = sorted((tmp_path / "new" / ".github" / "workflows").glob("*.yml")) + sorted((REPO / ".github" / "workflows").glob("*.yml"))
-    assert len(files) == 6
+    assert len(files) == 8
     done = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", *map(str, files)], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     form = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-issue-forms", str(tmp_path / "new" / ISSUE_FORM)], capture_output=True, text=True)

@@ -72,7 +72,7 @@ def test_the_shipped_pages_are_self_contained_and_their_policy_allows_exactly_th
     page = _parse(text)
     csp = next(a["content"] for t, a in page.elements if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
     assert csp.startswith("default-src 'none';")
-    code, data = page.raw["script"][1], page.raw["script"][0]
+    data, bibtex, code = page.raw["script"]
     assert f"script-src {_sha(code)};" in csp and f"style-src {_sha(page.raw['style'][0])};" in csp
     assert "unsafe-inline" not in csp and "http" not in csp
     for tag, attrs in page.elements:  # nothing to fetch: no src, no stylesheet link, no style attribute
@@ -81,6 +81,7 @@ def test_the_shipped_pages_are_self_contained_and_their_policy_allows_exactly_th
     ids = [a["data-id"] for t, a in page.elements if "data-id" in a]
     assert len(ids) == len(set(ids)) == len(load_list(REPO).papers)
     assert [p["id"] for p in json.loads(data)["papers"]] == ids
+    assert sorted(json.loads(bibtex)) == sorted(ids)
     assert any(t == "input" and a.get("type") == "search" for t, a in page.elements)
     assert any(a.get("role") == "status" for _, a in page.elements)
 
@@ -89,10 +90,12 @@ def test_hostile_text_cannot_leave_the_embedded_json_or_its_element(tmp_path):
     root = write_list(tmp_path, [MSD, HOSTILE])
     text = build(load_list(root))[SITE].decode()
     page = _parse(text)
-    assert len(page.raw["script"]) == 2, "a title must not open or close a script element"
+    assert len(page.raw["script"]) == 3, "a title must not open or close a script element"
     data = json.loads(page.raw["script"][0])
+    assert json.loads(page.raw["script"][1])["evil2020title"].startswith("@misc{evil2020title,")
     assert {p["id"] for p in data["papers"]} == {"huang2017multiscale", "evil2020title"}
-    assert "<!--" not in page.raw["script"][0] and "</" not in page.raw["script"][0]
+    for embedded in page.raw["script"][:2]:
+        assert "<!--" not in embedded and "</" not in embedded
     assert [t for t, _ in page.elements].count("b") == 0, "markup in data is shown as text"
     assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in text
 

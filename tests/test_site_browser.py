@@ -271,7 +271,20 @@ def test_hostile_data_stays_text_and_breaks_nothing(browser, tmp_path):
     page.write_bytes(outputs[SITE])
     _open(browser, page.as_uri())
     assert browser.execute_script("return document.querySelector('[data-id=evil2020title] .title').textContent") == HOSTILE["title"]
-    assert browser.execute_script("return window.alerted === undefined && document.querySelectorAll('script').length") == 2
+    assert browser.execute_script("return window.alerted === undefined && document.querySelectorAll('script').length") == 3
     browser.find_element(By.CSS_SELECTOR, "input[type=search]").send_keys("jose zoe")
     assert _visible(browser) == ["evil2020title"]
     assert _errors(browser) == []
+
+
+def test_the_talks_and_code_filters_and_an_empty_result(browser, site):
+    base, paper_list, _ = site
+    _open(browser, base + "/index.html")
+    browser.find_element(By.ID, "discussed").click()
+    assert _visible(browser) == shown(paper_list, SiteQuery(discussed=True)) == ["cai2019onceforall"]
+    browser.find_element(By.ID, "discussed").click()
+    browser.find_element(By.ID, "code").click()
+    expected = shown(paper_list, SiteQuery(code=True))
+    assert _visible(browser) == expected
+    assert browser.find_element(By.ID, "nothing").is_displayed() is (not expected)
+    assert _status(browser) == f"Showing {len(expected)} of 184 papers"

@@ -195,6 +195,7 @@ class PageFile(_Strict):
     related: list[Link] = Field(default_factory=list, description="Related paper lists.")
     categories: list[Text] = Field(default_factory=list, description="arXiv categories `discover` searches (default: cs.LG cs.CV cs.CL cs.AR cs.DC cs.NE).")
     timezone: Text = Field(default="Asia/Shanghai", description="The reading group's timezone (IANA name): talks' times are in it.")
+    site_url: Url | None = Field(default=None, description="Where GitHub Pages publishes generated/site/ (https://OWNER.github.io/REPO/), linked from the README.")
 
     @field_validator("timezone")
     @classmethod

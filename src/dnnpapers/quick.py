@@ -158,11 +158,13 @@ def _accept_page(data: Any) -> bool:
     if data is None:
         return True
     texts, lists = {"title", "title_zh"}, {"books", "people", "courses", "conferences", "companies", "related"}
-    if type(data) is not dict or not data.keys() <= texts | lists | {"milestone_citations", "categories", "timezone"}:
+    if type(data) is not dict or not data.keys() <= texts | lists | {"milestone_citations", "categories", "timezone", "site_url"}:
         return False
     if "categories" in data and not _texts(data["categories"]):
         return False
     if "timezone" in data and not (_text(data["timezone"]) and timezone_problem(data["timezone"]) is None):
+        return False
+    if "site_url" in data and not (data["site_url"] is None or (_text(data["site_url"]) and url_problem(data["site_url"]) is None)):
         return False
     threshold = data.get("milestone_citations", 1)
     return (

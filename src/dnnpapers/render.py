@@ -165,6 +165,7 @@ def _readme(
             "chart": CHART,
             "talks_page": TALKS,
             "next_talk": next_talk,
+            "site": paper_list.page.site_url or SITE,
             "papers_count": len(paper_list.papers),
             "topic_link": (lambda topic: link(topic.heading, f"generated/{topic_href[topic.node.slug]}"))
             if compact

@@ -28,6 +28,7 @@ FILES = {
     "workflows/list.yml": ".github/workflows/list.yml",
     "workflows/refresh.yml": ".github/workflows/refresh.yml",
     "workflows/discover.yml": ".github/workflows/discover.yml",
+    "workflows/pages.yml": ".github/workflows/pages.yml",
 }
 
 
@@ -107,6 +108,7 @@ def init_list(
         "CONTRIBUTING.md": {"{title}": title},
         "workflows/list.yml": {"pip install {tool}": format_scalar(command)},
         "workflows/refresh.yml": {"pip install {tool}": format_scalar(command)},
+        "workflows/pages.yml": {"pip install {tool}": format_scalar(command)},
         "workflows/discover.yml": {"pip install {tool_discover}": format_scalar("pip install " + shlex.quote(_with_extra(tool, "discover")))},
     }
     parent = target.absolute().parent

@@ -257,6 +257,7 @@ def _page(paper_list: PaperList, env: jinja2.Environment, lang: str) -> str:
         "style": Markup(style),
         "script": Markup(script),
         "data": Markup(embedded_json(data)),
+        "bibtex": Markup(embedded_json({e.paper.id: e.bib for e in papers})),  # read on the first copy only
         "csp": f"default-src 'none'; script-src '{_hash(script)}'; style-src '{_hash(style)}'; img-src data:; base-uri 'none'; form-action 'none'",
         "kinds": TALK_KINDS,
     }

@@ -169,10 +169,12 @@
     }
   }
 
+  var bibtex = null;  // parsed on the first copy: most readers never copy
   document.querySelectorAll("button.copy").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () {
-      var text = document.getElementById(button.dataset.copy).querySelector(".bib pre").textContent;
+      if (bibtex === null) bibtex = JSON.parse(document.getElementById("dnnpapers-bibtex").textContent);
+      var text = bibtex[button.dataset.copy];
       var done = function () {
         button.textContent = strings.copied;
         setTimeout(function () { button.textContent = strings.copy_bib; }, 1500);
@@ -198,4 +200,5 @@
   clampYears(from);
   apply(false);
   document.documentElement.dataset.ready = "1";
+  if (window.performance && performance.mark) performance.mark("dnnpapers-ready");
 })();
