@@ -9,6 +9,8 @@ import pytest
 
 from conftest import write_list
 
+MSD = {"id": "huang2017multiscale", "title": "Multi-Scale Dense Networks", "authors": ["Gao Huang", "et al."], "year": 2017, "venue": "ICLR 2018", "arxiv": "1703.09844", "tags": ["early-exit"]}
+
 
 def _render(root, **env):
     import os
@@ -93,3 +95,41 @@ def test_the_sandbox_renders_the_built_in_templates_to_the_same_bytes(tmp_path):
     assert _render(plain).returncode == 0 and _render(boxed).returncode == 0
     for name in ("generated/materials.md", "generated/materials.zh.md", "README.md"):
         assert (plain / name).read_bytes() == (boxed / name).read_bytes(), name
+
+
+def test_a_list_lays_out_its_rows_and_cards_with_format_templates(tmp_path):
+    from dnnpapers.paperlist import load_list
+    from dnnpapers.render import MATERIALS, build
+    from dnnpapers.site import SITE
+
+    root = write_list(tmp_path, [MSD])
+    (root / "templates").mkdir()
+    (root / "templates" / "paper_row.md").write_text("| {date} | {paper} | {notes} | {focus} |\n", encoding="utf-8")
+    (root / "templates" / "site_paper.html").write_text('<div class="mine" data-id="{id}" id="{id}">{title}</div>\n', encoding="utf-8")
+    outputs = build(load_list(root))
+    assert "| 2018 ICLR | [Multi-Scale Dense Networks](https://arxiv.org/abs/1703.09844) |  |  |" in outputs[MATERIALS].decode()
+    assert '<div class="mine" data-id="huang2017multiscale" id="huang2017multiscale"><a href="https://arxiv.org/abs/1703.09844">Multi-Scale Dense Networks</a></div>' in outputs[SITE].decode()
+
+
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [
+        ("| {paper.__class__} |", "{paper.__class__} is not one of its fields"),
+        ("| {date[0]} |", "{date[0]} is not one of its fields"),
+        ("| {date!r} |", "{date!r} is not one of its fields"),
+        ("| {date:>40} |", "{date:>40} is not one of its fields"),
+        ("| {title} |", "{title} is not one of its fields"),
+        ("| {date |", "templates/paper_row.md: "),
+    ],
+)
+def test_a_row_template_reaches_only_its_fields(pattern, message, tmp_path):
+    from dnnpapers.errors import DnnpapersError
+    from dnnpapers.paperlist import load_list
+    from dnnpapers.render import build
+
+    root = write_list(tmp_path, [MSD])
+    (root / "templates").mkdir()
+    (root / "templates" / "paper_row.md").write_text(pattern + "\n", encoding="utf-8")
+    with pytest.raises(DnnpapersError) as found:
+        build(load_list(root))
+    assert message in str(found.value) and str(found.value).startswith("templates/paper_row.md: ")

@@ -9,6 +9,7 @@ value is wrong, or None.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from urllib.parse import urlsplit
 
@@ -132,11 +133,13 @@ def year_problem(year: int) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)  # a list has few venues and asks for each of them many times
 def venue_year(venue: str | None) -> int | None:
     match = _VENUE_YEAR.search(venue or "")
     return int(match[1]) if match else None
 
 
+@functools.lru_cache(maxsize=4096)
 def venue_name(venue: str) -> str:
     """The venue without its year: 'Findings of EMNLP 2021' → 'Findings of EMNLP'."""
     return " ".join(_VENUE_YEAR.sub(" ", venue).split())

@@ -20,8 +20,12 @@ from dnnpapers.markdown import Md, Slugger, link, text
 from dnnpapers.models import ET_AL, Paper, PaperMetrics, TaxonomyNode
 from dnnpapers.paperlist import PaperList
 
-__all__ = ["STRINGS", "PAGE_BUDGET", "PaperView", "TopicView", "Timeline", "MaterialsPages", "paper_views", "topic_views", "walk",
+__all__ = ["STRINGS", "PAGE_BUDGET", "ROW_TEMPLATE", "ROW_FIELDS", "Rows", "PaperView", "TopicView", "Timeline", "MaterialsPages", "PaperViews", "paper_views", "topic_views", "walk",
            "count_line", "venues", "timeline", "materials_pages", "relative"]
+
+#: The layout of one table row (a list may override it): a format string over these cells.
+ROW_TEMPLATE = "paper_row.md"
+ROW_FIELDS = ("anchor", "date", "paper", "authors", "code", "focus", "notes")
 
 #: GitHub stops rendering a Markdown file past 512 KB; a page past this is split (the README uses the same bound).
 PAGE_BUDGET = 400_000
@@ -98,14 +102,16 @@ class PaperView:
     def date(self) -> str:
         return f"{self.date_year} {self.venue_name}"
 
-    def notes_parts(self, t: dict[str, str], talks_page: str = "talks.md") -> list[Md]:
+    def notes_parts(self, t: dict[str, str], talks_page: str = "talks.md", include_talks: bool = True) -> list[Md]:
         """What the Notes cell says: the notes, each award, the citation count (when known), the group's talks on it."""
         parts = [text(self.paper.notes)] if self.paper.notes else []
         parts += [Md(f"🏆 {text(award)}") for award in self.paper.awards]
         if self.metrics and self.metrics.citations is not None:
             parts.append(Md(t["cited"].format(n=f"{self.metrics.citations:,}")))
-        parts += [link(t["discussed"].format(date=day), f"{talks_page}#{key}") for day, key in self.discussed]
-        return parts
+        return parts + (self.talk_links(t, talks_page) if include_talks else [])
+
+    def talk_links(self, t: dict[str, str], talks_page: str) -> list[Md]:
+        return [link(t["discussed"].format(date=day), f"{talks_page}#{key}") for day, key in self.discussed]
 
     @property
     def short_title(self) -> str:
@@ -114,6 +120,45 @@ class PaperView:
             return head
         words = self.paper.title.split()
         return " ".join(words[:6]) + (" …" if len(words) > 6 else "")
+
+
+class Rows:
+    """The rows of the papers' tables in one language, each from the row template, its cells made once per paper.
+
+    A paper shows in the table of every topic it is tagged with, the same row
+    but for its anchor (only on its home topic's) and the link to the talks
+    page (relative to the page's folder), so cells are kept by paper and may be
+    shared by the Rows of other folders (``cells``).
+    """
+
+    def __init__(self, pattern: str, t: dict[str, str], talks_page: str, cells: dict[str, dict[str, str]] | None = None):
+        self.pattern, self.t, self.talks_page = pattern, t, talks_page
+        self.cells: dict[str, dict[str, str]] = {} if cells is None else cells
+
+    def __call__(self, papers: list[PaperView], slug: str | None = None) -> Md:
+        return Md("\n".join(self.row(p, p.home == slug) for p in papers))
+
+    def row(self, p: PaperView, anchored: bool) -> str:
+        cells = self.cells.get(p.paper.id)
+        if cells is None:
+            paper, t = p.paper, self.t
+            cells = self.cells[paper.id] = {
+                "anchor": "",
+                "date": text(p.date),
+                "paper": link(paper.title, p.href) if p.href else text(paper.title),
+                "authors": text(p.authors),
+                "code": f" · {link(t['code'], paper.code)}" if paper.code else "",
+                "focus": text(paper.focus) if paper.focus else "",
+                "notes": "<br>".join(p.notes_parts(t, include_talks=False)),
+            }
+        if anchored or p.discussed:
+            own = dict(cells)
+            if anchored:
+                own["anchor"] = p.anchor
+            if p.discussed:
+                own["notes"] = "<br>".join([*([cells["notes"]] if cells["notes"] else []), *p.talk_links(self.t, self.talks_page)])
+            return self.pattern.format_map(own)
+        return self.pattern.format_map(cells)
 
 
 @dataclass
@@ -131,14 +176,24 @@ class TopicView:
 
 
 
-def paper_views(paper_list: PaperList) -> dict[str, PaperView]:
+class PaperViews(dict):
+    """Paper id → PaperView, and ``by_tag``: each topic's views in reading order (made once, used by every page)."""
+
+    by_tag: dict[str, list[PaperView]]
+
+
+def paper_views(paper_list: PaperList) -> PaperViews:
     """Every paper as the tables show it, with the group's talks on it and its home topic."""
     threshold = paper_list.page.milestone_citations
-    views = {p.id: _paper_view(p, paper_list.metrics.get(p.id), threshold) for p in paper_list.papers}
+    views = PaperViews((p.id, _paper_view(p, paper_list.metrics.get(p.id), threshold)) for p in paper_list.papers)
     for paper_id, talks in paper_list.talks.discussed().items():
         views[paper_id].discussed = [(talk.date.isoformat(), key) for talk, key in talks]
+    by_tag: dict[str, list[PaperView]] = {}
     for paper in paper_list.papers:
         views[paper.id].home = paper_list.taxonomy.home(paper.tags)
+        for tag in dict.fromkeys(paper.tags):
+            by_tag.setdefault(tag, []).append(views[paper.id])
+    views.by_tag = {tag: sorted(tagged, key=_sort_key) for tag, tagged in by_tag.items()}
     return views
 
 
@@ -168,17 +223,14 @@ def _sort_key(view: PaperView) -> tuple:
     return view.paper.reading_key
 
 
-def topic_views(paper_list: PaperList, views: dict[str, PaperView], lang: str, slugger: Slugger, roots=None, ancestors=()) -> list[TopicView]:
+def topic_views(paper_list: PaperList, views: PaperViews, lang: str, slugger: Slugger, roots=None, ancestors=()) -> list[TopicView]:
     """Views of ``roots`` (default: the whole tree) and everything below, anchored in page order by ``slugger``."""
     taxonomy = paper_list.taxonomy
-    by_tag: dict[str, list[PaperView]] = {}
-    for paper in paper_list.papers:
-        for tag in dict.fromkeys(paper.tags):
-            by_tag.setdefault(tag, []).append(views[paper.id])
+    by_tag = views.by_tag
 
     def make(node: TaxonomyNode, depth: int, ancestors: list[TopicView]) -> TopicView:
         heading = f"{node.en} · {node.zh}" if lang == "en" else f"{node.zh} · {node.en}"
-        own = sorted(by_tag.get(node.slug, []), key=_sort_key)
+        own = by_tag.get(node.slug, [])
         view = TopicView(node, depth, heading, slugger.slug(heading), own, 0, [], ancestors=ancestors)
         view.children = [make(child, depth + 1, ancestors + [view]) for child in node.children]
         below = {v.paper.id for slug in taxonomy.subtree(node.slug) for v in by_tag.get(slug, [])}
@@ -259,13 +311,24 @@ class MaterialsPages:
 Render = Callable[[str, dict], str]
 
 
-def materials_pages(paper_list: PaperList, views: dict[str, PaperView], lang: str, chart_name: str, talks_page: str, render: Render, budget: int | None = None) -> MaterialsPages:
+def materials_pages(
+    paper_list: PaperList, views: PaperViews, lang: str, chart_name: str, talks_page: str, render: Render, row_pattern: str, budget: int | None = None
+) -> MaterialsPages:
     """The materials page of ``lang``, split into topic pages when it would pass ``budget`` bytes (default PAGE_BUDGET)."""
     budget = PAGE_BUDGET if budget is None else budget
     index = "materials.md" if lang == "en" else "materials.zh.md"
+    t = STRINGS[lang]
+    cells: dict[str, dict[str, str]] = {}
+    rows = {"": Rows(row_pattern, t, relative(talks_page, index), cells), "materials": Rows(row_pattern, t, relative(talks_page, _page_name("x", lang)), cells)}
+    template = render
+
+    def render(name: str, context: dict) -> str:  # every page's tables, from the rows made for its folder
+        return template(name, {**context, "rows": rows[posixpath.dirname(context["page"])]})
+
     context = _index_context(paper_list, views, lang, index, chart_name, talks_page)
-    whole = render("materials.md.j2", context)
-    if len(whole.encode("utf-8")) <= budget:
+    tables = sum(len(rows[""].row(p, False)) + 1 for topic in context["all_topics"] for p in topic.papers)
+    whole = render("materials.md.j2", context) if tables <= budget else ""  # the rows alone are too many: no need to try
+    if whole and len(whole.encode("utf-8")) <= budget:
         topics = context["all_topics"]
         return MaterialsPages({index: whole}, {t.node.slug: f"{index}#{t.anchor}" for t in topics}, _paper_hrefs(views, topics))
     pages: dict[str, str] = {}
@@ -299,7 +362,7 @@ def _topic_page(paper_list, views, lang, node, ancestors, index, talks_page, ren
         for topic in on_page:
             topic.page = name
         context = {
-            "lang": lang, "t": t, "title": view.heading, "index": relative(index, name),
+            "lang": lang, "t": t, "title": view.heading, "index": relative(index, name), "page": name,
             "other_page": posixpath.basename(_page_name(node.slug, "zh" if lang == "en" else "en")),
             "talks_page": relative(talks_page, name), "topic": view, "all_topics": on_page, "subpages": [],
             "count_line": lambda topic: count_line(topic, t), "label": _label(lang),
@@ -323,7 +386,7 @@ def _label(lang: str):
     return (lambda node: node.en) if lang == "en" else (lambda node: node.zh)
 
 
-def _index_context(paper_list: PaperList, views: dict[str, PaperView], lang: str, index: str, chart_name: str, talks_page: str, split: dict[str, str] | None = None) -> dict:
+def _index_context(paper_list: PaperList, views: PaperViews, lang: str, index: str, chart_name: str, talks_page: str, split: dict[str, str] | None = None) -> dict:
     """The main page's context; ``split`` (topic → its page) when the papers live on topic pages."""
     t = STRINGS[lang]
     page = paper_list.page
@@ -349,6 +412,7 @@ def _index_context(paper_list: PaperList, views: dict[str, PaperView], lang: str
         "lang": lang,
         "t": t,
         "title": title,
+        "page": index,
         "other_page": "materials.zh.md" if lang == "en" else "materials.md",
         "chart": posixpath.basename(chart_name),
         "talks_page": relative(talks_page, index),

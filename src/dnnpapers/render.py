@@ -20,13 +20,13 @@ from dnnpapers.files import locked, write_files
 from dnnpapers.github import ISSUE_FORM, issue_form
 from dnnpapers.layout import TALKS_FILE
 from dnnpapers.markdown import Md, Slugger, link, text
-from dnnpapers.materials import PAGE_BUDGET, STRINGS, PaperView, count_line, materials_pages, paper_views, topic_views, walk
+from dnnpapers.materials import PAGE_BUDGET, ROW_FIELDS, ROW_TEMPLATE, STRINGS, PaperViews, Rows, count_line, materials_pages, paper_views, topic_views, walk
 from dnnpapers.paperlist import PAPERS_FILE, PaperList, load_list
 from dnnpapers.readme import README_FILE, splice
 from dnnpapers.schema import SCHEMA_FILE, TALKS_SCHEMA_FILE, papers_schema, talks_schema
 from dnnpapers.site import SITE, SITE_ZH, site_pages
 from dnnpapers.talks import group_today
-from dnnpapers.templating import environment, render_template
+from dnnpapers.templating import environment, format_template, render_template
 
 __all__ = ["build", "render", "render_root", "README_BUDGET", "OUTPUTS", "TALK_OUTPUTS"]
 
@@ -54,20 +54,22 @@ def build(paper_list: PaperList, templates: Path | None = None) -> dict[str, byt
     views = paper_views(paper_list)
     overrides, inside = (root / "templates", root) if templates is None else (templates, templates)
     env = _environment(overrides, inside)
+    row_pattern = format_template(env, ROW_TEMPLATE, ROW_FIELDS)
     outputs: dict[str, bytes] = {}
     placed = {}
     for lang, chart_name, talks_page in (("en", CHART, TALKS), ("zh", CHART_ZH, TALKS_ZH)):
-        pages = materials_pages(paper_list, views, lang, chart_name, talks_page.removeprefix("generated/"), lambda name, context: _render(env, name, context))
+        pages = materials_pages(paper_list, views, lang, chart_name, talks_page.removeprefix("generated/"), lambda name, context: _render(env, name, context), row_pattern)
         placed[lang] = pages
         outputs.update({f"generated/{name}": text.encode("utf-8") for name, text in pages.pages.items()})
         outputs[chart_name] = chart.papers_per_year(paper_list, lang).encode("utf-8")
-    outputs[BIB] = export.bibtex(paper_list).encode("utf-8")
+    bibs = export.bib_entries(paper_list.papers)
+    outputs[BIB] = export.bibtex(paper_list, entries=bibs).encode("utf-8")
     outputs[JSON] = export.json_export(paper_list).encode("utf-8")
     outputs[CSL] = csl_json(paper_list.papers).encode("utf-8")
     outputs[SCHEMA_FILE] = papers_schema(paper_list.taxonomy).encode("utf-8")
-    outputs.update(site_pages(paper_list, _html_environment(overrides, inside)))
+    outputs.update(site_pages(paper_list, _html_environment(overrides, inside), bibs))
     too_big = len(placed["en"].pages) > 1 or len(outputs[MATERIALS]) > README_BUDGET  # the full region would be nearly as large
-    outputs[README_FILE] = _readme(paper_list, views, env, placed["en"].topic_href, compact_only=too_big)
+    outputs[README_FILE] = _readme(paper_list, views, env, placed["en"].topic_href, Rows(row_pattern, STRINGS["en"], TALKS), compact_only=too_big)
     if (root / TALKS_FILE).exists():
         outputs.update(_talks_outputs(paper_list, env, {lang: pages.paper_href for lang, pages in placed.items()}))
     if (root / ISSUE_FORM).exists():  # a list that uses the form keeps its tag choices in step
@@ -131,7 +133,7 @@ def render_root(root: Path, check: bool = False) -> list[str]:
 
 
 def _readme(
-    paper_list: PaperList, views: dict[str, PaperView], env: jinja2.Environment, topic_href: dict[str, str], compact_only: bool = False
+    paper_list: PaperList, views: PaperViews, env: jinja2.Environment, topic_href: dict[str, str], rows: Rows, compact_only: bool = False
 ) -> bytes:
     path = paper_list.root / README_FILE
     try:
@@ -171,6 +173,7 @@ def _readme(
             if compact
             else (lambda topic: link(topic.heading, f"#{topic.anchor}")),
             "href": lambda topic: f"#{topic.anchor}",
+            "rows": rows,
             "count_line": lambda topic: count_line(topic, t),
             "label": lambda node: node.en,
         }

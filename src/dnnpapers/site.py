@@ -19,14 +19,14 @@ import unicodedata
 from dataclasses import dataclass, field
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from dnnpapers import chart
 from dnnpapers.export import bib_entry
 from dnnpapers.fields import venue_name
 from dnnpapers.models import TALK_KINDS, Paper
 from dnnpapers.paperlist import PaperList
-from dnnpapers.templating import render_template
+from dnnpapers.templating import format_template, render_template
 
 __all__ = ["SITE", "SITE_ZH", "SORTS", "SiteQuery", "site_pages", "shown", "sort_ids", "normalise", "search_text", "embedded_json"]
 
@@ -184,18 +184,53 @@ class SiteTopic:
     depth: int
     papers: list[SitePaper] = field(default_factory=list)
     children: list[SiteTopic] = field(default_factory=list)
+    cards: Markup = Markup("")
 
     @property
     def heading(self) -> int:
         return min(2 + self.depth, 6)
 
 
-def site_pages(paper_list: PaperList, env: jinja2.Environment) -> dict[str, bytes]:
-    """Both pages' bytes, keyed by their paths under the list's root."""
-    return {name: _page(paper_list, env, lang).encode("utf-8") for lang, name in (("en", SITE), ("zh", SITE_ZH))}
+#: One paper's card (a list may override it): a format string over these fields, each already HTML.
+PAPER_TEMPLATE = "site_paper.html"
+PAPER_FIELDS = ("id", "title", "meta", "focus", "notes", "tags", "permalink", "copy")
 
 
-def _page(paper_list: PaperList, env: jinja2.Environment, lang: str) -> str:
+def site_pages(paper_list: PaperList, env: jinja2.Environment, bibs: dict[str, str] | None = None) -> dict[str, bytes]:
+    """Both pages' bytes, keyed by their paths under the list's root; ``bibs``: the BibTeX entries, if made already."""
+    bibs = bibs if bibs is not None else {p.id: bib_entry(p) for p in paper_list.papers}
+    pattern = format_template(env, PAPER_TEMPLATE, PAPER_FIELDS) + "\n"  # one card a line block
+    return {name: _page(paper_list, env, lang, bibs, pattern).encode("utf-8") for lang, name in (("en", SITE), ("zh", SITE_ZH))}
+
+
+def _card(e: SitePaper, t: dict[str, str], pattern: str) -> str:
+    """The paper's card: the same HTML the page template would write, made without a template call per paper."""
+    paper = e.paper
+    title = escape(paper.title)
+    meta = f'<span class="authors">{escape(e.authors)}</span> · <span class="year">{e.date}</span> · <span class="venue">{escape(e.venue)}</span>'
+    if e.cited is not None:
+        meta += " · " + escape(t["cited_n"].format(n=f"{e.cited:,}"))
+    if paper.code:
+        meta += f' · <a href="{escape(paper.code)}">{escape(t["code_link"])}</a>'
+    notes = ""
+    if paper.notes or paper.awards:
+        notes = '<p class="notes">' + (f'<span class="note">{escape(paper.notes)}</span>' if paper.notes else "")
+        notes += "".join(f' <span class="award">🏆 {escape(award)}</span>' for award in paper.awards) + "</p>\n"
+    tags = "".join(f'<a class="tag" href="#topic-{slug}">{escape(label)}</a>' for slug, label in e.tags)
+    tags += "".join(f'<span class="talk">🗣 {escape(t["discussed_on"].format(date=day))}</span>' for day in e.discussed)
+    return pattern.format_map({
+        "id": paper.id,
+        "title": f'<a href="{escape(paper.link)}">{title}</a>' if paper.link else title,
+        "meta": meta,
+        "focus": f'<p class="focus">{escape(paper.focus)}</p>\n' if paper.focus else "",
+        "notes": notes,
+        "tags": tags,
+        "permalink": escape(t["permalink"]),
+        "copy": escape(t["copy_bib"]),
+    })
+
+
+def _page(paper_list: PaperList, env: jinja2.Environment, lang: str, bibs: dict[str, str], pattern: str) -> str:
     t = STRINGS[lang]
     taxonomy = paper_list.taxonomy
     label = (lambda node: node.en) if lang == "en" else (lambda node: node.zh)
@@ -215,7 +250,7 @@ def _page(paper_list: PaperList, env: jinja2.Environment, lang: str) -> str:
                 milestone=bool(paper.awards) or (cited or 0) >= threshold,
                 discussed=[talk.date.isoformat() for talk, _ in discussed.get(paper.id, [])],
                 tags=[(tag, label(taxonomy[tag])) for tag in dict.fromkeys(paper.tags)],
-                bib=bib_entry(paper),
+                bib=bibs[paper.id],
             )
         )
     topics: dict[str, SiteTopic] = {}
@@ -227,6 +262,8 @@ def _page(paper_list: PaperList, env: jinja2.Environment, lang: str) -> str:
         (topics[parent].children if parent else roots).append(topic)
     for entry in papers:
         topics[taxonomy.home(entry.paper.tags)].papers.append(entry)
+    for topic in topics.values():
+        topic.cards = Markup("".join(_card(e, t, pattern) for e in topic.papers))
     venues: dict[str, int] = {}
     for paper in paper_list.papers:
         venues[_venue(paper)] = venues.get(_venue(paper), 0) + 1

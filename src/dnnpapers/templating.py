@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import string
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,7 +25,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from dnnpapers.environment import env_float
 from dnnpapers.errors import DnnpapersError
 
-__all__ = ["environment", "render_template", "MAX_OUTPUT", "MAX_SECONDS"]
+__all__ = ["environment", "render_template", "format_template", "MAX_OUTPUT", "MAX_SECONDS"]
 
 #: The largest page a template may produce (GitHub shows nothing past 512 KB; 10,000 papers need ~5 MB).
 MAX_OUTPUT = 64 * 2**20
@@ -118,3 +119,27 @@ def _time_limit(seconds: float, name: str) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def format_template(env: jinja2.Environment, name: str, fields: tuple[str, ...]) -> str:
+    """A one-item layout (a table row, a paper's card) as a ``str.format`` pattern, from the list's templates/ or ours.
+
+    Rendered once per paper, so it is a format string, not Jinja: ``{field}``
+    only, from ``fields``, whose values are already escaped; no attribute,
+    index, conversion or format spec, so it can reach nothing else.
+    """
+    try:
+        source, _, _ = env.loader.get_source(env, name)
+    except jinja2.TemplateNotFound:
+        raise DnnpapersError(f"templates/{name}: not found") from None
+    source = source.rstrip("\n")
+    try:
+        parts = list(string.Formatter().parse(source))
+    except ValueError as exc:
+        raise DnnpapersError(f"templates/{name}: {exc} (write a literal brace as {{{{ or }}}})") from None
+    for _, field, spec, conversion in parts:
+        if field is None:
+            continue
+        if field not in fields or spec or conversion:
+            raise DnnpapersError(f"templates/{name}: {{{field}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}} is not one of its fields: {', '.join('{' + f + '}' for f in fields)}")
+    return source
