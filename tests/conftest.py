@@ -15,6 +15,12 @@ REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 
 
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path_factory, monkeypatch):
+    """Each test keeps its answers and verdicts to itself, never in the user's cache (tests that care set their own)."""
+    monkeypatch.setenv("DNNPAPERS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

@@ -102,9 +102,20 @@ def check(
 
         dnnpapers check --root . --format github
     """
-    from dnnpapers.quick import check_list
+    from dnnpapers.errors import Problem
+    from dnnpapers.verdicts import digest, recall, remember
 
-    papers, topics, talks, warnings = _run(lambda: check_list(root), format)
+    key = digest(root, "check")
+    verdict = recall(key)
+    try:
+        papers, topics, talks = verdict["papers"], verdict["topics"], verdict["talks"]
+        warnings = [Problem(*w) for w in verdict["warnings"]]
+    except (TypeError, KeyError, ValueError):  # no verdict on these inputs (or an unreadable one): check them
+        from dnnpapers.quick import check_list
+
+        papers, topics, talks, warnings = _run(lambda: check_list(root), format)
+        if digest(root, "check") == key:
+            remember(key, {"papers": papers, "topics": topics, "talks": talks, "warnings": [[w.path, w.line, w.col, w.message] for w in warnings]})
     for warning in warnings:
         typer.echo(warning.github("warning") if format is ProblemFormat.github else f"warning: {warning}", err=format is not ProblemFormat.github)
     said = f"{papers} paper{'s' if papers != 1 else ''} in {topics} topic{'s' if topics != 1 else ''}"
@@ -128,9 +139,15 @@ def render(
 
         dnnpapers render --check
     """
-    from dnnpapers.render import render_root
+    changed = None
+    if check:  # an unchanged list answers from the verdict on its inputs, without loading anything
+        from dnnpapers.verdicts import fresh_render_check
 
-    changed = _run(lambda: render_root(root, check=check))
+        changed = fresh_render_check(root)
+    if changed is None:
+        from dnnpapers.render import render_root
+
+        changed = _run(lambda: render_root(root, check=check))
     if check and changed:
         for name in changed:
             typer.echo(f"{name}: stale; run dnnpapers render")

@@ -27,6 +27,7 @@ from dnnpapers.schema import SCHEMA_FILE, TALKS_SCHEMA_FILE, papers_schema, talk
 from dnnpapers.site import SITE, SITE_ZH, site_pages
 from dnnpapers.talks import group_today
 from dnnpapers.templating import environment, format_template, render_template
+from dnnpapers.verdicts import TOPIC_PAGES, digest, file_digest, remember
 
 __all__ = ["build", "render", "render_root", "README_BUDGET", "OUTPUTS", "TALK_OUTPUTS"]
 
@@ -40,7 +41,6 @@ CHART_ZH = "generated/papers-per-year.zh.svg"
 BIB = "generated/papers.bib"
 JSON = "generated/papers.json"
 CSL = "generated/papers.csl.json"
-TOPIC_PAGES = "generated/materials"  # the topic pages of a split materials page
 TALKS = "generated/talks.md"
 TALKS_ZH = "generated/talks.zh.md"
 TALKS_ICS = "generated/talks.ics"
@@ -95,7 +95,10 @@ def _talks_outputs(paper_list: PaperList, env: jinja2.Environment, paper_href: d
 
 def render(paper_list: PaperList, check: bool = False, templates: Path | None = None) -> list[str]:
     """Write the outputs that differ from what is on disk, all or none; return their paths. ``check`` writes nothing."""
-    outputs = build(paper_list, templates)
+    return _render_outputs(paper_list, build(paper_list, templates), check)
+
+
+def _render_outputs(paper_list: PaperList, outputs: dict[str, bytes], check: bool) -> list[str]:
     changed = {}
     for name, data in outputs.items():
         path = paper_list.root / name
@@ -127,9 +130,20 @@ def render_root(root: Path, check: bool = False) -> list[str]:
     ``check`` reads without the lock, so a read-only checkout can be checked.
     """
     if check:
-        return render(load_list(root), check=True)
+        return _render_and_remember(root, check=True)
     with locked(root / PAPERS_FILE):
-        return render(load_list(root))
+        return _render_and_remember(root, check=False)
+
+
+def _render_and_remember(root: Path, check: bool) -> list[str]:
+    """Render, and keep the outputs' digests as the verdict on these inputs (when they did not change meanwhile)."""
+    before = digest(root, "render")
+    paper_list = load_list(root)
+    outputs = build(paper_list)
+    changed = _render_outputs(paper_list, outputs, check)
+    if digest(root, "render") == before:
+        remember(before, {"outputs": [[name, file_digest(data)] for name, data in outputs.items()]})
+    return changed
 
 
 def _readme(

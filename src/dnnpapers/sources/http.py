@@ -18,7 +18,6 @@ import codecs
 import email.utils
 import hashlib
 import json
-import os
 import random
 import time
 import zlib
@@ -30,6 +29,7 @@ import httpx
 
 from dnnpapers import __version__
 from dnnpapers.errors import DnnpapersError
+from dnnpapers.layout import cache_dir
 from dnnpapers.environment import env_float, env_int, env_url
 from dnnpapers.files import WriteError, atomic_write
 from dnnpapers.limits import MAX_ANSWER_BYTES
@@ -93,12 +93,7 @@ class Cache:
 
     @classmethod
     def from_env(cls, offline: bool = False, refresh: bool = False) -> Cache:
-        directory = os.environ.get("DNNPAPERS_CACHE_DIR")
-        if not directory:
-            import platformdirs
-
-            directory = platformdirs.user_cache_dir("dnnpapers")
-        return cls(Path(directory), env_float("DNNPAPERS_CACHE_TTL", 86_400.0), offline, refresh)
+        return cls(cache_dir(), env_float("DNNPAPERS_CACHE_TTL", 86_400.0), offline, refresh)
 
     @staticmethod
     def key(method: str, url: str, params: dict | None, body: Any) -> str:

@@ -1,0 +1,156 @@
+"""Verdicts on inputs seen before: `check` and `render --check` answer at once for a list that has not changed.
+
+A verdict is kept under a digest of everything the answer depends on: every
+input file's bytes (data/, templates/, the README), this tool's own files and
+the Python running it, and the day where talks make the pages depend on it.
+Any changed byte is a new digest, so a verdict can only ever be reused for
+exactly the inputs it was made from. Only passing checks are kept; for
+`render`, the digest of every output, which `render --check` compares with the
+files on disk. Verdicts are written whole and renamed into place, so two
+processes at once can only ever read a complete one; an unreadable verdict is
+a miss. Imports are kept to the standard library: that is the point.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from dnnpapers import __version__
+from dnnpapers.layout import cache_dir
+
+__all__ = ["digest", "recall", "remember", "file_digest", "stale_outputs", "fresh_render_check", "readme_input", "VERDICTS", "TOPIC_PAGES"]
+
+VERDICTS = "verdicts"
+_DATA = Path("data")
+_SOURCE = Path(__file__).resolve().parent
+_TODAY_VARIABLE = "DNNPAPERS_TODAY"  # as dnnpapers.talks reads it (not imported: it would import pydantic)
+TOPIC_PAGES = "generated/materials"  # the topic pages of a split materials page
+_BEGIN, _END = b"<!-- dnnpapers:begin -->", b"<!-- dnnpapers:end -->"
+
+
+def readme_input(data: bytes) -> bytes:
+    """What of the README render reads: all of it but the generated region (which render writes)."""
+    begin, end = data.find(_BEGIN), data.find(_END)
+    if begin < 0 or end < begin or data.count(_BEGIN) != 1 or data.count(_END) != 1:
+        return data
+    return data[: begin + len(_BEGIN)] + data[end:]
+
+
+def _tool() -> list[str]:
+    """The tool as it is installed: its version, Python's, and the size and time of each of its files."""
+    parts = [__version__, sys.version]
+    for folder, _, names in sorted(os.walk(_SOURCE)):
+        for name in sorted(names):
+            if name.endswith((".py", ".j2", ".css", ".js", ".md", ".html", ".yaml", ".yml")):
+                stat = os.stat(os.path.join(folder, name))
+                parts.append(f"{os.path.relpath(os.path.join(folder, name), _SOURCE)}:{stat.st_size}:{stat.st_mtime_ns}")
+    return parts
+
+
+def _files(root: Path, kind: str) -> list[Path]:
+    found = [p for p in sorted((root / _DATA).glob("*.yaml")) if p.is_file()]
+    if kind == "render":
+        templates = root / "templates"
+        if templates.is_dir():
+            found += sorted(p for p in templates.rglob("*") if p.is_file())
+        found += [root / "README.md", root / ".github" / "ISSUE_TEMPLATE" / "add-paper.yml"]
+    return found
+
+
+def digest(root: Path, kind: str) -> str:
+    """The digest of everything ``kind`` ('check' or 'render') depends on at ``root``."""
+    h = hashlib.sha256()
+    for part in [kind, *_tool()]:
+        h.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    for path in _files(root, kind):
+        try:
+            data = path.read_bytes()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            data = None
+        if data is not None and path.name == "README.md" and path.parent == root:
+            data = readme_input(data)
+        h.update(str(path.relative_to(root)).encode("utf-8", "surrogateescape") + b"\0")
+        h.update(b"-" if data is None else f"{len(data)}:".encode() + data)
+    now = dt.datetime.now(dt.timezone.utc)
+    h.update(f"year {now.year}".encode())  # check refuses years after next year's
+    if kind == "render" and (root / _DATA / "talks.yaml").exists():
+        # which talks are next depends on the day where the group meets: a verdict lasts a quarter hour
+        h.update(f"{now:%Y-%m-%d %H}:{now.minute // 15} {os.environ.get(_TODAY_VARIABLE, '')}".encode())
+    return h.hexdigest()
+
+
+def _path(key: str) -> Path | None:
+    try:
+        return cache_dir() / VERDICTS / f"{key}.json"
+    except Exception:  # noqa: BLE001 - no cache directory: no verdicts, never an error
+        return None
+
+
+def recall(key: str) -> dict | None:
+    """The verdict kept under ``key``, or None (none kept, or unreadable)."""
+    if os.environ.get("DNNPAPERS_NO_VERDICTS"):
+        return None
+    path = _path(key)
+    try:
+        value = json.loads(path.read_text(encoding="utf-8")) if path else None
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def remember(key: str, verdict: dict) -> None:
+    """Keep ``verdict`` under ``key``: written to a temporary file and renamed, or not at all."""
+    path = _path(key)
+    if path is None or os.environ.get("DNNPAPERS_NO_VERDICTS"):
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".verdict-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(verdict, out, sort_keys=True)
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError:
+        pass  # an unwritable cache only costs speed
+
+
+def file_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def stale_outputs(root: Path, manifest: list[list[str]]) -> list[str] | None:
+    """The outputs whose bytes on disk differ from the ``manifest`` ([path, digest] in render's order), then
+    the topic pages no longer made; None when a file cannot be read (the full render says why)."""
+    stale = []
+    for name, expected in manifest:
+        try:
+            data = (root / name).read_bytes()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            data = None
+        except OSError:
+            return None
+        if data is None or file_digest(data) != expected:
+            stale.append(name)
+    pages = root / TOPIC_PAGES
+    if pages.is_dir():
+        made = {name for name, _ in manifest}
+        stale += sorted(str(p.relative_to(root)) for p in pages.glob("*.md") if str(p.relative_to(root)) not in made)
+    return stale
+
+
+def fresh_render_check(root: Path) -> list[str] | None:
+    """What `render --check` would report, from a verdict on these very inputs; None when there is none."""
+    verdict = recall(digest(root, "render"))
+    manifest = verdict.get("outputs") if verdict else None
+    if not isinstance(manifest, list) or not all(isinstance(item, list) and len(item) == 2 for item in manifest):
+        return None
+    return stale_outputs(root, manifest)
