@@ -22,11 +22,16 @@ from dnnpapers.errors import DnnpapersError
 if TYPE_CHECKING:
     from dnnpapers.paperlist import PaperList
 
+_HELP_MARKUP = "rich" if sys.stdout is not None and sys.stdout.isatty() else None
+
 app = typer.Typer(
     name="dnnpapers",
     help="Keep a curated list of dynamic neural network papers true, current and good to read.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # rich's help for people at a terminal; click's plain help for scripts and shell completion,
+    # which would otherwise import 60 ms of modules (rich, markdown-it) on every call
+    rich_markup_mode=_HELP_MARKUP,
     add_completion=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -100,6 +105,7 @@ def check(
 
     Example:
 
+    \b
         dnnpapers check --root . --format github
     """
     from dnnpapers.errors import Problem
@@ -137,6 +143,7 @@ def render(
 
     Example:
 
+    \b
         dnnpapers render --check
     """
     changed = None
@@ -179,6 +186,7 @@ def add(
 
     Example:
 
+    \b
         dnnpapers add 1703.09844 https://arxiv.org/abs/2004.02178v2 --tag early-exit
     """
     from dnnpapers.enrich import add_papers
@@ -211,6 +219,7 @@ def import_md(
 
     Example:
 
+    \b
         dnnpapers import-md old-page.md --map "Dynamic Neural Network Survey=survey" --dry-run
     """
     from dnnpapers.migrate import import_page
@@ -233,6 +242,7 @@ def import_bib(
 
     Example:
 
+    \b
         dnnpapers import-bib zotero.bib --tag early-exit
     """
     from dnnpapers.migrate import import_bib as run_import
@@ -293,6 +303,7 @@ def update(
 
     Example:
 
+    \b
         dnnpapers update --venues --authors --apply
     """
     from dnnpapers.enrich import update_list
@@ -427,6 +438,7 @@ def list_papers(
 
     Example:
 
+    \b
         dnnpapers list --tag early-exit --year 2019..2021 --format bib > refs.bib
     """
     from dnnpapers.query import parse_years, select
@@ -475,6 +487,7 @@ def show(
 
     Example:
 
+    \b
         dnnpapers show huang2017multiscale --format bib
     """
     from dnnpapers.query import find
@@ -513,6 +526,7 @@ def stats(root: Path = RootOption) -> None:
 
     Example:
 
+    \b
         dnnpapers stats
     """
     from dnnpapers.query import stats as compute
@@ -548,6 +562,7 @@ def remove(paper_id: str = typer.Argument(..., metavar="ID", help="The paper's i
 
     Example:
 
+    \b
         dnnpapers remove huang2017multiscale
     """
     from dnnpapers.curate import remove_paper
@@ -567,6 +582,7 @@ def tag(
 
     Example:
 
+    \b
         dnnpapers tag 1703.09844 --add resolution-level --remove early-exit
     """
     from dnnpapers.curate import retag_paper
@@ -590,6 +606,7 @@ def init(
 
     Example:
 
+    \b
         dnnpapers init ../efficient-transformers --title "Efficient Transformers" --taxonomy empty --tool "dnnpapers @ git+https://github.com/OWNER/dnnpapers@v0.1.0"
     """
     from dnnpapers.scaffold import init_list
@@ -631,6 +648,7 @@ def discover(
 
     Example:
 
+    \b
         dnnpapers discover --since 2024-04-22 --until 2024-04-28 --limit 10 --format json
     """
     import datetime as dt
@@ -658,6 +676,7 @@ def dismiss(
 
     Example:
 
+    \b
         dnnpapers dismiss 2404.90001 --reason "static pruning, not input-adaptive"
     """
     from dnnpapers.curate import dismiss_papers
@@ -670,8 +689,9 @@ def dismiss(
 
 
 talk_app = typer.Typer(
-    help="The reading group's talks (data/talks.yaml): add one, list them.\n\nExample:\n\n    dnnpapers talk list --upcoming",
+    help="The reading group's talks (data/talks.yaml): add one, list them.\n\nExample:\n\n\b\n    dnnpapers talk list --upcoming",
     no_args_is_help=True,
+    rich_markup_mode=_HELP_MARKUP,
 )
 app.add_typer(talk_app, name="talk")
 
@@ -705,6 +725,7 @@ def talk_add(
 
     Example:
 
+    \b
         dnnpapers talk add 2026-12-09 --presenter "Li Lei" --paper huang2017multiscale --start 19:00 --end 20:30
     """
     import datetime as dt
@@ -737,6 +758,7 @@ def talk_list(
 
     Example:
 
+    \b
         dnnpapers talk list --past --presenter 韩松
     """
     from dnnpapers.query import select_talks
@@ -773,6 +795,7 @@ def schema(root: Path = RootOption) -> None:
 
     Example:
 
+    \b
         dnnpapers schema > generated/papers.schema.json
     """
     from dnnpapers.schema import papers_schema

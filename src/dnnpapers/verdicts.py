@@ -35,7 +35,15 @@ _BEGIN, _END = b"<!-- dnnpapers:begin -->", b"<!-- dnnpapers:end -->"
 
 
 def readme_input(data: bytes) -> bytes:
-    """What of the README render reads: all of it but the generated region (which render writes)."""
+    """What of the README render reads: all of it but the generated region (which render writes).
+
+    A README that render would refuse (not UTF-8, markers missing or repeated) counts whole,
+    so no verdict made from a good one can answer for it.
+    """
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
     begin, end = data.find(_BEGIN), data.find(_END)
     if begin < 0 or end < begin or data.count(_BEGIN) != 1 or data.count(_END) != 1:
         return data

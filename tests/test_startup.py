@@ -1,0 +1,46 @@
+"""What a command imports before it answers: only what it needs (pydantic, rich and the YAML parsers cost start-up time)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO, write_list
+
+MSD = {"id": "huang2017multiscale", "title": "Multi-Scale Dense Networks", "authors": ["Gao Huang", "et al."], "year": 2017, "venue": "ICLR 2018", "arxiv": "1703.09844", "tags": ["early-exit"]}
+
+
+def _imported(args: list[str], cwd, cache) -> set[str]:
+    env = {**os.environ, "DNNPAPERS_CACHE_DIR": str(cache), "NO_COLOR": "1"}
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "dnnpapers", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-500:]
+    return {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["check", "--help"], ["talk", "add", "--help"]])
+def test_help_and_version_import_neither_pydantic_nor_rich(args, tmp_path):
+    modules = _imported(args, tmp_path, tmp_path / "cache")
+    assert "pydantic" not in modules and "rich" not in modules and "yaml" not in modules, sorted(m for m in modules if m.split(".")[0] in ("pydantic", "rich", "yaml"))
+
+
+def test_checking_a_valid_list_needs_no_pydantic(tmp_path):
+    root = write_list(tmp_path / "list", [MSD])
+    modules = _imported(["check"], root, tmp_path / "cache")
+    assert "pydantic" not in modules and "yaml_rs" in modules
+
+
+def test_an_unchanged_list_is_checked_and_render_checked_without_loading_it(tmp_path):
+    root = tmp_path / "list"
+    for name in ("data", "generated"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "README.md", root / "README.md")
+    cache = tmp_path / "cache"
+    assert "pydantic" in _imported(["check"], root, cache)  # the shipped list has talks: the models check them, once
+    assert "jinja2" in _imported(["render", "--check"], root, cache)
+    for args in (["check"], ["render", "--check"]):
+        modules = _imported(args, root, cache)
+        assert not {"pydantic", "yaml", "yaml_rs", "jinja2", "rich"} & modules, args
