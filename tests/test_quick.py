@@ -103,3 +103,25 @@ def test_yaml_11_readings_are_not_trusted():
         assert data is UNSURE or data == {"a": "yes"}, text  # 'yes' reaches the value check, which refuses it
     assert accept_paper({"id": "a2020b", "title": "yes", "authors": ["A"], "year": 2020, "tags": ["x"]}) is False
     assert accept_paper({"id": "a2020b", "title": "T", "authors": ["A"], "year": 2020, "tags": ["x"], "added": dt.date(2024, 5, 1)}) is True
+
+
+def test_an_append_is_judged_by_its_new_entries_against_the_old_ones(tmp_path):
+    from dnnpapers.quick import accept_appended
+    from dnnpapers.store import format_entry
+
+    msd = {"id": "huang2017multiscale", "title": "Multi-Scale Dense Networks", "authors": ["Gao Huang", "et al."], "year": 2017, "venue": "ICLR 2018", "arxiv": "1703.09844", "tags": ["early-exit"]}
+    root = write_list(tmp_path, [msd])
+    old = (root / "data" / "papers.yaml").read_bytes()
+    paper_list = load_list(root)
+    new = {"id": "liu2020fastbert", "title": "FastBERT", "authors": ["Weijie Liu"], "year": 2020, "venue": "ACL 2020", "arxiv": "2004.02178", "tags": ["early-exit"]}
+
+    def judged(entry, base=old):
+        return accept_appended(base, base + format_entry(entry).encode(), paper_list.papers, paper_list.taxonomy)
+
+    assert judged(new)
+    assert not judged({**new, "arxiv": "1703.09844"}), "the same arXiv id as an old entry"
+    assert not judged({**new, "title": "multi-scale dense networks."}), "the same title"
+    assert not judged({**new, "id": "huang2017multiscale"})
+    assert not judged({**new, "tags": ["early-exits"]})
+    assert not judged({**new, "year": 1800})
+    assert not accept_appended(old, old.replace(b"2017", b"2018", 1) + format_entry(new).encode(), paper_list.papers, paper_list.taxonomy), "not an append"

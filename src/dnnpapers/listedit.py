@@ -21,7 +21,7 @@ from dnnpapers.layout import DISMISSED_FILE, METRICS_FILE, PAGE_FILE, PAPERS_FIL
 from dnnpapers.metrics import metrics_text
 from dnnpapers.models import PaperMetrics
 from dnnpapers.paperlist import PaperList, load_list, papers_problems
-from dnnpapers.quick import accept_papers_text
+from dnnpapers.quick import accept_appended, accept_papers_text
 from dnnpapers.taxonomy import Taxonomy
 
 __all__ = ["Change", "Current", "Snapshot", "edit_list", "snapshot", "check_papers_text"]
@@ -88,7 +88,8 @@ def edit_list(root: Path, make: Callable[[Current], tuple[Change, T]], preloaded
         change, result = make(Current(current, now.papers, path))
         files: dict[Path, bytes] = {}
         if change.papers is not None and change.papers != now.papers:
-            check_papers_text(path, change.papers, current.taxonomy, change.trusted)
+            if not (change.trusted and accept_appended(now.papers, change.papers, current.papers, current.taxonomy)):
+                check_papers_text(path, change.papers, current.taxonomy, change.trusted)
             files[path] = change.papers
         if change.metrics or change.removed:
             keep = ({p.id for p in current.papers} | change.added) - change.removed

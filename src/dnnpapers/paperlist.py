@@ -25,7 +25,7 @@ from dnnpapers.models import (
     TaxonomyFile,
     TaxonomyNode,
 )
-from dnnpapers.quick import QuickList, accept_list, accept_papers_text
+from dnnpapers.quick import QuickList, accept_list, accept_papers_text, gc_paused
 from dnnpapers.rules import paper_problems, suggest, taxonomy_problems, unknown_tag_problems
 from dnnpapers.store import INVALID, Document, Loc, parse_document, read_document
 from dnnpapers.talks import TalkLog, load_talks
@@ -65,10 +65,11 @@ def load_list(root: Path | str = ".") -> PaperList:
     located problem (or, rarely, finds the list valid after all).
     """
     root = Path(root)
-    quick = accept_list(root)
-    if quick is not None:
-        return _from_quick(root, quick)
-    return load_exact(root)
+    with gc_paused():
+        quick = accept_list(root)
+        if quick is not None:
+            return _from_quick(root, quick)
+        return load_exact(root)
 
 
 _PAPER_DEFAULTS = {name: field.get_default(call_default_factory=True) for name, field in Paper.model_fields.items() if not field.is_required()}

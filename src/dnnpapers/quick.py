@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import gc
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Iterator
 
 from dnnpapers.fields import (
     CONTROL,
@@ -36,7 +38,7 @@ from dnnpapers.limits import MAX_DEPTH
 from dnnpapers.rules import paper_problems, taxonomy_problems
 from dnnpapers.taxonomy import Taxonomy
 
-__all__ = ["QuickList", "check_list", "accept_list", "parse", "accept_paper", "accept_papers_text", "UNSURE"]
+__all__ = ["QuickList", "check_list", "accept_list", "accept_appended", "parse", "accept_paper", "accept_papers_text", "UNSURE"]
 
 UNSURE = object()
 
@@ -262,13 +264,48 @@ def accept_papers_text(raw: bytes, taxonomy: Taxonomy, trusted: int = 0) -> list
     return None if stand_in.found else papers
 
 
+def accept_appended(old: bytes, new: bytes, papers: list, taxonomy: Taxonomy) -> bool:
+    """True when ``new`` is ``old`` (a valid file, whose entries are ``papers``) with valid entries appended.
+
+    Only the appended text is parsed; the rules across entries see the old
+    entries as they were loaded, so adding to a large list reads it once.
+    """
+    if not new.startswith(old) or not old.endswith(b"\n") or not new.endswith(b"\n"):
+        return False
+    added = parse(b"papers:\n" + new[len(old):])
+    if type(added) is not dict or added.keys() != {"papers"} or type(added["papers"]) is not list or not added["papers"]:
+        return False
+    last = last_year()
+    if not all(accept_paper(entry, FIRST_YEAR, last) for entry in added["papers"]):
+        return False
+    entries = [(i, paper) for i, paper in enumerate(papers)] + [(len(papers) + i, _Entry(e)) for i, e in enumerate(added["papers"])]
+    stand_in = _NoPositions()
+    list(paper_problems(entries, taxonomy, stand_in))
+    return not stand_in.found
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Loading builds many objects that all live until the command ends: collecting meanwhile is wasted work
+    (0.1 s at 10,000 papers, 0.4 s at 50,000). Afterwards they are frozen, so later collections skip them."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was:
+            gc.enable()
+
+
 def check_list(root: Path) -> tuple[int, int, int, list]:
     """(papers, topics, talks, warnings) of a valid list, or ProblemsFound with every located problem.
 
     A valid list is checked here without pydantic or PyYAML; only a list the quick
     path is unsure of loads the exact path (imported then, for that reason).
     """
-    quick = accept_list(root)
+    with gc_paused():
+        quick = accept_list(root)
     if quick is None or (root / TALKS_FILE).exists():  # talks are checked with positions, by the models
         from dnnpapers.paperlist import load_exact, load_list
 
