@@ -211,10 +211,16 @@ def parse(raw: bytes) -> Any:
         return UNSURE
 
 
-class _Entry(dict):
-    """An accepted entry as ``rules`` reads papers: fields as attributes, None when absent."""
+class _Entry:
+    """An accepted entry as ``rules`` reads papers: fields as attributes, None when absent (a view, not a copy)."""
 
-    __getattr__ = dict.get
+    __slots__ = ("_fields",)
+
+    def __init__(self, fields: dict):
+        self._fields = fields
+
+    def __getattr__(self, name: str):
+        return self._fields.get(name)
 
 
 class _NoPositions:

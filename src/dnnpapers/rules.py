@@ -6,7 +6,6 @@ Each rule returns located problems; none raises, so one run reports them all.
 from __future__ import annotations
 
 import difflib
-import functools
 import unicodedata
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
@@ -24,7 +23,6 @@ __all__ = ["normalise_title", "suggest", "paper_problems", "taxonomy_problems", 
 Entry = tuple[int, "Paper"]
 
 
-@functools.lru_cache(maxsize=1 << 16)  # a command may compare the same titles twice (on loading, before writing)
 def normalise_title(title: str) -> str:
     """The form two titles share when they name the same paper: case, spacing and final punctuation ignored.
 
