@@ -108,20 +108,9 @@ def check(
     \b
         dnnpapers check --root . --format github
     """
-    from dnnpapers.errors import Problem
-    from dnnpapers.verdicts import digest, recall, remember
+    from dnnpapers.verdicts import checked
 
-    key = digest(root, "check")
-    verdict = recall(key)
-    try:
-        papers, topics, talks = verdict["papers"], verdict["topics"], verdict["talks"]
-        warnings = [Problem(*w) for w in verdict["warnings"]]
-    except (TypeError, KeyError, ValueError):  # no verdict on these inputs (or an unreadable one): check them
-        from dnnpapers.quick import check_list
-
-        papers, topics, talks, warnings = _run(lambda: check_list(root), format)
-        if digest(root, "check") == key:
-            remember(key, {"papers": papers, "topics": topics, "talks": talks, "warnings": [[w.path, w.line, w.col, w.message] for w in warnings]})
+    papers, topics, talks, warnings = _run(lambda: checked(root), format)
     for warning in warnings:
         typer.echo(warning.github("warning") if format is ProblemFormat.github else f"warning: {warning}", err=format is not ProblemFormat.github)
     said = f"{papers} paper{'s' if papers != 1 else ''} in {topics} topic{'s' if topics != 1 else ''}"

@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 from dnnpapers import chart
 from dnnpapers.export import bib_entry
 from dnnpapers.fields import venue_name
-from dnnpapers.models import TALK_KINDS, Paper
+from dnnpapers.models import Paper
 from dnnpapers.paperlist import PaperList
 from dnnpapers.templating import format_template, render_template
 
@@ -296,7 +296,6 @@ def _page(paper_list: PaperList, env: jinja2.Environment, lang: str, bibs: dict[
         "data": Markup(embedded_json(data)),
         "bibtex": Markup(embedded_json({e.paper.id: e.bib for e in papers})),  # read on the first copy only
         "csp": f"default-src 'none'; script-src '{_hash(script)}'; style-src '{_hash(style)}'; img-src data:; base-uri 'none'; form-action 'none'",
-        "kinds": TALK_KINDS,
     }
     return render_template(env, "site.html.j2", context)
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from dnnpapers import __version__
 from dnnpapers.layout import cache_dir
 
-__all__ = ["digest", "recall", "remember", "file_digest", "stale_outputs", "fresh_render_check", "readme_input", "VERDICTS", "TOPIC_PAGES"]
+__all__ = ["checked", "digest", "recall", "remember", "file_digest", "stale_outputs", "fresh_render_check", "readme_input", "VERDICTS", "TOPIC_PAGES"]
 
 VERDICTS = "verdicts"
 _DATA = Path("data")
@@ -162,3 +162,22 @@ def fresh_render_check(root: Path) -> list[str] | None:
     if not isinstance(manifest, list) or not all(isinstance(item, list) and len(item) == 2 for item in manifest):
         return None
     return stale_outputs(root, manifest)
+
+
+def checked(root: Path) -> tuple[int, int, int, list]:
+    """What ``quick.check_list`` says of the list (papers, topics, talks, warnings), from the verdict on these
+    inputs when there is one; else checked, and a passing result kept (unless a file changed meanwhile)."""
+    from dnnpapers.errors import Problem
+
+    key = digest(root, "check")
+    verdict = recall(key)
+    try:
+        return verdict["papers"], verdict["topics"], verdict["talks"], [Problem(*w) for w in verdict["warnings"]]
+    except (TypeError, KeyError, ValueError):  # none kept for these inputs, or an unreadable one
+        pass
+    from dnnpapers.quick import check_list  # the list itself: only now
+
+    papers, topics, talks, warnings = check_list(root)
+    if digest(root, "check") == key:
+        remember(key, {"papers": papers, "topics": topics, "talks": talks, "warnings": [[w.path, w.line, w.col, w.message] for w in warnings]})
+    return papers, topics, talks, warnings
