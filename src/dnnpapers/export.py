@@ -84,6 +84,9 @@ def bib_title(title: str) -> str:
     """The title as BibTeX text with only the case-sensitive words braced."""
     words = []
     for word in " ".join(title.split()).split(" "):
+        if not _keeps_case(word):  # the word's core keeps no case either (it is a part of the word)
+            words.append(word.translate(_TEX_TABLE))
+            continue
         before, core, after = _EDGES.match(word).groups()
         if core and _keeps_case(core):
             words.append(before.translate(_TEX_TABLE) + "{" + core.translate(_TEX_TABLE) + "}" + after.translate(_TEX_TABLE))

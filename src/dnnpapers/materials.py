@@ -151,14 +151,16 @@ class Rows:
                 "focus": text(paper.focus) if paper.focus else "",
                 "notes": "<br>".join(p.notes_parts(t, include_talks=False)),
             }
-        if anchored or p.discussed:
-            own = dict(cells)
-            if anchored:
-                own["anchor"] = p.anchor
-            if p.discussed:
-                own["notes"] = "<br>".join([*([cells["notes"]] if cells["notes"] else []), *p.talk_links(self.t, self.talks_page)])
-            return self.pattern.format_map(own)
-        return self.pattern.format_map(cells)
+        if not (anchored or p.discussed):
+            if "" not in cells:
+                cells[""] = self.pattern.format_map(cells)  # the row as most tables show it
+            return cells[""]
+        own = dict(cells)
+        if anchored:
+            own["anchor"] = p.anchor
+        if p.discussed:
+            own["notes"] = "<br>".join([*([cells["notes"]] if cells["notes"] else []), *p.talk_links(self.t, self.talks_page)])
+        return self.pattern.format_map(own)
 
 
 @dataclass
@@ -180,6 +182,15 @@ class PaperViews(dict):
     """Paper id → PaperView, and ``by_tag``: each topic's views in reading order (made once, used by every page)."""
 
     by_tag: dict[str, list[PaperView]]
+    _counts: dict[str, tuple[int, list[tuple[int, int]]]]
+
+    def counts(self, slug: str, taxonomy) -> tuple[int, list[tuple[int, int]]]:
+        """(papers in the topic with its subtopics, [(year, papers tagged here)] newest first), made once a topic."""
+        if slug not in self._counts:
+            below = {v.paper.id for tag in taxonomy.subtree(slug) for v in self.by_tag.get(tag, [])}
+            years = Counter(v.date_year for v in self.by_tag.get(slug, []))
+            self._counts[slug] = (len(below), sorted(years.items(), reverse=True))
+        return self._counts[slug]
 
 
 def paper_views(paper_list: PaperList) -> PaperViews:
@@ -194,6 +205,7 @@ def paper_views(paper_list: PaperList) -> PaperViews:
         for tag in dict.fromkeys(paper.tags):
             by_tag.setdefault(tag, []).append(views[paper.id])
     views.by_tag = {tag: sorted(tagged, key=_sort_key) for tag, tagged in by_tag.items()}
+    views._counts = {}
     return views
 
 
@@ -233,10 +245,7 @@ def topic_views(paper_list: PaperList, views: PaperViews, lang: str, slugger: Sl
         own = by_tag.get(node.slug, [])
         view = TopicView(node, depth, heading, slugger.slug(heading), own, 0, [], ancestors=ancestors)
         view.children = [make(child, depth + 1, ancestors + [view]) for child in node.children]
-        below = {v.paper.id for slug in taxonomy.subtree(node.slug) for v in by_tag.get(slug, [])}
-        view.total = len(below)
-        counts = Counter(v.date_year for v in own)
-        view.years = sorted(counts.items(), reverse=True)
+        view.total, view.years = views.counts(node.slug, taxonomy)
         return view
 
     first = list(taxonomy.roots if roots is None else roots)
@@ -326,15 +335,17 @@ def materials_pages(
         return template(name, {**context, "rows": rows[posixpath.dirname(context["page"])]})
 
     context = _index_context(paper_list, views, lang, index, chart_name, talks_page)
-    tables = sum(len(rows[""].row(p, False)) + 1 for topic in context["all_topics"] for p in topic.papers)
-    whole = render("materials.md.j2", context) if tables <= budget else ""  # the rows alone are too many: no need to try
+    def table_bytes(topics: list[TopicView], folder: str = "") -> int:
+        return sum(len(rows[folder].row(p, False)) + 1 for topic in topics for p in topic.papers)
+
+    whole = render("materials.md.j2", context) if table_bytes(context["all_topics"]) <= budget else ""  # the rows alone are too many: no need to try
     if whole and len(whole.encode("utf-8")) <= budget:
         topics = context["all_topics"]
         return MaterialsPages({index: whole}, {t.node.slug: f"{index}#{t.anchor}" for t in topics}, _paper_hrefs(views, topics))
-    pages: dict[str, str] = {}
-    placed: dict[str, TopicView] = {}
+    split = _Split(paper_list, views, lang, index, talks_page, render, lambda topics: table_bytes(topics, "materials"), budget)
     for root in paper_list.taxonomy.roots:
-        _topic_page(paper_list, views, lang, root, [], index, talks_page, render, budget, pages, placed)
+        split.page(root, [])
+    pages, placed = split.pages, split.placed
     # a page's own topic is linked as the page itself
     topic_href = {slug: view.page if view.page == _page_name(slug, lang) else f"{view.page}#{view.anchor}" for slug, view in placed.items()}
     context = _index_context(paper_list, views, lang, index, chart_name, talks_page, split=topic_href)
@@ -351,35 +362,50 @@ def _page_name(slug: str, lang: str) -> str:
     return f"materials/{slug}.md" if lang == "en" else f"materials/{slug}.zh.md"
 
 
-def _topic_page(paper_list, views, lang, node, ancestors, index, talks_page, render, budget, pages, placed) -> TopicView:
-    """``node``'s page, with its whole subtree when that fits the budget, else its own papers and a page per child."""
-    t = STRINGS[lang]
-    name = _page_name(node.slug, lang)
-    for whole in (True, False):
-        slugger = Slugger()
-        (view,) = topic_views(paper_list, views, lang, slugger, [node], ancestors)
-        on_page = list(walk([view])) if whole else [view]
-        for topic in on_page:
-            topic.page = name
-        context = {
-            "lang": lang, "t": t, "title": view.heading, "index": relative(index, name), "page": name,
-            "other_page": posixpath.basename(_page_name(node.slug, "zh" if lang == "en" else "en")),
-            "talks_page": relative(talks_page, name), "topic": view, "all_topics": on_page, "subpages": [],
-            "count_line": lambda topic: count_line(topic, t), "label": _label(lang),
-            "href": lambda topic: relative(f"{topic.page}#{topic.anchor}", name),
-        }
-        if not whole:
-            children = [_topic_page(paper_list, views, lang, child, ancestors + [view], index, talks_page, render, budget, pages, placed) for child in node.children]
-            context["subpages"] = [(child, relative(child.page, name)) for child in children]
-            view.children = []
-        text_ = render("topic_page.md.j2", context)
-        if whole and len(text_.encode("utf-8")) > budget and node.children:
-            continue
-        pages[name] = text_
-        for topic in on_page:
-            placed[topic.node.slug] = topic
-        return view
-    raise AssertionError("unreachable")
+@dataclass
+class _Split:
+    """The topic pages of one language's split materials page, made top-down so each page knows its ancestors' places."""
+
+    paper_list: PaperList
+    views: PaperViews
+    lang: str
+    index: str
+    talks_page: str
+    render: Render
+    table_bytes: Callable[[list[TopicView]], int]  # what the rows of these topics' tables weigh
+    budget: int
+    pages: dict[str, str] = field(default_factory=dict)
+    placed: dict[str, TopicView] = field(default_factory=dict)
+
+    def page(self, node: TaxonomyNode, ancestors: list[TopicView]) -> TopicView:
+        """``node``'s page, with its whole subtree when that fits the budget, else its own papers and a page per child."""
+        t, name = STRINGS[self.lang], _page_name(node.slug, self.lang)
+        for whole in (True, False):
+            (view,) = topic_views(self.paper_list, self.views, self.lang, Slugger(), [node], ancestors)
+            on_page = list(walk([view])) if whole else [view]
+            if whole and node.children and self.table_bytes(on_page) > self.budget:
+                continue  # the rows alone are too many: no need to render it whole to know
+            for topic in on_page:
+                topic.page = name
+            context = {
+                "lang": self.lang, "t": t, "title": view.heading, "index": relative(self.index, name), "page": name,
+                "other_page": posixpath.basename(_page_name(node.slug, "zh" if self.lang == "en" else "en")),
+                "talks_page": relative(self.talks_page, name), "topic": view, "all_topics": on_page, "subpages": [],
+                "count_line": lambda topic: count_line(topic, t), "label": _label(self.lang),
+                "href": lambda topic: relative(f"{topic.page}#{topic.anchor}", name),
+            }
+            if not whole:
+                children = [self.page(child, ancestors + [view]) for child in node.children]
+                context["subpages"] = [(child, relative(child.page, name)) for child in children]
+                view.children = []
+            text_ = self.render("topic_page.md.j2", context)
+            if whole and len(text_.encode("utf-8")) > self.budget and node.children:
+                continue
+            self.pages[name] = text_
+            for topic in on_page:
+                self.placed[topic.node.slug] = topic
+            return view
+        raise AssertionError("unreachable")
 
 
 def _label(lang: str):
