@@ -763,7 +763,7 @@ def talk_list(
     rows = [
         (
             talk.date.isoformat(),
-            (f"{talk.start}-{talk.end}" if talk.end else talk.start) if talk.start else "",
+            talk.span,
             talk.kind,
             talk_title(talk, papers),
             ", ".join(presenter_label(p) for p in talk.presenters),

@@ -21,7 +21,7 @@ from dnnpapers.models import ET_AL, Paper, PaperMetrics, TaxonomyNode
 from dnnpapers.paperlist import PaperList
 
 __all__ = ["STRINGS", "PAGE_BUDGET", "ROW_TEMPLATE", "ROW_FIELDS", "Rows", "PaperView", "TopicView", "Timeline", "MaterialsPages", "PaperViews", "paper_views", "topic_views", "walk",
-           "count_line", "venues", "timeline", "materials_pages", "relative"]
+           "count_line", "is_milestone", "venues", "timeline", "materials_pages", "relative"]
 
 #: The layout of one table row (a list may override it): a format string over these cells.
 ROW_TEMPLATE = "paper_row.md"
@@ -209,9 +209,13 @@ def paper_views(paper_list: PaperList) -> PaperViews:
     return views
 
 
+def is_milestone(paper: Paper, metrics: PaperMetrics | None, threshold: int) -> bool:
+    """The timeline's rule (page.yaml's milestone_citations): an award, or at least ``threshold`` citations."""
+    return bool(paper.awards) or (metrics is not None and (metrics.citations or 0) >= threshold)
+
+
 def _paper_view(paper: Paper, metrics: PaperMetrics | None, threshold: int) -> PaperView:
     name = venue_name(paper.venue) if paper.published else "arXiv"
-    cited = metrics.citations if metrics and metrics.citations is not None else 0
     return PaperView(
         paper=paper,
         date_year=paper.venue_year or paper.year,
@@ -219,7 +223,7 @@ def _paper_view(paper: Paper, metrics: PaperMetrics | None, threshold: int) -> P
         href=paper.link,
         authors=_authors(paper.authors),
         metrics=metrics,
-        milestone=bool(paper.awards) or cited >= threshold,
+        milestone=is_milestone(paper, metrics, threshold),
     )
 
 

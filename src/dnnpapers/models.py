@@ -259,6 +259,11 @@ class Talk(_Strict):
     def presenter_names(self) -> list[str]:
         return [p.name for p in self.presenters]
 
+    @property
+    def span(self) -> str:
+        """'09:00–09:40', '09:00' or '' (all day)."""
+        return (f"{self.start}–{self.end}" if self.end else self.start) if self.start else ""
+
 
 class LeaderTerm(_Strict):
     """A term of the rotating leaders (about two months), who arrange its meetings."""

@@ -133,7 +133,7 @@ def select_talks(paper_list: PaperList, when: str | None = None, presenter: str 
     """(anchor, talk) pairs in date order: ``when`` 'upcoming' (from today) or 'past'; a presenter's name (any case, part of it); a paper."""
     from dnnpapers.talks import group_today
 
-    pairs = sorted(zip(paper_list.talks.anchors(), paper_list.talks.talks), key=lambda pair: (pair[1].date, pair[1].start or "", pair[0]))
+    pairs = [(anchor, talk) for talk, anchor in paper_list.talks.in_order()]
     if when is not None:
         today = today or group_today(paper_list.page.timezone)
         pairs = [(a, t) for a, t in pairs if (t.date >= today) is (when == "upcoming")]

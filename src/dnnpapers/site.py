@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 
 from dnnpapers import chart
 from dnnpapers.export import bib_entry
+from dnnpapers.materials import is_milestone
 from dnnpapers.fields import venue_name
 from dnnpapers.models import Paper
 from dnnpapers.paperlist import PaperList
@@ -247,7 +248,7 @@ def _page(paper_list: PaperList, env: jinja2.Environment, lang: str, bibs: dict[
                 date=f"{paper.year}",
                 venue=paper.venue or "arXiv",
                 cited=cited,
-                milestone=bool(paper.awards) or (cited or 0) >= threshold,
+                milestone=is_milestone(paper, metrics, threshold),
                 discussed=[talk.date.isoformat() for talk, _ in discussed.get(paper.id, [])],
                 tags=[(tag, label(taxonomy[tag])) for tag in dict.fromkeys(paper.tags)],
                 bib=bibs[paper.id],

@@ -37,7 +37,6 @@ STRINGS = {
         "next_line": "**Next talk:** {when} · {what} · {who} · {all}",
         "no_next_line": "**Reading group:** no talk scheduled · {all}",
         "all_link": "all talks",
-        "n_talks": "{n} talks",
     },
     "zh": {
         "title": "研究组报告",
@@ -57,7 +56,6 @@ STRINGS = {
         "slides": "幻灯片", "video": "视频", "notes": "笔记", "recording": "录像",
         "discussed": "🗣 研讨于 {date}",
         "all_link": "全部报告",
-        "n_talks": "{n} 场",
     },
 }
 STRINGS = {lang: {key: Md(value) for key, value in strings.items()} for lang, strings in STRINGS.items()}
@@ -93,12 +91,12 @@ def talk_views(log: TalkLog, papers: dict[str, Paper], lang: str, today: dt.date
     """Every talk in date order; ``rows``: each paper's row, relative to the talks page ('materials.md#id')."""
     t = STRINGS[lang]
     views = []
-    for talk, anchor in sorted(zip(log.talks, log.anchors()), key=lambda pair: (pair[0].date, pair[0].start or "", pair[1])):
+    for talk, anchor in log.in_order():
         views.append(
             TalkView(
                 talk=talk,
                 anchor=anchor,
-                when=(f"{talk.start}–{talk.end}" if talk.end else talk.start) if talk.start else str(t["all_day"]),
+                when=talk.span or str(t["all_day"]),
                 kind=TALK_KINDS[talk.kind][0 if lang == "en" else 1],
                 title=_title(talk, papers, rows),
                 presenters=Md(", ".join(text(presenter_label(p)) for p in talk.presenters)),
@@ -167,10 +165,11 @@ def next_talk_line(log: TalkLog, papers: dict[str, Paper], today: dt.date, timez
         return None
     t = STRINGS["en"]
     every = link(t["all_link"], page)
-    upcoming = [v for v in talk_views(log, papers, "en", today, {pid: "" for pid in papers}) if v.upcoming]
+    upcoming = [(talk, anchor) for talk, anchor in log.in_order() if talk.date >= today]
     if not upcoming:
         return Md(t["no_next_line"].format(all=every))
-    first = upcoming[0]
-    when = f"{first.date} {first.when} ({timezone})" if first.talk.start else f"{first.date}"
-    what = link(talk_title(first.talk, papers), f"{page}#{first.anchor}")
-    return Md(t["next_line"].format(when=text(when), what=what, who=first.presenters, all=every))
+    talk, anchor = upcoming[0]
+    when = f"{talk.date} {talk.span} ({timezone})" if talk.start else f"{talk.date}"
+    what = link(talk_title(talk, papers), f"{page}#{anchor}")
+    who = ", ".join(text(presenter_label(p)) for p in talk.presenters)
+    return Md(t["next_line"].format(when=text(when), what=what, who=who, all=every))

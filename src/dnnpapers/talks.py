@@ -42,10 +42,14 @@ class TalkLog:
     def anchors(self) -> list[str]:
         return talk_anchors(self.talks)
 
+    def in_order(self) -> list[tuple[Talk, str]]:
+        """(talk, anchor) pairs by date and start time (untimed talks first on their day); ties in file order."""
+        return sorted(zip(self.talks, self.anchors()), key=lambda pair: (pair[0].date, pair[0].start or ""))
+
     def discussed(self) -> dict[str, list[tuple[Talk, str]]]:
         """Paper id → the talks that discussed it (with their anchors), in date order."""
         found: dict[str, list[tuple[Talk, str]]] = {}
-        for talk, anchor in sorted(zip(self.talks, self.anchors()), key=lambda pair: _when(pair[0])):
+        for talk, anchor in self.in_order():
             for paper_id in dict.fromkeys(talk.papers):
                 found.setdefault(paper_id, []).append((talk, anchor))
         return found
@@ -104,10 +108,6 @@ def group_today(timezone: str) -> dt.date:
         except ValueError:
             raise DnnpapersError(f"{TODAY_VARIABLE}={raw!r} is not a date written YYYY-MM-DD") from None
     return dt.datetime.now(zoneinfo.ZoneInfo(timezone)).date()
-
-
-def _when(talk: Talk) -> tuple:
-    return (talk.date, talk.start or "")
 
 
 def _load(doc: Document, papers: list[Paper] | None) -> TalkLog:

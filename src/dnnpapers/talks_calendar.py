@@ -35,7 +35,7 @@ def calendar(log: TalkLog, papers: dict[str, Paper], timezone: str, title: str, 
     cal.add("x-wr-timezone", timezone)
     cal.add("refresh-interval", dt.timedelta(days=1), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "P1D")
-    pairs = sorted(zip(log.talks, log.anchors()), key=lambda pair: (pair[0].date, pair[0].start or "", pair[1]))
+    pairs = log.in_order()
     timed = [talk.date for talk, _ in pairs if talk.start]
     if timed:  # the zone's rules for the years the talks span, so the file stays the same as years pass
         first, last = min(timed), max(timed)
