@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-BENCHMARKS = ["scale", "network", "hostile", "discover", "webpage"]
+BENCHMARKS = ["scale", "peers", "network", "hostile", "discover", "webpage"]
 
 
 def main(names: list[str]) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import math
 import os
 
-import httpx
-
 from dnnpapers.errors import DnnpapersError
 
 __all__ = ["env_float", "env_int", "env_url"]
@@ -38,6 +36,8 @@ def env_int(name: str, default: int, most: int = 100) -> int:
 
 def env_url(name: str, default: str) -> str:
     """An http(s) base URL from the environment (no trailing slash), or a one-line error naming the variable."""
+    import httpx  # here: rendering reads limits from this module too, and needs no HTTP (65 ms)
+
     raw = (os.environ.get(name) or "").strip() or default
     try:
         url = httpx.URL(raw)

@@ -35,10 +35,11 @@ from dnnpapers.fields import (
 )
 from dnnpapers.layout import DISMISSED_FILE, METRICS_FILE, PAGE_FILE, PAPERS_FILE, TALKS_FILE, TAXONOMY_FILE
 from dnnpapers.limits import MAX_DEPTH
-from dnnpapers.rules import paper_problems, taxonomy_problems
+from dnnpapers.known_entries import recall_entries, remember_entries
+from dnnpapers.rules import normalise_title, paper_problems, taxonomy_problems
 from dnnpapers.taxonomy import Taxonomy
 
-__all__ = ["QuickList", "check_list", "accept_list", "accept_appended", "parse", "accept_paper", "accept_papers_text", "UNSURE"]
+__all__ = ["QuickList", "check_list", "accept_list", "accept_appended", "parse", "accept_paper", "accept_papers_text", "split_entries", "UNSURE"]
 
 UNSURE = object()
 
@@ -196,12 +197,16 @@ def _accept_metrics(data: Any) -> bool:
 def parse(raw: bytes) -> Any:
     """The values of a YAML file (None when empty) when yaml-rs reads them as PyYAML would; UNSURE otherwise."""
     try:
-        import yaml_rs
-    except ImportError:  # the fast path is an optimisation, never a requirement
-        return UNSURE
-    try:
         text = (raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw).decode("utf-8")
     except UnicodeDecodeError:
+        return UNSURE
+    return _parse_text(text)
+
+
+def _parse_text(text: str) -> Any:
+    try:
+        import yaml_rs
+    except ImportError:  # the fast path is an optimisation, never a requirement
         return UNSURE
     if not _structure_is_plain(text) or _DEEP_LINE.search(text):
         return UNSURE
@@ -209,6 +214,73 @@ def parse(raw: bytes) -> Any:
         return yaml_rs.loads(text, parse_datetime=True)
     except Exception:  # noqa: BLE001 (any refusal by the fast parser means "ask the exact one")
         return UNSURE
+
+
+# A plain papers file: comment and blank lines around a "papers:" line, then its entries.
+_HEADER = re.compile(r"(?:[ ]*(?:#[^\n]*)?\n)*papers:(?:[ ]+#[^\n]*)?[ ]*\n(?:[ ]*(?:#[^\n]*)?\n)*")
+
+
+def split_entries(text: str) -> tuple[str, str, list[str]] | None:
+    """(header, prefix, entry texts) of a papers file of the plain shape; None for any other.
+
+    The shape: after the header, every line is blank, a comment, indented past
+    the sequence's column, or starts an entry with the prefix (``- `` at that
+    column). Each entry's text then means alone what it means in the file: a
+    quoted or flow value crossing into the next entry would not parse alone,
+    and a block or plain scalar ends at a line less indented than its entry's
+    fields. Each text is what follows the prefix, up to its last newline (not kept).
+    """
+    if "\r" in text:
+        return None
+    header = _HEADER.match(text)
+    if header is None:
+        return None
+    rest = text[header.end():]
+    column = len(rest) - len(rest.lstrip(" "))
+    prefix = " " * column + "- "
+    if not rest.startswith(prefix) or re.search(rf"\n(?! {{{column + 1}}}|[ ]*#|[ ]*(?:\n|$)|{prefix})", rest):
+        return None
+    texts = rest[len(prefix):].split("\n" + prefix)
+    if texts[-1].endswith("\n"):
+        texts[-1] = texts[-1][:-1]
+    return header.group(), prefix, texts
+
+
+def _accept_entry(prefix: str, text: str, last: int) -> dict | None:
+    """One entry's values, parsed alone, when accept_paper accepts them."""
+    data = _parse_text("papers:\n" + prefix + text + "\n")
+    if type(data) is not dict or data.keys() != {"papers"} or type(data["papers"]) is not list or len(data["papers"]) != 1:
+        return None
+    entry = data["papers"][0]
+    return entry if accept_paper(entry, FIRST_YEAR, last) else None
+
+
+def _accept_by_entries(text: str, list_key: str, last: int) -> list[dict] | None:
+    """The entries of a papers file whose entries were mostly accepted before (known_entries); None when not sure."""
+    parts = split_entries(text)
+    if parts is None:
+        return None
+    header, prefix, texts = parts
+    known = recall_entries(list_key, last)
+    missing = [t for t in texts if t not in known]
+    if not known or len(missing) > max(16, len(texts) // 8) or not _structure_is_plain(header):
+        return None  # the whole file at once is faster (and remembers its entries)
+    for t in missing:
+        entry = _accept_entry(prefix, t, last)
+        if entry is None:
+            return None
+        known[t] = entry
+    papers = [known[t] for t in texts]
+    if missing or len(known) != len(texts):
+        remember_entries(list_key, last, dict(zip(texts, papers)))
+    return papers
+
+
+def _remember_whole(text: str, papers: list[dict], list_key: str, last: int) -> None:
+    """After the whole file was accepted at once: its entries, by their texts, for the next time."""
+    parts = split_entries(text)
+    if parts is not None and len(parts[2]) == len(papers):
+        remember_entries(list_key, last, dict(zip(parts[2], papers)))
 
 
 class _Entry:
@@ -251,23 +323,47 @@ def _read(path: Path) -> Any:
         return UNSURE
 
 
-def accept_papers_text(raw: bytes, taxonomy: Taxonomy, trusted: int = 0) -> list[dict] | None:
+def accept_papers_text(raw: bytes, taxonomy: Taxonomy, trusted: int = 0, list_key: str | None = None) -> list[dict] | None:
     """The entries of a papers.yaml text that is certainly valid against ``taxonomy``; else None.
 
     ``trusted``: how many leading entries are known valid already (text appended
-    to a valid file); the rules across entries still see them all.
+    to a valid file); the rules across entries still see them all. ``list_key``:
+    the list whose entries accepted before (known_entries) need no reading again.
     """
-    data = parse(raw)
-    if type(data) is not dict or data.keys() != {"papers"} or type(data["papers"]) is not list:
+    try:
+        text = (raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw).decode("utf-8")
+    except UnicodeDecodeError:
         return None
-    papers = data["papers"]
     last = last_year()
-    if not all(accept_paper(entry, FIRST_YEAR, last) for entry in papers[trusted:]):
-        return None
-    entries = [(i, _Entry(e)) for i, e in enumerate(papers)]
+    papers = _accept_by_entries(text, list_key, last) if list_key is not None and not trusted else None
+    if papers is None:
+        data = _parse_text(text)
+        if type(data) is not dict or data.keys() != {"papers"} or type(data["papers"]) is not list:
+            return None
+        papers = data["papers"]
+        if not all(accept_paper(entry, FIRST_YEAR, last) for entry in papers[trusted:]):
+            return None
+        if list_key is not None:
+            _remember_whole(text, papers, list_key, last)
+    return papers if _across_entries_fine(papers, taxonomy) else None
+
+
+def _across_entries_fine(papers: list[dict], taxonomy: Taxonomy) -> bool:
+    """True when rules.paper_problems finds nothing: in bulk for the usual list, where nothing repeats."""
+    tags = [e["tags"] for e in papers]
+    titles = [t for t in (normalise_title(e["title"]) for e in papers) if t]
+    arxiv = [a for a in (e.get("arxiv") for e in papers) if a]
+    doi = [d.lower() for d in (e.get("doi") for e in papers) if d]
+    ids = [e["id"] for e in papers]
+    if (
+        set().union(*tags) <= taxonomy.by_slug.keys()
+        and all(len(set(t)) == len(t) for t in tags)
+        and all(len(set(values)) == len(values) for values in (ids, arxiv, doi, titles))
+    ):
+        return True
     stand_in = _NoPositions()
-    list(paper_problems(entries, taxonomy, stand_in))
-    return None if stand_in.found else papers
+    paper_problems([(i, _Entry(e)) for i, e in enumerate(papers)], taxonomy, stand_in)
+    return not stand_in.found
 
 
 def accept_appended(old: bytes, new: bytes, papers: list, taxonomy: Taxonomy) -> bool:
@@ -286,7 +382,7 @@ def accept_appended(old: bytes, new: bytes, papers: list, taxonomy: Taxonomy) ->
         return False
     entries = [(i, paper) for i, paper in enumerate(papers)] + [(len(papers) + i, _Entry(e)) for i, e in enumerate(added["papers"])]
     stand_in = _NoPositions()
-    list(paper_problems(entries, taxonomy, stand_in))
+    paper_problems(entries, taxonomy, stand_in)
     return not stand_in.found
 
 
@@ -343,7 +439,7 @@ def accept_list(root: Path) -> QuickList | None:
                 return None
             optional[name] = data
     try:
-        papers = accept_papers_text((root / PAPERS_FILE).read_bytes(), taxonomy)
+        papers = accept_papers_text((root / PAPERS_FILE).read_bytes(), taxonomy, list_key=str(root.resolve()))
     except OSError:
         return None
     if papers is None:

@@ -30,7 +30,10 @@ except ImportError:
 from dnnpapers import __version__
 from dnnpapers.layout import cache_dir
 
-__all__ = ["checked", "digest", "recall", "remember", "file_digest", "stale_outputs", "fresh_render_check", "readme_input", "VERDICTS", "TOPIC_PAGES"]
+__all__ = [
+    "checked", "digest", "recall", "remember", "file_digest", "stale_outputs", "fresh_render_check", "readme_input",
+    "tool_digest", "text_digest", "keep_atomically", "VERDICTS", "TOPIC_PAGES",
+]
 
 VERDICTS = "verdicts"
 _DATA = Path("data")
@@ -65,6 +68,23 @@ def _tool() -> list[str]:
                 stat = os.stat(os.path.join(folder, name))
                 parts.append(f"{os.path.relpath(os.path.join(folder, name), _SOURCE)}:{stat.st_size}:{stat.st_mtime_ns}")
     return parts
+
+
+_TOOL_DIGEST: list[str] = []
+
+
+def tool_digest() -> str:
+    """A digest of the tool as it is installed (computed once a process)."""
+    if not _TOOL_DIGEST:
+        h = sha256()
+        for part in _tool():
+            h.update(part.encode("utf-8", "surrogateescape") + b"\0")
+        _TOOL_DIGEST.append(h.hexdigest())
+    return _TOOL_DIGEST[0]
+
+
+def text_digest(text: str) -> str:
+    return sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _files(root: Path, kind: str) -> list[Path]:
@@ -133,21 +153,26 @@ def recall(key: str) -> dict | None:
 def remember(key: str, verdict: dict) -> None:
     """Keep ``verdict`` under ``key``: written to a temporary file and renamed, or not at all."""
     path = _path(key)
-    if path is None or os.environ.get("DNNPAPERS_NO_VERDICTS"):
-        return
+    if path is not None and not os.environ.get("DNNPAPERS_NO_VERDICTS"):
+        keep_atomically(path, json.dumps(verdict, sort_keys=True).encode("utf-8"))
+
+
+def keep_atomically(path: Path, data: bytes) -> None:
+    """Write a cache file whole, by a temporary file renamed into place, or not at all: two processes at once
+    can only ever read a complete one, and an unwritable cache only costs speed."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.parent / f".verdict-{os.getpid()}-{os.urandom(6).hex()}.tmp"  # (tempfile would import shutil's compressors)
+        temporary = path.parent / f".{path.name}-{os.getpid()}-{os.urandom(6).hex()}.tmp"  # (tempfile would import shutil's compressors)
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(verdict, out, sort_keys=True)
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
             os.replace(temporary, path)
         except BaseException:
             os.unlink(temporary)
             raise
     except OSError:
-        pass  # an unwritable cache only costs speed
+        pass
 
 
 def file_digest(data: bytes) -> str:
