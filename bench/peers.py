@@ -24,6 +24,7 @@ from scale import generate, measure
 from dnnpapers.paperlist import load_list
 
 COUNT = 10_000
+LIMIT = 180  # seconds a peer's first run may take before it is stopped and reported as over
 _META = "added: 2026-12-01 00:00:00\ndocfile: null\ntags: !!set {}\n"  # what `pubs add` writes beside each .bib
 
 
@@ -73,7 +74,11 @@ def report() -> None:
         print(f"listing {COUNT:,} papers (whole processes, best of 3 after a warm-up)")
         ours = None
         for name, argv in commands.items():
-            subprocess.run(argv, capture_output=True, env=env)  # warm-up: caches as in daily use
+            try:
+                subprocess.run(argv, capture_output=True, env=env, timeout=LIMIT)  # warm-up: caches as in daily use
+            except subprocess.TimeoutExpired:
+                print(f"  {name:<16} over {LIMIT} s on its first run (stopped)")
+                continue
             wall, mb = measure(argv, 3, env)
             ours = ours or wall
             print(f"  {name:<16} {wall:7.3f} s {mb:7.0f} MB   {wall / ours:5.1f}× dnnpapers")

@@ -35,7 +35,7 @@ from dnnpapers.fields import (
 )
 from dnnpapers.layout import DISMISSED_FILE, METRICS_FILE, PAGE_FILE, PAPERS_FILE, TALKS_FILE, TAXONOMY_FILE
 from dnnpapers.limits import MAX_DEPTH
-from dnnpapers.known_entries import recall_entries, remember_entries
+from dnnpapers.known_entries import entry_key, recall_entries, remember_entries
 from dnnpapers.rules import normalise_title, paper_problems, taxonomy_problems
 from dnnpapers.taxonomy import Taxonomy
 
@@ -262,17 +262,19 @@ def _accept_by_entries(text: str, list_key: str, last: int) -> list[dict] | None
         return None
     header, prefix, texts = parts
     known = recall_entries(list_key, last)
-    missing = [t for t in texts if t not in known]
+    keys = [entry_key(t) for t in texts]
+    missing = [i for i, key in enumerate(keys) if key not in known]
     if not known or len(missing) > max(16, len(texts) // 8) or not _structure_is_plain(header):
         return None  # the whole file at once is faster (and remembers its entries)
-    for t in missing:
-        entry = _accept_entry(prefix, t, last)
+    for i in missing:
+        entry = _accept_entry(prefix, texts[i], last)
         if entry is None:
             return None
-        known[t] = entry
-    papers = [known[t] for t in texts]
-    if missing or len(known) != len(texts):
-        remember_entries(list_key, last, dict(zip(texts, papers)))
+        known[keys[i]] = entry
+    del texts, parts
+    papers = [known[key] for key in keys]
+    if missing or len(known) != len(keys):
+        remember_entries(list_key, last, dict(zip(keys, papers)))
     return papers
 
 
@@ -280,7 +282,7 @@ def _remember_whole(text: str, papers: list[dict], list_key: str, last: int) -> 
     """After the whole file was accepted at once: its entries, by their texts, for the next time."""
     parts = split_entries(text)
     if parts is not None and len(parts[2]) == len(papers):
-        remember_entries(list_key, last, dict(zip(parts[2], papers)))
+        remember_entries(list_key, last, {entry_key(t): entry for t, entry in zip(parts[2], papers)})
 
 
 class _Entry:

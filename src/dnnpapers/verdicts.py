@@ -18,6 +18,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import BinaryIO, Callable
 
 try:  # CPython's own SHA-256: the same digests as hashlib's without loading OpenSSL (3.5 MB, 10 ms) to check a list
     from _sha2 import sha256  # Python 3.12 and later
@@ -157,16 +158,17 @@ def remember(key: str, verdict: dict) -> None:
         keep_atomically(path, json.dumps(verdict, sort_keys=True).encode("utf-8"))
 
 
-def keep_atomically(path: Path, data: bytes) -> None:
+def keep_atomically(path: Path, data: bytes | Callable[[BinaryIO], object]) -> None:
     """Write a cache file whole, by a temporary file renamed into place, or not at all: two processes at once
-    can only ever read a complete one, and an unwritable cache only costs speed."""
+    can only ever read a complete one, and an unwritable cache only costs speed. ``data``: the bytes, or what
+    writes them to the open file."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.parent / f".{path.name}-{os.getpid()}-{os.urandom(6).hex()}.tmp"  # (tempfile would import shutil's compressors)
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
             with os.fdopen(fd, "wb") as out:
-                out.write(data)
+                out.write(data) if isinstance(data, bytes) else data(out)
             os.replace(temporary, path)
         except BaseException:
             os.unlink(temporary)
