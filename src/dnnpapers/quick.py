@@ -220,6 +220,9 @@ def _parse_text(text: str) -> Any:
 _HEADER = re.compile(r"(?:[ ]*(?:#[^\n]*)?\n)*papers:(?:[ ]+#[^\n]*)?[ ]*\n(?:[ ]*(?:#[^\n]*)?\n)*")
 
 
+_SPACES = re.compile(" *")
+
+
 def split_entries(text: str) -> tuple[str, str, list[str]] | None:
     """(header, prefix, entry texts) of a papers file of the plain shape; None for any other.
 
@@ -230,20 +233,36 @@ def split_entries(text: str) -> tuple[str, str, list[str]] | None:
     and a block or plain scalar ends at a line less indented than its entry's
     fields. Each text is what follows the prefix, up to its last newline (not kept).
     """
+    shape = _shape(text)
+    if shape is None:
+        return None
+    start, prefix = shape
+    return text[:start], prefix, list(_entry_texts(text, start, prefix))
+
+
+def _shape(text: str) -> tuple[int, str] | None:
+    """(where the first entry starts, the entries' prefix) of a papers file of the plain shape (no copy of it made)."""
     if "\r" in text:
         return None
     header = _HEADER.match(text)
     if header is None:
         return None
-    rest = text[header.end():]
-    column = len(rest) - len(rest.lstrip(" "))
+    start = header.end()
+    column = _SPACES.match(text, start).end() - start
     prefix = " " * column + "- "
-    if not rest.startswith(prefix) or re.search(rf"\n(?! {{{column + 1}}}|[ ]*#|[ ]*(?:\n|$)|{prefix})", rest):
+    if not text.startswith(prefix, start) or re.compile(rf"\n(?! {{{column + 1}}}|[ ]*#|[ ]*(?:\n|$)|{prefix})").search(text, start):
         return None
-    texts = rest[len(prefix):].split("\n" + prefix)
-    if texts[-1].endswith("\n"):
-        texts[-1] = texts[-1][:-1]
-    return header.group(), prefix, texts
+    return start, prefix
+
+
+def _entry_texts(text: str, start: int, prefix: str) -> Iterator[str]:
+    """Each entry's text, one at a time: what follows its prefix, up to its last newline (not kept)."""
+    boundary = "\n" + prefix
+    at = start + len(prefix)
+    while (end := text.find(boundary, at)) >= 0:
+        yield text[at:end]
+        at = end + len(boundary)
+    yield text[at:-1] if text.endswith("\n") else text[at:]
 
 
 def _accept_entry(prefix: str, text: str, last: int) -> dict | None:
@@ -280,9 +299,12 @@ def _accept_by_entries(text: str, list_key: str, last: int) -> list[dict] | None
 
 def _remember_whole(text: str, papers: list[dict], list_key: str, last: int) -> None:
     """After the whole file was accepted at once: its entries, by their texts, for the next time."""
-    parts = split_entries(text)
-    if parts is not None and len(parts[2]) == len(papers):
-        remember_entries(list_key, last, {entry_key(t): entry for t, entry in zip(parts[2], papers)})
+    shape = _shape(text)
+    if shape is None:
+        return
+    keys = [entry_key(t) for t in _entry_texts(text, *shape)]  # one text at a time: no second copy of the list
+    if len(keys) == len(papers):
+        remember_entries(list_key, last, dict(zip(keys, papers)))
 
 
 class _Entry:
