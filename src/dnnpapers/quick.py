@@ -196,11 +196,15 @@ def _accept_metrics(data: Any) -> bool:
 
 def parse(raw: bytes) -> Any:
     """The values of a YAML file (None when empty) when yaml-rs reads them as PyYAML would; UNSURE otherwise."""
+    text = _decode(raw)
+    return UNSURE if text is None else _parse_text(text)
+
+
+def _decode(raw: bytes) -> str | None:
     try:
-        text = (raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw).decode("utf-8")
+        return (raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw).decode("utf-8")
     except UnicodeDecodeError:
-        return UNSURE
-    return _parse_text(text)
+        return None
 
 
 def _parse_text(text: str) -> Any:
@@ -354,9 +358,8 @@ def accept_papers_text(raw: bytes, taxonomy: Taxonomy, trusted: int = 0, list_ke
     to a valid file); the rules across entries still see them all. ``list_key``:
     the list whose entries accepted before (known_entries) need no reading again.
     """
-    try:
-        text = (raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw).decode("utf-8")
-    except UnicodeDecodeError:
+    text = _decode(raw)
+    if text is None:
         return None
     last = last_year()
     papers = _accept_by_entries(text, list_key, last) if list_key is not None and not trusted else None
