@@ -222,8 +222,6 @@ def _parse_text(text: str) -> Any:
 
 # A plain papers file: comment and blank lines around a "papers:" line, then its entries.
 _HEADER = re.compile(r"(?:[ ]*(?:#[^\n]*)?\n)*papers:(?:[ ]+#[^\n]*)?[ ]*\n(?:[ ]*(?:#[^\n]*)?\n)*")
-
-
 _SPACES = re.compile(" *")
 
 
@@ -284,10 +282,12 @@ def _accept_by_entries(text: str, list_key: str, last: int) -> list[dict] | None
     if parts is None:
         return None
     header, prefix, texts = parts
+    if not _structure_is_plain(header):
+        return None
     known = recall_entries(list_key, last)
     keys = [entry_key(t) for t in texts]
     missing = [i for i, key in enumerate(keys) if key not in known]
-    if not known or len(missing) > max(16, len(texts) // 8) or not _structure_is_plain(header):
+    if not known or len(missing) > max(16, len(texts) // 8):
         return None  # the whole file at once is faster (and remembers its entries)
     for i in missing:
         entry = _accept_entry(prefix, texts[i], last)

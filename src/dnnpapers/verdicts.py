@@ -75,7 +75,7 @@ _TOOL_DIGEST: list[str] = []
 
 
 def tool_digest() -> str:
-    """A digest of the tool as it is installed (computed once a process)."""
+    """A digest of the tool as it is installed, computed once a process (check digests its inputs twice)."""
     if not _TOOL_DIGEST:
         h = sha256()
         for part in _tool():
@@ -101,8 +101,7 @@ def _files(root: Path, kind: str) -> list[Path]:
 def digest(root: Path, kind: str) -> str:
     """The digest of everything ``kind`` ('check' or 'render') depends on at ``root``."""
     h = sha256()
-    for part in [kind, *_tool()]:
-        h.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    h.update(f"{kind}\0{tool_digest()}\0".encode())
     for path in _files(root, kind):
         h.update(str(path.relative_to(root)).encode("utf-8", "surrogateescape") + b"\0")
         _hash_file(h, path, whole=path.name == "README.md" and path.parent == root)
