@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -55,6 +56,25 @@ def test_each_entry_text_parsed_alone_means_what_it_means_in_the_file(entries, c
         assert alone == [[entry] for entry in whole]
     if UNSURE not in alone:  # whatever the quick path reads entry by entry is what the exact path reads in the file
         assert alone == [[entry] for entry in whole]
+
+
+@settings(max_examples=60, deadline=None)
+@given(entries=paper_lists(1, 8), comments=st.booleans(), chunk=st.integers(1, 3), crossing=st.booleans())
+def test_entries_read_a_chunk_at_a_time_are_the_entries_of_the_whole_file(entries, comments, chunk, crossing):
+    body = "".join(format_entry(e) for e in entries)
+    if comments:
+        body = body.replace("\n  - ", "\n# between entries\n\n  - ")
+    if crossing:  # a quoted title that runs on into the next entry's first line
+        body = body.replace("\n    title: ", '\n    title: "', 1).replace("\n  - id: ", '\n  - id: "\n    the_end: ', 1)
+    text = "# a list\n\npapers:\n" + body
+    whole = _parse_text(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(quick, "_CHUNK", chunk)
+        read = quick._accept_chunks(text, quick._shape(text), last_year()) if quick._shape(text) else None
+    if read is not None:  # whatever is read a chunk at a time is what the exact path reads in the file
+        assert read == yaml.safe_load(text)["papers"]
+    if whole is not UNSURE and all(quick.accept_paper(e, quick.FIRST_YEAR, last_year()) for e in whole["papers"]):
+        assert read == whole["papers"]  # and a file the fast parser reads whole is read in chunks too
 
 
 def test_files_of_any_other_shape_are_not_cut_into_entries():

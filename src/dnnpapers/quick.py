@@ -17,7 +17,9 @@ import gc
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
+from sys import intern
 from types import SimpleNamespace
 from typing import Any, Iterator
 
@@ -276,39 +278,67 @@ def _accept_entry(prefix: str, text: str, last: int) -> dict | None:
     return entry if accept_paper(entry, FIRST_YEAR, last) else None
 
 
-def _accept_by_entries(text: str, list_key: str, last: int) -> list[dict] | None:
-    """The entries of a papers file whose entries were mostly accepted before (known_entries); None when not sure."""
-    parts = split_entries(text)
-    if parts is None:
+def _accept_by_entries(text: str, list_key: str | None, last: int) -> list[dict] | None:
+    """The entries of a plain papers file, reading only those not accepted before (known_entries); None when not sure.
+
+    With many unknown, all are read a chunk of entries at a time: as fast as the
+    whole file at once, and a chunk's parse is freed before the next, so only the
+    values stay (their keys and tags interned: one string each, not one a paper).
+    """
+    shape = _shape(text)
+    if shape is None or not _structure_is_plain(text[: shape[0]]):
         return None
-    header, prefix, texts = parts
-    if not _structure_is_plain(header):
-        return None
-    known = recall_entries(list_key, last)
-    keys = [entry_key(t) for t in texts]
-    missing = [i for i, key in enumerate(keys) if key not in known]
-    if not known or len(missing) > max(16, len(texts) // 8):
-        return None  # the whole file at once is faster (and remembers its entries)
-    for i in missing:
-        entry = _accept_entry(prefix, texts[i], last)
-        if entry is None:
+    prefix = shape[1]
+    known = recall_entries(list_key, last) if list_key is not None else {}
+    keys = [entry_key(t) for t in _entry_texts(text, *shape)]  # one text at a time: no second copy of the list
+    missing = sum(key not in known for key in keys)
+    if missing > max(16, len(keys) // 8):
+        papers = _accept_chunks(text, shape, last)
+        if papers is None or len(papers) != len(keys):
             return None
-        known[keys[i]] = entry
-    del texts, parts
-    papers = [known[key] for key in keys]
-    if missing or len(known) != len(keys):
-        remember_entries(list_key, last, dict(zip(keys, papers)))
+        known = dict(zip(keys, papers))
+    else:
+        for key, entry_text in zip(keys, _entry_texts(text, *shape)):
+            if key not in known:
+                entry = _accept_entry(prefix, entry_text, last)
+                if entry is None:
+                    return None
+                known[key] = entry
+        papers = [known[key] for key in keys]
+    if list_key is not None and (missing or len(known) != len(keys)):
+        remember_entries(list_key, last, known if len(known) == len(keys) else dict(zip(keys, papers)))
     return papers
 
 
-def _remember_whole(text: str, papers: list[dict], list_key: str, last: int) -> None:
-    """After the whole file was accepted at once: its entries, by their texts, for the next time."""
-    shape = _shape(text)
-    if shape is None:
-        return
-    keys = [entry_key(t) for t in _entry_texts(text, *shape)]  # one text at a time: no second copy of the list
-    if len(keys) == len(papers):
-        remember_entries(list_key, last, dict(zip(keys, papers)))
+_CHUNK = 500
+
+
+def _accept_chunks(text: str, shape: tuple[int, str], last: int) -> list[dict] | None:
+    """Every entry, parsed _CHUNK consecutive entries at a time; None unless each chunk reads as that many accepted entries.
+
+    Consecutive entries of a plain file are a plain file of their own; a value that
+    crossed a chunk's edge would leave it unreadable or one entry short.
+    """
+    prefix = shape[1]
+    papers: list[dict] = []
+    texts = _entry_texts(text, *shape)
+    while chunk := list(islice(texts, _CHUNK)):
+        data = _parse_text("papers:\n" + prefix + ("\n" + prefix).join(chunk) + "\n")
+        if type(data) is not dict or data.keys() != {"papers"} or type(data["papers"]) is not list or len(data["papers"]) != len(chunk):
+            return None
+        for entry in data["papers"]:
+            if not accept_paper(entry, FIRST_YEAR, last):
+                return None
+            papers.append(_interned(entry))
+    return papers
+
+
+def _interned(entry: dict) -> dict:
+    """The entry with its field names and tags interned: repeated in every entry, so kept once."""
+    tags = entry.get("tags")
+    if type(tags) is list:
+        entry["tags"] = [intern(tag) for tag in tags]
+    return {intern(name): value for name, value in entry.items()}
 
 
 class _Entry:
@@ -362,7 +392,7 @@ def accept_papers_text(raw: bytes, taxonomy: Taxonomy, trusted: int = 0, list_ke
     if text is None:
         return None
     last = last_year()
-    papers = _accept_by_entries(text, list_key, last) if list_key is not None and not trusted else None
+    papers = _accept_by_entries(text, list_key, last) if not trusted else None
     if papers is None:
         data = _parse_text(text)
         if type(data) is not dict or data.keys() != {"papers"} or type(data["papers"]) is not list:
@@ -370,8 +400,6 @@ def accept_papers_text(raw: bytes, taxonomy: Taxonomy, trusted: int = 0, list_ke
         papers = data["papers"]
         if not all(accept_paper(entry, FIRST_YEAR, last) for entry in papers[trusted:]):
             return None
-        if list_key is not None:
-            _remember_whole(text, papers, list_key, last)
     return papers if _across_entries_fine(papers, taxonomy) else None
 
 
