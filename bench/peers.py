@@ -88,4 +88,6 @@ def report() -> None:
 
 
 if __name__ == "__main__":
-    report()
+    from run import main
+
+    main(["peers"])

@@ -86,6 +86,33 @@ def test_an_unchanged_list_is_answered_from_its_verdict_and_an_edited_region_is_
         readme.write_bytes(original)
 
 
+def test_outputs_left_alone_are_not_read_again_and_any_write_to_one_is_still_seen(tmp_path, runner, monkeypatch):
+    from dnnpapers import verdicts
+
+    root, cache = _list(tmp_path / "list"), tmp_path / "cache"
+    assert _run(runner, root, cache, "render", "--check")[0] == 0  # rendered once: each output's digest kept
+    assert _run(runner, root, cache, "render", "--check")[0] == 0  # written just now: not settled, so read again
+    (kept,) = (cache / "verdicts").glob("*.json")
+    assert all(len(item) == 2 for item in json.loads(kept.read_text())["outputs"])
+    real_now = verdicts.time.time_ns
+    monkeypatch.setattr(verdicts.time, "time_ns", lambda: real_now() + 3 * verdicts.SETTLED_NS)  # as if left alone a while
+    assert _run(runner, root, cache, "render", "--check")[0] == 0
+    assert all(len(item) == 3 for item in json.loads(kept.read_text())["outputs"])
+    read = []
+    real_digest = verdicts.file_digest
+    monkeypatch.setattr(verdicts, "file_digest", lambda data: read.append(data) or real_digest(data))
+    assert _run(runner, root, cache, "render", "--check")[0] == 0 and read == []  # nothing read: every status as noted
+    bib = root / "generated" / "papers.bib"
+    before = bib.stat()
+    data = bib.read_bytes()
+    bib.write_bytes(data.replace(b"@", b"%", 1))  # same size, and its times set back as they were
+    os.utime(bib, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert _run(runner, root, cache, "render", "--check") == (1, "generated/papers.bib: stale; run dnnpapers render\n", "")
+    bib.write_bytes(data)
+    (root / "generated" / "papers.json").unlink()
+    assert _run(runner, root, cache, "render", "--check") == (1, "generated/papers.json: stale; run dnnpapers render\n", "")
+
+
 def test_a_list_with_problems_keeps_no_verdict(tmp_path, runner):
     root = _list(tmp_path / "list")
     papers = root / "data" / "papers.yaml"

@@ -22,7 +22,6 @@ from dnnpapers.layout import TALKS_FILE
 from dnnpapers.markdown import Md, Slugger, link, text
 from dnnpapers.materials import PAGE_BUDGET, ROW_FIELDS, ROW_TEMPLATE, STRINGS, PaperViews, Rows, count_line, materials_pages, paper_views, topic_views, walk
 from dnnpapers.paperlist import PAPERS_FILE, PaperList, load_list
-from dnnpapers.quick import gc_paused
 from dnnpapers.readme import README_FILE, splice
 from dnnpapers.schema import SCHEMA_FILE, TALKS_SCHEMA_FILE, papers_schema, talks_schema
 from dnnpapers.site import SITE, SITE_ZH, site_pages
@@ -140,8 +139,7 @@ def _render_and_remember(root: Path, check: bool) -> list[str]:
     """Render, and keep the outputs' digests as the verdict on these inputs (when they did not change meanwhile)."""
     before = digest(root, "render")
     paper_list = load_list(root)
-    with gc_paused():  # the pages' parts all live until they are written: collecting them is wasted work
-        outputs = build(paper_list)
+    outputs = build(paper_list)  # (with the collector paused it is 0.2-0.4 s faster at 10,000 papers but peaks 40 MB higher: the views are cycles)
     changed = _render_outputs(paper_list, outputs, check)
     if digest(root, "render") == before:
         remember(before, {"outputs": [[name, file_digest(data)] for name, data in outputs.items()]})

@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import BinaryIO, Callable
 
@@ -184,33 +185,64 @@ def file_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def stale_outputs(root: Path, manifest: list[list[str]]) -> list[str] | None:
-    """The outputs whose bytes on disk differ from the ``manifest`` ([path, digest] in render's order), then
-    the topic pages no longer made; None when a file cannot be read (the full render says why)."""
-    stale = []
-    for name, expected in manifest:
+#: How long a file must have been left alone before its status (size, times, inode) may stand for its bytes.
+SETTLED_NS = 2_000_000_000
+
+
+def _status(st: os.stat_result) -> str:
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
+
+
+def stale_outputs(root: Path, manifest: list[list[str]]) -> tuple[list[str], bool] | None:
+    """(the outputs whose bytes on disk differ from the ``manifest``, then the topic pages no longer made;
+    whether the manifest learnt a status); None when a file cannot be read (the full render says why).
+
+    Each item is [path, digest] or [path, digest, status]. A file whose status is the one noted beside its
+    digest is not read: any write since changes its ctime, which no one can set back (as git's index
+    trusts it). A status is noted only for a file that matched its digest and had been left alone for
+    SETTLED_NS by then, so a write in the same tick of the file system's clock cannot go unseen.
+    """
+    stale, learnt = [], False
+    now = time.time_ns()
+    for item in manifest:
+        name, expected = item[0], item[1]
         try:
-            data = (root / name).read_bytes()
+            with open(root / name, "rb") as file:
+                st = os.fstat(file.fileno())
+                if item[2:] == [_status(st)]:
+                    continue
+                data = file.read()
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-            data = None
+            stale.append(name)
+            continue
         except OSError:
             return None
-        if data is None or file_digest(data) != expected:
+        if file_digest(data) != expected:
             stale.append(name)
+        elif now - max(st.st_ctime_ns, st.st_mtime_ns) > SETTLED_NS:
+            item[2:] = [_status(st)]
+            learnt = True
     pages = root / TOPIC_PAGES
     if pages.is_dir():
-        made = {name for name, _ in manifest}
+        made = {item[0] for item in manifest}
         stale += sorted(str(p.relative_to(root)) for p in pages.glob("*.md") if str(p.relative_to(root)) not in made)
-    return stale
+    return stale, learnt
 
 
 def fresh_render_check(root: Path) -> list[str] | None:
     """What `render --check` would report, from a verdict on these very inputs; None when there is none."""
-    verdict = recall(digest(root, "render"))
+    key = digest(root, "render")
+    verdict = recall(key)
     manifest = verdict.get("outputs") if verdict else None
-    if not isinstance(manifest, list) or not all(isinstance(item, list) and len(item) == 2 for item in manifest):
+    if not isinstance(manifest, list) or not all(isinstance(item, list) and len(item) in (2, 3) and all(isinstance(v, str) for v in item) for item in manifest):
         return None
-    return stale_outputs(root, manifest)
+    found = stale_outputs(root, manifest)
+    if found is None:
+        return None
+    stale, learnt = found
+    if learnt:  # the next check reads only what changed since (true whatever the inputs are by now)
+        remember(key, verdict)
+    return stale
 
 
 def checked(root: Path) -> tuple[int, int, int, list]:
