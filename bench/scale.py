@@ -135,15 +135,16 @@ def report() -> None:
             unchanged = measure(["dnnpapers", "check", "--root", str(root)], 3)
             time.sleep(SETTLED_NS / 1e9 + 0.1)  # outputs rendered a while ago (as for a hook run after an edit): their status stands for their bytes
             unchanged_render = measure(["dnnpapers", "render", "--check", "--root", str(root)], 3)
-            results[count] = (nothing_known, render)
+            results[count] = (nothing_known, render, base["(b) yaml-rs"])
             print(f"{count:,} papers ({size / 1e6:.1f} MB papers.yaml)")
             for name, figure in base.items():
                 print(row(name, figure))
-            print(row("check, unchanged (verdict)", unchanged, floor, 1.5, size))
-            print(row("render --check, unchanged (verdict)", unchanged_render, floor, 1.5, size))
-            print(row("check, one entry edited", check, floor, 2, size))
+            target = (lambda t: t) if count >= 10_000 else (lambda t: None)  # the targets are for 10,000 papers and more
+            print(row("check, unchanged (verdict)", unchanged, floor, target(1.5), size))
+            print(row("render --check, unchanged (verdict)", unchanged_render, floor, target(1.5), size))
+            print(row("check, one entry edited", check, floor, target(2), size))
             print(row("check, one edited, nothing kept", nothing_known, floor, None, size))
-            print(row("render, cold and changed", render, floor, 5, size))
+            print(row("render, cold and changed", render, floor, target(5), size))
             print(row("render --check, changed", fresh, floor, None, size))
             if count == 10_000:
                 add = measure_add(root)
@@ -156,11 +157,13 @@ def report() -> None:
                     ratio = figure[1] * 2**20 / size
                     print(f"  peak memory of check, {label}: {ratio:.1f}× the file (bound {memory_bound}×)  {'ok' if ratio <= memory_bound else 'over'}")
             print()
-        print("cost per 1,000 papers (slope; linear growth keeps it level):")
-        for label, index in (("check (nothing kept)", 0), ("render", 1)):
+        print("cost per 1,000 papers (slope; linear growth keeps it level), and each size's time over the floor's (b):")
+        print("  (the floor's own slope bends upward with size too: memory, not work; level ratios mean growth as the floor's)")
+        for label, index in (("(b) yaml-rs, the floor", 2), ("check (nothing kept)", 0), ("render", 1)):
             times = [results[c][index][0] for c in SIZES]
             slopes = [(times[i + 1] - times[i]) / ((SIZES[i + 1] - SIZES[i]) / 1000) for i in range(len(SIZES) - 1)]
-            print(f"  {label:<21} " + "   ".join(f"{SIZES[i]:,}→{SIZES[i + 1]:,}: {s * 1000:.0f} ms" for i, s in enumerate(slopes)))
+            ratios = "" if index == 2 else "   ratios " + " ".join(f"{times[i] / results[c][2][0]:.2f}×" for i, c in enumerate(SIZES))
+            print(f"  {label:<23} " + "   ".join(f"{SIZES[i]:,}→{SIZES[i + 1]:,}: {s * 1000:.0f} ms" for i, s in enumerate(slopes)) + ratios)
 
 
 def measure_add(root: Path) -> tuple[float, float]:
