@@ -158,7 +158,6 @@ def report() -> None:
                     print(f"  peak memory of check, {label}: {ratio:.1f}× the file (bound {memory_bound}×)  {'ok' if ratio <= memory_bound else 'over'}")
             print()
         print("cost per 1,000 papers (slope; linear growth keeps it level), and each size's time over the floor's (b):")
-        print("  (the floor's own slope bends upward with size too: memory, not work; level ratios mean growth as the floor's)")
         for label, index in (("(b) yaml-rs, the floor", 2), ("check (nothing kept)", 0), ("render", 1)):
             times = [results[c][index][0] for c in SIZES]
             slopes = [(times[i + 1] - times[i]) / ((SIZES[i + 1] - SIZES[i]) / 1000) for i in range(len(SIZES) - 1)]
