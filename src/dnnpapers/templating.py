@@ -88,6 +88,8 @@ def render_template(env: jinja2.Environment, name: str, context: dict) -> str:
         text = "".join(parts)
         if "\n\n\n" in text:  # a scan far cheaper than the substitution, which most large outputs do not need
             text = _BLANK_RUNS.sub("\n\n", text)
+        if text.endswith("\n") and not text.endswith("\n\n"):
+            return text  # already as it should end: no copy (a large page's text is tens of megabytes)
         return text.rstrip("\n") + "\n"
     except jinja2.TemplateSyntaxError as exc:
         raise DnnpapersError(f"{exc.filename or name}:{exc.lineno}: template error: {exc.message}") from None
