@@ -306,7 +306,7 @@ def _accept_by_entries(text: str, list_key: str | None, last: int) -> list[dict]
                 known[key] = entry
         papers = [known[key] for key in keys]
     if list_key is not None and (missing or len(known) != len(keys)):
-        remember_entries(list_key, last, known if len(known) == len(keys) else dict(zip(keys, papers)))
+        remember_entries(list_key, last, dict(zip(keys, papers)))  # the entries the file has now, and no others
     return papers
 
 

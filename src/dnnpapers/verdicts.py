@@ -6,9 +6,9 @@ the Python running it, and the day where talks make the pages depend on it.
 Any changed byte is a new digest, so a verdict can only ever be reused for
 exactly the inputs it was made from. Only passing checks are kept; for
 `render`, the digest of every output, which `render --check` compares with the
-files on disk (reading only those whose status changed: see stale_outputs). Verdicts are written whole and renamed into place, so two
-processes at once can only ever read a complete one; an unreadable verdict is
-a miss. Imports are kept to the standard library: that is the point.
+files on disk (reading only those whose status changed: see stale_outputs).
+Verdicts are written whole and renamed into place, so two processes at once can
+only ever read a complete one; an unreadable verdict is a miss. Imports are kept to the standard library: that is the point.
 """
 
 from __future__ import annotations
