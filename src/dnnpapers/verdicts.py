@@ -34,7 +34,7 @@ from dnnpapers.layout import cache_dir
 
 __all__ = [
     "checked", "digest", "recall", "remember", "file_digest", "stale_outputs", "fresh_render_check", "readme_input",
-    "tool_digest", "text_digest", "keep_atomically", "VERDICTS", "TOPIC_PAGES",
+    "tool_digest", "text_digest", "keep_atomically", "VERDICTS", "TOPIC_PAGES", "SETTLED_NS",
 ]
 
 VERDICTS = "verdicts"
