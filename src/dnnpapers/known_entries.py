@@ -18,12 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 import marshal
-import os
 from hashlib import blake2b
 from pathlib import Path
 
-from dnnpapers.layout import cache_dir
-from dnnpapers.verdicts import keep_atomically, text_digest, tool_digest
+from dnnpapers.verdicts import cache_file, keep_atomically, text_digest, tool_digest
 
 __all__ = ["recall_entries", "remember_entries", "entry_key", "ENTRIES"]
 
@@ -37,12 +35,7 @@ def entry_key(text: str) -> bytes:
 
 
 def _path(list_key: str) -> Path | None:
-    if os.environ.get("DNNPAPERS_NO_VERDICTS"):
-        return None
-    try:
-        return cache_dir() / ENTRIES / f"{text_digest(list_key)}.marshal"
-    except Exception:  # noqa: BLE001 - no cache directory: nothing kept, never an error
-        return None
+    return cache_file(ENTRIES, f"{text_digest(list_key)}.marshal")
 
 
 def _stamp(last_year: int) -> str:

@@ -269,21 +269,49 @@ def _entry_texts(text: str, start: int, prefix: str) -> Iterator[str]:
     yield text[at:-1] if text.endswith("\n") else text[at:]
 
 
-def _accept_entry(prefix: str, text: str, last: int) -> dict | None:
-    """One entry's values, parsed alone, when accept_paper accepts them."""
-    data = _parse_text("papers:\n" + prefix + text + "\n")
-    if type(data) is not dict or data.keys() != {"papers"} or type(data["papers"]) is not list or len(data["papers"]) != 1:
+def _papers_of(data: Any) -> list | None:
+    """The entries of a papers file's values, when they are the one key ``papers`` holding a list."""
+    return data["papers"] if type(data) is dict and data.keys() == {"papers"} and type(data["papers"]) is list else None
+
+
+def _accept_texts(prefix: str, texts: list[str], last: int) -> list[dict] | None:
+    """The values of these entry texts, parsed as one plain file, when that file holds exactly as many entries
+    (a value crossing from one text into the next would leave it unreadable or an entry short) and each is
+    accepted; their field names and tags interned: repeated in every entry, so kept once."""
+    entries = _papers_of(_parse_text("papers:\n" + prefix + ("\n" + prefix).join(texts) + "\n"))
+    if entries is None or len(entries) != len(texts) or not all(accept_paper(e, FIRST_YEAR, last) for e in entries):
         return None
-    entry = data["papers"][0]
-    return entry if accept_paper(entry, FIRST_YEAR, last) else None
+    return [_interned(e) for e in entries]
+
+
+def _interned(entry: dict) -> dict:
+    tags = entry.get("tags")
+    if type(tags) is list:
+        entry["tags"] = [intern(tag) for tag in tags]
+    return {intern(name): value for name, value in entry.items()}
+
+
+_CHUNK = 500
+
+
+def _accept_chunks(text: str, shape: tuple[int, str], last: int) -> list[dict] | None:
+    """Every entry, _CHUNK consecutive ones at a time (consecutive entries of a plain file are a plain file of
+    their own), so each chunk's parse is freed before the next; None unless every chunk is accepted whole."""
+    papers: list[dict] = []
+    texts = _entry_texts(text, *shape)
+    while chunk := list(islice(texts, _CHUNK)):
+        read = _accept_texts(shape[1], chunk, last)
+        if read is None:
+            return None
+        papers += read
+    return papers
 
 
 def _accept_by_entries(text: str, list_key: str | None, last: int) -> list[dict] | None:
     """The entries of a plain papers file, reading only those not accepted before (known_entries); None when not sure.
 
-    With many unknown, all are read a chunk of entries at a time: as fast as the
-    whole file at once, and a chunk's parse is freed before the next, so only the
-    values stay (their keys and tags interned: one string each, not one a paper).
+    With many unknown, all are read a chunk at a time (_accept_chunks): as fast as
+    the whole file at once, and only the values stay in memory.
     """
     shape = _shape(text)
     if shape is None or not _structure_is_plain(text[: shape[0]]):
@@ -294,51 +322,19 @@ def _accept_by_entries(text: str, list_key: str | None, last: int) -> list[dict]
     missing = sum(key not in known for key in keys)
     if missing > max(16, len(keys) // 8):
         papers = _accept_chunks(text, shape, last)
-        if papers is None or len(papers) != len(keys):
+        if papers is None:
             return None
-        known = dict(zip(keys, papers))
     else:
         for key, entry_text in zip(keys, _entry_texts(text, *shape)):
             if key not in known:
-                entry = _accept_entry(prefix, entry_text, last)
-                if entry is None:
+                read = _accept_texts(prefix, [entry_text], last)
+                if read is None:
                     return None
-                known[key] = entry
+                known[key] = read[0]
         papers = [known[key] for key in keys]
     if list_key is not None and (missing or len(known) != len(keys)):
         remember_entries(list_key, last, dict(zip(keys, papers)))  # the entries the file has now, and no others
     return papers
-
-
-_CHUNK = 500
-
-
-def _accept_chunks(text: str, shape: tuple[int, str], last: int) -> list[dict] | None:
-    """Every entry, parsed _CHUNK consecutive entries at a time; None unless each chunk reads as that many accepted entries.
-
-    Consecutive entries of a plain file are a plain file of their own; a value that
-    crossed a chunk's edge would leave it unreadable or one entry short.
-    """
-    prefix = shape[1]
-    papers: list[dict] = []
-    texts = _entry_texts(text, *shape)
-    while chunk := list(islice(texts, _CHUNK)):
-        data = _parse_text("papers:\n" + prefix + ("\n" + prefix).join(chunk) + "\n")
-        if type(data) is not dict or data.keys() != {"papers"} or type(data["papers"]) is not list or len(data["papers"]) != len(chunk):
-            return None
-        for entry in data["papers"]:
-            if not accept_paper(entry, FIRST_YEAR, last):
-                return None
-            papers.append(_interned(entry))
-    return papers
-
-
-def _interned(entry: dict) -> dict:
-    """The entry with its field names and tags interned: repeated in every entry, so kept once."""
-    tags = entry.get("tags")
-    if type(tags) is list:
-        entry["tags"] = [intern(tag) for tag in tags]
-    return {intern(name): value for name, value in entry.items()}
 
 
 class _Entry:
@@ -394,11 +390,8 @@ def accept_papers_text(raw: bytes, taxonomy: Taxonomy, trusted: int = 0, list_ke
     last = last_year()
     papers = _accept_by_entries(text, list_key, last) if not trusted else None
     if papers is None:
-        data = _parse_text(text)
-        if type(data) is not dict or data.keys() != {"papers"} or type(data["papers"]) is not list:
-            return None
-        papers = data["papers"]
-        if not all(accept_paper(entry, FIRST_YEAR, last) for entry in papers[trusted:]):
+        papers = _papers_of(_parse_text(text))
+        if papers is None or not all(accept_paper(entry, FIRST_YEAR, last) for entry in papers[trusted:]):
             return None
     return papers if _across_entries_fine(papers, taxonomy) else None
 

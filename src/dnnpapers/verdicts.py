@@ -8,7 +8,8 @@ exactly the inputs it was made from. Only passing checks are kept; for
 `render`, the digest of every output, which `render --check` compares with the
 files on disk (reading only those whose status changed: see stale_outputs).
 Verdicts are written whole and renamed into place, so two processes at once can
-only ever read a complete one; an unreadable verdict is a miss. Imports are kept to the standard library: that is the point.
+only ever read a complete one; an unreadable verdict is a miss. Imports are
+kept to the standard library: that is the point.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from dnnpapers.layout import cache_dir
 
 __all__ = [
     "checked", "digest", "recall", "remember", "file_digest", "stale_outputs", "fresh_render_check", "readme_input",
-    "tool_digest", "text_digest", "keep_atomically", "VERDICTS", "TOPIC_PAGES", "SETTLED_NS",
+    "tool_digest", "text_digest", "keep_atomically", "cache_file", "VERDICTS", "TOPIC_PAGES", "SETTLED_NS",
 ]
 
 VERDICTS = "verdicts"
@@ -132,18 +133,20 @@ def _hash_file(h, path: Path, whole: bool) -> None:
         h.update(b"-")
 
 
-def _path(key: str) -> Path | None:
+def cache_file(folder: str, name: str) -> Path | None:
+    """Where a kept file lives in the cache; None when keeping is off (DNNPAPERS_NO_VERDICTS) or there is
+    no cache directory: then nothing is kept or recalled, and nothing is an error."""
+    if os.environ.get("DNNPAPERS_NO_VERDICTS"):
+        return None
     try:
-        return cache_dir() / VERDICTS / f"{key}.json"
-    except Exception:  # noqa: BLE001 - no cache directory: no verdicts, never an error
+        return cache_dir() / folder / name
+    except Exception:  # noqa: BLE001
         return None
 
 
 def recall(key: str) -> dict | None:
     """The verdict kept under ``key``, or None (none kept, or unreadable)."""
-    if os.environ.get("DNNPAPERS_NO_VERDICTS"):
-        return None
-    path = _path(key)
+    path = cache_file(VERDICTS, f"{key}.json")
     try:
         value = json.loads(path.read_text(encoding="utf-8")) if path else None
     except (OSError, ValueError, UnicodeDecodeError):
@@ -153,8 +156,8 @@ def recall(key: str) -> dict | None:
 
 def remember(key: str, verdict: dict) -> None:
     """Keep ``verdict`` under ``key``: written to a temporary file and renamed, or not at all."""
-    path = _path(key)
-    if path is not None and not os.environ.get("DNNPAPERS_NO_VERDICTS"):
+    path = cache_file(VERDICTS, f"{key}.json")
+    if path is not None:
         keep_atomically(path, json.dumps(verdict, sort_keys=True).encode("utf-8"))
 
 
