@@ -86,9 +86,10 @@ def leftover_temps(root: Path, outputs: Iterable[str], pages: str | None = None)
     """The staged writes of these files (named relative to ``root``) that a killed process left, relative to ``root``.
 
     Only the tool's own: a name of ``outputs`` beside its file (a linked file's
-    beside its target, where the write stages it), and any ``*.md``'s in ``pages``.
-    Any such file is a leftover only while its writer holds the list's lock, which
-    every writer of the list does: the caller holds it (or only reports them).
+    beside its target, where the write stages it), and any ``*.md``'s in ``pages``;
+    none in a folder outside the list. Every writer of the list stages files only
+    while it holds the list's lock, so for a caller holding it none of these is live
+    (a caller without it, ``render --check``, only names them).
     """
     real_root = os.path.realpath(root)
     wanted: dict[str, set[str]] = {}
@@ -108,7 +109,12 @@ def leftover_temps(root: Path, outputs: Iterable[str], pages: str | None = None)
             continue
         for entry in entries:
             owner = temp_owner(entry)
-            if owner is not None and (owner in names or (folder == pages_folder and owner.endswith(".md"))):
-                if not os.path.isdir(os.path.join(folder, entry)) or os.path.islink(os.path.join(folder, entry)):
-                    found.append(os.path.relpath(os.path.join(folder, entry), real_root))
+            path = os.path.join(folder, entry)
+            if owner is not None and (owner in names or (folder == pages_folder and owner.endswith(".md"))) and not _is_folder(path):
+                found.append(os.path.relpath(path, real_root))
     return sorted(found)
+
+
+def _is_folder(path: str) -> bool:
+    """A real folder (mkstemp makes files; a link is removed as a link)."""
+    return os.path.isdir(path) and not os.path.islink(path)

@@ -133,8 +133,7 @@ def _render_outputs(paper_list: PaperList, outputs: dict[str, bytes], check: boo
                 path.unlink()
             except OSError as exc:
                 raise DnnpapersError(f"{path}: cannot remove ({exc.strerror})") from None
-    names = lambda paths: [str(path.relative_to(root)) for path in paths]  # noqa: E731
-    return Outcome(names(changed), names(left), swept)
+    return Outcome([str(path.relative_to(root)) for path in changed], [str(path.relative_to(root)) for path in left], swept)
 
 
 def render_root(root: Path, check: bool = False) -> Outcome:
