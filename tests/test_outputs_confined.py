@@ -198,6 +198,32 @@ def test_a_changing_command_refuses_a_data_file_linked_outside_the_list(root, ou
     assert _tree(outside) == before_outside and _tree(root) == before_list
 
 
+@pytest.mark.parametrize("name, args", [("papers.yaml", ["add", "2001.90012", "--tag", "system"]), ("metrics.yaml", ["update"])])
+def test_add_and_update_through_a_subprocess_refuse_a_data_file_linked_outside(tmp_path, outside, server, name, args):
+    """The weekly refresh runs `update` on whatever a merged pull request left in data/: metrics.yaml -> ~/.bashrc."""
+    import datetime as dt
+
+    from conftest import run_dnnpapers
+    from fakes import ArxivPaper
+
+    services, base = server
+    paper = ArxivPaper("2001.90011", "Synthetic paper for link tests", ["Test Author"], dt.date(2020, 1, 1))
+    services.add(paper, citations=3)
+    services.add(ArxivPaper("2001.90012", "Another synthetic paper for link tests", ["Test Author"], dt.date(2020, 2, 1)), citations=1)
+    root = write_list(tmp_path / "list", [{"id": "author2020synthetic", "title": paper.title, "authors": paper.authors, "year": 2020,
+                                           "arxiv": paper.arxiv_id, "tags": ["early-exit"]}])
+    (root / "data" / "metrics.yaml").write_text("metrics:\n  author2020synthetic: {citations: 1, fetched: 2026-01-01}\n", encoding="utf-8")
+    data = root / "data" / name
+    shutil.move(data, outside / name)
+    data.symlink_to(outside / name)
+    before_outside, before_list = _tree(outside), _tree(root)
+    done = run_dnnpapers(args, root, base, services)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith(f"dnnpapers: {data}: a symlink to {outside / name}, outside the list") and done.stderr.count("\n") == 1, done.stderr
+    assert _tree(outside) == before_outside
+    assert {k: v for k, v in _tree(root).items() if not k.startswith(".cache")} == before_list
+
+
 def test_a_lock_file_that_is_a_symlink_is_refused_and_its_target_kept(root, outside, runner):
     """Opening a lock file truncates it with filelock before 4 (which the pins allow): a planted link would empty its target."""
     lock = root / "data" / ".papers.yaml.lock"
