@@ -127,8 +127,9 @@ def render(
     """Regenerate the pages under generated/, the exports and the README's list region.
 
     Writes only files whose content changes. Invalid data is refused with check's
-    messages and nothing is written. A list may override any template with a file
-    of the same name in its templates/ folder.
+    messages and nothing is written, as is an output reached through a symlink that
+    leads outside the list. A list may override any template with a file of the same
+    name in its templates/ folder.
 
     Example:
 
@@ -145,11 +146,12 @@ def render(
 
         changed = _run(lambda: render_root(root, check=check))
     if check and changed:
-        for name in changed:
-            typer.echo(f"{name}: stale; run dnnpapers render")
+        for names, why in ((changed.written, "stale"), (changed.removed, "no longer made"), (changed.leftovers, "left by an interrupted write")):
+            for name in names:
+                typer.echo(f"{name}: {why}; run dnnpapers render")
         raise typer.Exit(1)
-    summary = "up to date" if not changed else ("wrote " + ", ".join(changed))
-    typer.echo(f"{'ok: ' if check else ''}{summary}", err=True)
+    done = [f"{verb} {', '.join(names)}" for verb, names in (("wrote", changed.written), ("removed", [*changed.removed, *changed.leftovers])) if names]
+    typer.echo(f"{'ok: ' if check else ''}{'; '.join(done) or 'up to date'}", err=True)
 
 
 OfflineOption = typer.Option(False, "--offline", help="Use only answers cached earlier; send nothing.")

@@ -5,7 +5,11 @@ staged in a temporary file beside its target and fsynced, and only when all are
 staged are they renamed into place, with stop signals held, so a full disk, a
 read-only folder or Ctrl-C leaves every file as it was, and a finished run
 leaves them all new. A symlinked file is written through to its target and the
-link stays a link.
+link stays a link, as long as the target lies in the list: a list's writes are
+confined to it (``inside``), since a clone or a pull request can carry a link
+to any file of the person who runs the tool. A write killed outright (kill -9,
+power loss) leaves its staged ``.NAME.XXXXXXXX.tmp``; the next writer, under the
+lock, removes it (``remove_leftovers``).
 """
 
 from __future__ import annotations
@@ -15,12 +19,13 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Iterable, Iterator, Mapping
 
 from dnnpapers.errors import DnnpapersError
 from dnnpapers.interrupts import held
+from dnnpapers.layout import TEMP_SUFFIX, leftover_temps, link_out, temp_prefix
 
-__all__ = ["WriteError", "write_files", "atomic_write", "locked", "describe_os_error"]
+__all__ = ["WriteError", "write_files", "atomic_write", "locked", "describe_os_error", "confine", "remove_leftovers"]
 
 
 class WriteError(DnnpapersError):
@@ -45,8 +50,24 @@ def _target(path: Path) -> Path:
     return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
-def write_files(files: Mapping[Path, bytes], make_folders: bool = True) -> None:
-    """Write every file or none of them (WriteError naming the path and the reason)."""
+def confine(root: Path, paths: Iterable[Path]) -> None:
+    """Refuse (WriteError naming the link) if any of ``paths``, links followed, lies outside the list at ``root``."""
+    for path in paths:
+        link = link_out(root, path)
+        if link is not None:
+            raise WriteError(
+                f"{link}: a symlink to {os.path.realpath(link)}, outside the list; dnnpapers writes only inside the list "
+                "(make it a file or folder of the list, or remove it); nothing was changed"
+            )
+
+
+def write_files(files: Mapping[Path, bytes], make_folders: bool = True, inside: Path | None = None) -> None:
+    """Write every file or none of them (WriteError naming the path and the reason).
+
+    ``inside``: the list's root; a file whose path leads outside it is refused before any is written.
+    """
+    if inside is not None:
+        confine(inside, files)
     staged: list[tuple[str, Path, Path]] = []
     try:
         for path, data in files.items():
@@ -80,7 +101,7 @@ def _stage(path: Path, data: bytes, make_folders: bool) -> str:
         except OSError as exc:
             raise WriteError(f"{path}: cannot create the folder {folder} ({describe_os_error(exc)}); nothing was changed") from None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(target.name), suffix=TEMP_SUFFIX, dir=folder)
     except OSError as exc:
         raise WriteError(f"{path}: cannot write in {folder} ({describe_os_error(exc)}); nothing was changed") from None
     try:
@@ -106,13 +127,38 @@ def atomic_write(path: Path, data: bytes, make_folders: bool = True) -> None:
     write_files({path: data}, make_folders)
 
 
+def remove_leftovers(root: Path, outputs: Iterable[str], pages: str | None = None) -> list[str]:
+    """Remove the staged writes a killed process left beside these files of the list (see layout.leftover_temps); their names.
+
+    Call it holding the list's lock: every writer of the list holds it while its own are staged.
+    """
+    found = leftover_temps(root, outputs, pages)
+    for name in found:
+        try:
+            os.unlink(Path(root) / name)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise WriteError(f"{Path(root) / name}: cannot remove this file an interrupted write left ({describe_os_error(exc)})") from None
+    return found
+
+
 @contextmanager
-def locked(path: Path, timeout: float = 60.0) -> Iterator[None]:
-    """Hold an exclusive lock beside ``path`` so that concurrent writers take turns, none lost."""
+def locked(path: Path, timeout: float = 60.0, inside: Path | None = None) -> Iterator[None]:
+    """Hold an exclusive lock beside ``path`` so that concurrent writers take turns, none lost.
+
+    The lock file is the tool's own: a symlink in its place is refused (opening it could truncate
+    the file it leads to), as is, with ``inside``, a ``path`` that leads outside the list (its lock would too).
+    """
     from filelock import FileLock, Timeout
 
     target = _target(path)
-    lock = FileLock(str(target.with_name(f".{target.name}.lock")), timeout=timeout)
+    lock_path = target.with_name(f".{target.name}.lock")
+    if inside is not None:
+        confine(inside, [path])
+    if lock_path.is_symlink():
+        raise DnnpapersError(f"{lock_path}: is a symlink, but this lock file is dnnpapers' own; remove the link and try again")
+    lock = FileLock(str(lock_path), timeout=timeout)
     try:
         lock.acquire()
     except Timeout:

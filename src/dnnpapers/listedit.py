@@ -6,7 +6,8 @@ would undo it. So every writer (add, update, remove, tag, the imports) hands
 ``edit_list`` a function that makes its change from the list as it is under the
 lock — edits matched by paper id, never by a position read earlier — and this
 module validates the new papers.yaml as ``check`` would and writes it together
-with the merged metrics file, both or neither.
+with the merged metrics file, both or neither, and only inside the list (a data
+file linked outside it is refused).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from dnnpapers.errors import DnnpapersError
-from dnnpapers.files import locked, write_files
-from dnnpapers.layout import DISMISSED_FILE, METRICS_FILE, PAGE_FILE, PAPERS_FILE, TALKS_FILE, TAXONOMY_FILE
+from dnnpapers.files import locked, remove_leftovers, write_files
+from dnnpapers.layout import INPUTS, METRICS_FILE, PAPERS_FILE
 from dnnpapers.metrics import metrics_text
 from dnnpapers.models import PaperMetrics
 from dnnpapers.paperlist import PaperList, load_list, papers_problems
@@ -27,7 +28,6 @@ from dnnpapers.taxonomy import Taxonomy
 __all__ = ["Change", "Current", "Snapshot", "edit_list", "snapshot", "check_papers_text"]
 
 T = TypeVar("T")
-_INPUTS = (PAPERS_FILE, TAXONOMY_FILE, PAGE_FILE, METRICS_FILE, DISMISSED_FILE, TALKS_FILE)
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def snapshot(root: Path) -> Snapshot:
         except OSError as exc:
             raise DnnpapersError(f"{path}: cannot read ({exc.strerror})") from None
 
-    return Snapshot(tuple(read(root / name) for name in _INPUTS))
+    return Snapshot(tuple(read(root / name) for name in INPUTS))
 
 
 @dataclass
@@ -82,7 +82,7 @@ def edit_list(root: Path, make: Callable[[Current], tuple[Change, T]], preloaded
     """
     root = Path(root)
     path = root / PAPERS_FILE
-    with locked(path):
+    with locked(path, inside=root):
         now = snapshot(root)
         current = preloaded[1] if preloaded and preloaded[0] == now else load_list(root)
         change, result = make(Current(current, now.papers, path))
@@ -103,7 +103,8 @@ def edit_list(root: Path, make: Callable[[Current], tuple[Change, T]], preloaded
                 files[root / METRICS_FILE] = text
         files.update(change.others)
         if files:
-            write_files(files)
+            remove_leftovers(root, [str(name) for name in INPUTS])  # what a killed writer left (none is live: we hold the lock)
+            write_files(files, inside=root)
     return result
 
 

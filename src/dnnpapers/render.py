@@ -16,9 +16,9 @@ from markupsafe import Markup
 from dnnpapers import chart, export
 from dnnpapers.csl import csl_json
 from dnnpapers.errors import DnnpapersError
-from dnnpapers.files import locked, write_files
+from dnnpapers.files import confine, locked, remove_leftovers, write_files
 from dnnpapers.github import ISSUE_FORM, issue_form
-from dnnpapers.layout import TALKS_FILE
+from dnnpapers.layout import TALKS_FILE, TOPIC_PAGES, leftover_temps
 from dnnpapers.markdown import Md, Slugger, link, text
 from dnnpapers.materials import PAGE_BUDGET, ROW_FIELDS, ROW_TEMPLATE, STRINGS, PaperViews, Rows, count_line, materials_pages, paper_views, topic_views, walk
 from dnnpapers.paperlist import PAPERS_FILE, PaperList, load_list
@@ -27,7 +27,7 @@ from dnnpapers.schema import SCHEMA_FILE, TALKS_SCHEMA_FILE, papers_schema, talk
 from dnnpapers.site import SITE, SITE_ZH, site_pages
 from dnnpapers.talks import group_today
 from dnnpapers.templating import environment, format_template, render_template
-from dnnpapers.verdicts import TOPIC_PAGES, digest, file_digest, remember
+from dnnpapers.verdicts import Outcome, digest, file_digest, remember
 
 __all__ = ["build", "render", "render_root", "README_BUDGET", "OUTPUTS", "TALK_OUTPUTS"]
 
@@ -95,13 +95,23 @@ def _talks_outputs(paper_list: PaperList, env: jinja2.Environment, paper_href: d
 
 def render(paper_list: PaperList, check: bool = False, templates: Path | None = None) -> list[str]:
     """Write the outputs that differ from what is on disk, all or none; return their paths. ``check`` writes nothing."""
-    return _render_outputs(paper_list, build(paper_list, templates), check)
+    outcome = _render_outputs(paper_list, build(paper_list, templates), check, leftovers=False)
+    return [*outcome.written, *outcome.removed]
 
 
-def _render_outputs(paper_list: PaperList, outputs: dict[str, bytes], check: bool) -> list[str]:
+def _render_outputs(paper_list: PaperList, outputs: dict[str, bytes], check: bool, leftovers: bool) -> Outcome:
+    """Write (unless ``check``) the outputs that differ, remove the topic pages no longer made and, with
+    ``leftovers``, the staged writes a killed process left (a caller that writes holds the list's lock,
+    so no write of ours is live; with ``check`` they are only named).
+
+    Every path is confined to the list first, before anything is read or changed: a clone can
+    carry a symlink out of it (``generated -> ~``), and render would write or sweep through it.
+    """
+    root = paper_list.root
+    confine(root, [root / name for name in outputs] + [root / TOPIC_PAGES])
     changed = {}
     for name, data in outputs.items():
-        path = paper_list.root / name
+        path = root / name
         try:
             same = path.read_bytes() == data
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
@@ -110,20 +120,23 @@ def _render_outputs(paper_list: PaperList, outputs: dict[str, bytes], check: boo
             raise DnnpapersError(f"{path}: cannot read ({exc.strerror})") from None
         if not same:
             changed[path] = data
-    pages = paper_list.root / TOPIC_PAGES
-    left = sorted(p for p in pages.glob("*.md") if str(p.relative_to(paper_list.root)) not in outputs) if pages.is_dir() else []
+    pages = root / TOPIC_PAGES
+    left = sorted(p for p in pages.glob("*.md") if str(p.relative_to(root)) not in outputs) if pages.is_dir() else []
+    swept = []
+    if leftovers:
+        swept = leftover_temps(root, outputs, TOPIC_PAGES) if check else remove_leftovers(root, outputs, TOPIC_PAGES)
     if not check:
         if changed:
-            write_files(changed)
+            write_files(changed, inside=root)
         for path in left:  # topic pages of an earlier split that this render no longer makes
             try:
                 path.unlink()
             except OSError as exc:
                 raise DnnpapersError(f"{path}: cannot remove ({exc.strerror})") from None
-    return [str(path.relative_to(paper_list.root)) for path in [*changed, *left]]
+    return Outcome([str(path.relative_to(root)) for path in changed], [str(path.relative_to(root)) for path in left], swept)
 
 
-def render_root(root: Path, check: bool = False) -> list[str]:
+def render_root(root: Path, check: bool = False) -> Outcome:
     """Load the list at ``root`` and render it, holding the list's lock so no command writes between.
 
     The outputs then always show the data of one moment (papers and metrics alike).
@@ -131,16 +144,16 @@ def render_root(root: Path, check: bool = False) -> list[str]:
     """
     if check:
         return _render_and_remember(root, check=True)
-    with locked(root / PAPERS_FILE):
+    with locked(root / PAPERS_FILE, inside=root):
         return _render_and_remember(root, check=False)
 
 
-def _render_and_remember(root: Path, check: bool) -> list[str]:
+def _render_and_remember(root: Path, check: bool) -> Outcome:
     """Render, and keep the outputs' digests as the verdict on these inputs (when they did not change meanwhile)."""
     before = digest(root, "render")
     paper_list = load_list(root)
     outputs = build(paper_list)  # (not with the collector paused: 10-20% faster, but the views are cycles, so 40 MB more at 10,000 papers)
-    changed = _render_outputs(paper_list, outputs, check)
+    changed = _render_outputs(paper_list, outputs, check, leftovers=True)
     if digest(root, "render") == before:
         remember(before, {"outputs": [[name, file_digest(data)] for name, data in outputs.items()]})
     return changed
@@ -150,6 +163,7 @@ def _readme(
     paper_list: PaperList, views: PaperViews, env: jinja2.Environment, topic_href: dict[str, str], rows: Rows, compact_only: bool = False
 ) -> bytes:
     path = paper_list.root / README_FILE
+    confine(paper_list.root, [path])  # before reading it: a link out may lead anywhere, /dev/zero too
     try:
         current = path.read_bytes().decode("utf-8")
     except FileNotFoundError:

@@ -20,7 +20,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import BinaryIO, Callable, NamedTuple
 
 try:  # CPython's own SHA-256: the same digests as hashlib's without loading OpenSSL (3.5 MB, 10 ms) to check a list
     from _sha2 import sha256  # Python 3.12 and later
@@ -31,18 +31,18 @@ except ImportError:
         from hashlib import sha256
 
 from dnnpapers import __version__
-from dnnpapers.layout import cache_dir
+from dnnpapers.layout import TOPIC_PAGES, cache_dir, leftover_temps, link_out
 
 __all__ = [
     "checked", "digest", "recall", "remember", "file_digest", "stale_outputs", "fresh_render_check", "readme_input",
     "tool_digest", "text_digest", "keep_atomically", "cache_file", "VERDICTS", "TOPIC_PAGES", "SETTLED_NS",
+    "Outcome",
 ]
 
 VERDICTS = "verdicts"
 _DATA = Path("data")
 _SOURCE = Path(__file__).resolve().parent
 _TODAY_VARIABLE = "DNNPAPERS_TODAY"  # as dnnpapers.talks reads it (not imported: it would import pydantic)
-TOPIC_PAGES = "generated/materials"  # the topic pages of a split materials page
 _BEGIN, _END = b"<!-- dnnpapers:begin -->", b"<!-- dnnpapers:end -->"
 
 
@@ -196,9 +196,21 @@ def _status(st: os.stat_result) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
 
 
-def stale_outputs(root: Path, manifest: list[list[str]]) -> tuple[list[str], bool] | None:
-    """(the outputs whose bytes on disk differ from the ``manifest``, then the topic pages no longer made;
-    whether the manifest learnt a status); None when a file cannot be read (the full render says why).
+class Outcome(NamedTuple):
+    """What render changes (with --check: would change), each relative to the list's root."""
+
+    written: list[str]  # outputs whose bytes differ
+    removed: list[str]  # topic pages of an earlier split, no longer made
+    leftovers: list[str]  # staged writes a killed process left (layout.leftover_temps)
+
+    def __bool__(self) -> bool:
+        return bool(self.written or self.removed or self.leftovers)
+
+
+def stale_outputs(root: Path, manifest: list[list[str]]) -> tuple[Outcome, bool] | None:
+    """(what render would change: the outputs whose bytes on disk differ from the ``manifest``, the topic pages no
+    longer made, the leftovers of killed writes; whether the manifest learnt a status); None when a file cannot be read
+    or a path leads outside the list (the full render says why).
 
     Each item is [path, digest] or [path, digest, status]. A file whose status is the one noted beside its
     digest is not read: any write since changes its ctime, which no one can set back (as git's index
@@ -206,6 +218,9 @@ def stale_outputs(root: Path, manifest: list[list[str]]) -> tuple[list[str], boo
     SETTLED_NS by then, so a write in the same tick of the file system's clock cannot go unseen.
     """
     stale, learnt = [], False
+    names = [item[0] for item in manifest]
+    if any(link_out(root, root / name) for name in [*names, TOPIC_PAGES]):
+        return None
     now = time.time_ns()
     for item in manifest:
         name, expected = item[0], item[1]
@@ -226,13 +241,14 @@ def stale_outputs(root: Path, manifest: list[list[str]]) -> tuple[list[str], boo
             item[2:] = [_status(st)]
             learnt = True
     pages = root / TOPIC_PAGES
+    gone = []
     if pages.is_dir():
-        made = {item[0] for item in manifest}
-        stale += sorted(str(p.relative_to(root)) for p in pages.glob("*.md") if str(p.relative_to(root)) not in made)
-    return stale, learnt
+        made = set(names)
+        gone = sorted(str(p.relative_to(root)) for p in pages.glob("*.md") if str(p.relative_to(root)) not in made)
+    return Outcome(stale, gone, leftover_temps(root, names, TOPIC_PAGES)), learnt
 
 
-def fresh_render_check(root: Path) -> list[str] | None:
+def fresh_render_check(root: Path) -> Outcome | None:
     """What `render --check` would report, from a verdict on these very inputs; None when there is none."""
     key = digest(root, "render")
     verdict = recall(key)
@@ -242,10 +258,10 @@ def fresh_render_check(root: Path) -> list[str] | None:
     found = stale_outputs(root, manifest)
     if found is None:
         return None
-    stale, learnt = found
+    outcome, learnt = found
     if learnt:  # the next check reads only what changed since (true whatever the inputs are by now)
         remember(key, verdict)
-    return stale
+    return outcome
 
 
 def checked(root: Path) -> tuple[int, int, int, list]:
