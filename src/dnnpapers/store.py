@@ -35,6 +35,7 @@ __all__ = [
     "detect_style",
     "append_entries",
     "set_fields",
+    "DROP",
     "remove_entry",
 ]
 
@@ -321,21 +322,30 @@ def _next_key_line(doc: Document, key: str) -> int | None:
     return None
 
 
-def set_fields(doc: Document, edits: list[tuple[int, str, Any, tuple[str, ...]]]) -> bytes:
-    """The file with each ``(entry index, key, value, keys to insert after)`` applied; other bytes kept.
+#: The value that removes a field in ``set_fields``.
+DROP = object()
+
+
+def set_fields(doc: Document, edits: list[tuple[int, str, Any, tuple[str, ...]]], section: str = "papers") -> bytes:
+    """The file with each ``(entry index, key, value, keys to insert after)`` applied to the ``section`` list; other bytes kept.
 
     An existing field's lines are replaced (a comment on those lines goes with
-    them); a missing field is inserted after the first of the given keys present.
+    them), or removed when the value is DROP; a missing field is inserted after
+    the first of the given keys present.
     """
-    style = detect_style(doc)
+    style = detect_style(doc, section)
     text = _body(doc)
     lines = text.splitlines(keepends=True)
     changes: list[tuple[int, int, list[str]]] = []
     for index, key, value, after in edits:
-        entry = doc.node_at(("papers", index))
+        entry = doc.node_at((section, index))
         if not isinstance(entry, MappingNode):
             raise DnnpapersError(f"{doc.display}: entry {index + 1} is not a mapping")
         fields = {k.value: (k, v) for k, v in entry.value if isinstance(k, ScalarNode)}
+        if value is DROP:
+            if key in fields:
+                changes.append((fields[key][0].start_mark.line, _last_line(fields[key][1]) + 1, []))
+            continue
         new = [line + style.newline for line in format_field(key, value, style)]
         if key in fields:
             key_node, value_node = fields[key]
