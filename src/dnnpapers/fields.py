@@ -133,17 +133,23 @@ def timezone_problem(value: str) -> str | None:
 
 def _zone_message(value: str) -> str:
     """What is wrong with a name that is not a zone: a region of the database ('Asia') gets one of its zones, a typo the name meant."""
-    import zoneinfo
-
     from dnnpapers.rules import suggest
 
-    names = sorted(zoneinfo.available_timezones() - {"localtime"})
+    names = _zone_names()
     region = value.strip().strip("/")
     inside = [name for name in names if name.startswith(region + "/")] if region else []
     if inside:
         example = "Asia/Shanghai" if "Asia/Shanghai" in inside else inside[0]
         return f"{region!r} is a region of the tz database, not a timezone: name one of its zones, such as {example!r}"
     return f"{value!r} is not a timezone name such as 'Asia/Shanghai' or 'Europe/Berlin'{suggest(value.strip(), names)}"
+
+
+@functools.lru_cache(maxsize=1)
+def _zone_names() -> list[str]:
+    """Every zone of the tz database (a walk of its folders: only when a name is wrong)."""
+    import zoneinfo
+
+    return sorted(zoneinfo.available_timezones() - {"localtime"})
 
 
 def text_problem(value: str) -> str | None:
