@@ -6,6 +6,7 @@ PaperList or raises ProblemsFound carrying every problem of both files.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -53,7 +54,7 @@ class PaperList:
         """Located advice that is not an error (check prints it and still exits 0)."""
         return self.talks.warnings
 
-    def today(self):
+    def today(self) -> dt.date:
         """Today where the group meets (DNNPAPERS_TODAY when set): the day that tells held talks from upcoming ones."""
         return group_today(self.page.timezone)
 

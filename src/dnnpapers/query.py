@@ -66,7 +66,7 @@ def select(
         word = re.compile(rf"(?<!\w){re.escape(venue)}(?!\w)", re.I)  # "ACL" is not "EACL"
         papers = [p for p in papers if word.search(p.venue or "")]
     if presented is not None:
-        discussed = paper_list.talks.discussed(today or paper_list.today())
+        discussed = paper_list.talks.discussed(today or paper_list.today()) if paper_list.talks.talks else {}
         papers = [p for p in papers if (p.id in discussed) is presented]
     if search:
         needle = search.casefold()

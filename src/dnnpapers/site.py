@@ -105,7 +105,7 @@ def shown(paper_list: PaperList, q: SiteQuery, today: dt.date | None = None) -> 
     taxonomy = paper_list.taxonomy
     wanted = {slug for topic in q.topics for slug in taxonomy.subtree(topic)}
     tokens = normalise(q.query).split()
-    discussed = paper_list.talks.discussed(today or paper_list.today()) if q.discussed else {}
+    discussed = paper_list.talks.discussed(today or paper_list.today()) if q.discussed and paper_list.talks.talks else {}
     result = []
     for paper in _page_order(paper_list):
         if wanted and not wanted & set(paper.tags):
