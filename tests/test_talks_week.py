@@ -164,11 +164,20 @@ def test_remove_force_keeps_crlf_and_a_bom_of_the_talks_file(group):
 
 
 def test_remove_force_that_cannot_unlink_a_layout_refuses_and_changes_no_file(group):
-    (group / "data" / "talks.yaml").write_text("talks:\n  - {date: 2026-03-04, presenters: [Ann], papers: [huang2017multiscale, liu2020fastbert], title: T}\n", encoding="utf-8")
+    path = group / "data" / "talks.yaml"
+    path.write_text("talks:\n  - {date: 2026-03-04, presenters: [Ann], papers: [huang2017multiscale], title: T}\n", encoding="utf-8")
     before = files(group)
     said = one_line_problem(cli(group, "remove", "huang2017multiscale", "--force"))
-    assert "cannot unlink huang2017multiscale" in said and said.endswith("nothing changed")
+    assert said.startswith("dnnpapers: cannot unlink huang2017multiscale from its talks by itself (") and said.endswith("nothing changed")
     assert files(group) == before
+
+
+def test_remove_force_takes_only_the_paper_s_item_from_a_flow_list_in_a_flow_talk(group):
+    path = group / "data" / "talks.yaml"
+    path.write_text("talks:\n  - {date: 2026-03-04, presenters: [Ann], papers: ['1703.09844', liu2020fastbert], title: T}  # kept\n", encoding="utf-8")
+    assert cli(group, "remove", "huang2017multiscale", "--force").returncode == 0
+    assert path.read_text(encoding="utf-8") == "talks:\n  - {date: 2026-03-04, presenters: [Ann], papers: [liu2020fastbert], title: T}  # kept\n"
+    assert cli(group, "check").returncode == 0
 
 
 def test_remove_of_a_paper_no_talk_names_needs_no_force(group):
@@ -382,3 +391,69 @@ def test_the_hostile_names_of_the_property_test_are_refused():
     for value in ("../../etc/passwd", "Asia/../../../etc/passwd", "/etc/passwd", "Asia", "Asia//Shanghai", " ", format_scalar("~")):
         assert timezone_problem(value) is not None, value
     assert timezone_problem("Asia/Shanghai") is None and timezone_problem("Etc/GMT+8") is None
+
+
+# --- remove --force over generated layouts of the talks file ----------------------------------------------
+
+
+@st.composite
+def talk_files(draw):
+    """A valid talks.yaml in a drawn layout (flow or block paper lists, comments, blank lines, quotes, CRLF, BOM, leaders
+    before or after), and what each talk names: [(paper ids, title)]."""
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    talks, lines = [], ["# talks" if draw(st.booleans()) else None, "talks:"]
+    for i in range(draw(st.integers(1, 4))):
+        named = draw(st.lists(st.sampled_from(["huang2017multiscale", "liu2020fastbert"]), unique=True, max_size=2))
+        title = draw(st.sampled_from([None, f"Talk {i}", "Dense: exits"])) if named else f"Talk {i}"
+        written = [draw(st.sampled_from([pid, {"huang2017multiscale": "'1703.09844'", "liu2020fastbert": "'2004.02178'"}[pid]])) for pid in named]
+        lines.append(f"  - date: 2026-0{i + 1}-1{i}" + draw(st.sampled_from(["", "   # a meeting"])))
+        lines.append("    presenters: [Ann]")
+        fields = []
+        if named:
+            if draw(st.booleans()):
+                fields.append([f"    papers: [{', '.join(written)}]" + draw(st.sampled_from(["", "  # why"]))])
+            else:
+                fields.append(["    papers:"] + [f"      - {w}" + draw(st.sampled_from(["", "  # note"])) for w in written])
+        if title:
+            fields.append([f"    title: {format_scalar(title)}"])
+        if draw(st.booleans()):
+            fields.append(["    notes: kept as it is"])
+        for field in draw(st.permutations(fields)):
+            lines += field
+        if draw(st.booleans()):
+            lines.append("")
+        talks.append((named, title))
+    leaders = ["leaders:", "  - {from: 2026-01-01, to: 2026-06-30, names: [Ann]}"]
+    lines = (leaders + lines) if draw(st.booleans()) else (lines + leaders)
+    text = newline.join(line for line in lines if line is not None) + newline
+    return ("\ufeff" if draw(st.booleans()) else "") + text, talks
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(talk_files())
+def test_remove_force_over_layouts_unlinks_exactly_the_paper_or_refuses_and_changes_nothing(tmp_path_factory, drawn):
+    from dnnpapers.curate import remove_paper
+    from dnnpapers.errors import DnnpapersError
+    from dnnpapers.paperlist import load_list
+
+    text, talks = drawn
+    root = write_list(tmp_path_factory.mktemp("layout"), [MSD, FASTBERT])
+    path = root / "data" / "talks.yaml"
+    path.write_bytes(text.encode("utf-8"))
+    assert [(t.papers, t.title) for t in load_list(root).talks.talks] == [(named, title) for named, title in talks]
+    before = files(root)
+    try:
+        removed = remove_paper(root, "huang2017multiscale", force=True)
+    except DnnpapersError:
+        assert files(root) == before  # refused: nothing changed
+        return
+    after = load_list(root)  # the list still passes check
+    assert [p.id for p in after.papers] == ["liu2020fastbert"]
+    expected = [([pid for pid in named if pid != "huang2017multiscale"], title or (MSD["title"] if named == ["huang2017multiscale"] else None)) for named, title in talks]
+    assert [(t.papers, t.title) for t in after.talks.talks] == expected
+    assert len(removed.unlinked) == sum("huang2017multiscale" in named for named, _ in talks)
+    new = path.read_bytes()
+    assert new.startswith(b"\xef\xbb\xbf") is text.startswith("\ufeff")
+    assert (b"\r\n" in new) is ("\r\n" in text) and (b"\n" in new.replace(b"\r\n", b"")) is ("\n" in text.replace("\r\n", ""))
+    untouched = [line for line in text.lstrip("\ufeff").splitlines() if "huang2017multiscale" not in line and "1703.09844" not in line and "papers:" not in line]
+    assert all(line in new.decode("utf-8") for line in untouched)  # every other line is kept as it was

@@ -13,7 +13,7 @@ from dnnpapers.errors import DnnpapersError, ProblemsFound
 from dnnpapers.layout import DISMISSED_FILE, TALKS_FILE
 from dnnpapers.listedit import Change, Current, edit_list
 from dnnpapers.query import find
-from dnnpapers.store import DROP, parse_document, read_document, remove_entry, set_fields
+from dnnpapers.store import DROP, parse_document, read_document, remove_entry, remove_items, set_fields
 
 __all__ = ["Removed", "remove_paper", "retag_paper", "dismiss_papers", "add_talk", "NEW_TALKS_FILE"]
 
@@ -52,7 +52,7 @@ def remove_paper(root: Path, paper_id: str, force: bool = False) -> Removed:
             raise DnnpapersError(
                 f"{paper.id} is named by {_talks(len(naming))} ({said}); nothing changed (--force removes it and unlinks it from {'those talks' if len(naming) > 1 else 'the talk'})"
             )
-        text, unlinked = _unlink(path, paper, naming, [p for p in now.list.papers if p.id != paper.id])
+        text, unlinked = _unlink(path, paper, naming, [p for p in now.list.papers if p.id != paper.id], log)
         return Change(new_text, removed={paper.id}, others={path: text}), Removed(paper.title, unlinked)
 
     return edit_list(root, change)
@@ -62,30 +62,44 @@ def _talks(n: int) -> str:
     return "a talk" if n == 1 else f"{n} talks"
 
 
-def _unlink(path: Path, paper, naming: list, remaining: list) -> tuple[bytes, list[tuple[str, str | None]]]:
-    """data/talks.yaml without ``paper`` in the talks that name it, checked as ``check`` would; (text, [(anchor, new title)])."""
+def _unlink(path: Path, paper, naming: list, remaining: list, old_log) -> tuple[bytes, list[tuple[str, str | None]]]:
+    """data/talks.yaml without ``paper`` in the talks that name it; (text, [(anchor, the title it took)]).
+
+    From a list that keeps other papers only its item goes; a list left empty
+    goes whole, and a talk that then has no title takes the paper's. The new
+    log must pass ``check`` and differ from the old in exactly that, or nothing
+    is written: a layout the text edits do not know is refused, never mangled.
+    """
     from dnnpapers.talks import talks_from_text
 
-    doc = read_document(path, str(path))
-    edits, unlinked = [], []
-    for position, talk, anchor in naming:
-        given = doc.data["talks"][position]["papers"]  # as written (an arXiv id, maybe), one to one with the resolved ids
-        kept = [written for written, resolved in zip(given, talk.papers) if resolved != paper.id]
-        if kept:
-            edits.append((position, "papers", kept, ()))
-            unlinked.append((anchor, None))
-        elif talk.title:
-            edits.append((position, "papers", DROP, ()))
-            unlinked.append((anchor, None))
-        else:  # the talk was about this paper alone: it keeps the paper's title, so it still says what it was about
-            edits += [(position, "papers", DROP, ()), (position, "title", paper.title, ("papers",))]
-            unlinked.append((anchor, paper.title))
-    text = set_fields(doc, edits, section="talks")
+    text = path.read_bytes()
+    fields, unlinked = [], []
     try:
-        talks_from_text(text, str(path), remaining)
-    except ProblemsFound as found:
-        raise DnnpapersError(f"{path}: cannot unlink {paper.id} from its talks by itself ({found.problems[0]}); edit the file, then remove the paper; nothing changed") from None
-    return text, unlinked
+        for position, talk, anchor in reversed(naming):  # from the end of the file, so earlier positions stay put
+            if len(talk.papers) > 1:  # the items are one to one with the resolved ids (a valid log names no paper twice)
+                gone = {i for i, resolved in enumerate(talk.papers) if resolved == paper.id}
+                text = remove_items(parse_document(text, str(path)), ("talks", position, "papers"), gone)
+                unlinked.append((anchor, None))
+            elif talk.title:
+                fields.append((position, "papers", DROP, ()))
+                unlinked.append((anchor, None))
+            else:  # the talk was about this paper alone: it keeps the paper's title, so it still says what it was about
+                fields += [(position, "papers", DROP, ()), (position, "title", paper.title, ("papers",))]
+                unlinked.append((anchor, paper.title))
+        if fields:
+            text = set_fields(parse_document(text, str(path)), fields, section="talks")
+        log = talks_from_text(text, str(path), remaining)
+    except (DnnpapersError, ProblemsFound) as exc:
+        reason = exc.problems[0] if isinstance(exc, ProblemsFound) else exc
+        raise DnnpapersError(f"cannot unlink {paper.id} from its talks by itself ({reason}); edit {path}, then remove the paper; nothing changed") from None
+    titles = dict(unlinked)
+    wanted = [
+        talk.model_copy(update={"papers": [pid for pid in talk.papers if pid != paper.id], "title": talk.title or titles[anchor]}) if anchor in titles else talk
+        for talk, anchor in zip(old_log.talks, old_log.anchors())
+    ]
+    if log.talks != wanted or log.leaders != old_log.leaders:
+        raise DnnpapersError(f"cannot unlink {paper.id} from its talks by itself (a layout of {path} the edit does not know); edit it, then remove the paper; nothing changed")
+    return text, unlinked[::-1]
 
 
 def retag_paper(root: Path, paper_id: str, add: Sequence[str] = (), remove: Sequence[str] = ()) -> list[str]:

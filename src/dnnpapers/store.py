@@ -36,6 +36,7 @@ __all__ = [
     "append_entries",
     "set_fields",
     "DROP",
+    "remove_items",
     "remove_entry",
 ]
 
@@ -341,10 +342,15 @@ def set_fields(doc: Document, edits: list[tuple[int, str, Any, tuple[str, ...]]]
         entry = doc.node_at((section, index))
         if not isinstance(entry, MappingNode):
             raise DnnpapersError(f"{doc.display}: entry {index + 1} is not a mapping")
+        if entry.flow_style:
+            raise DnnpapersError(f"{doc.display}:{entry.start_mark.line + 1}: entry {index + 1} is written as a {{flow}} mapping; edit it by hand")
         fields = {k.value: (k, v) for k, v in entry.value if isinstance(k, ScalarNode)}
         if value is DROP:
             if key in fields:
-                changes.append((fields[key][0].start_mark.line, _last_line(fields[key][1]) + 1, []))
+                key_node = fields[key][0]
+                if lines[key_node.start_mark.line][: key_node.start_mark.column].strip():
+                    raise DnnpapersError(f"{doc.display}:{key_node.start_mark.line + 1}: {key!r} starts its entry; edit it by hand")
+                changes.append((key_node.start_mark.line, _last_line(fields[key][1]) + 1, []))
             continue
         new = [line + style.newline for line in format_field(key, value, style)]
         if key in fields:
@@ -359,6 +365,52 @@ def set_fields(doc: Document, edits: list[tuple[int, str, Any, tuple[str, ...]]]
     for start, end, new in sorted(changes, key=lambda change: change[0], reverse=True):
         lines[start:end] = new
     return _encode(doc, "".join(lines))
+
+
+def remove_items(doc: Document, loc: Loc, indices: set[int]) -> bytes:
+    """The file without the scalar items ``indices`` of the list at ``loc``; every other byte kept.
+
+    In a block list each item's own lines go (a comment on them goes with
+    them); in a [flow] list the item and one comma beside it. A layout where
+    that would take other text along is refused (DnnpapersError).
+    """
+    seq = doc.node_at(loc)
+    if not isinstance(seq, SequenceNode) or any(not (0 <= i < len(seq.value) and isinstance(seq.value[i], ScalarNode)) for i in indices):
+        raise DnnpapersError(f"{doc.display}: no list of plain items at {'.'.join(map(str, loc))}")
+    text = _body(doc)
+    lines = text.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+
+    def offset(mark) -> int:
+        return starts[mark.line] + mark.column
+
+    cuts: list[tuple[int, int]] = []
+    items = seq.value
+    for i in sorted(indices):
+        item = items[i]
+        if seq.flow_style:
+            if len(items) == 1:
+                cuts.append((offset(item.start_mark), offset(item.end_mark)))
+            elif i + 1 < len(items):
+                cuts.append((offset(item.start_mark), offset(items[i + 1].start_mark)))
+            else:
+                cuts.append((offset(items[i - 1].end_mark), offset(item.end_mark)))
+            continue
+        first, last = item.start_mark.line, _last_line(item)
+        if lines[first][: item.start_mark.column].strip() != "-" or item.start_mark.line != item.end_mark.line:
+            raise DnnpapersError(f"{doc.display}:{first + 1}: the item shares its line with other text; edit it by hand")
+        cuts.append((starts[first], starts[last + 1]))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(cuts):  # neighbours in a flow list may claim the same comma
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    for start, end in reversed(merged):
+        text = text[:start] + text[end:]
+    return _encode(doc, text)
 
 
 def remove_entry(doc: Document, index: int) -> bytes:
