@@ -163,6 +163,21 @@ def test_remove_force_keeps_crlf_and_a_bom_of_the_talks_file(group):
     assert cli(group, "check").returncode == 0
 
 
+def test_remove_force_whose_talks_file_cannot_be_written_changes_no_file_at_all(group):
+    from conftest import read_only
+
+    kept = group / "kept"  # the log lives in a read-only folder of the list, data/talks.yaml links to it
+    kept.mkdir()
+    (group / "data" / "talks.yaml").rename(kept / "talks.yaml")
+    (group / "data" / "talks.yaml").symlink_to("../kept/talks.yaml")
+    before = files(group)
+    with read_only(kept):
+        said = one_line_problem(dnnpapers(group, "remove", "huang2017multiscale", "--force"))
+    assert "talks.yaml" in said
+    assert files(group) == before  # papers.yaml and metrics.yaml too: all or none
+    assert (group / "data" / "talks.yaml").is_symlink()
+
+
 def test_remove_force_that_cannot_unlink_a_layout_refuses_and_changes_no_file(group):
     path = group / "data" / "talks.yaml"
     path.write_text("talks:\n  - {date: 2026-03-04, presenters: [Ann], papers: [huang2017multiscale], title: T}\n", encoding="utf-8")
