@@ -195,6 +195,20 @@ def test_remove_force_takes_only_the_paper_s_item_from_a_flow_list_in_a_flow_tal
     assert cli(group, "check").returncode == 0
 
 
+def test_the_one_writer_refuses_any_change_that_would_leave_a_talk_naming_a_removed_paper(group):
+    from dnnpapers.errors import DnnpapersError
+    from dnnpapers.listedit import Change, edit_list
+    from dnnpapers.store import parse_document, remove_entry
+
+    def careless(now):  # a writer that forgets the talks
+        return Change(remove_entry(parse_document(now.raw, str(now.path)), 0), removed={"huang2017multiscale"}), None
+
+    before = files(group)
+    with pytest.raises(DnnpapersError, match="talks would name huang2017multiscale, which the change removes; nothing written"):
+        edit_list(group, careless)
+    assert files(group) == before
+
+
 def test_remove_of_a_paper_no_talk_names_needs_no_force(group):
     (group / "data" / "talks.yaml").write_text(TALKS.replace("[huang2017multiscale, liu2020fastbert]", "[huang2017multiscale]").replace("'2004.02178', ", ""), encoding="utf-8")
     result = cli(group, "remove", "liu2020fastbert")
