@@ -485,3 +485,29 @@ def test_remove_force_over_layouts_unlinks_exactly_the_paper_or_refuses_and_chan
     assert (b"\r\n" in new) is ("\r\n" in text) and (b"\n" in new.replace(b"\r\n", b"")) is ("\n" in text.replace("\r\n", ""))
     untouched = [line for line in text.lstrip("\ufeff").splitlines() if "huang2017multiscale" not in line and "1703.09844" not in line and "papers:" not in line]
     assert all(line in new.decode("utf-8") for line in untouched)  # every other line is kept as it was
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(["a", "b-2", "'1703.09844'", '"q: r"', "中文", "x y"]), min_size=1, max_size=6),
+    st.data(),
+    st.booleans(),
+    st.sampled_from(["\n", "\r\n"]),
+)
+def test_remove_items_takes_exactly_the_items_named_in_flow_and_block_lists(items, data, flow, newline):
+    import yaml
+
+    from dnnpapers.store import parse_document, remove_items
+
+    gone = data.draw(st.sets(st.integers(0, len(items) - 1)))
+    spaces = data.draw(st.sampled_from(["", " "]))
+    if flow:
+        body = f"key: [{spaces}{', '.join(items)}{spaces}]  # c{newline}"
+    else:
+        body = f"key:{newline}" + "".join(f"  - {item}" + ("  # n" if i % 2 else "") + newline for i, item in enumerate(items))
+    text = f"# head{newline}{body}next: 1{newline}"
+    new = remove_items(parse_document(text.encode(), "t.yaml"), ("key",), gone).decode()
+    values = yaml.safe_load(text)["key"]
+    assert yaml.safe_load(new) == {"key": [v for i, v in enumerate(values) if i not in gone] if (flow or len(gone) < len(items)) else None, "next": 1}
+    if not flow:  # a block list loses exactly the lines of its items (after "# head" and "key:")
+        assert new.split(newline) == [line for j, line in enumerate(text.split(newline)) if j - 2 not in gone]

@@ -9,6 +9,7 @@ alias bombs and runaway nesting are caught, each at its line and column.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -378,39 +379,40 @@ def remove_items(doc: Document, loc: Loc, indices: set[int]) -> bytes:
     if not isinstance(seq, SequenceNode) or any(not (0 <= i < len(seq.value) and isinstance(seq.value[i], ScalarNode)) for i in indices):
         raise DnnpapersError(f"{doc.display}: no list of plain items at {'.'.join(map(str, loc))}")
     text = _body(doc)
-    lines = text.splitlines(keepends=True)
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line))
-
-    def offset(mark) -> int:
-        return starts[mark.line] + mark.column
-
-    cuts: list[tuple[int, int]] = []
     items = seq.value
-    for i in sorted(indices):
-        item = items[i]
-        if seq.flow_style:
-            if len(items) == 1:
-                cuts.append((offset(item.start_mark), offset(item.end_mark)))
-            elif i + 1 < len(items):
-                cuts.append((offset(item.start_mark), offset(items[i + 1].start_mark)))
+    cuts: list[tuple[int, int]] = []  # character offsets, as the parser's marks count them
+    if seq.flow_style:
+        gone = sorted(indices)
+        runs = [[i] for i in gone[:1]]
+        for i in gone[1:]:
+            if i == runs[-1][-1] + 1:
+                runs[-1].append(i)
             else:
-                cuts.append((offset(items[i - 1].end_mark), offset(item.end_mark)))
-            continue
-        first, last = item.start_mark.line, _last_line(item)
-        if lines[first][: item.start_mark.column].strip() != "-" or item.start_mark.line != item.end_mark.line:
-            raise DnnpapersError(f"{doc.display}:{first + 1}: the item shares its line with other text; edit it by hand")
-        cuts.append((starts[first], starts[last + 1]))
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(cuts):  # neighbours in a flow list may claim the same comma
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    for start, end in reversed(merged):
+                runs.append([i])
+        for run in runs:  # a run of items and the comma after it, or at the end the comma before it
+            first, last = items[run[0]], items[run[-1]]
+            if run[-1] + 1 < len(items):
+                cuts.append((first.start_mark.index, items[run[-1] + 1].start_mark.index))
+            else:
+                cuts.append((items[run[0] - 1].end_mark.index if run[0] else first.start_mark.index, last.end_mark.index))
+    for i in sorted(indices) if not seq.flow_style else ():
+        item = items[i]
+        line_start = item.start_mark.index - item.start_mark.column
+        if text[line_start : item.start_mark.index].strip() != "-" or item.start_mark.line != item.end_mark.line:
+            raise DnnpapersError(f"{doc.display}:{item.start_mark.line + 1}: the item shares its line with other text; edit it by hand")
+        cuts.append((line_start, _line_end(text, item.end_mark.index)))
+    for start, end in sorted(cuts, reverse=True):
         text = text[:start] + text[end:]
     return _encode(doc, text)
+
+
+def _line_end(text: str, index: int) -> int:
+    """The offset just past the line break that ends the line holding ``index`` (YAML's breaks), or the text's end."""
+    match = _LINE_BREAK.search(text, index)
+    return match.end() if match else len(text)
+
+
+_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 
 
 def remove_entry(doc: Document, index: int) -> bytes:
