@@ -556,10 +556,11 @@ def remove(
     force: bool = typer.Option(False, "--force", help="Also unlink it from the talks that name it (data/talks.yaml); without it such a paper is kept."),
     root: Path = RootOption,
 ) -> None:
-    """Remove a paper from data/papers.yaml (and its citation data); nothing else changes.
+    """Remove a paper from data/papers.yaml (and its citation data); the rest of the file stays byte for byte.
 
-    A paper that a talk names is kept unless --force is given, which unlinks it
-    from those talks too (a talk left naming no paper takes its title).
+    A paper that a talk names is kept, and the talks are named, unless --force
+    is given: it also unlinks the paper from those talks in data/talks.yaml (a
+    talk left naming no paper takes its title), all in one write.
 
     Example:
 
