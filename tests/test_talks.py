@@ -60,7 +60,7 @@ def test_a_valid_log_loads_with_arxiv_ids_resolved_to_list_ids(group):
     assert [t.papers for t in log.talks] == [["huang2017multiscale"], []]
     assert [str(w) for w in log.warnings] == [f"{group / 'data/talks.yaml'}:7:14: '1703.09844' is the arXiv id of 'huang2017multiscale'; write the list id"]
     assert log.leaders[0].names == ["Ann", "Ben"]
-    assert log.discussed() == {"huang2017multiscale": [(log.talks[0], "talk-2026-03-04-1900")]}
+    assert log.on_papers() == {"huang2017multiscale": [(log.talks[0], "talk-2026-03-04-1900")]}
 
 
 def test_check_prints_the_arxiv_id_advice_as_a_warning_and_passes(group, runner):

@@ -503,9 +503,12 @@ def show(
         fields["venue source"] = (metrics.venue_source if metrics and metrics.venue_source else "not recorded (written by hand or before sources were kept)")
         if paper.venue_checked:
             fields["venue source"] += "; checked by a curator"
-    talks = paper_list.talks.discussed().get(paper.id)
+    talks = paper_list.talks.on_papers().get(paper.id)
     if talks:
-        fields["talks"] = "; ".join(f"{talk.date} ({anchor})" for talk, anchor in talks)
+        from dnnpapers.talks import is_upcoming
+
+        today = paper_list.today()
+        fields["talks"] = "; ".join(f"{talk.date} ({anchor}{', upcoming' if is_upcoming(talk, today) else ''})" for talk, anchor in talks)
     width = max(map(len, fields))
     for key, value in fields.items():
         typer.echo(f"{key:>{width}}: {value}")
@@ -540,7 +543,9 @@ def stats(root: Path = RootOption) -> None:
         typer.echo(f"empty page sections (left off the pages until data/page.yaml lists links): {', '.join(result.empty_sections)}")
     if result.talks:
         typer.echo(f"\n{result.talks} talk{'s' if result.talks != 1 else ''}; per presenter: " + ", ".join(f"{name} ({n})" for name, n in result.per_presenter))
-        typer.echo("per topic (talks · papers discussed of the topic's):")
+        if result.upcoming:
+            typer.echo(f"{result.upcoming} of them still to come, not counted below")
+        typer.echo("per topic (talks held · papers discussed of the topic's):")
         totals = {slug: n for _, slug, n in result.per_topic}
         for depth, slug, talks, covered in result.talks_per_topic:
             share = f"{covered}/{totals[slug]}" + (f" ({100 * covered / totals[slug]:.0f}%)" if totals[slug] else "")
@@ -548,8 +553,16 @@ def stats(root: Path = RootOption) -> None:
 
 
 @app.command()
-def remove(paper_id: str = typer.Argument(..., metavar="ID", help="The paper's id, its arXiv id (any form) or its DOI."), root: Path = RootOption) -> None:
-    """Remove a paper from data/papers.yaml (and its citation data); nothing else changes.
+def remove(
+    paper_id: str = typer.Argument(..., metavar="ID", help="The paper's id, its arXiv id (any form) or its DOI."),
+    force: bool = typer.Option(False, "--force", help="Also unlink it from the talks that name it (data/talks.yaml); without it such a paper is kept."),
+    root: Path = RootOption,
+) -> None:
+    """Remove a paper from data/papers.yaml (and its citation data); the rest of the file stays byte for byte.
+
+    A paper that a talk names is kept, and the talks are named, unless --force
+    is given: it also unlinks the paper from those talks in data/talks.yaml (a
+    talk left naming no paper takes its title), all in one write.
 
     Example:
 
@@ -558,8 +571,10 @@ def remove(paper_id: str = typer.Argument(..., metavar="ID", help="The paper's i
     """
     from dnnpapers.curate import remove_paper
 
-    title = _run(lambda: remove_paper(root, paper_id))
-    typer.echo(f"removed {paper_id}: {title}")
+    removed = _run(lambda: remove_paper(root, paper_id, force))
+    typer.echo(f"removed {paper_id}: {removed.title}")
+    for anchor, title in removed.unlinked:
+        typer.echo(f"unlinked it from {anchor}" + (f", now titled {title!r}" if title else ""))
 
 
 @app.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
@@ -12,20 +13,93 @@ from dnnpapers.errors import DnnpapersError, ProblemsFound
 from dnnpapers.layout import DISMISSED_FILE, TALKS_FILE
 from dnnpapers.listedit import Change, Current, edit_list
 from dnnpapers.query import find
-from dnnpapers.store import parse_document, remove_entry, set_fields
+from dnnpapers.store import DROP, parse_document, read_document, remove_entry, remove_items, set_fields
 
-__all__ = ["remove_paper", "retag_paper", "dismiss_papers", "add_talk", "NEW_TALKS_FILE"]
+__all__ = ["Removed", "remove_paper", "retag_paper", "dismiss_papers", "add_talk", "NEW_TALKS_FILE"]
 
 
-def remove_paper(root: Path, paper_id: str) -> str:
-    """Remove the entry (and its metrics); return its title."""
+@dataclass
+class Removed:
+    """What ``remove`` did: the paper's title, and each talk it was unlinked from (its anchor, and the title it was given)."""
 
-    def change(now: Current) -> tuple[Change, str]:
+    title: str
+    unlinked: list[tuple[str, str | None]] = field(default_factory=list)
+
+
+def remove_paper(root: Path, paper_id: str, force: bool = False) -> Removed:
+    """Remove the entry (and its metrics).
+
+    A talk that names the paper would then name a paper the list lacks, so the
+    removal is refused, naming the talks; ``force`` also unlinks the paper from
+    them in data/talks.yaml (every other byte kept), written together with the
+    papers and metrics, all or none. A talk left naming no paper keeps what it
+    was about: the paper's title becomes its title.
+    """
+    from dnnpapers.talks import talk_title
+
+    def change(now: Current) -> tuple[Change, Removed]:
         index, paper = find(now.list, paper_id)
         new_text = remove_entry(parse_document(now.raw, str(now.path)), index)
-        return Change(new_text, removed={paper.id}), paper.title
+        log = now.list.talks
+        naming = [(position, talk, anchor) for position, (talk, anchor) in enumerate(zip(log.talks, log.anchors())) if paper.id in talk.papers]
+        if not naming:
+            return Change(new_text, removed={paper.id}), Removed(paper.title)
+        path = Path(root) / TALKS_FILE
+        if not force:
+            doc = read_document(path, str(path))
+            papers = {p.id: p for p in now.list.papers}
+            said = "; ".join(f"{doc.display}:{doc.locate(('talks', position))[0]}: {talk.date} {talk_title(talk, papers)!r}" for position, talk, _ in naming)
+            raise DnnpapersError(
+                f"{paper.id} is named by {_talks(len(naming))} ({said}); nothing changed (--force removes it and unlinks it from {'those talks' if len(naming) > 1 else 'the talk'})"
+            )
+        text, unlinked = _unlink(path, paper, naming, [p for p in now.list.papers if p.id != paper.id], log)
+        return Change(new_text, removed={paper.id}, others={path: text}), Removed(paper.title, unlinked)
 
     return edit_list(root, change)
+
+
+def _talks(n: int) -> str:
+    return "a talk" if n == 1 else f"{n} talks"
+
+
+def _unlink(path: Path, paper, naming: list, remaining: list, old_log) -> tuple[bytes, list[tuple[str, str | None]]]:
+    """data/talks.yaml without ``paper`` in the talks that name it; (text, [(anchor, the title it took)]).
+
+    From a list that keeps other papers only its item goes; a list left empty
+    goes whole, and a talk that then has no title takes the paper's. The new
+    log must pass ``check`` and differ from the old in exactly that, or nothing
+    is written: a layout the text edits do not know is refused, never mangled.
+    """
+    from dnnpapers.talks import talks_from_text
+
+    text = path.read_bytes()
+    fields, unlinked = [], []
+    try:
+        for position, talk, anchor in reversed(naming):  # from the end of the file, so earlier positions stay put
+            if len(talk.papers) > 1:  # the items are one to one with the resolved ids (a valid log names no paper twice)
+                gone = {i for i, resolved in enumerate(talk.papers) if resolved == paper.id}
+                text = remove_items(parse_document(text, str(path)), ("talks", position, "papers"), gone)
+                unlinked.append((anchor, None))
+            elif talk.title:
+                fields.append((position, "papers", DROP, ()))
+                unlinked.append((anchor, None))
+            else:  # the talk was about this paper alone: it keeps the paper's title, so it still says what it was about
+                fields += [(position, "papers", DROP, ()), (position, "title", paper.title, ("papers",))]
+                unlinked.append((anchor, paper.title))
+        if fields:
+            text = set_fields(parse_document(text, str(path)), fields, section="talks")
+        log = talks_from_text(text, str(path), remaining)
+    except (DnnpapersError, ProblemsFound) as exc:
+        reason = exc.problems[0] if isinstance(exc, ProblemsFound) else exc
+        raise DnnpapersError(f"cannot unlink {paper.id} from its talks by itself ({reason}); edit {path}, then remove the paper; nothing changed") from None
+    titles = dict(unlinked)
+    wanted = [
+        talk.model_copy(update={"papers": [pid for pid in talk.papers if pid != paper.id], "title": talk.title or titles[anchor]}) if anchor in titles else talk
+        for talk, anchor in zip(old_log.talks, old_log.anchors())
+    ]
+    if log.talks != wanted or log.leaders != old_log.leaders:
+        raise DnnpapersError(f"cannot unlink {paper.id} from its talks by itself (a layout of {path} the edit does not know); edit it, then remove the paper; nothing changed")
+    return text, unlinked[::-1]
 
 
 def retag_paper(root: Path, paper_id: str, add: Sequence[str] = (), remove: Sequence[str] = ()) -> list[str]:

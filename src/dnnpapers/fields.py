@@ -107,15 +107,49 @@ def clock_problem(value: str) -> str | None:
     return None
 
 
+#: The shape of a tz database name (Asia/Shanghai, America/Argentina/Buenos_Aires, Etc/GMT+8): no dots, so
+#: no path ever leaves the database, and no leading, trailing or double slash.
+_ZONE_NAME = re.compile(r"[A-Za-z0-9_+-]+(?:/[A-Za-z0-9_+-]+)*")
+
+
 def timezone_problem(value: str) -> str | None:
-    """Why ``value`` is not an IANA timezone name (Asia/Shanghai), or None."""
+    """Why ``value`` is not an IANA timezone name (Asia/Shanghai), or None.
+
+    Only names of the tz database's shape are looked up, and anything the
+    lookup meets (a folder such as 'Asia', a file that is not a zone) is a
+    problem with the name, never an error of the tool. 'localtime' is the
+    machine's own zone, not a place: the pages would change from machine to machine.
+    """
     import zoneinfo
 
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return f"{value!r} is not a timezone name such as 'Asia/Shanghai' or 'Europe/Berlin'"
-    return None
+    if _ZONE_NAME.fullmatch(value) and value != "localtime":
+        try:
+            zoneinfo.ZoneInfo(value)
+            return None
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+            pass
+    return _zone_message(value)
+
+
+def _zone_message(value: str) -> str:
+    """What is wrong with a name that is not a zone: a region of the database ('Asia') gets one of its zones, a typo the name meant."""
+    from dnnpapers.rules import suggest
+
+    names = _zone_names()
+    region = value.strip().strip("/")
+    inside = [name for name in names if name.startswith(region + "/")] if region else []
+    if inside:
+        example = "Asia/Shanghai" if "Asia/Shanghai" in inside else inside[0]
+        return f"{region!r} is a region of the tz database, not a timezone: name one of its zones, such as {example!r}"
+    return f"{value!r} is not a timezone name such as 'Asia/Shanghai' or 'Europe/Berlin'{suggest(value.strip(), names)}"
+
+
+@functools.lru_cache(maxsize=1)
+def _zone_names() -> list[str]:
+    """Every zone of the tz database (a walk of its folders: only when a name is wrong)."""
+    import zoneinfo
+
+    return sorted(zoneinfo.available_timezones() - {"localtime"})
 
 
 def text_problem(value: str) -> str | None:

@@ -86,6 +86,9 @@ def edit_list(root: Path, make: Callable[[Current], tuple[Change, T]], preloaded
         now = snapshot(root)
         current = preloaded[1] if preloaded and preloaded[0] == now else load_list(root)
         change, result = make(Current(current, now.papers, path))
+        orphaned = sorted(change.removed & {pid for talk in current.talks.talks for pid in talk.papers})
+        if orphaned and root / TALKS_FILE not in change.others:  # a guard against our own mistakes, as below
+            raise DnnpapersError(f"{root / TALKS_FILE}: talks would name {', '.join(orphaned)}, which the change removes; nothing written")
         files: dict[Path, bytes] = {}
         if change.papers is not None and change.papers != now.papers:
             if not (change.trusted and accept_appended(now.papers, change.papers, current.papers, current.taxonomy)):

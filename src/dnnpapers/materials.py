@@ -10,6 +10,7 @@ so on down the tree. Links (topics, rows, talks) follow the papers.
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 from collections import Counter
 from dataclasses import dataclass, field
@@ -51,6 +52,7 @@ STRINGS = {
         "only_below": "No papers tagged here directly; {n} in the subtopics below.",
         "empty_topic": "No papers yet.",
         "discussed": "🗣 discussed {date}",
+        "upcoming_talk": "🗓 talk on {date}",
     },
     "zh": {
         "other_page": "English",
@@ -72,6 +74,7 @@ STRINGS = {
         "only_below": "本节无直接标注的论文；下级主题共 {n} 篇。",
         "empty_topic": "暂无论文。",
         "discussed": "🗣 研讨于 {date}",
+        "upcoming_talk": "🗓 将于 {date} 研讨",
     },
 }
 
@@ -91,7 +94,8 @@ class PaperView:
     authors: str
     metrics: PaperMetrics | None
     milestone: bool
-    discussed: list[tuple[str, str]] = field(default_factory=list)  # (date, anchor on the talks page) of each talk on it
+    discussed: list[tuple[str, str]] = field(default_factory=list)  # (date, anchor on the talks page) of each talk held on it
+    upcoming: list[tuple[str, str]] = field(default_factory=list)  # the same of each talk on it still to come
     home: str = ""  # the topic whose row carries the paper's anchor (its first on the page): links to #id land there
 
     @property
@@ -110,8 +114,13 @@ class PaperView:
             parts.append(Md(t["cited"].format(n=f"{self.metrics.citations:,}")))
         return parts + (self.talk_links(t, talks_page) if include_talks else [])
 
+    @property
+    def talked_about(self) -> bool:
+        return bool(self.discussed or self.upcoming)
+
     def talk_links(self, t: dict[str, str], talks_page: str) -> list[Md]:
-        return [link(t["discussed"].format(date=day), f"{talks_page}#{key}") for day, key in self.discussed]
+        """A link to each talk on the paper: held ones as discussed, then the ones still to come as announced."""
+        return [link(t[word].format(date=day), f"{talks_page}#{key}") for word, talks in (("discussed", self.discussed), ("upcoming_talk", self.upcoming)) for day, key in talks]
 
     @property
     def short_title(self) -> str:
@@ -151,14 +160,14 @@ class Rows:
                 "focus": text(paper.focus) if paper.focus else "",
                 "notes": "<br>".join(p.notes_parts(t, include_talks=False)),
             }
-        if not (anchored or p.discussed):
+        if not (anchored or p.talked_about):
             if "" not in cells:
                 cells[""] = self.pattern.format_map(cells)  # the row as most tables show it
             return cells[""]
         own = dict(cells)
         if anchored:
             own["anchor"] = p.anchor
-        if p.discussed:
+        if p.talked_about:
             own["notes"] = "<br>".join([*([cells["notes"]] if cells["notes"] else []), *p.talk_links(self.t, self.talks_page)])
         return self.pattern.format_map(own)
 
@@ -193,12 +202,16 @@ class PaperViews(dict):
         return self._counts[slug]
 
 
-def paper_views(paper_list: PaperList) -> PaperViews:
-    """Every paper as the tables show it, with the group's talks on it and its home topic."""
+def paper_views(paper_list: PaperList, today: dt.date | None = None) -> PaperViews:
+    """Every paper as the tables show it, with the group's talks on it (held by ``today``, or to come) and its home topic."""
     threshold = paper_list.page.milestone_citations
     views = PaperViews((p.id, _paper_view(p, paper_list.metrics.get(p.id), threshold)) for p in paper_list.papers)
-    for paper_id, talks in paper_list.talks.discussed().items():
-        views[paper_id].discussed = [(talk.date.isoformat(), key) for talk, key in talks]
+    if paper_list.talks.talks:
+        today = today or paper_list.today()
+        for paper_id, talks in paper_list.talks.discussed(today).items():
+            views[paper_id].discussed = [(talk.date.isoformat(), key) for talk, key in talks]
+        for paper_id, talks in paper_list.talks.upcoming(today).items():
+            views[paper_id].upcoming = [(talk.date.isoformat(), key) for talk, key in talks]
     by_tag: dict[str, list[PaperView]] = {}
     for paper in paper_list.papers:
         views[paper.id].home = paper_list.taxonomy.home(paper.tags)

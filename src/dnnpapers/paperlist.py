@@ -6,6 +6,7 @@ PaperList or raises ProblemsFound carrying every problem of both files.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -28,7 +29,7 @@ from dnnpapers.models import (
 from dnnpapers.quick import QuickList, accept_list, accept_papers_text, gc_paused
 from dnnpapers.rules import paper_problems, suggest, taxonomy_problems, unknown_tag_problems
 from dnnpapers.store import INVALID, Document, Loc, parse_document, read_document
-from dnnpapers.talks import TalkLog, load_talks
+from dnnpapers.talks import TalkLog, group_today, load_talks
 from dnnpapers.taxonomy import Taxonomy
 from dnnpapers.validation import load_optional, translate_all
 
@@ -52,6 +53,10 @@ class PaperList:
     def warnings(self) -> list[Problem]:
         """Located advice that is not an error (check prints it and still exits 0)."""
         return self.talks.warnings
+
+    def today(self) -> dt.date:
+        """Today where the group meets (DNNPAPERS_TODAY when set): the day that tells held talks from upcoming ones."""
+        return group_today(self.page.timezone)
 
     def tagged(self, slug: str) -> list[Paper]:
         return [paper for paper in self.papers if slug in paper.tags]

@@ -12,6 +12,7 @@ from dnnpapers.fields import bare_arxiv_id, bare_doi, venue_name
 from dnnpapers.models import Paper
 from dnnpapers.paperlist import PaperList
 from dnnpapers.rules import suggest
+from dnnpapers.talks import is_upcoming
 
 __all__ = ["parse_years", "select", "select_talks", "find", "Stats", "stats", "SORTS"]
 
@@ -48,8 +49,9 @@ def select(
     search: str | None = None,
     sort: str = "year",
     presented: bool | None = None,
+    today: dt.date | None = None,
 ) -> list[Paper]:
-    """Papers matching every filter given; ``tag`` includes its subtopics; ``presented``: discussed by the group (or not)."""
+    """Papers matching every filter given; ``tag`` includes its subtopics; ``presented``: discussed by the group by ``today`` (or not)."""
     if sort not in SORTS:
         raise DnnpapersError(f"--sort {sort!r}: choose one of {', '.join(SORTS)}")
     papers = paper_list.papers
@@ -64,7 +66,7 @@ def select(
         word = re.compile(rf"(?<!\w){re.escape(venue)}(?!\w)", re.I)  # "ACL" is not "EACL"
         papers = [p for p in papers if word.search(p.venue or "")]
     if presented is not None:
-        discussed = paper_list.talks.discussed()
+        discussed = paper_list.talks.discussed(today or paper_list.today()) if paper_list.talks.talks else {}
         papers = [p for p in papers if (p.id in discussed) is presented]
     if search:
         needle = search.casefold()
@@ -93,11 +95,12 @@ class Stats:
     total: int
     talks: int = 0
     per_presenter: list[tuple[str, int]] = field(default_factory=list)
-    talks_per_topic: list[tuple[int, str, int, int]] = field(default_factory=list)  # (depth, slug, talks, papers discussed)
+    upcoming: int = 0  # talks still to come (counted in ``talks``, not in ``talks_per_topic``)
+    talks_per_topic: list[tuple[int, str, int, int]] = field(default_factory=list)  # (depth, slug, talks held, papers discussed)
     empty_sections: list[str] = field(default_factory=list)  # data/page.yaml's link sections with nothing in them
 
 
-def stats(paper_list: PaperList, top: int = 10) -> Stats:
+def stats(paper_list: PaperList, top: int = 10, today: dt.date | None = None) -> Stats:
     taxonomy = paper_list.taxonomy
     per_topic = [
         (taxonomy.depth[node.slug], node.slug, len({p.id for s in taxonomy.subtree(node.slug) for p in paper_list.tagged(s)}))
@@ -108,12 +111,14 @@ def stats(paper_list: PaperList, top: int = 10) -> Stats:
     cited = [(pid, m.citations) for pid, m in paper_list.metrics.items() if m.citations is not None]
     talks = paper_list.talks.talks
     presenters = Counter(name for talk in talks for name in dict.fromkeys(talk.presenter_names))
-    discussed = paper_list.talks.discussed()
+    today = today or (paper_list.today() if talks else None)
+    held = [talk for talk in talks if not is_upcoming(talk, today)]
+    discussed = paper_list.talks.discussed(today) if talks else {}
     talks_per_topic = []
     for node in taxonomy.walk():
         below = set(taxonomy.subtree(node.slug))
         covered = {p.id for p in paper_list.papers if p.id in discussed and below & set(p.tags)}
-        talks_per_topic.append((taxonomy.depth[node.slug], node.slug, sum(1 for t in talks if covered & set(t.papers)), len(covered)))
+        talks_per_topic.append((taxonomy.depth[node.slug], node.slug, sum(1 for t in held if covered & set(t.papers)), len(covered)))
     return Stats(
         per_topic=per_topic,
         per_year=sorted(years.items()),
@@ -123,6 +128,7 @@ def stats(paper_list: PaperList, top: int = 10) -> Stats:
         without_citations=sum(1 for p in paper_list.papers if p.id not in paper_list.metrics),
         total=len(paper_list.papers),
         talks=len(talks),
+        upcoming=len(talks) - len(held),
         per_presenter=sorted(presenters.items(), key=lambda item: (-item[1], item[0])),
         talks_per_topic=talks_per_topic,
         empty_sections=[name for name in ("books", "people", "courses", "conferences", "companies", "related") if not getattr(paper_list.page, name)],
@@ -131,12 +137,10 @@ def stats(paper_list: PaperList, top: int = 10) -> Stats:
 
 def select_talks(paper_list: PaperList, when: str | None = None, presenter: str | None = None, paper: str | None = None, today: dt.date | None = None):
     """(anchor, talk) pairs in date order: ``when`` 'upcoming' (from today) or 'past'; a presenter's name (any case, part of it); a paper."""
-    from dnnpapers.talks import group_today
-
     pairs = [(anchor, talk) for talk, anchor in paper_list.talks.in_order()]
     if when is not None:
-        today = today or group_today(paper_list.page.timezone)
-        pairs = [(a, t) for a, t in pairs if (t.date >= today) is (when == "upcoming")]
+        today = today or paper_list.today()
+        pairs = [(a, t) for a, t in pairs if is_upcoming(t, today) is (when == "upcoming")]
     if presenter:
         needle = presenter.casefold()
         pairs = [(a, t) for a, t in pairs if any(needle in name.casefold() for name in t.presenter_names)]

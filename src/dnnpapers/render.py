@@ -7,6 +7,7 @@ may override any of them with a file of the same name in its ``templates/``.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -25,7 +26,6 @@ from dnnpapers.paperlist import PAPERS_FILE, PaperList, load_list
 from dnnpapers.readme import README_FILE, splice
 from dnnpapers.schema import SCHEMA_FILE, TALKS_SCHEMA_FILE, papers_schema, talks_schema
 from dnnpapers.site import SITE, SITE_ZH, site_pages
-from dnnpapers.talks import group_today
 from dnnpapers.templating import environment, format_template, render_template
 from dnnpapers.verdicts import Outcome, digest, file_digest, remember
 
@@ -51,7 +51,8 @@ TALK_OUTPUTS = (TALKS, TALKS_ZH, TALKS_ICS, TALKS_SCHEMA_FILE)
 def build(paper_list: PaperList, templates: Path | None = None) -> dict[str, bytes]:
     """Every output file's path (relative to the list's root) and bytes; the README as it should be."""
     root = paper_list.root
-    views = paper_views(paper_list)
+    today = paper_list.today() if paper_list.talks.talks else None  # one day for every page: which talks are held, which to come
+    views = paper_views(paper_list, today)
     overrides, inside = (root / "templates", root) if templates is None else (templates, templates)
     env = _environment(overrides, inside)
     row_pattern = format_template(env, ROW_TEMPLATE, ROW_FIELDS)
@@ -67,23 +68,23 @@ def build(paper_list: PaperList, templates: Path | None = None) -> dict[str, byt
     outputs[JSON] = export.json_export(paper_list).encode("utf-8")
     outputs[CSL] = csl_json(paper_list.papers).encode("utf-8")
     outputs[SCHEMA_FILE] = papers_schema(paper_list.taxonomy).encode("utf-8")
-    outputs.update(site_pages(paper_list, _html_environment(overrides, inside), bibs))
+    outputs.update(site_pages(paper_list, _html_environment(overrides, inside), bibs, today))
     too_big = len(placed["en"].pages) > 1 or len(outputs[MATERIALS]) > README_BUDGET  # the full region would be nearly as large
-    outputs[README_FILE] = _readme(paper_list, views, env, placed["en"].topic_href, Rows(row_pattern, STRINGS["en"], TALKS), compact_only=too_big)
+    outputs[README_FILE] = _readme(paper_list, views, env, placed["en"].topic_href, Rows(row_pattern, STRINGS["en"], TALKS), compact_only=too_big, today=today)
     if (root / TALKS_FILE).exists():
-        outputs.update(_talks_outputs(paper_list, env, {lang: pages.paper_href for lang, pages in placed.items()}))
+        outputs.update(_talks_outputs(paper_list, env, {lang: pages.paper_href for lang, pages in placed.items()}, today))
     if (root / ISSUE_FORM).exists():  # a list that uses the form keeps its tag choices in step
         outputs[ISSUE_FORM] = issue_form(paper_list.taxonomy).encode("utf-8")
     return outputs
 
 
-def _talks_outputs(paper_list: PaperList, env: jinja2.Environment, paper_href: dict[str, dict[str, str]]) -> dict[str, bytes]:
+def _talks_outputs(paper_list: PaperList, env: jinja2.Environment, paper_href: dict[str, dict[str, str]], today: dt.date | None) -> dict[str, bytes]:
     from dnnpapers.talkpage import talks_context
     from dnnpapers.talks_calendar import calendar
 
     page = paper_list.page
     papers = {p.id: p for p in paper_list.papers}
-    today = group_today(page.timezone)
+    today = today or paper_list.today()
     outputs = {}
     for lang, name in (("en", TALKS), ("zh", TALKS_ZH)):
         context = talks_context(paper_list.talks, papers, lang, today, page.timezone, paper_href[lang])
@@ -160,7 +161,7 @@ def _render_and_remember(root: Path, check: bool) -> Outcome:
 
 
 def _readme(
-    paper_list: PaperList, views: PaperViews, env: jinja2.Environment, topic_href: dict[str, str], rows: Rows, compact_only: bool = False
+    paper_list: PaperList, views: PaperViews, env: jinja2.Environment, topic_href: dict[str, str], rows: Rows, compact_only: bool = False, today: dt.date | None = None
 ) -> bytes:
     path = paper_list.root / README_FILE
     confine(paper_list.root, [path])  # before reading it: a link out may lead anywhere, /dev/zero too
@@ -176,7 +177,7 @@ def _readme(
         from dnnpapers.talkpage import next_talk_line
 
         page = paper_list.page
-        next_talk = next_talk_line(paper_list.talks, {p.id: p for p in paper_list.papers}, group_today(page.timezone), page.timezone, TALKS)
+        next_talk = next_talk_line(paper_list.talks, {p.id: p for p in paper_list.papers}, today or paper_list.today(), page.timezone, TALKS)
 
     def region(compact: bool) -> str:
         slugger = Slugger()

@@ -9,6 +9,7 @@ alias bombs and runaway nesting are caught, each at its line and column.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,8 @@ __all__ = [
     "detect_style",
     "append_entries",
     "set_fields",
+    "DROP",
+    "remove_items",
     "remove_entry",
 ]
 
@@ -321,21 +324,35 @@ def _next_key_line(doc: Document, key: str) -> int | None:
     return None
 
 
-def set_fields(doc: Document, edits: list[tuple[int, str, Any, tuple[str, ...]]]) -> bytes:
-    """The file with each ``(entry index, key, value, keys to insert after)`` applied; other bytes kept.
+#: The value that removes a field in ``set_fields``.
+DROP = object()
+
+
+def set_fields(doc: Document, edits: list[tuple[int, str, Any, tuple[str, ...]]], section: str = "papers") -> bytes:
+    """The file with each ``(entry index, key, value, keys to insert after)`` applied to the ``section`` list; other bytes kept.
 
     An existing field's lines are replaced (a comment on those lines goes with
-    them); a missing field is inserted after the first of the given keys present.
+    them), or removed when the value is DROP; a missing field is inserted after
+    the first of the given keys present.
     """
-    style = detect_style(doc)
+    style = detect_style(doc, section)
     text = _body(doc)
     lines = text.splitlines(keepends=True)
     changes: list[tuple[int, int, list[str]]] = []
     for index, key, value, after in edits:
-        entry = doc.node_at(("papers", index))
+        entry = doc.node_at((section, index))
         if not isinstance(entry, MappingNode):
             raise DnnpapersError(f"{doc.display}: entry {index + 1} is not a mapping")
+        if entry.flow_style:
+            raise DnnpapersError(f"{doc.display}:{entry.start_mark.line + 1}: entry {index + 1} is written as a {{flow}} mapping; edit it by hand")
         fields = {k.value: (k, v) for k, v in entry.value if isinstance(k, ScalarNode)}
+        if value is DROP:
+            if key in fields:
+                key_node = fields[key][0]
+                if lines[key_node.start_mark.line][: key_node.start_mark.column].strip():
+                    raise DnnpapersError(f"{doc.display}:{key_node.start_mark.line + 1}: {key!r} starts its entry; edit it by hand")
+                changes.append((key_node.start_mark.line, _last_line(fields[key][1]) + 1, []))
+            continue
         new = [line + style.newline for line in format_field(key, value, style)]
         if key in fields:
             key_node, value_node = fields[key]
@@ -349,6 +366,53 @@ def set_fields(doc: Document, edits: list[tuple[int, str, Any, tuple[str, ...]]]
     for start, end, new in sorted(changes, key=lambda change: change[0], reverse=True):
         lines[start:end] = new
     return _encode(doc, "".join(lines))
+
+
+def remove_items(doc: Document, loc: Loc, indices: set[int]) -> bytes:
+    """The file without the scalar items ``indices`` of the list at ``loc``; every other byte kept.
+
+    In a block list each item's own lines go (a comment on them goes with
+    them); in a [flow] list the item and one comma beside it. A layout where
+    that would take other text along is refused (DnnpapersError).
+    """
+    seq = doc.node_at(loc)
+    if not isinstance(seq, SequenceNode) or any(not (0 <= i < len(seq.value) and isinstance(seq.value[i], ScalarNode)) for i in indices):
+        raise DnnpapersError(f"{doc.display}: no list of plain items at {'.'.join(map(str, loc))}")
+    text = _body(doc)
+    items = seq.value
+    cuts: list[tuple[int, int]] = []  # character offsets, as the parser's marks count them
+    if seq.flow_style:
+        gone = sorted(indices)
+        runs = [[i] for i in gone[:1]]
+        for i in gone[1:]:
+            if i == runs[-1][-1] + 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        for run in runs:  # a run of items and the comma after it, or at the end the comma before it
+            first, last = items[run[0]], items[run[-1]]
+            if run[-1] + 1 < len(items):
+                cuts.append((first.start_mark.index, items[run[-1] + 1].start_mark.index))
+            else:
+                cuts.append((items[run[0] - 1].end_mark.index if run[0] else first.start_mark.index, last.end_mark.index))
+    for i in sorted(indices) if not seq.flow_style else ():
+        item = items[i]
+        line_start = item.start_mark.index - item.start_mark.column
+        if text[line_start : item.start_mark.index].strip() != "-" or item.start_mark.line != item.end_mark.line:
+            raise DnnpapersError(f"{doc.display}:{item.start_mark.line + 1}: the item shares its line with other text; edit it by hand")
+        cuts.append((line_start, _line_end(text, item.end_mark.index)))
+    for start, end in sorted(cuts, reverse=True):
+        text = text[:start] + text[end:]
+    return _encode(doc, text)
+
+
+def _line_end(text: str, index: int) -> int:
+    """The offset just past the line break that ends the line holding ``index`` (YAML's breaks), or the text's end."""
+    match = _LINE_BREAK.search(text, index)
+    return match.end() if match else len(text)
+
+
+_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 
 
 def remove_entry(doc: Document, index: int) -> bytes:

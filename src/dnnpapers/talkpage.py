@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from dnnpapers.markdown import Md, link, text
 from dnnpapers.models import TALK_KINDS, LeaderTerm, Paper, Talk
-from dnnpapers.talks import TalkLog, presenter_label, talk_title
+from dnnpapers.talks import TalkLog, is_upcoming, presenter_label, talk_title
 
 __all__ = ["TalkView", "TermView", "talk_views", "talks_context", "next_talk_line", "STRINGS"]
 
@@ -101,7 +101,7 @@ def talk_views(log: TalkLog, papers: dict[str, Paper], lang: str, today: dt.date
                 title=_title(talk, papers, rows),
                 presenters=Md(", ".join(text(presenter_label(p)) for p in talk.presenters)),
                 links=Md(" · ".join(link(t[name], getattr(talk.links, name)) for name in _LINKS if getattr(talk.links, name))),
-                upcoming=talk.date >= today,
+                upcoming=is_upcoming(talk, today),
             )
         )
     return views
@@ -165,7 +165,7 @@ def next_talk_line(log: TalkLog, papers: dict[str, Paper], today: dt.date, timez
         return None
     t = STRINGS["en"]
     every = link(t["all_link"], page)
-    upcoming = [(talk, anchor) for talk, anchor in log.in_order() if talk.date >= today]
+    upcoming = [(talk, anchor) for talk, anchor in log.in_order() if is_upcoming(talk, today)]
     if not upcoming:
         return Md(t["no_next_line"].format(all=every))
     talk, anchor = upcoming[0]

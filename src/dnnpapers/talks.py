@@ -25,7 +25,11 @@ from dnnpapers.rules import normalise_title, suggest
 from dnnpapers.store import INVALID, Document, parse_document, read_document
 from dnnpapers.validation import translate_all
 
-__all__ = ["TalkLog", "load_talks", "presenter_label", "talk_title", "talks_from_text", "talk_anchors", "group_today", "TODAY_VARIABLE"]
+__all__ = ["TalkLog", "load_talks", "is_upcoming", "presenter_label", "talk_title", "talks_from_text", "talk_anchors", "group_today", "TODAY_VARIABLE", "LAST_DAY"]
+
+#: The last day a talk may have: talks.ics writes four-digit years, an all-day event ends the next day and
+#: the calendar carries its zone's rules to the January after the last talk, all of which must exist.
+LAST_DAY = dt.date(9998, 12, 31)
 
 #: Set to YYYY-MM-DD to render as on that day (which talks are upcoming); default: today in the group's timezone.
 TODAY_VARIABLE = "DNNPAPERS_TODAY"
@@ -46,13 +50,23 @@ class TalkLog:
         """(talk, anchor) pairs by date and start time (untimed talks first on their day); ties in file order."""
         return sorted(zip(self.talks, self.anchors()), key=lambda pair: (pair[0].date, pair[0].start or ""))
 
-    def discussed(self) -> dict[str, list[tuple[Talk, str]]]:
-        """Paper id → the talks that discussed it (with their anchors), in date order."""
+    def on_papers(self, today: dt.date | None = None, upcoming: bool | None = None) -> dict[str, list[tuple[Talk, str]]]:
+        """Paper id → the talks on it (with their anchors), in date order; ``upcoming`` True or False: only those still to come, or only those held."""
         found: dict[str, list[tuple[Talk, str]]] = {}
         for talk, anchor in self.in_order():
+            if upcoming is not None and is_upcoming(talk, today) is not upcoming:
+                continue
             for paper_id in dict.fromkeys(talk.papers):
                 found.setdefault(paper_id, []).append((talk, anchor))
         return found
+
+    def discussed(self, today: dt.date) -> dict[str, list[tuple[Talk, str]]]:
+        """Paper id → the talks held on it by ``today`` (a talk still to come has discussed nothing yet)."""
+        return self.on_papers(today, upcoming=False)
+
+    def upcoming(self, today: dt.date) -> dict[str, list[tuple[Talk, str]]]:
+        """Paper id → the talks on it still to come."""
+        return self.on_papers(today, upcoming=True)
 
     def term_of(self, talk: Talk) -> LeaderTerm | None:
         return next((term for term in self.leaders if term.from_ <= talk.date <= term.to), None)
@@ -87,6 +101,16 @@ def talk_anchors(talks: list[Talk]) -> list[str]:
         seen[base] = seen.get(base, 0) + 1
         keys.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
     return keys
+
+
+def is_upcoming(talk: Talk, today: dt.date) -> bool:
+    """Still to come: the one rule of pages, README, ``talk list`` and ``list --presented``.
+
+    A talk on ``today`` is still upcoming (announced as the next talk, not yet
+    "discussed"): the pages are made by the day, not the hour, and on its day
+    the talk may not have begun. It counts as discussed from the next day on.
+    """
+    return talk.date >= today
 
 
 def presenter_label(presenter: Presenter) -> str:
@@ -159,6 +183,8 @@ def _talk_rules(doc: Document, talks: list[tuple[int, Talk]], papers: list[Paper
         at = ("talks", index)
         if talk.kind not in TALK_KINDS:
             problems.append(doc.problem(at + ("kind",), f"unknown kind {talk.kind!r}{suggest(talk.kind, TALK_KINDS)}; one of {', '.join(TALK_KINDS)}"))
+        if talk.date > LAST_DAY:
+            problems.append(doc.problem(at + ("date",), f"{talk.date} is too far ahead for the calendar (talks.ics): a talk's date must be {LAST_DAY} or earlier"))
         if talk.end and not talk.start:
             problems.append(doc.problem(at + ("end",), "'end' needs a 'start'"))
         elif talk.end and talk.start and talk.end <= talk.start:
