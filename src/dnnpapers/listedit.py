@@ -18,7 +18,7 @@ from typing import Callable, TypeVar
 
 from dnnpapers.errors import DnnpapersError
 from dnnpapers.files import locked, remove_leftovers, write_files
-from dnnpapers.layout import INPUTS, METRICS_FILE, PAPERS_FILE
+from dnnpapers.layout import INPUTS, METRICS_FILE, PAPERS_FILE, TALKS_FILE
 from dnnpapers.metrics import metrics_text
 from dnnpapers.models import PaperMetrics
 from dnnpapers.paperlist import PaperList, load_list, papers_problems
