@@ -503,6 +503,7 @@ def _table(header: list[str], rows: list[tuple[str, ...]], keep: tuple[str, ...]
             header[wide_i] = " · ".join([wide, *(header[i] for i in side)])
             rows = [tuple(cell if i != wide_i else "\n".join(filter(None, [cell, " · ".join(row[j] for j in side if row[j])])) for i, cell in enumerate(row)) for row in rows]
             shown = [i for i in shown if i not in side]
+            natural[wide_i] = max(cell_len(line) for cell in [header[wide_i], *(row[wide_i] for row in rows)] for line in cell.splitlines() or [""])
             widths = {i: natural[i] for i in shown}
             room = console.width - 2 * (len(shown) - 1) - sum(w for i, w in widths.items() if i != wide_i)
         widths[wide_i] = max(room, 1)
