@@ -175,7 +175,8 @@ def test_a_summary_into_a_missing_folder_is_refused_before_any_change(tmp_path, 
     root = write_list(tmp_path, [{"id": "author2020synthetic", "title": PAPER.title, "authors": PAPER.authors, "year": 2020, "arxiv": PAPER.arxiv_id, "tags": ["early-exit"]}])
     before = _digest(root)
     done = run_dnnpapers(["update", "--summary", str(tmp_path / "missing" / "summary.md")], root, base, services)
-    _one_line_failure(done, "summary.md", "no such folder")
+    assert done.returncode == 2 and "Traceback" not in done.stderr  # a usage error: the option's folder is missing
+    assert "summary.md: no such folder" in done.stderr.splitlines()[-1]
     assert _digest(root) == before and services.count("s2") == 0
 
 

@@ -42,17 +42,17 @@ def test_tag_adds_and_removes_in_place(root, runner):
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "message", "code"),
     [
-        (["tag", "a2020x", "--remove", "early-exit"], "a2020x would have no tag left"),
-        (["tag", "a2020x", "--add", "early-exits"], "did you mean 'early-exit'"),
-        (["tag", "a2020x", "--remove", "survey"], "a2020x is not tagged 'survey'"),
-        (["tag", "a2020x"], "give --add SLUG or --remove SLUG"),
-        (["remove", "a2020"], "no paper 'a2020' in the list"),
+        (["tag", "a2020x", "--remove", "early-exit"], "a2020x would have no tag left", 1),
+        (["tag", "a2020x", "--add", "early-exits"], "did you mean 'early-exit'", 1),
+        (["tag", "a2020x", "--remove", "survey"], "a2020x is not tagged 'survey'", 1),
+        (["tag", "a2020x"], "give --add SLUG or --remove SLUG", 2),  # a usage error
+        (["remove", "a2020"], "no paper 'a2020' in the list", 1),
     ],
 )
-def test_mistakes_change_nothing(root, runner, args, message):
+def test_mistakes_change_nothing(root, runner, args, message, code):
     before = (root / "data" / "papers.yaml").read_bytes()
     result = runner.invoke(app, [*args, "--root", str(root)])
-    assert result.exit_code == 1 and message in result.stderr
+    assert result.exit_code == code and message in result.stderr
     assert (root / "data" / "papers.yaml").read_bytes() == before

@@ -53,7 +53,7 @@ def test_list_command_formats(runner):
     assert [p["id"] for p in data["papers"]] == ["laskaridis2021adaptive", "han2021dynamic", "xu2022survey"]
     bib = runner.invoke(app, ["list", "--root", str(REPO), "--search", "cavs", "--format", "bib"]).stdout
     assert "@inproceedings{xu2017cavs," in bib and bib.count("@") == 1
-    assert runner.invoke(app, ["list", "--root", str(REPO), "--sort", "size"]).exit_code == 1
+    assert runner.invoke(app, ["list", "--root", str(REPO), "--sort", "size"]).exit_code == 2  # a usage error
 
 
 def test_show_and_stats_commands(runner):

@@ -7,6 +7,7 @@ imported inside the commands so that ``--help`` and ``--version`` start fast.
 from __future__ import annotations
 
 import errno
+import io
 import os
 import sys
 from contextlib import contextmanager
@@ -22,7 +23,9 @@ from dnnpapers.errors import DnnpapersError
 if TYPE_CHECKING:
     from dnnpapers.paperlist import PaperList
 
-_HELP_MARKUP = "rich" if sys.stdout is not None and sys.stdout.isatty() else None
+#: https://no-color.org: set (to anything but "") means no colour and no other escapes either
+_NO_COLOR = bool(os.environ.get("NO_COLOR"))
+_HELP_MARKUP = "rich" if sys.stdout is not None and sys.stdout.isatty() and not _NO_COLOR else None
 
 app = typer.Typer(
     name="dnnpapers",
@@ -69,8 +72,15 @@ class ProblemFormat(str, Enum):
 
 
 def _fail(message: str) -> NoReturn:
+    """A problem found: one line, exit 1."""
     typer.echo(f"dnnpapers: {message}", err=True)
     raise typer.Exit(1)
+
+
+def _usage(message: str, option: str) -> NoReturn:
+    """The command called wrongly: the usage lines and "Invalid value for 'OPTION'", exit 2, as for a value click checks itself."""
+    detail = message.removeprefix(option).lstrip(": ") if message.startswith(option) else message
+    raise typer.BadParameter(detail, param_hint=" / ".join(f"'{name}'" for name in option.split(" / ")))
 
 
 def _load_or_report(root: Path, format: ProblemFormat = ProblemFormat.text) -> PaperList:
@@ -258,6 +268,8 @@ def _print_import(report, dry_run: bool) -> None:
     for line in report.added.warnings:
         typer.echo(f"warning: {line}", err=True)
     typer.echo(f"{len(report.added.added)} {verb}, {len(report.added.skipped)} already listed, {len(report.unresolved)} unresolved", err=True)
+    if report.unresolved:  # a row that could not be imported is a problem found, whatever else came in
+        raise typer.Exit(1)
 
 
 def _ask_tags(record, suggestions: list[str], taxonomy) -> list[str]:
@@ -300,7 +312,7 @@ def update(
     from dnnpapers.enrich import update_list
 
     if summary is not None and not summary.absolute().parent.is_dir():  # before any change, not after
-        _fail(f"{summary}: no such folder {summary.absolute().parent}; nothing was changed")
+        _usage(f"--summary {summary}: no such folder {summary.absolute().parent}; nothing was changed", "--summary")
     with _http(offline, refresh) as http, _progress() as progress:
         report = _run(lambda: update_list(root, http, only, venues, authors, apply, progress=progress))
     typer.echo(f"updated citation data of {report.updated} paper{'s' if report.updated != 1 else ''}")
@@ -333,7 +345,7 @@ def _summary_markdown(report) -> str:
 
 def _run(work, format: ProblemFormat = ProblemFormat.text):
     """Run library work; located problems are printed one a line, other errors as one line; exit 1."""
-    from dnnpapers.errors import ProblemsFound
+    from dnnpapers.errors import ProblemsFound, UsageError
 
     try:
         return work()
@@ -344,6 +356,8 @@ def _run(work, format: ProblemFormat = ProblemFormat.text):
         more = "; more may follow once the YAML syntax is fixed" if any("YAML syntax error" in p.message for p in found.problems) else ""
         typer.echo(f"{count} problem{'s' if count != 1 else ''} found{more}", err=True)
         raise typer.Exit(1) from None
+    except UsageError as exc:
+        _usage(str(exc), exc.option)
     except DnnpapersError as exc:
         _fail(str(exc))
 
@@ -368,10 +382,9 @@ def _progress():
     if not sys.stderr.isatty():
         yield None
         return
-    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(console=Console(stderr=True), transient=True) as bar:
+    with Progress(console=_console(stderr=True), transient=True) as bar:
 
         def start(label: str, total: int):
             task = bar.add_task(label, total=total)
@@ -448,24 +461,67 @@ def _cited(paper_list, paper_id: str) -> str:
     return str(metrics.citations) if metrics and metrics.citations is not None else ""
 
 
-def _table(header: list[str], rows: list[tuple[str, ...]], keep: tuple[str, ...] = ("id",)) -> None:
-    """A rich table on a terminal (the ``keep`` columns never cut: ids are what users copy); tab-separated lines when piped."""
+def _console(stderr: bool = False):
+    """A rich console that writes no escape at all (no colour, no bold) when NO_COLOR is set."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, color_system=None if _NO_COLOR else "auto")
+
+
+#: Below this many characters a title column is unreadable: the other columns are stacked under it instead.
+_WIDE_AT_LEAST = 24
+#: A side column (venue, kind, presenters) wider than this folds when the terminal is narrow.
+_SIDE_AT_MOST = 12
+
+
+def _table(header: list[str], rows: list[tuple[str, ...]], keep: tuple[str, ...] = ("id",), wide: str = "title") -> None:
+    """A table on a terminal; tab-separated lines, every column, when piped.
+
+    On a terminal, columns empty in every row are left out, the ``keep`` columns
+    never wrap (ids are what users copy), and the ``wide`` column gets the room:
+    side columns fold first, and when even that leaves it too narrow they move
+    under it, one line per row (``time · kind · presenters``).
+    """
     if not sys.stdout.isatty():
         for row in [tuple(header), *rows]:
             typer.echo("\t".join(cell.replace("\t", " ") for cell in row))
         return
-    from rich.console import Console
+    from rich.cells import cell_len
     from rich.table import Table
 
-    table = Table(box=None, header_style="bold")
-    for i, name in enumerate(header):
-        if name in keep:
-            table.add_column(name, no_wrap=True, min_width=max([len(name), *(len(row[i]) for row in rows)]))
-        else:
-            table.add_column(name, overflow="fold")
+    console = _console()
+    shown = [i for i, name in enumerate(header) if name in keep or name == wide or any(row[i] for row in rows)]
+    natural = {i: max([cell_len(header[i]), *(max((cell_len(line) for line in row[i].splitlines()), default=0) for row in rows)]) for i in shown}
+    gaps = 2 * (len(shown) - 1)
+    if sum(natural.values()) + gaps <= console.width:
+        widths = natural
+    else:
+        widths = {i: natural[i] if header[i] in keep else min(natural[i], max(cell_len(header[i]), _SIDE_AT_MOST)) for i in shown}
+        wide_i = header.index(wide)
+        room = console.width - gaps - sum(w for i, w in widths.items() if i != wide_i)
+        if room < _WIDE_AT_LEAST:
+            side = [i for i in shown if header[i] not in keep and i != wide_i]
+            header = list(header)
+            header[wide_i] = " · ".join([wide, *(header[i] for i in side)])
+            rows = [tuple(cell if i != wide_i else "\n".join(filter(None, [cell, " · ".join(row[j] for j in side if row[j])])) for i, cell in enumerate(row)) for row in rows]
+            shown = [i for i in shown if i not in side]
+            natural[wide_i] = max(cell_len(line) for cell in [header[wide_i], *(row[wide_i] for row in rows)] for line in cell.splitlines() or [""])
+            widths = {i: natural[i] for i in shown}
+            room = console.width - 2 * (len(shown) - 1) - sum(w for i, w in widths.items() if i != wide_i)
+        widths[wide_i] = max(room, 1)
+        surplus = room - natural[wide_i]
+        if surplus > 0:  # the wide column needs less than the room: what is left unfolds the side columns again
+            widths[wide_i] = natural[wide_i]
+            for i in sorted(shown, key=lambda i: natural[i] - widths[i]):  # the nearly whole first
+                extra = min(surplus, natural[i] - widths[i])
+                widths[i] += extra
+                surplus -= extra
+    table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 1))
+    for i in shown:
+        table.add_column(header[i], width=widths[i], no_wrap=header[i] in keep, overflow="fold")
     for row in rows:
-        table.add_row(*row)
-    Console().print(table)
+        table.add_row(*(row[i] for i in shown))
+    console.print(table)
 
 
 @app.command()
@@ -634,7 +690,7 @@ def _date(option: str, text: str | None, default):
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        _fail(f"{option} {text!r}: write a date as YYYY-MM-DD")
+        _usage(f"{option} {text!r}: write a date as YYYY-MM-DD", option)
 
 
 @app.command()
@@ -664,7 +720,7 @@ def discover(
     last = _date("--until", until, dt.date.today())
     first = _date("--since", since, last - dt.timedelta(days=6))
     if first > last:
-        _fail(f"--since {first} is after --until {last}")
+        _usage(f"--since {first} is after --until {last}", "--since")
     with _http(offline, refresh) as http, _progress() as progress:
         report = _run(lambda: run_discover(root, http, first, last, limit, progress))
     for warning in report.warnings:
@@ -771,8 +827,7 @@ def talk_list(
     from dnnpapers.talks import presenter_label, talk_title
 
     if upcoming and past:
-        typer.echo("dnnpapers: --upcoming and --past exclude each other; give one", err=True)
-        raise typer.Exit(2)
+        _usage("they exclude each other; give one", "--upcoming / --past")
     paper_list = _load_or_report(root)
     when = "upcoming" if upcoming else "past" if past else None
     pairs = _run(lambda: select_talks(paper_list, when, presenter, paper))
@@ -810,7 +865,18 @@ def schema(root: Path = RootOption) -> None:
 
 
 class _StdoutError(OSError):
-    """Writing to standard output failed (a full disk, a closed pipe or descriptor)."""
+    """Writing to standard output failed (a full disk, a closed descriptor)."""
+
+
+class _ReaderGone(BaseException):
+    """Standard output's reader closed the pipe (``dnnpapers list | head -1``): it has what it wanted.
+
+    A BaseException, so that click's own EPIPE handling (exit 1) and no library
+    ``except Exception`` sees it; ``main`` ends the run quietly with 0, as
+    most tools written in Python do. (C tools die of SIGPIPE, which a shell
+    reports as 141 and ``set -o pipefail`` as a failure; a reader stopping
+    early is not one.)
+    """
 
 
 class _Stdout:
@@ -824,6 +890,8 @@ class _Stdout:
             raise _StdoutError(errno.EBADF, "standard output is closed")
         try:
             return self._stream.write(text)
+        except BrokenPipeError:
+            raise _ReaderGone() from None
         except OSError as exc:
             raise _StdoutError(exc.errno, exc.strerror) from None
 
@@ -831,6 +899,8 @@ class _Stdout:
         if self._stream is not None:
             try:
                 self._stream.flush()
+            except BrokenPipeError:
+                raise _ReaderGone() from None
             except OSError as exc:
                 raise _StdoutError(exc.errno, exc.strerror) from None
 
@@ -847,10 +917,17 @@ def main() -> None:
 
     install()
     real_stdout = sys.stdout
+    if isinstance(real_stdout, io.TextIOWrapper):
+        # a character the terminal's encoding lacks (latin-1, cp1252 and the list's Chinese or emoji)
+        # is written as \uXXXX, as Python writes stderr, instead of ending the run with a traceback
+        real_stdout.reconfigure(errors="backslashreplace")
     sys.stdout = _Stdout(real_stdout)
+    reader_gone = False
     try:
         app()
         code = 0
+    except _ReaderGone:
+        code, reader_gone = 0, True
     except SystemExit as done:
         code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     except (Interrupted, KeyboardInterrupt):
@@ -861,11 +938,13 @@ def main() -> None:
         code = _say("input nested too deeply to process", 1)
     try:
         sys.stdout.flush()
+    except _ReaderGone:
+        reader_gone = True
     except OSError as exc:
         code = _say(_os_problem(exc), 1)
     except Interrupted:
         code = _say("interrupted", 130)
-    if code and real_stdout is not None:
+    if (code or reader_gone) and real_stdout is not None:
         try:  # what is still buffered for a broken output must not fail again at exit
             os.dup2(os.open(os.devnull, os.O_WRONLY), real_stdout.fileno())
         except (OSError, ValueError):

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Sequence
 
 from dnnpapers.enrich import check_tags
-from dnnpapers.errors import DnnpapersError, ProblemsFound
+from dnnpapers.errors import DnnpapersError, ProblemsFound, UsageError
 from dnnpapers.layout import DISMISSED_FILE, TALKS_FILE
 from dnnpapers.listedit import Change, Current, edit_list
 from dnnpapers.query import find
@@ -105,7 +105,7 @@ def _unlink(path: Path, paper, naming: list, remaining: list, old_log) -> tuple[
 def retag_paper(root: Path, paper_id: str, add: Sequence[str] = (), remove: Sequence[str] = ()) -> list[str]:
     """Add and remove tags of one paper; return its new tags."""
     if not add and not remove:
-        raise DnnpapersError("give --add SLUG or --remove SLUG")
+        raise UsageError("give --add SLUG or --remove SLUG", "--add / --remove")
 
     def change(now: Current) -> tuple[Change, list[str]]:
         check_tags(add, now.list.taxonomy)

@@ -16,7 +16,7 @@ from typing import Callable, Sequence
 
 from pydantic import TypeAdapter, ValidationError
 
-from dnnpapers.errors import DnnpapersError
+from dnnpapers.errors import DnnpapersError, UsageError
 from dnnpapers.fields import venue_name, venue_year
 from dnnpapers.keys import ascii_fold, paper_key
 from dnnpapers.listedit import Change, Current, Snapshot, edit_list, snapshot
@@ -223,7 +223,7 @@ def add_papers(
     if title:
         ids.append(find_by_title(http, title))
     if not ids:
-        raise DnnpapersError("name at least one arXiv id (or --title)")
+        raise UsageError("name at least one arXiv id (or --title)", "ID...")
     report = AddReport()
     known = {p.arxiv: p.id for p in paper_list.papers if p.arxiv}
     for arxiv_id in ids:

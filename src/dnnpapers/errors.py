@@ -8,11 +8,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["DnnpapersError", "Problem", "ProblemsFound"]
+__all__ = ["DnnpapersError", "UsageError", "Problem", "ProblemsFound"]
 
 
 class DnnpapersError(Exception):
     """Any failure meant for the user: ``str()`` is the one-line message."""
+
+
+class UsageError(DnnpapersError):
+    """The command was called wrongly (an option missing, or one that cannot be read): exit 2, like click's own.
+
+    ``option`` names the option or argument (``--sort``, ``ID...``) for the usage message.
+    """
+
+    def __init__(self, message: str, option: str):
+        super().__init__(message)
+        self.option = option
 
 
 @dataclass(frozen=True, order=True)

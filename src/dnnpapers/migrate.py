@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Sequence
 
 from dnnpapers.enrich import AddReport, Wanted, add_wanted, check_tags, match_title
-from dnnpapers.errors import DnnpapersError
+from dnnpapers.errors import DnnpapersError, UsageError
 from dnnpapers.models import Taxonomy
 from dnnpapers.paperlist import load_list
 from dnnpapers.sources import arxiv, semantic_scholar
@@ -105,7 +105,7 @@ def parse_maps(items: Sequence[str]) -> dict[str, str]:
     for item in items:
         heading, equals, slug = item.rpartition("=")
         if not equals or not heading.strip() or not slug.strip():
-            raise DnnpapersError(f"--map {item!r}: write HEADING=SLUG, e.g. --map \"跳层=layer-skip\"")
+            raise UsageError(f"--map {item!r}: write HEADING=SLUG, e.g. --map \"跳层=layer-skip\"", "--map")
         maps[heading.strip().casefold()] = slug.strip()
     return maps
 

@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from dnnpapers.errors import DnnpapersError
+from dnnpapers.errors import DnnpapersError, UsageError
 from dnnpapers.fields import bare_arxiv_id, bare_doi, venue_name
 from dnnpapers.models import Paper
 from dnnpapers.paperlist import PaperList
@@ -24,11 +24,11 @@ def parse_years(text: str) -> tuple[int, int]:
     """'2019..2021', '2020', '2019..' or '..2021' as an inclusive range."""
     match = _YEARS.match(text)
     if not match or not (match[1] or match[3]) or (match[2] is None and match[3]):
-        raise DnnpapersError(f"--year {text!r}: write a year (2020) or a range (2019..2021, 2019.., ..2021)")
+        raise UsageError(f"--year {text!r}: write a year (2020) or a range (2019..2021, 2019.., ..2021)", "--year")
     low = int(match[1]) if match[1] else 0
     high = int(match[3]) if match[3] else (9999 if match[2] else low)
     if low > high:
-        raise DnnpapersError(f"--year {text!r}: the range is empty")
+        raise UsageError(f"--year {text!r}: the range is empty", "--year")
     return low, high
 
 
@@ -53,7 +53,7 @@ def select(
 ) -> list[Paper]:
     """Papers matching every filter given; ``tag`` includes its subtopics; ``presented``: discussed by the group by ``today`` (or not)."""
     if sort not in SORTS:
-        raise DnnpapersError(f"--sort {sort!r}: choose one of {', '.join(SORTS)}")
+        raise UsageError(f"--sort {sort!r}: choose one of {', '.join(SORTS)}", "--sort")
     papers = paper_list.papers
     if tag is not None:
         if tag not in paper_list.taxonomy:

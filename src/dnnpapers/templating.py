@@ -15,9 +15,8 @@ import re
 import signal
 import string
 import threading
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, TypeVar
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
@@ -31,6 +30,8 @@ __all__ = ["environment", "render_template", "format_template", "MAX_OUTPUT", "M
 MAX_OUTPUT = 64 * 2**20
 #: How long one template may run (DNNPAPERS_TEMPLATE_SECONDS).
 MAX_SECONDS = 60.0
+
+T = TypeVar("T")
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
@@ -77,14 +78,9 @@ def environment(overrides: Path, inside: Path, finalize: Callable, globals: dict
 
 def render_template(env: jinja2.Environment, name: str, context: dict) -> str:
     """The template's output with runs of blank lines folded to one (data never holds a newline)."""
+    seconds = env_float("DNNPAPERS_TEMPLATE_SECONDS", MAX_SECONDS)
     try:
-        with _time_limit(env_float("DNNPAPERS_TEMPLATE_SECONDS", MAX_SECONDS), name):
-            parts, size = [], 0
-            for part in env.get_template(name).generate(context):
-                size += len(part)
-                if size > MAX_OUTPUT:
-                    raise DnnpapersError(f"{name}: the template's output passed {MAX_OUTPUT // 2**20} MiB; stopped (a runaway loop?)")
-                parts.append(part)
+        parts = _limited(seconds, name, lambda: _generate(env, name, context))
         text = "".join(parts)
         if "\n\n\n" in text:  # a scan far cheaper than the substitution, which most large outputs do not need
             text = _BLANK_RUNS.sub("\n\n", text)
@@ -101,28 +97,49 @@ def render_template(env: jinja2.Environment, name: str, context: dict) -> str:
         raise DnnpapersError(f"{name}: the template recursed too deep (a macro calling itself?); stopped") from None
 
 
-class _TooLong(Exception):
-    pass
+def _generate(env: jinja2.Environment, name: str, context: dict) -> list[str]:
+    parts, size = [], 0
+    for part in env.get_template(name).generate(context):
+        size += len(part)
+        if size > MAX_OUTPUT:
+            raise DnnpapersError(f"{name}: the template's output passed {MAX_OUTPUT // 2**20} MiB; stopped (a runaway loop?)")
+        parts.append(part)
+    return parts
 
 
-@contextmanager
-def _time_limit(seconds: float, name: str) -> Iterator[None]:
-    """A wall-clock bound through SIGALRM where there is one (the main thread on Unix); else none."""
+class _TooLong(BaseException):
+    """The time limit fired. A BaseException, so no ``except Exception`` in Jinja or a filter turns it into another error."""
+
+
+def _limited(seconds: float, name: str, work: Callable[[], T]) -> T:
+    """``work()`` within a wall-clock bound through SIGALRM where there is one (the main thread on Unix); else unbounded.
+
+    The alarm raises only while armed, and disarms itself as it fires, so it can
+    neither fire before the guard is entered nor after it is left (a signal
+    delivered late, between two bytecodes of the cleanup, is ignored), and it
+    fires at most once; wherever in this frame it lands, it ends as the one message.
+    """
     if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
+        return work()
+    armed = [False]
 
     def expire(signum, frame):
-        raise _TooLong()
+        if armed[0]:
+            armed[0] = False
+            raise _TooLong()
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        yield
+        try:
+            armed[0] = True
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+            return work()
+        finally:
+            armed[0] = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
     except _TooLong:
         raise DnnpapersError(f"{name}: the template ran longer than {seconds:g} s; stopped (a runaway loop?)") from None
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
 

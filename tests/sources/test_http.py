@@ -41,8 +41,11 @@ def test_retry_after_is_honoured_and_backoff_grows_with_jitter(services, tmp_pat
 
 
 def test_connection_errors_and_timeouts_end_in_a_named_service_error(services, http):
-    services.faults["s2"] += [Fault(raise_=httpx.ConnectError)] * 4
-    with pytest.raises(ServiceError, match=r"^S2: connection failed \(ConnectError\) after 4 tries \(fake.test\)$"):
+    services.faults["s2"] += [Fault(raise_=httpx.ReadError)] * 4
+    with pytest.raises(ServiceError, match=r"^S2: connection failed \(ReadError\) after 4 tries \(fake.test\)$"):
+        post(http)
+    services.faults["s2"] += [Fault(raise_=httpx.ConnectError)] * 2  # a connection never made: one quick second try
+    with pytest.raises(ServiceError, match=r"^S2: connection failed \(injected fault\) after 2 tries \(fake.test\)$"):
         post(http)
     services.faults["s2"] += [Fault(raise_=httpx.ReadTimeout)] * 4
     with pytest.raises(ServiceError, match="no answer within"):

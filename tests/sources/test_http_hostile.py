@@ -202,11 +202,11 @@ def test_a_redirect_loop_is_one_line(services, http):
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
-        ("DNNPAPERS_HTTP_TIMEOUT", "abc", "DNNPAPERS_HTTP_TIMEOUT='abc' is not a number"),
-        ("DNNPAPERS_HTTP_TIMEOUT", "-1", "DNNPAPERS_HTTP_TIMEOUT='-1' must be a finite number, not negative"),
-        ("DNNPAPERS_HTTP_TIMEOUT", "nan", "DNNPAPERS_HTTP_TIMEOUT='nan' must be a finite number, not negative"),
+        ("DNNPAPERS_HTTP_TIMEOUT", "abc", "DNNPAPERS_HTTP_TIMEOUT='abc' must be a number from 0 to 86400"),
+        ("DNNPAPERS_HTTP_TIMEOUT", "-1", "DNNPAPERS_HTTP_TIMEOUT='-1' must be a number from 0 to 86400"),
+        ("DNNPAPERS_HTTP_TIMEOUT", "nan", "DNNPAPERS_HTTP_TIMEOUT='nan' must be a number from 0 to 86400"),
         ("DNNPAPERS_HTTP_RETRIES", "inf", "DNNPAPERS_HTTP_RETRIES='inf' must be a whole number from 0 to 100"),
-        ("DNNPAPERS_CACHE_TTL", "abc", "DNNPAPERS_CACHE_TTL='abc' is not a number"),
+        ("DNNPAPERS_CACHE_TTL", "abc", "DNNPAPERS_CACHE_TTL='abc' must be a number from 0 to 3.1536e+08"),
         ("DNNPAPERS_ARXIV_URL", "not a url", "DNNPAPERS_ARXIV_URL='not a url' must be an http:// or https:// URL with a host"),
         ("DNNPAPERS_S2_URL", "http://", "DNNPAPERS_S2_URL='http://' "),
     ],

@@ -4,9 +4,10 @@
   become https), so a key never reaches another host;
 - a total time for each try that includes the body (DNNPAPERS_HTTP_TIMEOUT), so a server
   sending a byte a second cannot hold a command, and a cap on the decoded size of an answer;
-- retries with exponential backoff and jitter on connection errors, timeouts,
+- retries with exponential backoff and jitter on dropped connections, timeouts,
   429 and 5xx, honouring Retry-After, and no new try after a deadline, so a dead
-  service fails in seconds and a hanging one in well under a minute;
+  service fails in seconds and a hanging one in well under a minute; a connection
+  that cannot be made at all (refused, no such host) gets one quick second try only;
 - a minimum interval between requests to one service (arXiv asks for 3 s);
 - an on-disk cache of answers that were read successfully (DNNPAPERS_CACHE_DIR), so a re-run
   within a day sends nothing; ``offline`` reads only the cache, ``refresh`` never reads it.
@@ -30,7 +31,7 @@ import httpx
 from dnnpapers import __version__
 from dnnpapers.errors import DnnpapersError
 from dnnpapers.layout import cache_dir
-from dnnpapers.environment import env_float, env_int, env_url
+from dnnpapers.environment import DAY, env_float, env_int, env_url
 from dnnpapers.files import WriteError, atomic_write
 from dnnpapers.limits import MAX_ANSWER_BYTES
 
@@ -38,6 +39,10 @@ __all__ = ["Http", "Cache", "Answer", "ServiceError", "user_agent", "env_float",
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+#: A connection refused or a host not found is tried once more, soon, and then given up: an offline
+#: laptop should fall back in a moment, not after seconds of back-off (a timeout, 429 or 5xx still backs off).
+CONNECT_RETRIES = 1
+CONNECT_RETRY_DELAY = 0.1
 MAX_REDIRECTS = 5
 
 T = TypeVar("T")
@@ -93,7 +98,7 @@ class Cache:
 
     @classmethod
     def from_env(cls, offline: bool = False, refresh: bool = False) -> Cache:
-        return cls(cache_dir(), env_float("DNNPAPERS_CACHE_TTL", 86_400.0), offline, refresh)
+        return cls(cache_dir(), env_float("DNNPAPERS_CACHE_TTL", 86_400.0, most=3650 * DAY), offline, refresh)
 
     @staticmethod
     def key(method: str, url: str, params: dict | None, body: Any) -> str:
@@ -214,7 +219,7 @@ class Http:
 
     def _fetch(self, service, method, url, params, json_body, headers, min_interval) -> Answer:
         start = self.clock()
-        attempt = 0
+        attempt = unreachable = 0
         while True:
             self._wait_turn(service, min_interval)
             problem, retry_after, answer = "", None, None
@@ -225,6 +230,9 @@ class Http:
                 problem = f"HTTP {answer.status}"
             except httpx.TimeoutException:
                 problem = f"no answer within {self.timeout:g} s"
+            except httpx.ConnectError as exc:
+                problem = f"connection failed ({_reason(exc)})"
+                unreachable += 1
             except httpx.TransportError as exc:
                 problem = f"connection failed ({type(exc).__name__})"
             finally:
@@ -233,8 +241,10 @@ class Http:
             delay = self.backoff * (2 ** (attempt - 1)) * (0.5 + self.rng.random() / 2)
             if retry_after is not None:
                 delay = max(delay, retry_after)
+            if unreachable:  # refused or no such host: backing off does not bring a server up; one quick look again
+                delay = min(delay, CONNECT_RETRY_DELAY)
             out_of_time = self.clock() - start + delay > self.deadline
-            if attempt > self.retries or out_of_time:
+            if attempt > self.retries or out_of_time or unreachable > CONNECT_RETRIES:
                 if answer is not None:
                     return answer
                 raise ServiceError(f"{service}: {problem} after {attempt} tr{'y' if attempt == 1 else 'ies'} ({_host(url)})")
@@ -369,6 +379,12 @@ def _decode(service: str, body: bytes, content_type: str) -> str:
     except LookupError:
         raise ServiceError(f"{service}: the answer is in an unknown encoding {charset[:40]!r}") from None
     return body.decode(charset, errors="replace")
+
+
+def _reason(exc: httpx.ConnectError) -> str:
+    """Why a connection could not be made, in a few words (httpx's text is the OS's, e.g. '[Errno 111] Connection refused')."""
+    text = str(exc).strip()
+    return text.split("] ", 1)[-1] if text else type(exc).__name__
 
 
 def _host(url: str) -> str:

@@ -11,10 +11,10 @@ swap one paper's venue and citations with another's.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from dnnpapers.environment import env_key
 from dnnpapers.sources.http import Http, ServiceError, env_url, parse_json
 
 __all__ = ["S2Paper", "batch", "recommend", "BATCH", "FIELDS", "base_url", "recommendations_url", "SERVICE"]
@@ -89,13 +89,19 @@ def _paper(item: Any) -> S2Paper | None:
     )
 
 
+def _key_header() -> dict[str, str] | None:
+    """The API key's header when one is set; a key no header can carry is a one-line error naming the variable."""
+    key = env_key("SEMANTIC_SCHOLAR_API_KEY")
+    return {"x-api-key": key} if key else None
+
+
 def batch(http: Http, ids: Iterable[str], on_batch=None, warnings: list[str] | None = None) -> dict[str, S2Paper | None]:
     """Each id (``arXiv:1703.09844``, ``DOI:10.…``) mapped to what S2 knows, or None when it does not.
 
     An answer naming no id that was asked is dropped, with a line in ``warnings``.
     """
     wanted = list(dict.fromkeys(ids))
-    headers = {"x-api-key": key} if (key := os.environ.get("SEMANTIC_SCHOLAR_API_KEY")) else None
+    headers = _key_header()
     found: dict[str, S2Paper | None] = {}
     for start in range(0, len(wanted), BATCH):
         chunk = wanted[start : start + BATCH]
@@ -151,7 +157,7 @@ def recommend(http: Http, positive: list[str], negative: list[str] = (), limit: 
     """Papers Semantic Scholar recommends from examples (``ARXIV:…`` ids); a negative-only request is refused."""
     if not positive:
         raise ServiceError(f"{SERVICE}: recommendations need at least one listed paper as a positive example")
-    headers = {"x-api-key": key} if (key := os.environ.get("SEMANTIC_SCHOLAR_API_KEY")) else None
+    headers = _key_header()
     body = {"positivePaperIds": list(positive), "negativePaperIds": list(negative)}
     params = {"fields": RECOMMEND_FIELDS, "limit": str(min(limit, 500))}
     return http.request(SERVICE, "POST", recommendations_url(), params=params, json_body=body, headers=headers, read=_read_recommendations)
