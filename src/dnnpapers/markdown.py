@@ -25,7 +25,9 @@ class Md(Markup):
 # CommonMark lets any ASCII punctuation be backslash-escaped. These are the ones that can
 # start markup inside a paragraph or table cell (emphasis, code, links, HTML, entities,
 # tables, strikethrough, GitHub math).
-_SPECIAL = str.maketrans({char: "\\" + char for char in "\\`*_[]<>&|~$"})
+# Braces become character references: the pages may be served by Jekyll (GitHub Pages), whose Liquid
+# reads `{{`, `{%` (and kramdown `{:`) in any text before Markdown sees it; a backslash does not stop it.
+_SPECIAL = str.maketrans({char: "\\" + char for char in "\\`*_[]<>&|~$"} | {"{": "&#123;", "}": "&#125;"})
 
 
 def text(value: object) -> Md:
@@ -35,14 +37,15 @@ def text(value: object) -> Md:
     return Md(" ".join(str(value).split()).translate(_SPECIAL))
 
 
-_URL_UNSAFE = {"(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "|": "%7C", " ": "%20", '"': "%22", "`": "%60", "\\": "%5C"}
+_URL_UNSAFE = {"(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "|": "%7C", " ": "%20", '"': "%22", "`": "%60", "\\": "%5C",
+               "{": "%7B", "}": "%7D"}  # braces: Liquid, as in text()
 
 
 _URL_TABLE = str.maketrans(_URL_UNSAFE)
 
 
 def url(target: str) -> str:
-    """A link target that cannot end the link or a table cell early."""
+    """A link target that cannot end the link or a table cell early, nor start a Liquid tag."""
     return target.translate(_URL_TABLE)
 
 
