@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -14,13 +16,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, write_list
+from conftest import REPO, run_dnnpapers, write_list
 from dnnpapers.csl import csl_json
 from dnnpapers.export import bibtex
 from dnnpapers.models import Paper
 from dnnpapers.paperlist import load_list
 from dnnpapers.ris import ris
+from fakes import ArxivPaper
 from test_csl_ris import _pandoc
+from test_discover import LISTED as DISCOVER_LISTED
 
 # The shipped list's own entry: one named author, then "et al.".
 ALMAHAIRI = "almahairi2015dynamic"
@@ -166,3 +170,90 @@ def test_jekyll_builds_every_generated_page_and_shows_the_curator_text_literally
     for snippet in [*LIQUID, f"Templates {LIQUID[0]} in a title"]:
         assert snippet in built["materials.html"], snippet
     assert "An event {{ site.time }}" in built["talks.html"] and "talk notes {%- if a -%} {# b #}" in built["talks.html"]
+
+
+# --- Bot-written text on GitHub: nothing from a service becomes a mention, reference, link, image or tag ---
+
+ZWSP = "\u200b"
+# A model of what GitHub makes live in a body's rendered text (its mention, reference, SHA and autolink filters).
+LIVE = {
+    "mention": re.compile(r"(?<![A-Za-z0-9_`])@[A-Za-z0-9]"),
+    "issue reference": re.compile(r"(?<![A-Za-z0-9_])(?:[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+|[A-Za-z0-9_.-]+)?#\d"),
+    "GH reference": re.compile(r"(?<![A-Za-z0-9_])GH-\d", re.IGNORECASE),
+    "commit SHA": re.compile(r"(?<![0-9A-Za-z])[0-9a-fA-F]{7,40}(?![0-9A-Za-z])"),
+    "autolink": re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://|(?<![A-Za-z0-9])www\.", re.IGNORECASE),
+    "e-mail": re.compile(r"[A-Za-z0-9._+-]@[A-Za-z0-9-]"),
+}
+HOSTILE = "@user #1 GH-1 @org/team owner/repo#2 a@b.co https://e.org www.e.org <img src=x> [x](http://e) ![i](http://e/i.png) deadbeef12 `c` *em* &#64;u {{ x }}"
+
+
+def _live_in(body: str) -> list[str]:
+    """The live things a GitHub body would get: HTML tags markdown-it makes, and GitHub's own filters' matches in the text."""
+    from markdown_it import MarkdownIt
+
+    rendered = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(body)
+    tags = re.findall(r"<(?:a|img|script|em|strong|code|del|iframe)\b[^>]*>", rendered)
+    shown = html.unescape(re.sub(r"<code>.*?</code>", "", re.sub(r"<(?!/?code>)[^>]+>", " ", rendered)))
+    return tags + [f"{kind}: {m[0]!r}" for kind, pattern in LIVE.items() for m in pattern.finditer(shown)]
+
+
+_WORDS = st.sampled_from(["@", "#", "/", "-", "GH-", "gh-", "http", "://", "www.", ".", "<", ">", "[", "]", "(", ")", "!", "*", "_", "`",
+                          "\\", "&", "|", "~", "$", "{", "}", ";", " ", "1", "42", "abc", "deadbeef", "user", "org/team", "img", "src=", "e.org"])
+
+
+@given(st.lists(_WORDS | st.text(max_size=3), max_size=25).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_inert_text_renders_nothing_live_and_reads_as_given(value):
+    from markdown_it import MarkdownIt
+
+    from dnnpapers.markdown import inert
+
+    body = str(inert(value))
+    assert "\n" not in body and _live_in(body) == [], (value, body)
+    shown = html.unescape(MarkdownIt("commonmark").enable(["table", "strikethrough"]).renderInline(body))
+    assert shown.replace(ZWSP, "") == " ".join(value.split()).replace(ZWSP, "").replace("\0", "\ufffd")  # CommonMark's NUL rule
+
+
+@pytest.fixture
+def hostile_week(tmp_path, server):
+    """A listed paper and a week holding a candidate whose title and authors carry every live GitHub syntax."""
+    services, base = server
+    root = write_list(tmp_path / "list", DISCOVER_LISTED)
+    for entry in DISCOVER_LISTED:
+        services.add(ArxivPaper(entry["arxiv"], entry["title"], entry["authors"], dt.date(2020, 1, 1), abstract=entry["focus"]))
+    services.add(ArxivPaper("2404.90021", f"Early exit networks {HOSTILE}", ["@alice", "Bob #3", "GH-4 Carol"], dt.date(2024, 4, 23),
+                            abstract="Internal classifiers let easy inputs exit early, an adaptive inference scheme."))
+    for n, topic in enumerate(["protein folding", "graph databases", "speech recognition"]):
+        services.add(ArxivPaper(f"2404.9003{n}", f"Studies in {topic}", ["Candidate Author"], dt.date(2024, 4, 24), abstract=f"We study {topic}."))
+    return root, services, base
+
+
+def test_discover_markdown_leaves_no_mention_reference_or_link_of_a_title_or_author_live(hostile_week):
+    root, services, base = hostile_week
+    done = run_dnnpapers(["discover", "--since", "2024-04-22", "--until", "2024-04-28", "--format", "markdown"], root, base, services)
+    assert done.returncode == 0, done.stderr
+    (item,) = [line for line in done.stdout.splitlines() if "2404.90021" in line and line.startswith("- [ ]")]
+    ours = item.replace("https://arxiv.org/abs/2404.90021", "").replace("**", "", 2)  # the bot's own link and bold title
+    live = _live_in(ours)
+    assert live == [], live
+    from markdown_it import MarkdownIt
+
+    shown = html.unescape(MarkdownIt("commonmark").render(item)).replace(ZWSP, "")
+    assert HOSTILE in shown and "@alice, Bob #3, GH-4 Carol" in shown
+
+
+def test_update_summary_writes_a_services_venue_inert(tmp_path, server):
+    services, base = server
+    venue = "<img src=x> @bob [x](http://e) #5"
+    paper = ArxivPaper("2004.90031", "Synthetic test paper for a summary", ["Test Author"], dt.date(2020, 4, 1))
+    services.add(paper, citations=7, year=2021, venue=venue, venue_names=[venue])
+    root = write_list(tmp_path / "list", [{"id": "author2020summary", "title": paper.title, "authors": paper.authors, "year": 2020,
+                                           "arxiv": paper.arxiv_id, "tags": ["early-exit"]}])
+    done = run_dnnpapers(["update", "--venues", "--summary", str(tmp_path / "summary.md")], root, base, services)
+    assert done.returncode == 0, done.stderr
+    body = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert _live_in(body) == [], body
+    from markdown_it import MarkdownIt
+
+    shown = html.unescape(MarkdownIt("commonmark").render(body)).replace(ZWSP, "")
+    assert f"venue arXiv → {venue} 2021 (Semantic Scholar" in shown  # still there, as text

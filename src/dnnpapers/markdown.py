@@ -6,11 +6,12 @@ build markup, and they return ``Md`` so templates can tell the two apart.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from markupsafe import Markup
 
-__all__ = ["Md", "text", "link", "url", "Slugger", "anchor"]
+__all__ = ["Md", "text", "inert", "link", "url", "Slugger", "anchor"]
 
 
 class Md(Markup):
@@ -35,6 +36,28 @@ def text(value: object) -> Md:
     if isinstance(value, Md):
         return value
     return Md(" ".join(str(value).split()).translate(_SPECIAL))
+
+
+# GitHub turns text into live things after Markdown: @user and @org/team (a notification), #1, GH-1,
+# owner/repo#1 (a cross-reference, a backlink on that issue), commit SHAs, bare URLs, www. and e-mail
+# addresses. Escapes do not stop it (it reads the rendered text), so each gets a zero-width space where
+# its syntax needs a character: after '@', '#', 'GH-', inside '://' and 'www.', every 6 hex digits of a
+# SHA-like word. Code spans would be safe too, but they change how the text looks.
+_ZWSP = "\u200b"
+# text()'s own brace references (&#123;) are kept whole; an '&' from the value is always escaped ('\&').
+_LIVE = re.compile(r"\\&#(?=\d)|&#12[35];|@|#(?=\d)|(?<![A-Za-z0-9])GH-(?=\d)|:/(?=/)|(?<![A-Za-z0-9])www(?=\.)", re.IGNORECASE)
+_SHA_LIKE = re.compile(r"(?<![0-9A-Za-z])[0-9a-fA-F]{7,}(?![0-9A-Za-z])")
+
+
+def inert(value: object) -> Md:
+    """Untrusted text (a service's titles, names, venues) for a GitHub issue or pull-request body.
+
+    Literal Markdown on one line, as ``text()``, and nothing GitHub would make live: no mention,
+    reference, link, image or HTML. The one function for text a bot posts with the repository's token.
+    """
+    literal = str(text(value))
+    literal = _SHA_LIKE.sub(lambda m: _ZWSP.join(m[0][i:i + 6] for i in range(0, len(m[0]), 6)), literal)
+    return Md(_LIVE.sub(lambda m: m[0] if m[0] in ("&#123;", "&#125;") else m[0] + _ZWSP, literal))
 
 
 _URL_UNSAFE = {"(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "|": "%7C", " ": "%20", '"': "%22", "`": "%60", "\\": "%5C",
