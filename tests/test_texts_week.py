@@ -99,12 +99,27 @@ def _liquid_list(root: Path) -> Path:
     return root
 
 
-@pytest.fixture(scope="module")
-def liquid_pages(tmp_path_factory) -> Path:
+@pytest.fixture(scope="module", params=["one page", "topic pages"])
+def liquid_pages(request, tmp_path_factory) -> Path:
+    """The list rendered by the CLI (one materials page), or split into topic pages (a page budget of 1,000 bytes)."""
     root = _liquid_list(tmp_path_factory.mktemp("liquid") / "list")
-    done = subprocess.run([sys.executable, "-m", "dnnpapers", "render", "--root", str(root)], capture_output=True, text=True,
-                          env={**os.environ, "NO_COLOR": "1", "DNNPAPERS_CACHE_DIR": str(root / ".cache")}, timeout=120)
-    assert done.returncode == 0, done.stdout + done.stderr
+    taxonomy = root / "data" / "taxonomy.yaml"
+    taxonomy.write_text(taxonomy.read_text(encoding="utf-8").replace("        zh: 早退\n", "        zh: 早退\n        description: 'Topic {% raw %} text'\n", 1),
+                        encoding="utf-8")
+    if request.param == "one page":
+        done = subprocess.run([sys.executable, "-m", "dnnpapers", "render", "--root", str(root)], capture_output=True, text=True,
+                              env={**os.environ, "NO_COLOR": "1", "DNNPAPERS_CACHE_DIR": str(root / ".cache")}, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return root
+    from dnnpapers.render import build
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("dnnpapers.materials.PAGE_BUDGET", 1_000)
+        outputs = build(load_list(root))
+    assert any(name.startswith("generated/materials/") for name in outputs), "the list did not split"
+    for name, data in outputs.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
     return root
 
 
@@ -122,16 +137,17 @@ def test_no_generated_page_holds_a_liquid_or_kramdown_opener_from_curator_text(l
             assert opener not in source, (page.name, opener)
 
 
+SHOWN = [*LIQUID, f"Templates {LIQUID[0]} in a title", f"a focus with {LIQUID[1]}", "Topic {% raw %} text",
+         "A talk {% raw %} title", "An event {{ site.time }}", "talk notes {%- if a -%} {# b #}"]
+
+
 def test_the_pages_render_curator_text_with_its_braces_literally(liquid_pages):
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-    materials = " ".join(md.render((liquid_pages / "generated" / "materials.md").read_text(encoding="utf-8")).split())
-    for snippet in [*LIQUID, f"Templates {LIQUID[0]} in a title", f"a focus with {LIQUID[1]}"]:
-        assert html.escape(snippet, quote=False) in materials, snippet
-    talks = " ".join(md.render((liquid_pages / "generated" / "talks.md").read_text(encoding="utf-8")).split())
-    for snippet in ["A talk {% raw %} title", "An event {{ site.time }}", "talk notes {%- if a -%} {# b #}"]:
-        assert html.escape(snippet, quote=False) in talks, snippet
+    shown = " ".join(" ".join(html.unescape(md.render(page.read_text(encoding="utf-8"))).split()) for page in _pages(liquid_pages))
+    for snippet in SHOWN:
+        assert snippet in shown, snippet
 
 
 @given(st.text(alphabet=st.sampled_from("{}%#:-a \\&`<"), max_size=30))
@@ -166,10 +182,11 @@ def test_jekyll_builds_every_generated_page_and_shows_the_curator_text_literally
     done = subprocess.run([jekyll, "build", "--safe", "--source", str(site), "--destination", str(tmp_path / "out")],
                           capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 0 and "Liquid" not in done.stdout + done.stderr, done.stdout + done.stderr
-    built = {p.name: " ".join(html.unescape(p.read_text(encoding="utf-8")).split()) for p in (tmp_path / "out").rglob("*.html")}
-    for snippet in [*LIQUID, f"Templates {LIQUID[0]} in a title"]:
-        assert snippet in built["materials.html"], snippet
-    assert "An event {{ site.time }}" in built["talks.html"] and "talk notes {%- if a -%} {# b #}" in built["talks.html"]
+    built = sorted((tmp_path / "out").rglob("*.html"))
+    assert len(built) == len(list(site.rglob("*.md")))
+    shown = " ".join(" ".join(html.unescape(p.read_text(encoding="utf-8")).split()) for p in built)
+    for snippet in SHOWN:
+        assert snippet in shown, snippet
 
 
 # --- Bot-written text on GitHub: nothing from a service becomes a mention, reference, link, image or tag ---
