@@ -22,7 +22,7 @@ from dnnpapers.export import bibtex
 from dnnpapers.models import Paper
 from dnnpapers.paperlist import load_list
 from dnnpapers.ris import ris
-from fakes import ArxivPaper
+from fakes import ArxivPaper, s2_paper
 from test_csl_ris import _pandoc
 from test_discover import LISTED as DISCOVER_LISTED
 
@@ -204,12 +204,12 @@ LIVE = {
 HOSTILE = "@user #1 GH-1 @org/team owner/repo#2 a@b.co https://e.org www.e.org <img src=x> [x](http://e) ![i](http://e/i.png) deadbeef12 `c` *em* &#64;u {{ x }}"
 
 
-def _live_in(body: str) -> list[str]:
-    """The live things a GitHub body would get: HTML tags markdown-it makes, and GitHub's own filters' matches in the text."""
+def _live_in(body: str, ours: tuple[str, ...] = ()) -> list[str]:
+    """The live things a GitHub body would get: HTML tags markdown-it makes (but the bot's own ``ours``), and GitHub's own filters' matches in the text."""
     from markdown_it import MarkdownIt
 
     rendered = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(body)
-    tags = re.findall(r"<(?:a|img|script|em|strong|code|del|iframe)\b[^>]*>", rendered)
+    tags = [tag for tag in re.findall(r"<(a|img|script|em|strong|code|del|iframe)\b[^>]*>", rendered) if tag not in ours]
     shown = html.unescape(re.sub(r"<code>.*?</code>", "", re.sub(r"<(?!/?code>)[^>]+>", " ", rendered)))
     return tags + [f"{kind}: {m[0]!r}" for kind, pattern in LIVE.items() for m in pattern.finditer(shown)]
 
@@ -247,16 +247,21 @@ def hostile_week(tmp_path, server):
 
 def test_discover_markdown_leaves_no_mention_reference_or_link_of_a_title_or_author_live(hostile_week):
     root, services, base = hostile_week
+    bad_id = s2_paper("Early exit recommended with a bad id", 2024, 0, arxiv_id="2404.90023` @eve `x")
+    odd_date = s2_paper("Early exit recommended with an odd date", 2024, 0, arxiv_id="2404.90024")
+    for paper, date in ((bad_id, "2024-04-10"), (odd_date, "@dan #7")):
+        paper.update(abstract="Internal classifiers exit early.", publicationDate=date)
+    services.recommended = [bad_id, odd_date]
     done = run_dnnpapers(["discover", "--since", "2024-04-22", "--until", "2024-04-28", "--format", "markdown"], root, base, services)
     assert done.returncode == 0, done.stderr
-    (item,) = [line for line in done.stdout.splitlines() if "2404.90021" in line and line.startswith("- [ ]")]
-    ours = item.replace("https://arxiv.org/abs/2404.90021", "").replace("**", "", 2)  # the bot's own link and bold title
-    live = _live_in(ours)
+    assert "2404.90021" in done.stdout and "2404.90024" in done.stdout and "eve" not in done.stdout  # a malformed arXiv id is no candidate
+    body = re.sub(r"https://arxiv\.org/abs/2404\.9\d{4}", "", done.stdout.replace("- [ ] **", "- [ ] ").replace("** (", " ("))  # the bot's own links and bold
+    live = _live_in(body, ours=("code",))  # its commands and tags; _live_in reads no text inside code
     assert live == [], live
     from markdown_it import MarkdownIt
 
-    shown = html.unescape(MarkdownIt("commonmark").render(item)).replace(ZWSP, "")
-    assert HOSTILE in shown and "@alice, Bob #3, GH-4 Carol" in shown
+    shown = html.unescape(MarkdownIt("commonmark").render(done.stdout)).replace(ZWSP, "")
+    assert HOSTILE in shown and "@alice, Bob #3, GH-4 Carol" in shown and "(@dan #7, " in shown
 
 
 def test_update_summary_writes_a_services_venue_inert(tmp_path, server):

@@ -42,7 +42,8 @@ def text(value: object) -> Md:
 # owner/repo#1 (a cross-reference, a backlink on that issue), commit SHAs, bare URLs, www. and e-mail
 # addresses. Escapes do not stop it (it reads the rendered text), so each gets a zero-width space where
 # its syntax needs a character: after '@', '#', 'GH-', inside '://' and 'www.', every 6 hex digits of a
-# SHA-like word. Code spans would be safe too, but they change how the text looks.
+# SHA-like word (Renovate's bot breaks '@' and '#1' the same way). Code spans would be safe too, but
+# they change how the text looks.
 _ZWSP = "\u200b"
 # text()'s own brace references (&#123;) are kept whole; an '&' from the value is always escaped ('\&').
 _LIVE = re.compile(r"\\&#(?=\d)|&#12[35];|@|#(?=\d)|(?<![A-Za-z0-9])GH-(?=\d)|:/(?=/)|(?<![A-Za-z0-9])www(?=\.)", re.IGNORECASE)
