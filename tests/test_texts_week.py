@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, run_dnnpapers, write_list
@@ -219,6 +219,7 @@ _WORDS = st.sampled_from(["@", "#", "/", "-", "GH-", "gh-", "http", "://", "www.
 
 
 @given(st.lists(_WORDS | st.text(max_size=3), max_size=25).map("".join))
+@example("\\{ \\&#123; &#64;x @@a ##1 https://e.org/@b#2")  # an escaped backslash before a brace; references written as entities
 @settings(max_examples=300, deadline=None)
 def test_inert_text_renders_nothing_live_and_reads_as_given(value):
     from markdown_it import MarkdownIt

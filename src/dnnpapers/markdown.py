@@ -45,8 +45,7 @@ def text(value: object) -> Md:
 # SHA-like word (Renovate's bot breaks '@' and '#1' the same way). Code spans would be safe too, but
 # they change how the text looks.
 _ZWSP = "\u200b"
-# text()'s own brace references (&#123;) are kept whole; an '&' from the value is always escaped ('\&').
-_LIVE = re.compile(r"\\&#(?=\d)|&#12[35];|@|#(?=\d)|(?<![A-Za-z0-9])GH-(?=\d)|:/(?=/)|(?<![A-Za-z0-9])www(?=\.)", re.IGNORECASE)
+_LIVE = re.compile(r"@|#(?=\d)|(?<![A-Za-z0-9])GH-(?=\d)|:/(?=/)|(?<![A-Za-z0-9])www(?=\.)", re.IGNORECASE)
 _SHA_LIKE = re.compile(r"(?<![0-9A-Za-z])[0-9a-fA-F]{7,}(?![0-9A-Za-z])")
 
 
@@ -56,9 +55,8 @@ def inert(value: object) -> Md:
     Literal Markdown on one line, as ``text()``, and nothing GitHub would make live: no mention,
     reference, link, image or HTML. The one function for text a bot posts with the repository's token.
     """
-    literal = str(text(value))
-    literal = _SHA_LIKE.sub(lambda m: _ZWSP.join(m[0][i:i + 6] for i in range(0, len(m[0]), 6)), literal)
-    return Md(_LIVE.sub(lambda m: m[0] if m[0] in ("&#123;", "&#125;") else m[0] + _ZWSP, literal))
+    plain = _SHA_LIKE.sub(lambda m: _ZWSP.join(m[0][i:i + 6] for i in range(0, len(m[0]), 6)), str(value))
+    return text(_LIVE.sub(lambda m: m[0] + _ZWSP, plain))  # before escaping, which adds none of these
 
 
 _URL_UNSAFE = {"(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "|": "%7C", " ": "%20", '"': "%22", "`": "%60", "\\": "%5C",
