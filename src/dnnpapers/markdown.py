@@ -56,7 +56,7 @@ def inert(value: object) -> Md:
     reference, link, image or HTML. The one function for text a bot posts with the repository's token.
     """
     plain = _SHA_LIKE.sub(lambda m: _ZWSP.join(m[0][i:i + 6] for i in range(0, len(m[0]), 6)), str(value))
-    return text(_LIVE.sub(lambda m: m[0] + _ZWSP, plain))  # before escaping, which adds none of these
+    return text(_LIVE.sub(lambda m: m[0] + _ZWSP, plain))  # before escaping: its brace references (&#123;) stay whole
 
 
 _URL_UNSAFE = {"(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "|": "%7C", " ": "%20", '"': "%22", "`": "%60", "\\": "%5C",
