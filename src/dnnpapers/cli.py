@@ -332,14 +332,17 @@ def update(
 
 
 def _summary_markdown(report) -> str:
+    """The refresh pull request's body: every line from the services goes in inert (no mention, link or HTML)."""
+    from dnnpapers.markdown import inert
+
     lines = ["## dnnpapers update", "", f"Citation data refreshed for {report.updated} papers.", ""]
     if report.gains:
         lines += ["### Biggest citation gains", "", "| paper | before | now |", "| --- | ---: | ---: |"]
-        lines += [f"| {pid} | {old} | {new} |" for pid, old, new in report.gains[:10]] + [""]
+        lines += [f"| {inert(pid)} | {old} | {new} |" for pid, old, new in report.gains[:10]] + [""]
     if report.proposals:
-        lines += ["### Venues and authors", ""] + [f"- {p}" for p in report.proposals] + [""]
+        lines += ["### Venues and authors", ""] + [f"- {inert(p)}" for p in report.proposals] + [""]
     if report.failures:
-        lines += ["### Not updated", ""] + [f"- {f}" for f in report.failures] + [""]
+        lines += ["### Not updated", ""] + [f"- {inert(f)}" for f in report.failures] + [""]
     return "\n".join(lines)
 
 

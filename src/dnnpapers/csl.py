@@ -35,8 +35,14 @@ def _name(author: str) -> dict:
     return name
 
 
+# A list that ends in "et al." ends in this name: pandoc's citeproc renders a final literal "others"
+# as "et al." (jgm/citeproc#61, #102), as BibTeX does "and others"; Zotero reads and writes it so too.
+OTHERS = {"literal": "others"}
+
+
 def csl_item(paper: Paper) -> dict:
-    item: dict = {"id": paper.id, "title": paper.title, "author": [_name(a) for a in paper.authors if a != ET_AL]}
+    authors = [_name(a) for a in paper.authors if a != ET_AL] + ([OTHERS] if ET_AL in paper.authors else [])
+    item: dict = {"id": paper.id, "title": paper.title, "author": authors}
     name = venue_name(paper.venue) if paper.published else None
     if name is None:
         item["type"] = "article"

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from dnnpapers.classify import ListModel, require_sklearn
+from dnnpapers.fields import arxiv_id_problem
 from dnnpapers.paperlist import PaperList, load_list
 from dnnpapers.rules import normalise_title
 from dnnpapers.sources import arxiv, semantic_scholar
@@ -62,7 +63,7 @@ def _from_arxiv(record) -> Candidate:
 
 
 def _from_s2(paper) -> Candidate | None:
-    if not paper.arxiv or not paper.title:
+    if not paper.arxiv or arxiv_id_problem(paper.arxiv) or not paper.title:  # the id goes into a link and a command
         return None
     return Candidate(paper.arxiv, paper.title, paper.authors, paper.published or "", paper.abstract or "", ["s2"])
 
@@ -146,7 +147,7 @@ def markdown_report(report: DiscoverReport) -> str:
         like = ", ".join(report.titles.get(k, k) for k in c.like) or "nothing listed"
         first = c.tags[0][0] if c.tags else "SLUG"
         lines += [
-            f"- [ ] **{_md(c.title)}** ({c.date}, {_md(authors)}) https://arxiv.org/abs/{c.arxiv}",
+            f"- [ ] **{_md(c.title)}** ({_md(c.date)}, {_md(authors)}) https://arxiv.org/abs/{c.arxiv}",
             f"  score {c.score:.2f} · tags {tags} · like: {_md(like)} · from {', '.join(c.source)}",
             f"  `dnnpapers add {c.arxiv} --tag {first}`",
         ]
@@ -156,9 +157,10 @@ def markdown_report(report: DiscoverReport) -> str:
 
 
 def _md(text: str) -> str:
-    from dnnpapers.markdown import text as literal
+    """Text from the services (or the list) as the issue shows it: literal, and no mention or reference the bot would make."""
+    from dnnpapers.markdown import inert
 
-    return str(literal(text))
+    return str(inert(text))
 
 
 def json_report(report: DiscoverReport) -> str:

@@ -6,11 +6,12 @@ build markup, and they return ``Md`` so templates can tell the two apart.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from markupsafe import Markup
 
-__all__ = ["Md", "text", "link", "url", "Slugger", "anchor"]
+__all__ = ["Md", "text", "inert", "link", "url", "Slugger", "anchor"]
 
 
 class Md(Markup):
@@ -25,7 +26,9 @@ class Md(Markup):
 # CommonMark lets any ASCII punctuation be backslash-escaped. These are the ones that can
 # start markup inside a paragraph or table cell (emphasis, code, links, HTML, entities,
 # tables, strikethrough, GitHub math).
-_SPECIAL = str.maketrans({char: "\\" + char for char in "\\`*_[]<>&|~$"})
+# Braces become character references: the pages may be served by Jekyll (GitHub Pages), whose Liquid
+# reads `{{`, `{%` (and kramdown `{:`) in any text before Markdown sees it; a backslash does not stop it.
+_SPECIAL = str.maketrans({char: "\\" + char for char in "\\`*_[]<>&|~$"} | {"{": "&#123;", "}": "&#125;"})
 
 
 def text(value: object) -> Md:
@@ -35,14 +38,36 @@ def text(value: object) -> Md:
     return Md(" ".join(str(value).split()).translate(_SPECIAL))
 
 
-_URL_UNSAFE = {"(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "|": "%7C", " ": "%20", '"': "%22", "`": "%60", "\\": "%5C"}
+# GitHub turns text into live things after Markdown: @user and @org/team (a notification), #1, GH-1,
+# owner/repo#1 (a cross-reference, a backlink on that issue), commit SHAs, bare URLs, www. and e-mail
+# addresses. Escapes do not stop it (it reads the rendered text), so each gets a zero-width space where
+# its syntax needs a character: after '@', '#', 'GH-', inside '://' and 'www.', every 6 hex digits of a
+# SHA-like word (Renovate's bot breaks '@' and '#1' the same way). Code spans would be safe too, but
+# they change how the text looks.
+_ZWSP = "\u200b"
+_LIVE = re.compile(r"@|#(?=\d)|(?<![A-Za-z0-9])GH-(?=\d)|:/(?=/)|(?<![A-Za-z0-9])www(?=\.)", re.IGNORECASE)
+_SHA_LIKE = re.compile(r"(?<![0-9A-Za-z])[0-9a-fA-F]{7,}(?![0-9A-Za-z])")
+
+
+def inert(value: object) -> Md:
+    """Untrusted text (a service's titles, names, venues) for a GitHub issue or pull-request body.
+
+    Literal Markdown on one line, as ``text()``, and nothing GitHub would make live: no mention,
+    reference, link, image or HTML. The one function for text a bot posts with the repository's token.
+    """
+    plain = _SHA_LIKE.sub(lambda m: _ZWSP.join(m[0][i:i + 6] for i in range(0, len(m[0]), 6)), str(value))
+    return text(_LIVE.sub(lambda m: m[0] + _ZWSP, plain))  # before escaping: its brace references (&#123;) stay whole
+
+
+_URL_UNSAFE = {"(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "|": "%7C", " ": "%20", '"': "%22", "`": "%60", "\\": "%5C",
+               "{": "%7B", "}": "%7D"}  # braces: Liquid, as in text()
 
 
 _URL_TABLE = str.maketrans(_URL_UNSAFE)
 
 
 def url(target: str) -> str:
-    """A link target that cannot end the link or a table cell early."""
+    """A link target that cannot end the link or a table cell early, nor start a Liquid tag."""
     return target.translate(_URL_TABLE)
 
 

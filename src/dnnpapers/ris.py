@@ -10,6 +10,11 @@ from dnnpapers.models import ET_AL, Paper
 __all__ = ["ris_record", "ris"]
 
 
+# "et al." as a last author "others": BibTeX's "and others", which Zotero's RIS import keeps as a
+# one-field creator and exports again as BibTeX "and others" and CSL {"literal": "others"} (et al.).
+_OTHERS = "others"
+
+
 def _line(tag: str, value: str) -> str:
     return f"{tag}  - {' '.join(value.split())}\r\n"
 
@@ -19,7 +24,8 @@ def ris_record(paper: Paper) -> str:
     kind = "UNPB" if name is None else ("JOUR" if name in JOURNALS else "CPAPER")
     lines = [_line("TY", kind), _line("ID", paper.id), _line("TI", paper.title)]
     for author in paper.authors:
-        if author == ET_AL:
+        if author == ET_AL:  # RIS has no marker of its own; see _OTHERS
+            lines.append(_line("AU", _OTHERS))
             continue
         if _AND.search(author):  # an organisation: written whole, no "Family, Given"
             lines.append(_line("AU", author))
