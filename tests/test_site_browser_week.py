@@ -101,12 +101,25 @@ def test_on_a_slow_phone_the_page_does_not_shift_once_painted(phone, served, nam
     assert phone.execute_script("return document.documentElement.scrollWidth <= innerWidth")
 
 
-def test_on_a_phone_every_tag_permalink_and_copy_button_is_at_least_24_pixels(phone):
+#: Each of a card's links and buttons, and whether the 24 px square around its centre (or the target itself,
+#: if larger) reaches another: where laid out cards would overlap, as hit-testing tools measure it.
+_TARGETS = """
+const targets = Array.from(document.querySelectorAll('.paper a, .paper button'));
+const rects = targets.map(e => e.getBoundingClientRect());
+return targets.map((e, i) => {
+  const r = rects[i], cx = (r.left + r.right) / 2, cy = (r.top + r.bottom) / 2;
+  const l = Math.min(r.left, cx - 12), ri = Math.max(r.right, cx + 12), t = Math.min(r.top, cy - 12), b = Math.max(r.bottom, cy + 12);
+  const crowded = rects.some((o, j) => j !== i && o.left < ri - 0.5 && o.right > l + 0.5 && o.top < b - 0.5 && o.bottom > t + 0.5);
+  return [e.className || e.tagName.toLowerCase(), r.width, r.height, crowded];
+});
+"""
+
+
+def test_on_a_phone_every_tag_permalink_and_copy_button_is_at_least_24_pixels_and_no_target_crowds_another(phone):
     open_page(phone, (REPO / SITE).as_uri())
-    sizes = phone.execute_script(
-        "return Array.from(document.querySelectorAll('.paper .tag, .paper .permalink, .paper button.copy'))"
-        ".map(e => { const r = e.getBoundingClientRect(); return [e.className, r.width, r.height]; })"
-    )
-    assert {kind for kind, _, _ in sizes} == {"tag", "permalink", "copy"}
-    small = [(kind, round(w, 1), round(h, 1)) for kind, w, h in sizes if h < 24 or w < 24]
+    targets = phone.execute_script(_TARGETS)
+    assert {kind for kind, _, _, _ in targets} >= {"tag", "permalink", "copy", "a"}
+    small = [(kind, round(w, 1), round(h, 1)) for kind, w, h, _ in targets if kind in ("tag", "permalink", "copy") and (h < 24 or w < 24)]
     assert small == [], small[:5]
+    crowded = [(kind, round(w, 1), round(h, 1)) for kind, w, h, near in targets if near]
+    assert crowded == [], crowded[:5]

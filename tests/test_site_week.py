@@ -132,3 +132,13 @@ def test_the_nu_html_checker_finds_no_error_in_the_pages_shipped_cited_or_with_p
     messages = json.loads(done.stderr or done.stdout)["messages"]
     assert [f'{m.get("url", "").rsplit("/", 3)[-3:]}:{m.get("lastLine")}: {m["message"]}' for m in messages] == []
     assert done.returncode == 0
+
+
+def test_cards_are_laid_out_lazily_only_in_a_list_of_thousands(tmp_path, monkeypatch):
+    from dnnpapers import site
+
+    root = write_list(tmp_path, [MSD, FAKE])
+    assert '<main id="page_results">' in build(load_list(root))[SITE].decode()
+    monkeypatch.setattr(site, "LAZY_CARDS", 2)
+    assert '<main id="page_results" class="many">' in build(load_list(root))[SITE].decode()
+    assert ".many .paper { content-visibility: auto;" in (REPO / SITE).read_text(encoding="utf-8")
