@@ -190,7 +190,6 @@ class SiteTopic:
     cards: Markup = Markup("")
     count: int = 0  # papers under it, as the script counts them before any filter
 
-
     @property
     def heading(self) -> int:
         return min(2 + self.depth, 6)
@@ -215,7 +214,7 @@ def _card(e: SitePaper, t: dict[str, str], pattern: str) -> str:
     # Markup throughout: a str joined to Markup is escaped, so mixing the two would print the spans as text.
     meta = Markup('<span class="authors">{}</span> · <span class="year">{}</span> · <span class="venue">{}</span>').format(e.authors, e.date, e.venue)
     if e.cited is not None:
-        meta += Markup(" · <span class=\"cited\">{}</span>").format(t["cited_n"].format(n=f"{e.cited:,}"))
+        meta += Markup(' · <span class="cited">{}</span>').format(t["cited_n"].format(n=f"{e.cited:,}"))
     if paper.code:
         meta += Markup(' · <a href="{}">{}</a>').format(paper.code, t["code_link"])
     notes = ""
