@@ -7,66 +7,31 @@ DNNPAPERS_REQUIRE_BROWSER=1 (CI sets it), when that is a failure.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import shutil
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
+from browser import browser  # noqa: F401 - the fixture
+from browser import chromium as _browser  # bench/webpage.py takes the driver from here too
+from browser import console_errors as _errors
+from browser import open_page as _open
+from browser import serve_folder
+from browser import status_text as _status
+from browser import visible_ids as _visible
 from conftest import REPO, write_list
 from dnnpapers.export import bib_entry
 from dnnpapers.paperlist import load_list
 from dnnpapers.render import build
 from dnnpapers.site import SITE, SITE_ZH, SiteQuery, shown, sort_ids
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-
-try:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import Select
-except ImportError:  # pragma: no cover - the test extra installs it
-    webdriver = None
-
-if webdriver is None or not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
-    if os.environ.get("DNNPAPERS_REQUIRE_BROWSER") == "1":
-        raise RuntimeError("DNNPAPERS_REQUIRE_BROWSER=1 but chromium, chromedriver or selenium is missing")
-    pytest.skip("needs Debian's chromium and chromium-driver, and selenium", allow_module_level=True)
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 
 #: Screenshots for a person to look at: DNNPAPERS_SCREENSHOTS, else a folder under the test's tmp dir.
 SHOTS = os.environ.get("DNNPAPERS_SCREENSHOTS")
-
-
-def _browser(javascript: bool = True, width: int = 1280, height: int = 900):
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--window-size={width},{height}",
-                "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-extensions"):
-        options.add_argument(arg)
-    if not javascript:
-        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    driver = _browser()
-    yield driver
-    driver.quit()
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -76,43 +41,9 @@ def site(tmp_path_factory):
     shutil.copy(REPO / SITE, folder / "index.html")
     shutil.copy(REPO / SITE_ZH, folder / "index.zh.html")
     seen: list[str] = []
-
-    class Handler(_Quiet):
-        def do_GET(self):
-            seen.append(self.path)
-            super().do_GET()
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}", load_list(REPO), seen
+    server, base = serve_folder(folder, seen)
+    yield base, load_list(REPO), seen
     server.shutdown()
-
-
-def _open(browser, url: str) -> None:
-    browser.get("about:blank")
-    browser.get_log("browser")
-    browser.get(url)
-    browser.execute_script("return 1")
-    for _ in range(100):
-        if browser.execute_script("return document.documentElement.dataset.ready") == "1":
-            return
-        time.sleep(0.05)
-    raise AssertionError("the page's script did not finish")
-
-
-def _visible(browser) -> list[str]:
-    """Ids of the papers a reader sees, in page order (hidden papers and hidden sections left out)."""
-    return browser.execute_script(
-        "return Array.from(document.querySelectorAll('[data-id]')).filter(e => e.offsetParent !== null).map(e => e.dataset.id)"
-    )
-
-
-def _status(browser) -> str:
-    return browser.find_element(By.CSS_SELECTOR, "[role=status]").text
-
-
-def _errors(browser) -> list[dict]:
-    return [entry for entry in browser.get_log("browser") if entry["level"] in ("SEVERE", "WARNING")]
 
 
 def _shot(browser, tmp_path: Path, name: str) -> Path:
@@ -142,13 +73,13 @@ def test_typing_clicking_topics_moving_years_and_choosing_a_venue_show_exactly_w
     browser.find_element(By.CSS_SELECTOR, 'input[name=topic][value="mixture-of-experts"]').click()  # two topics: either
     topics = ("dynamic-depth", "mixture-of-experts")
     assert _visible(browser) == shown(paper_list, SiteQuery(topics=topics))
-    first = int(browser.find_element(By.ID, "from").get_attribute("min"))
-    slider = browser.find_element(By.ID, "from")
+    first = int(browser.find_element(By.ID, "page_from").get_attribute("min"))
+    slider = browser.find_element(By.ID, "page_from")
     for _ in range(2020 - first):
         slider.send_keys(Keys.ARROW_RIGHT)
-    assert browser.find_element(By.ID, "from-out").text == "2020"
+    assert browser.find_element(By.ID, "page_from_out").text == "2020"
     assert _visible(browser) == shown(paper_list, SiteQuery(topics=topics, years=(2020, 9999)))
-    Select(browser.find_element(By.ID, "venue")).select_by_value("NeurIPS")
+    Select(browser.find_element(By.ID, "page_venue")).select_by_value("NeurIPS")
     combined = SiteQuery(topics=topics, years=(2020, 9999), venue="NeurIPS")
     assert _visible(browser) == shown(paper_list, combined)
     counts = browser.execute_script("return Object.fromEntries(Array.from(document.querySelectorAll('[data-count]')).map(e => [e.dataset.count, e.textContent]))")
@@ -162,7 +93,7 @@ def test_sorting_orders_the_shown_papers_as_the_python_side_does(browser, site):
     base, paper_list, _ = site
     for mode in ("newest", "oldest", "title", "cited", "topic"):
         _open(browser, f"{base}/index.html#q=network&sort={mode}")
-        assert browser.find_element(By.ID, "sort").get_attribute("value") == mode
+        assert browser.find_element(By.ID, "page_sort").get_attribute("value") == mode
         ids = shown(paper_list, SiteQuery(query="network"))
         assert _visible(browser) == sort_ids(paper_list, ids, mode), mode
 
@@ -170,12 +101,12 @@ def test_sorting_orders_the_shown_papers_as_the_python_side_does(browser, site):
 def test_a_shared_url_restores_its_filters_and_the_url_follows_the_filters(browser, site):
     base, paper_list, _ = site
     _open(browser, f"{base}/index.html#q=token&topic=spatial&from=2021")
-    assert browser.find_element(By.ID, "q").get_attribute("value") == "token"
+    assert browser.find_element(By.ID, "page_q").get_attribute("value") == "token"
     assert browser.find_element(By.CSS_SELECTOR, 'input[name=topic][value="spatial"]').is_selected()
     assert _visible(browser) == shown(paper_list, SiteQuery(query="token", topics=("spatial",), years=(2021, 9999)))
-    browser.find_element(By.ID, "clear").click()
+    browser.find_element(By.ID, "page_clear").click()
     assert _visible(browser) == shown(paper_list, SiteQuery())
-    browser.find_element(By.ID, "q").send_keys("skip")
+    browser.find_element(By.ID, "page_q").send_keys("skip")
     assert browser.current_url.endswith("#q=skip")
     _open(browser, browser.current_url)  # the URL as a reader would share it
     assert _visible(browser) == shown(paper_list, SiteQuery(query="skip"))
@@ -224,7 +155,7 @@ def test_with_scripts_off_the_whole_list_reads_grouped_by_topic(site, tmp_path):
     try:
         driver.get(base + "/index.html")
         assert _visible(driver) == shown(paper_list, SiteQuery())
-        assert not driver.find_element(By.ID, "filters").is_displayed()
+        assert not driver.find_element(By.ID, "page_filters").is_displayed()
         assert "need JavaScript" in driver.find_element(By.CSS_SELECTOR, ".noscript").text
         _shot(driver, tmp_path, "site-noscript.png")
     finally:
@@ -240,7 +171,7 @@ def test_keyboard_labels_live_region_dark_mode_and_a_phone(site, tmp_path):
             "return Array.from(document.querySelectorAll('#filters input, #filters select')).filter(e => !e.labels || !e.labels.length).map(e => e.id || e.name)"
         )
         assert unlabelled == []
-        status = driver.find_element(By.ID, "count")
+        status = driver.find_element(By.ID, "page_count")
         assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
         order = []
         body = driver.find_element(By.TAG_NAME, "body")
@@ -248,9 +179,9 @@ def test_keyboard_labels_live_region_dark_mode_and_a_phone(site, tmp_path):
         for _ in range(4):
             order.append(driver.execute_script("return document.activeElement.id || document.activeElement.className || document.activeElement.tagName"))
             driver.switch_to.active_element.send_keys(Keys.TAB)
-        assert order[0] == "skip" and "q" in order, order
+        assert order[0] == "skip" and "page_q" in order, order
         layout = driver.execute_script(
-            "const f = document.getElementById('filters').getBoundingClientRect(), r = document.getElementById('results').getBoundingClientRect();"
+            "const f = document.getElementById('page_filters').getBoundingClientRect(), r = document.getElementById('page_results').getBoundingClientRect();"
             "return [f.bottom <= r.top + 1, document.documentElement.scrollWidth <= innerWidth]"
         )
         assert layout == [True, True], "on a phone the filters stack above the papers, with no sideways scrolling"
@@ -280,11 +211,11 @@ def test_hostile_data_stays_text_and_breaks_nothing(browser, tmp_path):
 def test_the_talks_and_code_filters_and_an_empty_result(browser, site):
     base, paper_list, _ = site
     _open(browser, base + "/index.html")
-    browser.find_element(By.ID, "discussed").click()
+    browser.find_element(By.ID, "page_discussed").click()
     assert _visible(browser) == shown(paper_list, SiteQuery(discussed=True)) == ["cai2019onceforall"]
-    browser.find_element(By.ID, "discussed").click()
-    browser.find_element(By.ID, "code").click()
+    browser.find_element(By.ID, "page_discussed").click()
+    browser.find_element(By.ID, "page_code").click()
     expected = shown(paper_list, SiteQuery(code=True))
     assert _visible(browser) == expected
-    assert browser.find_element(By.ID, "nothing").is_displayed() is (not expected)
+    assert browser.find_element(By.ID, "page_nothing").is_displayed() is (not expected)
     assert _status(browser) == f"Showing {len(expected)} of 184 papers"

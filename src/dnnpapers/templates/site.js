@@ -3,9 +3,9 @@
 // is the same filter in Python; the browser tests hold the two together.
 (function () {
   "use strict";
-  var data = JSON.parse(document.getElementById("dnnpapers-data").textContent);
+  var data = JSON.parse(document.getElementById("page_data").textContent);
   var strings = data.strings;
-  var $ = function (id) { return document.getElementById(id); };
+  var $ = function (id) { return document.getElementById("page_" + id); };  // the page's own ids: see site.html.j2
   var form = $("filters"), q = $("q"), from = $("from"), to = $("to"), venue = $("venue"), code = $("code");
   var discussed = $("discussed"), sort = $("sort"), count = $("count"), flat = $("flat"), nothing = $("nothing");
   var results = $("results");
@@ -128,8 +128,8 @@
 
   function apply(write) {
     var st = state();
-    $("from-out").textContent = String(st.from);
-    $("to-out").textContent = String(st.to);
+    $("from_out").textContent = String(st.from);
+    $("to_out").textContent = String(st.to);
     var tokens = normalise(st.q).split(/\s+/).filter(Boolean);
     var wanted = null;
     if (st.topics.length) {
@@ -173,7 +173,7 @@
   document.querySelectorAll("button.copy").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () {
-      if (bibtex === null) bibtex = JSON.parse(document.getElementById("dnnpapers-bibtex").textContent);
+      if (bibtex === null) bibtex = JSON.parse(document.getElementById("page_bibtex").textContent);
       var text = bibtex[button.dataset.copy];
       var done = function () {
         button.textContent = strings.copied;
