@@ -9,7 +9,10 @@ alias bombs and runaway nesting are caught, each at its line and column.
 from __future__ import annotations
 
 import codecs
+import re
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -266,7 +269,10 @@ def detect_style(doc: Document, key: str = "papers") -> Style:
     if not isinstance(seq, SequenceNode) or seq.flow_style or not seq.value or not isinstance(seq.value[0], MappingNode):
         return Style(newline=newline)
     first = seq.value[0]
-    dash, key = seq.start_mark.column, first.start_mark.column
+    body = _body(doc)
+    text = _Text(body[: seq.value[1].start_mark.index] if len(seq.value) > 1 else body)  # the first entry's lines are enough
+    dash = _dash_line(text, first, 0)
+    dash, key = (seq.start_mark.column if dash is None else text.dash_column(dash)), first.start_mark.column
     flow, list_dash = set(), key + 2
     seen: set[str] = set()
     for item in seq.value[:20]:
@@ -277,48 +283,62 @@ def detect_style(doc: Document, key: str = "papers") -> Style:
                     flow.add(key_node.value)
                 elif item is first or list_dash == key + 2:
                     list_dash = value.start_mark.column
-    blank = len(seq.value) > 1 and _last_line(first) + 1 < seq.value[1].start_mark.line
+    blank = len(seq.value) > 1 and text.last_line(_end(text.text, first, first.start_mark.index)) + 1 < seq.value[1].start_mark.line
     return Style(dash, key, list_dash, frozenset(flow or {"tags"}), blank, newline)
 
 
 def append_entries(doc: Document, entries: list[dict[str, Any]], key: str = "papers") -> bytes:
-    """The file with ``entries`` added at the end of its ``key`` list; every existing byte kept."""
+    """The file with ``entries`` added at the end of its ``key`` list; every existing byte kept.
+
+    A papers file of the plain shape (quick.entry_prefix) takes them at its end
+    as it is; any other is read whole, they go right after its last entry when
+    more than comments follows it (a '...' marker, another key), and the result
+    is read back (``_verified``).
+    """
+    from dnnpapers.quick import entry_prefix
+
     style = detect_style(doc, key)
     text = _body(doc)
     block = (style.newline if style.blank_between else "").join(format_entry(entry, style) for entry in entries)
+    if key == "papers" and entry_prefix(text) == " " * style.dash + "- ":
+        if not text.endswith("\n"):
+            text += style.newline
+        return _encode(doc, text + (style.newline if style.blank_between else "") + block)
+    full = parse_document(doc.raw, doc.display)
+    fresh = parse_document(f"{key}:{style.newline}{block}".encode("utf-8"), doc.display).data[key]
+    listed = full.data.get(key) if isinstance(full.data, dict) else None
+    return _verified(full, _appended(full, text, key, style, block), key, (listed or []) + fresh, f"add to '{key}'")
+
+
+def _appended(doc: Document, text: str, key: str, style: Style, block: str) -> bytes:
     seq = doc.node_at((key,))
     if isinstance(seq, SequenceNode) and seq.flow_style:
         if seq.value:
             raise DnnpapersError(f"{doc.display}: '{key}' is written as a [flow] list; write it as a block list to add entries")
         start, end = seq.start_mark.index, seq.end_mark.index
         return _encode(doc, text[:start].rstrip(" ") + style.newline + block.rstrip("\r\n") + text[end:])
-    after = _next_key_line(doc, key)
-    if after is not None and key in (doc.data or {}):  # another key follows: the entries go at the end of this list
-        lines = text.splitlines(keepends=True)
-        at = _last_line(seq.value[-1]) + 1 if isinstance(seq, SequenceNode) and seq.value else _last_line(doc.node_at((key,))) + 1
-        gap = style.newline if style.blank_between and isinstance(seq, SequenceNode) and seq.value else ""
-        if at > 0 and not lines[at - 1].endswith("\n"):
-            lines[at - 1] += style.newline
-        lines[at:at] = [gap + block]
-        return _encode(doc, "".join(lines))
-    if text and not text.endswith("\n"):
-        text += style.newline
-    if isinstance(doc.data, dict) and key not in doc.data:
-        text += f"{key}:{style.newline}"
-    if style.blank_between and isinstance(seq, SequenceNode) and seq.value:
-        text += style.newline
-    return _encode(doc, text + block)
-
-
-def _next_key_line(doc: Document, key: str) -> int | None:
-    """The 0-based line of the top-level key after ``key``, or None when ``key`` is the last (or absent)."""
-    if not isinstance(doc.node, MappingNode):
-        return None
-    keys = [k for k, _ in doc.node.value]
-    for i, k in enumerate(keys):
-        if isinstance(k, ScalarNode) and k.value == key:
-            return keys[i + 1].start_mark.line if i + 1 < len(keys) else None
-    return None
+    if not isinstance(doc.data, dict) or key not in doc.data:
+        if text and not text.endswith("\n"):
+            text += style.newline
+        return _encode(doc, text + f"{key}:{style.newline}" + block)
+    lines = _Text(text)
+    entries = isinstance(seq, SequenceNode) and bool(seq.value)
+    if entries:
+        last = seq.value[-1]
+        at = lines.last_line(_end(text, last, last.start_mark.index)) + 1
+    else:
+        at = doc.locate((key,))[0]  # the line after the key's own (it holds no list yet)
+    gap = style.newline if style.blank_between and entries else ""
+    rest = lines.lines[at:]
+    if all(not line.strip() or line.lstrip().startswith("#") for line in rest):  # only comments follow: add at the end
+        if text and not text.endswith(("\n", "\r")):
+            text += style.newline
+        return _encode(doc, text + gap + block)
+    out = lines.lines[:]
+    if at > 0 and not out[at - 1].endswith(("\n", "\r")):
+        out[at - 1] += style.newline
+    out[at:at] = [gap + block]
+    return _encode(doc, "".join(out))
 
 
 def set_fields(doc: Document, edits: list[tuple[int, str, Any, tuple[str, ...]]]) -> bytes:
@@ -326,47 +346,168 @@ def set_fields(doc: Document, edits: list[tuple[int, str, Any, tuple[str, ...]]]
 
     An existing field's lines are replaced (a comment on those lines goes with
     them); a missing field is inserted after the first of the given keys present.
+    The result is read back: every other value must be as it was (``_verified``).
     """
     style = detect_style(doc)
-    text = _body(doc)
-    lines = text.splitlines(keepends=True)
+    seq = _block_list(doc, "change entries")
+    text = _Text(_body(doc))
     changes: list[tuple[int, int, list[str]]] = []
+    expected = list(doc.data["papers"])
     for index, key, value, after in edits:
-        entry = doc.node_at(("papers", index))
+        entry = seq.value[index]
         if not isinstance(entry, MappingNode):
             raise DnnpapersError(f"{doc.display}: entry {index + 1} is not a mapping")
-        fields = {k.value: (k, v) for k, v in entry.value if isinstance(k, ScalarNode)}
-        new = [line + style.newline for line in format_field(key, value, style)]
+        if entry.flow_style:
+            raise DnnpapersError(f"{doc.display}:{entry.start_mark.line + 1}: entry {index + 1} is written as a {{flow}} mapping; write it in block style to change its fields")
+        ends = _field_ends(text.text, entry)
+        fields = {k.value: (k, v, end) for (k, v), end in zip(entry.value, ends) if isinstance(k, ScalarNode)}
+        expected[index] = {**expected[index], key: value}
         if key in fields:
-            key_node, value_node = fields[key]
+            key_node, _, end = fields[key]
+            line = text.lines[key_node.start_mark.line]
             pad = key_node.start_mark.column
-            new = [" " * pad + line.lstrip(" ") if i == 0 else line for i, line in enumerate(new)]
-            changes.append((key_node.start_mark.line, _last_line(value_node) + 1, new))
+            new = _field_lines(key, value, style, pad)
+            new[0] = line[:pad] + new[0].lstrip(" ")
+            changes.append((key_node.start_mark.line, text.last_line(end) + 1, new))
         else:
-            anchor = next((fields[a][1] for a in after if a in fields), entry.value[-1][1])
-            line = _last_line(anchor) + 1
-            changes.append((line, line, new))
+            key_node, _, end = next((fields[a] for a in after if a in fields), (entry.value[-1][0], None, ends[-1]))
+            line = text.last_line(end) + 1
+            changes.append((line, line, _field_lines(key, value, style, key_node.start_mark.column)))
+    lines = text.lines[:]
     for start, end, new in sorted(changes, key=lambda change: change[0], reverse=True):
+        if start > 0 and not lines[start - 1].endswith(("\n", "\r")):
+            lines[start - 1] += style.newline
         lines[start:end] = new
-    return _encode(doc, "".join(lines))
+    return _verified(doc, _encode(doc, "".join(lines)), "papers", expected, "change " + ", ".join(sorted({f"{e[1]} of entry {e[0] + 1}" for e in edits})))
+
+
+def _field_lines(key: str, value: Any, style: Style, pad: int) -> list[str]:
+    """One field's lines at column ``pad``, nested lists as far in as ``style`` puts them."""
+    at = replace(style, key=pad, list_dash=pad + style.list_dash - style.key)
+    return [line + style.newline for line in format_field(key, value, at)]
 
 
 def remove_entry(doc: Document, index: int) -> bytes:
-    """The file without the lines of entry ``index``; comments and blank lines around it stay."""
-    entry = doc.node_at(("papers", index))
+    """The file without the lines of entry ``index``; comments and blank lines around it stay.
+
+    The result is read back: an alias elsewhere to an anchor in the entry, or a
+    layout whose entry lines are not its own, is refused with nothing written.
+    """
+    seq = _block_list(doc, "remove entries")
+    entry = seq.value[index]
     if not isinstance(entry, MappingNode):
         raise DnnpapersError(f"{doc.display}: entry {index + 1} is not a mapping")
-    lines = _body(doc).splitlines(keepends=True)
-    del lines[entry.start_mark.line : _last_line(entry) + 1]
-    return _encode(doc, "".join(lines))
+    text = _Text(_body(doc))
+    floor = text.last_line(_end(text.text, seq.value[index - 1], seq.value[index - 1].start_mark.index)) + 1 if index else 0
+    start = _dash_line(text, entry, floor)
+    if start is None:
+        raise DnnpapersError(f"{doc.display}:{entry.start_mark.line + 1}: cannot find where entry {index + 1} starts ('- ' on a line of its own); nothing written")
+    end = text.last_line(_end(text.text, entry, entry.start_mark.index)) + 1
+    lines = text.lines[:]
+    del lines[start:end]
+    out = "".join(lines)
+    if len(seq.value) == 1:  # the last paper: the key keeps an empty list, not null
+        key = next(k for k, v in doc.node.value if v is seq)
+        colon = out.index(":", key.end_mark.index)
+        out = out[: colon + 1] + " []" + out[colon + 1 :]
+    expected = doc.data["papers"][:index] + doc.data["papers"][index + 1 :]
+    return _verified(doc, _encode(doc, out), "papers", expected, f"remove entry {index + 1}")
 
 
-def _last_line(node: Node) -> int:
-    """The 0-based line where ``node``'s own text ends (block collections end at the next token)."""
-    while isinstance(node, (SequenceNode, MappingNode)) and not node.flow_style and node.value:
-        node = node.value[-1] if isinstance(node, SequenceNode) else node.value[-1][1]
-    mark = node.end_mark
-    return mark.line - 1 if mark.column == 0 and mark.line > node.start_mark.line else mark.line
+def _block_list(doc: Document, what: str) -> SequenceNode:
+    seq = doc.node_at(("papers",))
+    if not isinstance(seq, SequenceNode):
+        raise DnnpapersError(f"{doc.display}: 'papers' holds no list")
+    if seq.flow_style:
+        raise DnnpapersError(f"{doc.display}:{seq.start_mark.line + 1}: 'papers' is written as a [flow] list; write it as a block list to {what}")
+    return seq
+
+
+def _verified(doc: Document, new: bytes, key: str, expected: list, what: str) -> bytes:
+    """``new``, when it reads back as ``doc``'s values with ``key`` holding ``expected``; else a one-line refusal.
+
+    Entry boundaries come from the positions the parser reports; a layout they
+    miss (an alias to a removed anchor, lines an entry shares) is caught here,
+    by reading the edited text back, instead of being written.
+    """
+    from dnnpapers.quick import parse
+
+    values = {} if doc.data is None else doc.data
+    want = {**values, key: expected} if isinstance(values, dict) else None
+    if want is not None and parse(new) == want:  # the fast reader, when it reads this text as PyYAML does
+        return new
+    try:
+        after = parse_document(new, doc.display)
+    except ProblemsFound as found:
+        problem = found.problems[0]
+        if "undefined alias" in problem.message:
+            raise DnnpapersError(f"{doc.display}:{problem.line}: an alias here names an anchor that would go; cannot {what}; nothing written") from None
+        raise DnnpapersError(f"{doc.display}: cannot {what} in this file's layout (the result would not parse: {problem}); nothing written") from None
+    if want is not None and after.data == want and len(after.problems) <= len(doc.problems):
+        return new
+    raise DnnpapersError(f"{doc.display}: cannot {what} in this file's layout (the result would hold other values); nothing written")
+
+
+_BREAKS = "\r\n\x85\u2028\u2029"
+# An alias's text, from where a node may start: spaces, breaks, comments and indicators, then '*name'.
+_ALIAS_AT = re.compile(r"(?:[\s:?,\[{-]|#[^\r\n\x85\u2028\u2029]*)*\*[0-9A-Za-z_-]+")
+
+
+class _Text:
+    """A file's text and its lines, to turn a position into its line (as the parser counts them)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.lines = text.splitlines(keepends=True)
+        self.ends = list(accumulate(len(line) for line in self.lines))
+
+    def last_line(self, end: int) -> int:
+        """The 0-based line of the last character before ``end`` that is not a line break."""
+        while end > 0 and self.text[end - 1] in _BREAKS:
+            end -= 1
+        return bisect_right(self.ends, end - 1) if end > 0 else 0
+
+    def dash_column(self, line: int) -> int:
+        return len(self.lines[line]) - len(self.lines[line].lstrip(" "))
+
+
+def _end(text: str, node: Node, after: int) -> int:
+    """Where this occurrence of ``node`` ends in ``text``; ``after``: where its text starts at the earliest.
+
+    An alias is the very node it names, with the anchor's positions: a node
+    starting before ``after`` is an alias here, its text the ``*name`` that follows.
+    Block collections end at the next token, so theirs is their last child's end.
+    """
+    if node.start_mark.index < after:
+        match = _ALIAS_AT.match(text, after)
+        return match.end() if match else after
+    if isinstance(node, (SequenceNode, MappingNode)) and not node.flow_style and node.value:
+        at = node.start_mark.index
+        for child in node.value if isinstance(node, SequenceNode) else [n for pair in node.value for n in pair]:
+            at = _end(text, child, at)
+        return at
+    return node.end_mark.index
+
+
+def _field_ends(text: str, entry: MappingNode) -> list[int]:
+    """Where each field of a block mapping ends, aliases found where they stand."""
+    ends, at = [], entry.start_mark.index
+    for key, value in entry.value:
+        at = _end(text, value, _end(text, key, at))
+        ends.append(at)
+    return ends
+
+
+def _dash_line(text: _Text, item: Node, floor: int) -> int | None:
+    """The line of the '-' that opens a block list's ``item`` (it may stand alone above it), not above ``floor``."""
+    for line in range(item.start_mark.line, floor - 1, -1):
+        here = text.lines[line]
+        rest = here.lstrip(" ")
+        if rest.startswith("-") and rest[1:2] in ("", " ", "\t", "\r", "\n") and (line < item.start_mark.line or len(here) - len(rest) < item.start_mark.column):
+            return line
+        if line < item.start_mark.line and rest.strip() and not rest.startswith(("#", "&", "!")):
+            return None
+    return None
 
 
 def _body(doc: Document) -> str:
