@@ -63,3 +63,221 @@ def test_remove_of_an_entry_whose_anchor_another_entry_uses_refuses_and_changes_
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
     assert path.read_bytes() == before
+
+
+# ---- every layout check accepts: the edit happens exactly, or a refusal leaves the file as it was ----
+
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from conftest import SCENARIOS  # noqa: E402
+from dnnpapers.curate import remove_paper, retag_paper  # noqa: E402
+from dnnpapers.errors import DnnpapersError  # noqa: E402
+from dnnpapers.listedit import Change, edit_list  # noqa: E402
+from dnnpapers.models import Taxonomy, TaxonomyFile  # noqa: E402
+from dnnpapers.paperlist import papers_problems  # noqa: E402
+from dnnpapers.store import Style, append_entries, format_field, format_scalar, head_document, parse_document, set_fields  # noqa: E402
+from strategies import TAGS, paper_lists, papers  # noqa: E402
+
+TAXONOMY = Taxonomy(TaxonomyFile.model_validate(parse_document((SCENARIOS / "taxonomy.yaml").read_bytes(), "t").data).taxonomy)
+COMMENT = st.sampled_from(["# a comment", "   # indented", "#", "# - id: not an entry", "# ... not the end"])
+
+
+def _flow(value) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(format_scalar(v, flow=True) for v in value) + "]"
+    return format_scalar(value, flow=True)
+
+
+class Layout:
+    """A papers.yaml text, the values it holds, and which edits of it may be refused (and why)."""
+
+    def __init__(self, raw: bytes, values: list[dict], anchored: dict[int, set[str]], flow_list: bool, flow_entries: set[int]):
+        self.raw, self.values, self.anchored, self.flow_list, self.flow_entries = raw, values, anchored, flow_list, flow_entries
+
+    def __repr__(self) -> str:
+        return f"Layout({self.raw!r})"
+
+
+@st.composite
+def layouts(draw) -> Layout:
+    """A valid papers.yaml in one of the layouts check accepts: anchors and aliases (also as an entry's last
+    field, and a merge of an anchored entry), '---'/'...' markers, comments anywhere, flow lists and flow
+    entries, CRLF, any indentation, trailing blank lines, no final newline."""
+    values = [dict(e) for e in draw(paper_lists(min_size=1, max_size=5))]
+    count = len(values)
+    nl = draw(st.sampled_from(["\n", "\r\n"]))
+    dash = draw(st.sampled_from([0, 2, 4]))
+    key = dash + draw(st.sampled_from([2, 3]))
+    style = Style(dash=dash, key=key, list_dash=key + draw(st.sampled_from([0, 2])), flow=draw(st.sampled_from([frozenset({"tags"}), frozenset({"tags", "authors"}), frozenset()])))
+    field_anchor: dict[tuple[int, str], str] = {}
+    field_alias: dict[tuple[int, str], str] = {}
+    anchored: dict[int, set[str]] = {}  # entry -> fields (or "*" for the whole entry) that another entry names
+    merge: tuple[int, int, bool] | None = None
+    if count >= 2 and draw(st.booleans()):  # a field of one entry aliased in a later one
+        i = draw(st.integers(0, count - 2))
+        j = draw(st.integers(i + 1, count - 1))
+        name = draw(st.sampled_from(["tags", "authors"]))
+        values[j][name] = values[i][name]
+        field_anchor[(i, name)], field_alias[(j, name)] = "t1", "t1"
+        anchored.setdefault(i, set()).add(name)
+        if draw(st.booleans()):  # as the entry's last field
+            values[j] = {k: v for k, v in values[j].items() if k != name} | {name: values[j][name]}
+    elif count >= 2 and draw(st.booleans()):  # a later entry merges an anchored one (<<: *e1), its own id and title over it
+        i = draw(st.integers(0, count - 2))
+        j = draw(st.integers(i + 1, count - 1))
+        for taken in ("arxiv", "doi"):  # a merged copy would repeat them
+            values[i].pop(taken, None)
+        values[j] = {"id": values[j]["id"], "title": values[j]["title"]}
+        merge = (i, j, draw(st.booleans()))  # the merge key last?
+        anchored.setdefault(i, set()).add("*")
+    flow_list = merge is None and draw(st.integers(0, 5)) == 5
+    flow_entries = {n for n in range(count) if not flow_list and draw(st.integers(0, 3)) == 0 and (not merge or n not in merge[:2])}
+
+    def flow_entry(n: int) -> str:
+        parts = []
+        for name, value in values[n].items():
+            text = _flow(value)
+            if (n, name) in field_anchor:
+                text = f"&{field_anchor[(n, name)]} {text}"
+            if (n, name) in field_alias:
+                text = f"*{field_alias[(n, name)]} "
+            parts.append(f"{name}: {text}")
+        return "{" + ", ".join(parts) + "}"
+
+    def block_entry(n: int) -> list[str]:
+        lines: list[str] = []
+        items = list(values[n].items())
+        if merge and n == merge[1]:
+            own = [f"{' ' * key}{name}: {format_scalar(value)}" for name, value in items]
+            lines = own + [f"{' ' * key}<<: *e1"] if merge[2] else [f"{' ' * key}<<: *e1"] + own
+        else:
+            for name, value in items:
+                if (n, name) in field_anchor:
+                    lines.append(f"{' ' * key}{name}: &{field_anchor[(n, name)]} {_flow(value)}")
+                elif (n, name) in field_alias:
+                    lines.append(f"{' ' * key}{name}: *{field_alias[(n, name)]}")
+                else:
+                    lines += format_field(name, value, style)
+        opener = " " * dash + "-" + " " * (key - dash - 1)
+        if merge and n == merge[0]:
+            return [" " * dash + "- &e1"] + lines
+        if draw(st.integers(0, 5)) == 0:  # the dash alone on its line
+            return [" " * dash + "-"] + lines
+        return [opener + lines[0][key:]] + lines[1:]
+
+    out: list[str] = []
+    out += draw(st.sampled_from([[], ["---"], ["%YAML 1.1", "---"], ["--- # the list"], ["# yaml-language-server: $schema=x.json"]]))
+    if flow_list:
+        if draw(st.booleans()):
+            out.append("papers: [" + ", ".join(flow_entry(n) for n in range(count)) + "]")
+        else:
+            out.append("papers: [")
+            out += [f"  {flow_entry(n)}," if n < count - 1 else f"  {flow_entry(n)}" for n in range(count)]
+            out.append("  ]")
+    else:
+        out.append("papers:" + draw(st.sampled_from(["", "  # the list"])))
+        for n in range(count):
+            if draw(st.booleans()):
+                out.append(draw(COMMENT))
+            if draw(st.booleans()):
+                out.append("")
+            if n in flow_entries:
+                out.append(" " * dash + "- " + flow_entry(n) + draw(st.sampled_from(["", "  # flow"])))
+            else:
+                out += block_entry(n)
+    if draw(st.booleans()):
+        out.append(draw(COMMENT))
+    if draw(st.booleans()):
+        out.append("...")
+        if draw(st.booleans()):
+            out.append("# after the end")
+    out += [""] * draw(st.integers(0, 2))
+    text = nl.join(out) + (nl if draw(st.booleans()) else "")
+    raw = text.encode("utf-8")
+    if draw(st.integers(0, 5)) == 0:
+        raw = b"\xef\xbb\xbf" + raw
+    if merge:
+        values[merge[1]] = {**values[merge[0]], **values[merge[1]]}
+    return Layout(raw, values, anchored, flow_list, flow_entries)
+
+
+def _values(raw: bytes) -> list[dict]:
+    return parse_document(raw, "papers.yaml").data["papers"]
+
+
+def _list_with(raw: bytes, folder: Path) -> Path:
+    (folder / "data").mkdir()
+    (folder / "data" / "taxonomy.yaml").write_bytes((SCENARIOS / "taxonomy.yaml").read_bytes())
+    (folder / "data" / "papers.yaml").write_bytes(raw)
+    return folder
+
+
+def _add(root: Path, entry: dict) -> None:
+    """What `add` does once it has its entries: append under the lock, the old entries trusted."""
+    def change(now):
+        text = append_entries(head_document(now.raw, str(now.path)), [entry])
+        return Change(text, added={entry["id"]}, trusted=len(now.list.papers)), None
+
+    edit_list(root, change)
+
+
+def _set(root: Path, index: int, key: str, value) -> None:
+    """What `update --apply` does with a venue or authors it found."""
+    def change(now):
+        return Change(set_fields(parse_document(now.raw, str(now.path)), [(index, key, value, ("title", "year"))])), None
+
+    edit_list(root, change)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(layouts(), st.data())
+def test_every_edit_in_every_layout_happens_exactly_or_is_refused_leaving_the_file_as_it_was(layout, data):
+    assert papers_problems(layout.raw, "papers.yaml", TAXONOMY) == [], layout.raw
+    assert _values(layout.raw) == layout.values
+    values = layout.values
+    op = data.draw(st.sampled_from(["add", "remove", "tag", "venue", "authors"]))
+    index = data.draw(st.integers(0, len(values) - 1))
+    expected = [dict(v) for v in values]
+    may_refuse = layout.flow_list
+    with tempfile.TemporaryDirectory() as folder:
+        root = _list_with(layout.raw, Path(folder))
+        path = root / "data" / "papers.yaml"
+        try:
+            if op == "add":
+                entry = data.draw(papers(100))
+                expected.append(parse_document(b"papers:\n" + format_entry_text(entry), "new").data["papers"][0])
+                _add(root, entry)
+            elif op == "remove":
+                del expected[index]
+                may_refuse |= index in layout.anchored  # an alias elsewhere names what would go
+                remove_paper(root, values[index]["id"])
+            elif op == "tag":
+                tags = values[index]["tags"]
+                add = [t for t in TAGS if t not in tags][:1]
+                drop = tags[:1] if len(tags) > 1 else []
+                expected[index] = {**values[index], "tags": [t for t in tags if t not in drop] + add}
+                may_refuse |= index in layout.flow_entries or bool({"tags", "*"} & layout.anchored.get(index, set()))
+                retag_paper(root, values[index]["id"], add=add, remove=drop)
+            else:
+                value = "ICLR 2026" if op == "venue" else ["Ann Example", "Bo Example"]
+                expected[index] = {**values[index], op: value}
+                may_refuse |= index in layout.flow_entries or bool({op, "*"} & layout.anchored.get(index, set()))
+                _set(root, index, op, value)
+        except DnnpapersError as refused:
+            assert may_refuse, f"refused an edit it can make: {refused}"
+            assert "\n" not in str(refused)
+            assert path.read_bytes() == layout.raw
+            return
+        after = path.read_bytes()
+        assert papers_problems(after, "papers.yaml", TAXONOMY) == []
+        assert _values(after) == expected
+
+
+def format_entry_text(entry: dict) -> bytes:
+    from dnnpapers.store import format_entry
+
+    return format_entry(entry).encode("utf-8")

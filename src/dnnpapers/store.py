@@ -378,7 +378,7 @@ def set_fields(doc: Document, edits: list[tuple[int, str, Any, tuple[str, ...]]]
         if start > 0 and not lines[start - 1].endswith(("\n", "\r")):
             lines[start - 1] += style.newline
         lines[start:end] = new
-    return _verified(doc, _encode(doc, "".join(lines)), "papers", expected, "change " + ", ".join(sorted({f"{e[1]} of entry {e[0] + 1}" for e in edits})))
+    return _verified(doc, _encode(doc, "".join(lines)), "papers", expected, "change " + ", ".join(sorted({f"{e[1]} of entry {e[0] + 1}" for e in edits})), frozenset(e[0] for e in edits))
 
 
 def _field_lines(key: str, value: Any, style: Style, pad: int) -> list[str]:
@@ -423,7 +423,7 @@ def _block_list(doc: Document, what: str) -> SequenceNode:
     return seq
 
 
-def _verified(doc: Document, new: bytes, key: str, expected: list, what: str) -> bytes:
+def _verified(doc: Document, new: bytes, key: str, expected: list, what: str, edited: frozenset[int] = frozenset()) -> bytes:
     """``new``, when it reads back as ``doc``'s values with ``key`` holding ``expected``; else a one-line refusal.
 
     Entry boundaries come from the positions the parser reports; a layout they
@@ -445,7 +445,17 @@ def _verified(doc: Document, new: bytes, key: str, expected: list, what: str) ->
         raise DnnpapersError(f"{doc.display}: cannot {what} in this file's layout (the result would not parse: {problem}); nothing written") from None
     if want is not None and after.data == want and len(after.problems) <= len(doc.problems):
         return new
-    raise DnnpapersError(f"{doc.display}: cannot {what} in this file's layout (the result would hold other values); nothing written")
+    raise DnnpapersError(f"{doc.display}: cannot {what} in this file's layout ({_difference(after.data, want, key, edited)}); nothing written")
+
+
+def _difference(got: Any, want: dict | None, key: str, edited: frozenset[int]) -> str:
+    """What reading back an edit found that it should not have, in a curator's words."""
+    listed, wanted = (got or {}).get(key) if isinstance(got, dict) else None, (want or {}).get(key)
+    if isinstance(listed, list) and isinstance(wanted, list) and len(listed) == len(wanted):
+        changed = next((i for i, (a, b) in enumerate(zip(listed, wanted)) if a != b), None)
+        if changed is not None and changed not in edited:
+            return f"entry {changed + 1} would change too: it takes values from this one through an alias or '<<'"
+    return "the result would hold other values"
 
 
 _BREAKS = "\r\n\x85\u2028\u2029"
