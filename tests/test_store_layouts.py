@@ -65,6 +65,37 @@ def test_remove_of_an_entry_whose_anchor_another_entry_uses_refuses_and_changes_
     assert path.read_bytes() == before
 
 
+
+def test_tag_of_an_entry_whose_tags_are_an_alias_retags_only_it(tmp_path, runner):
+    root = write_list(tmp_path, [])
+    path = root / "data" / "papers.yaml"
+    path.write_bytes(
+        b"papers:\r\n"
+        b"  - id: a2020x\r\n    title: First\r\n    authors: [A B]\r\n    year: 2020\r\n    tags: &t [early-exit]\r\n"
+        b"  - id: b2021y\r\n    title: Second\r\n    authors: [C D]\r\n    year: 2021\r\n    tags: *t\r\n"
+        b"...\r\n"
+    )
+    result = runner.invoke(app, ["tag", "b2021y", "--add", "system", "--root", str(root)])
+    assert result.exit_code == 0, result.output
+    assert [p["tags"] for p in _papers(root)] == [["early-exit"], ["early-exit", "system"]]
+    assert runner.invoke(app, ["check", "--root", str(root)]).exit_code == 0
+    assert b"\n" not in path.read_bytes().replace(b"\r\n", b"")
+
+
+def test_tag_of_an_entry_whose_tags_another_entry_names_refuses_and_changes_nothing(tmp_path, runner):
+    root = write_list(tmp_path, [])
+    path = root / "data" / "papers.yaml"
+    path.write_text(
+        "papers:\n"
+        "  - id: a2020x\n    title: First\n    authors: [A B]\n    year: 2020\n    tags: &t [early-exit]\n"
+        "  - id: b2021y\n    title: Second\n    authors: [C D]\n    year: 2021\n    tags: *t\n"
+    )
+    before = path.read_bytes()
+    result = runner.invoke(app, ["tag", "a2020x", "--add", "system", "--root", str(root)])
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert "papers.yaml:11: an alias here names an anchor that would go; cannot change tags of entry 1; nothing written" in result.stderr
+    assert path.read_bytes() == before
+
 # ---- every layout check accepts: the edit happens exactly, or a refusal leaves the file as it was ----
 
 import tempfile  # noqa: E402

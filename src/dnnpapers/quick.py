@@ -250,7 +250,7 @@ def entry_prefix(text: str) -> str | None:
     Entries written with this prefix at the end of such a file continue its
     list and change no other entry: nothing but the list follows its last entry.
     """
-    shape = _shape(text)
+    shape = _shape(text.replace("\r\n", "\n") if "\r" in text else text)  # CRLF lines are lines too (a bare CR is not plain)
     return None if shape is None else shape[1]
 
 
@@ -434,7 +434,7 @@ def accept_appended(old: bytes, new: bytes, papers: list, taxonomy: Taxonomy) ->
         return False
     old_text, new_text = _decode(old), _decode(new)
     prefix = entry_prefix(old_text) if old_text is not None and new_text is not None else None
-    if prefix is None or not new_text[len(old_text):].lstrip("\n").startswith(prefix) or entry_prefix(new_text) != prefix:
+    if prefix is None or not new_text[len(old_text):].lstrip("\r\n").startswith(prefix) or entry_prefix(new_text) != prefix:
         return False  # only the plain shape says where the old text ends: after '...', say, entries are no longer in the list
     added = parse(b"papers:\n" + new[len(old):])
     if type(added) is not dict or added.keys() != {"papers"} or type(added["papers"]) is not list or not added["papers"]:
