@@ -307,14 +307,14 @@ def append_entries(doc: Document, entries: list[dict[str, Any]], key: str = "pap
     full = parse_document(doc.raw, doc.display)
     fresh = parse_document(f"{key}:{style.newline}{block}".encode("utf-8"), doc.display).data[key]
     listed = full.data.get(key) if isinstance(full.data, dict) else None
-    return _verified(full, _appended(full, text, key, style, block), key, (listed or []) + fresh, f"add to '{key}'")
+    return _verified(full, _appended(full, text, key, style, entries, block), key, (listed or []) + fresh, f"add to '{key}'")
 
 
-def _appended(doc: Document, text: str, key: str, style: Style, block: str) -> bytes:
+def _appended(doc: Document, text: str, key: str, style: Style, entries: list[dict[str, Any]], block: str) -> bytes:
     seq = doc.node_at((key,))
     if isinstance(seq, SequenceNode) and seq.flow_style:
         if seq.value:
-            raise DnnpapersError(f"{doc.display}: '{key}' is written as a [flow] list; write it as a block list to add entries")
+            return _encode(doc, _flow_appended(text, seq, entries, style.newline))
         start, end = seq.start_mark.index, seq.end_mark.index
         return _encode(doc, text[:start].rstrip(" ") + style.newline + block.rstrip("\r\n") + text[end:])
     if not isinstance(doc.data, dict) or key not in doc.data:
@@ -322,13 +322,13 @@ def _appended(doc: Document, text: str, key: str, style: Style, block: str) -> b
             text += style.newline
         return _encode(doc, text + f"{key}:{style.newline}" + block)
     lines = _Text(text)
-    entries = isinstance(seq, SequenceNode) and bool(seq.value)
-    if entries:
+    listed = isinstance(seq, SequenceNode) and bool(seq.value)
+    if listed:
         last = seq.value[-1]
         at = lines.last_line(_end(text, last, last.start_mark.index)) + 1
     else:
         at = doc.locate((key,))[0]  # the line after the key's own (it holds no list yet)
-    gap = style.newline if style.blank_between and entries else ""
+    gap = style.newline if style.blank_between and listed else ""
     rest = lines.lines[at:]
     if all(not line.strip() or line.lstrip().startswith("#") for line in rest):  # only comments follow: add at the end
         if text and not text.endswith(("\n", "\r")):
@@ -345,40 +345,63 @@ def set_fields(doc: Document, edits: list[tuple[int, str, Any, tuple[str, ...]]]
     """The file with each ``(entry index, key, value, keys to insert after)`` applied; other bytes kept.
 
     An existing field's lines are replaced (a comment on those lines goes with
-    them); a missing field is inserted after the first of the given keys present.
-    The result is read back: every other value must be as it was (``_verified``).
+    them; in a {flow} entry, its value); a missing field is inserted after the
+    first of the given keys present. The result is read back: every other value
+    must be as it was (``_verified``).
     """
     style = detect_style(doc)
-    seq = _block_list(doc, "change entries")
+    seq = doc.node_at(("papers",))
+    if not isinstance(seq, SequenceNode):
+        raise DnnpapersError(f"{doc.display}: 'papers' holds no list")
     text = _Text(_body(doc))
-    changes: list[tuple[int, int, list[str]]] = []
+    changes: list[tuple[int, int, str]] = []
     expected = list(doc.data["papers"])
     for index, key, value, after in edits:
         entry = seq.value[index]
         if not isinstance(entry, MappingNode):
             raise DnnpapersError(f"{doc.display}: entry {index + 1} is not a mapping")
-        if entry.flow_style:
-            raise DnnpapersError(f"{doc.display}:{entry.start_mark.line + 1}: entry {index + 1} is written as a {{flow}} mapping; write it in block style to change its fields")
         ends = _field_ends(text.text, entry)
         fields = {k.value: (k, v, end) for (k, v), end in zip(entry.value, ends) if isinstance(k, ScalarNode)}
         expected[index] = {**expected[index], key: value}
-        if key in fields:
+        if entry.flow_style:
+            changes.append(_flow_field(text.text, fields, key, value, after, ends[-1]))
+        elif key in fields:
             key_node, _, end = fields[key]
             line = text.lines[key_node.start_mark.line]
             pad = key_node.start_mark.column
             new = _field_lines(key, value, style, pad)
             new[0] = line[:pad] + new[0].lstrip(" ")
-            changes.append((key_node.start_mark.line, text.last_line(end) + 1, new))
+            changes.append((text.line_start(key_node.start_mark.line), text.line_start(text.last_line(end) + 1), "".join(new)))
         else:
             key_node, _, end = next((fields[a] for a in after if a in fields), (entry.value[-1][0], None, ends[-1]))
-            line = text.last_line(end) + 1
-            changes.append((line, line, _field_lines(key, value, style, key_node.start_mark.column)))
-    lines = text.lines[:]
+            at = text.line_start(text.last_line(end) + 1)
+            changes.append((at, at, "".join(_field_lines(key, value, style, key_node.start_mark.column))))
+    out = text.text
     for start, end, new in sorted(changes, key=lambda change: change[0], reverse=True):
-        if start > 0 and not lines[start - 1].endswith(("\n", "\r")):
-            lines[start - 1] += style.newline
-        lines[start:end] = new
-    return _verified(doc, _encode(doc, "".join(lines)), "papers", expected, "change " + ", ".join(sorted({f"{e[1]} of entry {e[0] + 1}" for e in edits})), frozenset(e[0] for e in edits))
+        if start == len(out) and out and not out.endswith(("\n", "\r")) and new.endswith(("\n", "\r")):
+            new = style.newline + new  # after a last line with no line break of its own
+        out = out[:start] + new + out[end:]
+    what = "change " + ", ".join(sorted({f"{e[1]} of entry {e[0] + 1}" for e in edits}))
+    return _verified(doc, _encode(doc, out), "papers", expected, what, frozenset(e[0] for e in edits))
+
+
+def _flow_field(text: str, fields: dict, key: str, value: Any, after: tuple[str, ...], last: int) -> tuple[int, int, str]:
+    """The change that sets ``key`` in a {flow} entry: its value's text replaced, or ``, key: value`` added."""
+    if key in fields:
+        key_node, value_node, end = fields[key]
+        start = value_node.start_mark.index if value_node.start_mark.index >= key_node.end_mark.index else text.rindex("*", 0, end)
+        return start, end, _flow(value)
+    end = next((fields[a][2] for a in after if a in fields), last)
+    return end, end, f", {key}: {_flow(value)}"
+
+
+def _flow(value: Any) -> str:
+    """``value`` as YAML flow text (a [list], a {mapping}, a scalar quoted where flow needs it)."""
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{format_scalar(k, flow=True)}: {_flow(v)}" for k, v in value.items()) + "}"
+    return format_scalar(value, flow=True)
 
 
 def _field_lines(key: str, value: Any, style: Style, pad: int) -> list[str]:
@@ -388,39 +411,68 @@ def _field_lines(key: str, value: Any, style: Style, pad: int) -> list[str]:
 
 
 def remove_entry(doc: Document, index: int) -> bytes:
-    """The file without the lines of entry ``index``; comments and blank lines around it stay.
+    """The file without entry ``index`` (its lines; in a [flow] list, its text and a comma); comments around it stay.
 
     The result is read back: an alias elsewhere to an anchor in the entry, or a
     layout whose entry lines are not its own, is refused with nothing written.
     """
-    seq = _block_list(doc, "remove entries")
+    seq = doc.node_at(("papers",))
+    if not isinstance(seq, SequenceNode):
+        raise DnnpapersError(f"{doc.display}: 'papers' holds no list")
     entry = seq.value[index]
     if not isinstance(entry, MappingNode):
         raise DnnpapersError(f"{doc.display}: entry {index + 1} is not a mapping")
     text = _Text(_body(doc))
-    floor = text.last_line(_end(text.text, seq.value[index - 1], seq.value[index - 1].start_mark.index)) + 1 if index else 0
-    start = _dash_line(text, entry, floor)
-    if start is None:
-        raise DnnpapersError(f"{doc.display}:{entry.start_mark.line + 1}: cannot find where entry {index + 1} starts ('- ' on a line of its own); nothing written")
-    end = text.last_line(_end(text.text, entry, entry.start_mark.index)) + 1
-    lines = text.lines[:]
-    del lines[start:end]
-    out = "".join(lines)
-    if len(seq.value) == 1:  # the last paper: the key keeps an empty list, not null
-        key = next(k for k, v in doc.node.value if v is seq)
-        colon = out.index(":", key.end_mark.index)
-        out = out[: colon + 1] + " []" + out[colon + 1 :]
+    if seq.flow_style:
+        start, end = _flow_item(text.text, seq, index)
+        out = text.text[:start] + text.text[end:]
+    else:
+        floor = text.last_line(_end(text.text, seq.value[index - 1], seq.value[index - 1].start_mark.index)) + 1 if index else 0
+        first = _dash_line(text, entry, floor)
+        if first is None:
+            raise DnnpapersError(f"{doc.display}:{entry.start_mark.line + 1}: cannot find where entry {index + 1} starts ('- ' on a line of its own); nothing written")
+        start, end = text.line_start(first), text.line_start(text.last_line(_end(text.text, entry, entry.start_mark.index)) + 1)
+        out = text.text[:start] + text.text[end:]
+        if len(seq.value) == 1:  # the last paper: the key keeps an empty list, not null
+            key = next((k for k, v in doc.node.value if v is seq), None) if isinstance(doc.node, MappingNode) else None
+            if key is not None:  # after the key and any properties (&anchor, !!seq), before a comment
+                line = text.lines[key.end_mark.line]
+                content = line.split(" #")[0].rstrip(" \r\n\x85\u2028\u2029")
+                at = text.line_start(key.end_mark.line) + len(content)
+                out = out[:at] + " []" + out[at:]
     expected = doc.data["papers"][:index] + doc.data["papers"][index + 1 :]
     return _verified(doc, _encode(doc, out), "papers", expected, f"remove entry {index + 1}")
 
 
-def _block_list(doc: Document, what: str) -> SequenceNode:
-    seq = doc.node_at(("papers",))
-    if not isinstance(seq, SequenceNode):
-        raise DnnpapersError(f"{doc.display}: 'papers' holds no list")
-    if seq.flow_style:
-        raise DnnpapersError(f"{doc.display}:{seq.start_mark.line + 1}: 'papers' is written as a [flow] list; write it as a block list to {what}")
-    return seq
+def _flow_ends(text: str, seq: SequenceNode) -> list[int]:
+    ends, at = [], seq.start_mark.index
+    for item in seq.value:
+        at = _end(text, item, at)
+        ends.append(at)
+    return ends
+
+
+def _flow_item(text: str, seq: SequenceNode, index: int) -> tuple[int, int]:
+    """The span of a [flow] list's item with one comma: the one after it, or before it when it is the last."""
+    ends = _flow_ends(text, seq)
+    item = seq.value[index]
+    if len(seq.value) == 1:
+        return item.start_mark.index, text.rindex("]", 0, seq.end_mark.index)
+    if index + 1 < len(seq.value):
+        return item.start_mark.index, seq.value[index + 1].start_mark.index
+    return ends[index - 1], ends[index]
+
+
+def _flow_appended(text: str, seq: SequenceNode, entries: list[dict[str, Any]], newline: str) -> str:
+    """A [flow] list with ``entries`` after its last item, apart as its last two items are (else ', ')."""
+    ends = _flow_ends(text, seq)
+    last = seq.value[-1].start_mark.index
+    before = text[ends[-2] : last] if len(seq.value) > 1 else ""
+    if not (before.strip() == "," and before.count(",") == 1):
+        before = ", "
+        if len(seq.value) == 1 and "\n" in text[seq.start_mark.index : last]:
+            before = "," + newline + " " * seq.value[-1].start_mark.column
+    return text[: ends[-1]] + "".join(before + _flow(entry) for entry in entries) + text[ends[-1] :]
 
 
 def _verified(doc: Document, new: bytes, key: str, expected: list, what: str, edited: frozenset[int] = frozenset()) -> bytes:
@@ -476,6 +528,10 @@ class _Text:
         while end > 0 and self.text[end - 1] in _BREAKS:
             end -= 1
         return bisect_right(self.ends, end - 1) if end > 0 else 0
+
+    def line_start(self, line: int) -> int:
+        """Where 0-based ``line`` starts (the text's end for the line after the last)."""
+        return self.ends[line - 1] if 0 < line <= len(self.ends) else (0 if line <= 0 else len(self.text))
 
     def dash_column(self, line: int) -> int:
         return len(self.lines[line]) - len(self.lines[line].lstrip(" "))
