@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from pathlib import Path
 
-from conftest import run_dnnpapers, write_list
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import SCENARIOS, run_dnnpapers, write_list
 from dnnpapers.cli import app
-from dnnpapers.paperlist import load_list
+from dnnpapers.curate import remove_paper, retag_paper
+from dnnpapers.errors import DnnpapersError
+from dnnpapers.listedit import Change, edit_list
+from dnnpapers.models import Taxonomy, TaxonomyFile
+from dnnpapers.paperlist import load_list, papers_problems
+from dnnpapers.store import Style, append_entries, format_entry, format_field, format_scalar, head_document, parse_document, set_fields
 from fakes import ArxivPaper
+from strategies import TAGS, paper_lists, papers
 
 MSD = ArxivPaper("1703.09844", "Multi-Scale Dense Networks for Resource Efficient Image Classification", ["Gao Huang"], dt.date(2017, 3, 1))
 A = {"id": "a2020x", "title": "First", "authors": ["A B"], "year": 2020, "tags": ["early-exit"]}
-B = {"id": "b2021y", "title": "Second", "authors": ["C D"], "year": 2021, "tags": ["survey", "layer-skip"]}
 
 
 def _papers(root):
@@ -98,21 +108,6 @@ def test_tag_of_an_entry_whose_tags_another_entry_names_refuses_and_changes_noth
 
 # ---- every layout check accepts: the edit happens exactly, or a refusal leaves the file as it was ----
 
-import tempfile  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from conftest import SCENARIOS  # noqa: E402
-from dnnpapers.curate import remove_paper, retag_paper  # noqa: E402
-from dnnpapers.errors import DnnpapersError  # noqa: E402
-from dnnpapers.listedit import Change, edit_list  # noqa: E402
-from dnnpapers.models import Taxonomy, TaxonomyFile  # noqa: E402
-from dnnpapers.paperlist import papers_problems  # noqa: E402
-from dnnpapers.store import Style, append_entries, format_field, format_scalar, head_document, parse_document, set_fields  # noqa: E402
-from strategies import TAGS, paper_lists, papers  # noqa: E402
-
 TAXONOMY = Taxonomy(TaxonomyFile.model_validate(parse_document((SCENARIOS / "taxonomy.yaml").read_bytes(), "t").data).taxonomy)
 COMMENT = st.sampled_from(["# a comment", "   # indented", "#", "# - id: not an entry", "# ... not the end"])
 
@@ -124,10 +119,10 @@ def _flow(value) -> str:
 
 
 class Layout:
-    """A papers.yaml text, the values it holds, and which edits of it may be refused (and why)."""
+    """A papers.yaml text, the values it holds, and what of each entry another names (the edits that may be refused)."""
 
-    def __init__(self, raw: bytes, values: list[dict], anchored: dict[int, set[str]], flow_list: bool, flow_entries: set[int]):
-        self.raw, self.values, self.anchored, self.flow_list, self.flow_entries = raw, values, anchored, flow_list, flow_entries
+    def __init__(self, raw: bytes, values: list[dict], anchored: dict[int, set[str]]):
+        self.raw, self.values, self.anchored = raw, values, anchored
 
     def __repr__(self) -> str:
         return f"Layout({self.raw!r})"
@@ -247,7 +242,7 @@ def layouts(draw) -> Layout:
         raw = b"\xef\xbb\xbf" + raw
     if merge:
         values[merge[1]] = {**values[merge[0]], **values[merge[1]]}
-    return Layout(raw, values, anchored, flow_list, flow_entries)
+    return Layout(raw, values, anchored)
 
 
 def _values(raw: bytes) -> list[dict]:
@@ -278,7 +273,7 @@ def _set(root: Path, index: int, key: str, value) -> None:
     edit_list(root, change)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(layouts(), st.data())
 def test_every_edit_in_every_layout_happens_exactly_or_is_refused_leaving_the_file_as_it_was(layout, data):
     assert papers_problems(layout.raw, "papers.yaml", TAXONOMY) == [], layout.raw
@@ -294,7 +289,7 @@ def test_every_edit_in_every_layout_happens_exactly_or_is_refused_leaving_the_fi
         try:
             if op == "add":
                 entry = data.draw(papers(100))
-                expected.append(parse_document(b"papers:\n" + format_entry_text(entry), "new").data["papers"][0])
+                expected.append(parse_document(b"papers:\n" + format_entry(entry).encode("utf-8"), "new").data["papers"][0])
                 _add(root, entry)
             elif op == "remove":
                 del expected[index]
@@ -321,8 +316,3 @@ def test_every_edit_in_every_layout_happens_exactly_or_is_refused_leaving_the_fi
         assert papers_problems(after, "papers.yaml", TAXONOMY) == []
         assert _values(after) == expected
 
-
-def format_entry_text(entry: dict) -> bytes:
-    from dnnpapers.store import format_entry
-
-    return format_entry(entry).encode("utf-8")
