@@ -434,7 +434,8 @@ def accept_appended(old: bytes, new: bytes, papers: list, taxonomy: Taxonomy) ->
         return False
     old_text, new_text = _decode(old), _decode(new)
     prefix = entry_prefix(old_text) if old_text is not None and new_text is not None else None
-    if prefix is None or not new_text[len(old_text):].lstrip("\r\n").startswith(prefix) or entry_prefix(new_text) != prefix:
+    added_text = new_text[len(old_text):] if prefix is not None else ""
+    if prefix is None or not added_text.lstrip("\r\n").startswith(prefix) or entry_prefix("papers:\n" + added_text) != prefix:
         return False  # only the plain shape says where the old text ends: after '...', say, entries are no longer in the list
     added = parse(b"papers:\n" + new[len(old):])
     if type(added) is not dict or added.keys() != {"papers"} or type(added["papers"]) is not list or not added["papers"]:
