@@ -106,6 +106,18 @@ def test_tag_of_an_entry_whose_tags_another_entry_names_refuses_and_changes_noth
     assert "papers.yaml:11: an alias here names an anchor that would go; cannot change tags of entry 1; nothing written" in result.stderr
     assert path.read_bytes() == before
 
+
+def test_text_appended_after_the_document_end_marker_is_not_taken_as_new_entries(tmp_path):
+    from dnnpapers.quick import accept_appended
+
+    root = write_list(tmp_path, [A])
+    listed = load_list(root)
+    old = (root / "data" / "papers.yaml").read_bytes() + b"...\n"
+    added = format_entry({**A, "id": "c2022z", "title": "Third"}).encode("utf-8")
+    assert not accept_appended(old, old + added, listed.papers, listed.taxonomy)
+    plain = (root / "data" / "papers.yaml").read_bytes()
+    assert accept_appended(plain, plain + added, listed.papers, listed.taxonomy)  # the quick way stays for the plain shape
+
 # ---- every layout check accepts: the edit happens exactly, or a refusal leaves the file as it was ----
 
 TAXONOMY = Taxonomy(TaxonomyFile.model_validate(parse_document((SCENARIOS / "taxonomy.yaml").read_bytes(), "t").data).taxonomy)
