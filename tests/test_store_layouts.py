@@ -72,6 +72,7 @@ def test_remove_of_an_entry_whose_anchor_another_entry_uses_refuses_and_changes_
     result = runner.invoke(app, ["remove", "a2020x", "--root", str(root)])
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
+    assert "papers.yaml:11: an alias here names an anchor that would go; cannot remove a2020x; nothing written" in result.stderr
     assert path.read_bytes() == before
 
 
@@ -103,7 +104,7 @@ def test_tag_of_an_entry_whose_tags_another_entry_names_refuses_and_changes_noth
     before = path.read_bytes()
     result = runner.invoke(app, ["tag", "a2020x", "--add", "system", "--root", str(root)])
     assert result.exit_code == 1 and result.stderr.count("\n") == 1
-    assert "papers.yaml:11: an alias here names an anchor that would go; cannot change tags of entry 1; nothing written" in result.stderr
+    assert "papers.yaml:11: an alias here names an anchor that would go; cannot change tags of a2020x; nothing written" in result.stderr
     assert path.read_bytes() == before
 
 

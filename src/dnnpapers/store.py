@@ -381,7 +381,7 @@ def set_fields(doc: Document, edits: list[tuple[int, str, Any, tuple[str, ...]]]
         if start == len(out) and out and not out.endswith(("\n", "\r")) and new.endswith(("\n", "\r")):
             new = style.newline + new  # after a last line with no line break of its own
         out = out[:start] + new + out[end:]
-    what = "change " + ", ".join(sorted({f"{e[1]} of entry {e[0] + 1}" for e in edits}))
+    what = "change " + ", ".join(sorted({f"{e[1]} of {_entry_name(doc, e[0])}" for e in edits}))
     return _verified(doc, _encode(doc, out), "papers", expected, what, frozenset(e[0] for e in edits))
 
 
@@ -441,7 +441,12 @@ def remove_entry(doc: Document, index: int) -> bytes:
                 at = text.line_start(key.end_mark.line) + len(content)
                 out = out[:at] + " []" + out[at:]
     expected = doc.data["papers"][:index] + doc.data["papers"][index + 1 :]
-    return _verified(doc, _encode(doc, out), "papers", expected, f"remove entry {index + 1}")
+    return _verified(doc, _encode(doc, out), "papers", expected, f"remove {_entry_name(doc, index)}")
+
+
+def _entry_name(doc: Document, index: int) -> str:
+    entry = doc.data["papers"][index]
+    return str(entry["id"]) if isinstance(entry, dict) and isinstance(entry.get("id"), str) else f"entry {index + 1}"
 
 
 def _flow_ends(text: str, seq: SequenceNode) -> list[int]:
@@ -493,11 +498,22 @@ def _verified(doc: Document, new: bytes, key: str, expected: list, what: str, ed
     except ProblemsFound as found:
         problem = found.problems[0]
         if "undefined alias" in problem.message:
-            raise DnnpapersError(f"{doc.display}:{problem.line}: an alias here names an anchor that would go; cannot {what}; nothing written") from None
+            line = _line_before(doc, new, problem.line)
+            raise DnnpapersError(f"{doc.display}:{line}: an alias here names an anchor that would go; cannot {what}; nothing written") from None
         raise DnnpapersError(f"{doc.display}: cannot {what} in this file's layout (the result would not parse: {problem}); nothing written") from None
     if want is not None and after.data == want and len(after.problems) <= len(doc.problems):
         return new
     raise DnnpapersError(f"{doc.display}: cannot {what} in this file's layout ({_difference(after.data, want, key, edited)}); nothing written")
+
+
+def _line_before(doc: Document, new: bytes, line: int) -> int:
+    """The 1-based line of ``doc``'s file that became ``line`` of the edited text ``new`` (lines outside the edit only shift)."""
+    before, after = _body(doc).splitlines(), _body(Document(doc.display, new, None, None)).splitlines()
+    same = next((i for i, (a, b) in enumerate(zip(before, after)) if a != b), min(len(before), len(after)))
+    if line <= same:
+        return line
+    tail = next((i for i, (a, b) in enumerate(zip(reversed(before[same:]), reversed(after[same:]))) if a != b), min(len(before), len(after)) - same)
+    return line + len(before) - len(after) if line > len(after) - tail else same + 1
 
 
 def _difference(got: Any, want: dict | None, key: str, edited: frozenset[int]) -> str:
