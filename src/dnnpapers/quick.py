@@ -41,7 +41,7 @@ from dnnpapers.known_entries import entry_key, recall_entries, remember_entries
 from dnnpapers.rules import normalise_title, paper_problems, taxonomy_problems
 from dnnpapers.taxonomy import Taxonomy
 
-__all__ = ["QuickList", "check_list", "accept_list", "accept_appended", "parse", "accept_paper", "accept_papers_text", "split_entries", "UNSURE"]
+__all__ = ["QuickList", "check_list", "accept_list", "accept_appended", "parse", "accept_paper", "accept_papers_text", "split_entries", "entry_prefix", "UNSURE"]
 
 UNSURE = object()
 
@@ -244,6 +244,16 @@ def split_entries(text: str) -> tuple[str, str, list[str]] | None:
     return text[:start], prefix, list(_entry_texts(text, start, prefix))
 
 
+def entry_prefix(text: str) -> str | None:
+    """The entries' prefix (``- `` at their column) of a papers file of the plain shape; None for any other.
+
+    Entries written with this prefix at the end of such a file continue its
+    list and change no other entry: nothing but the list follows its last entry.
+    """
+    shape = _shape(text.replace("\r\n", "\n") if "\r" in text else text)  # CRLF lines are lines too (a bare CR is not plain)
+    return None if shape is None else shape[1]
+
+
 def _shape(text: str) -> tuple[int, str] | None:
     """(where the first entry starts, the entries' prefix) of a papers file of the plain shape (no copy of it made)."""
     if "\r" in text:
@@ -422,6 +432,11 @@ def accept_appended(old: bytes, new: bytes, papers: list, taxonomy: Taxonomy) ->
     """
     if not new.startswith(old) or not old.endswith(b"\n") or not new.endswith(b"\n"):
         return False
+    old_text, new_text = _decode(old), _decode(new)
+    prefix = entry_prefix(old_text) if old_text is not None and new_text is not None else None
+    added_text = new_text[len(old_text):] if prefix is not None else ""
+    if prefix is None or not added_text.lstrip("\r\n").startswith(prefix) or entry_prefix("papers:\n" + added_text) != prefix:
+        return False  # only the plain shape says where the old text ends: after '...', say, entries are no longer in the list
     added = parse(b"papers:\n" + new[len(old):])
     if type(added) is not dict or added.keys() != {"papers"} or type(added["papers"]) is not list or not added["papers"]:
         return False

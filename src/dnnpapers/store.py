@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import codecs
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -269,7 +271,10 @@ def detect_style(doc: Document, key: str = "papers") -> Style:
     if not isinstance(seq, SequenceNode) or seq.flow_style or not seq.value or not isinstance(seq.value[0], MappingNode):
         return Style(newline=newline)
     first = seq.value[0]
-    dash, key = seq.start_mark.column, first.start_mark.column
+    body = _body(doc)
+    text = _Text(body[: seq.value[1].start_mark.index] if len(seq.value) > 1 else body)  # the first entry's lines are enough
+    dash = _dash_line(text, first, 0)
+    dash, key = (seq.start_mark.column if dash is None else text.dash_column(dash)), first.start_mark.column
     flow, list_dash = set(), key + 2
     seen: set[str] = set()
     for item in seq.value[:20]:
@@ -280,48 +285,62 @@ def detect_style(doc: Document, key: str = "papers") -> Style:
                     flow.add(key_node.value)
                 elif item is first or list_dash == key + 2:
                     list_dash = value.start_mark.column
-    blank = len(seq.value) > 1 and _last_line(first) + 1 < seq.value[1].start_mark.line
+    blank = len(seq.value) > 1 and text.last_line(_end(text.text, first, first.start_mark.index)) + 1 < seq.value[1].start_mark.line
     return Style(dash, key, list_dash, frozenset(flow or {"tags"}), blank, newline)
 
 
 def append_entries(doc: Document, entries: list[dict[str, Any]], key: str = "papers") -> bytes:
-    """The file with ``entries`` added at the end of its ``key`` list; every existing byte kept."""
+    """The file with ``entries`` added at the end of its ``key`` list; every existing byte kept.
+
+    A papers file of the plain shape (quick.entry_prefix) takes them at its end
+    as it is; any other is read whole, they go right after its last entry when
+    more than comments follows it (a '...' marker, another key), and the result
+    is read back (``_verified``).
+    """
+    from dnnpapers.quick import entry_prefix
+
     style = detect_style(doc, key)
     text = _body(doc)
     block = (style.newline if style.blank_between else "").join(format_entry(entry, style) for entry in entries)
+    if key == "papers" and entry_prefix(text) == " " * style.dash + "- ":
+        if not text.endswith("\n"):
+            text += style.newline
+        return _encode(doc, text + (style.newline if style.blank_between else "") + block)
+    full = parse_document(doc.raw, doc.display)
+    fresh = parse_document(f"{key}:{style.newline}{block}".encode("utf-8"), doc.display).data[key]
+    listed = full.data.get(key) if isinstance(full.data, dict) else None
+    return _verified(full, _appended(full, text, key, style, entries, block), key, (listed or []) + fresh, f"add to '{key}'")
+
+
+def _appended(doc: Document, text: str, key: str, style: Style, entries: list[dict[str, Any]], block: str) -> bytes:
     seq = doc.node_at((key,))
     if isinstance(seq, SequenceNode) and seq.flow_style:
         if seq.value:
-            raise DnnpapersError(f"{doc.display}: '{key}' is written as a [flow] list; write it as a block list to add entries")
+            return _encode(doc, _flow_appended(text, seq, entries, style.newline))
         start, end = seq.start_mark.index, seq.end_mark.index
         return _encode(doc, text[:start].rstrip(" ") + style.newline + block.rstrip("\r\n") + text[end:])
-    after = _next_key_line(doc, key)
-    if after is not None and key in (doc.data or {}):  # another key follows: the entries go at the end of this list
-        lines = text.splitlines(keepends=True)
-        at = _last_line(seq.value[-1]) + 1 if isinstance(seq, SequenceNode) and seq.value else _last_line(doc.node_at((key,))) + 1
-        gap = style.newline if style.blank_between and isinstance(seq, SequenceNode) and seq.value else ""
-        if at > 0 and not lines[at - 1].endswith("\n"):
-            lines[at - 1] += style.newline
-        lines[at:at] = [gap + block]
-        return _encode(doc, "".join(lines))
-    if text and not text.endswith("\n"):
-        text += style.newline
-    if isinstance(doc.data, dict) and key not in doc.data:
-        text += f"{key}:{style.newline}"
-    if style.blank_between and isinstance(seq, SequenceNode) and seq.value:
-        text += style.newline
-    return _encode(doc, text + block)
-
-
-def _next_key_line(doc: Document, key: str) -> int | None:
-    """The 0-based line of the top-level key after ``key``, or None when ``key`` is the last (or absent)."""
-    if not isinstance(doc.node, MappingNode):
-        return None
-    keys = [k for k, _ in doc.node.value]
-    for i, k in enumerate(keys):
-        if isinstance(k, ScalarNode) and k.value == key:
-            return keys[i + 1].start_mark.line if i + 1 < len(keys) else None
-    return None
+    if not isinstance(doc.data, dict) or key not in doc.data:
+        if text and not text.endswith("\n"):
+            text += style.newline
+        return _encode(doc, text + f"{key}:{style.newline}" + block)
+    lines = _Text(text)
+    listed = isinstance(seq, SequenceNode) and bool(seq.value)
+    if listed:
+        last = seq.value[-1]
+        at = lines.last_line(_end(text, last, last.start_mark.index)) + 1
+    else:
+        at = doc.locate((key,))[0]  # the line after the key's own (it holds no list yet)
+    gap = style.newline if style.blank_between and listed else ""
+    rest = lines.lines[at:]
+    if all(not line.strip() or line.lstrip().startswith("#") for line in rest):  # only comments follow: add at the end
+        if text and not text.endswith(("\n", "\r")):
+            text += style.newline
+        return _encode(doc, text + gap + block)
+    out = lines.lines[:]
+    if at > 0 and not out[at - 1].endswith(("\n", "\r")):
+        out[at - 1] += style.newline
+    out[at:at] = [gap + block]
+    return _encode(doc, "".join(out))
 
 
 #: The value that removes a field in ``set_fields``.
@@ -332,40 +351,80 @@ def set_fields(doc: Document, edits: list[tuple[int, str, Any, tuple[str, ...]]]
     """The file with each ``(entry index, key, value, keys to insert after)`` applied to the ``section`` list; other bytes kept.
 
     An existing field's lines are replaced (a comment on those lines goes with
-    them), or removed when the value is DROP; a missing field is inserted after
-    the first of the given keys present.
+    them; in a {flow} entry, its value), or removed when the value is DROP; a
+    missing field is inserted after the first of the given keys present. The
+    result is read back: every other value must be as it was (``_verified``).
     """
     style = detect_style(doc, section)
-    text = _body(doc)
-    lines = text.splitlines(keepends=True)
-    changes: list[tuple[int, int, list[str]]] = []
+    seq = doc.node_at((section,))
+    if not isinstance(seq, SequenceNode):
+        raise DnnpapersError(f"{doc.display}: '{section}' holds no list")
+    text = _Text(_body(doc))
+    changes: list[tuple[int, int, str]] = []
+    expected = list(doc.data[section])
     for index, key, value, after in edits:
-        entry = doc.node_at((section, index))
+        entry = seq.value[index]
         if not isinstance(entry, MappingNode):
             raise DnnpapersError(f"{doc.display}: entry {index + 1} is not a mapping")
-        if entry.flow_style:
-            raise DnnpapersError(f"{doc.display}:{entry.start_mark.line + 1}: entry {index + 1} is written as a {{flow}} mapping; edit it by hand")
-        fields = {k.value: (k, v) for k, v in entry.value if isinstance(k, ScalarNode)}
+        ends = _field_ends(text.text, entry)
+        fields = {k.value: (k, v, end) for (k, v), end in zip(entry.value, ends) if isinstance(k, ScalarNode)}
         if value is DROP:
-            if key in fields:
-                key_node = fields[key][0]
-                if lines[key_node.start_mark.line][: key_node.start_mark.column].strip():
-                    raise DnnpapersError(f"{doc.display}:{key_node.start_mark.line + 1}: {key!r} starts its entry; edit it by hand")
-                changes.append((key_node.start_mark.line, _last_line(fields[key][1]) + 1, []))
+            expected[index] = {k: v for k, v in expected[index].items() if k != key}
+            if key not in fields:
+                continue
+            if entry.flow_style:
+                raise DnnpapersError(f"{doc.display}:{entry.start_mark.line + 1}: entry {index + 1} is written as a {{flow}} mapping; edit it by hand")
+            key_node, _, end = fields[key]
+            if text.lines[key_node.start_mark.line][: key_node.start_mark.column].strip():
+                raise DnnpapersError(f"{doc.display}:{key_node.start_mark.line + 1}: {key!r} starts its entry; edit it by hand")
+            changes.append((text.line_start(key_node.start_mark.line), text.line_start(text.last_line(end) + 1), ""))
             continue
-        new = [line + style.newline for line in format_field(key, value, style)]
-        if key in fields:
-            key_node, value_node = fields[key]
+        expected[index] = {**expected[index], key: value}
+        if entry.flow_style:
+            changes.append(_flow_field(text.text, fields, key, value, after, ends[-1]))
+        elif key in fields:
+            key_node, _, end = fields[key]
+            line = text.lines[key_node.start_mark.line]
             pad = key_node.start_mark.column
-            new = [" " * pad + line.lstrip(" ") if i == 0 else line for i, line in enumerate(new)]
-            changes.append((key_node.start_mark.line, _last_line(value_node) + 1, new))
+            new = _field_lines(key, value, style, pad)
+            new[0] = line[:pad] + new[0].lstrip(" ")
+            changes.append((text.line_start(key_node.start_mark.line), text.line_start(text.last_line(end) + 1), "".join(new)))
         else:
-            anchor = next((fields[a][1] for a in after if a in fields), entry.value[-1][1])
-            line = _last_line(anchor) + 1
-            changes.append((line, line, new))
+            key_node, _, end = next((fields[a] for a in after if a in fields), (entry.value[-1][0], None, ends[-1]))
+            at = text.line_start(text.last_line(end) + 1)
+            changes.append((at, at, "".join(_field_lines(key, value, style, key_node.start_mark.column))))
+    out = text.text
     for start, end, new in sorted(changes, key=lambda change: change[0], reverse=True):
-        lines[start:end] = new
-    return _encode(doc, "".join(lines))
+        if start == len(out) and out and not out.endswith(("\n", "\r")) and new.endswith(("\n", "\r")):
+            new = style.newline + new  # after a last line with no line break of its own
+        out = out[:start] + new + out[end:]
+    what = "change " + ", ".join(sorted({f"{e[1]} of {_entry_name(doc, e[0], section)}" for e in edits}))
+    return _verified(doc, _encode(doc, out), section, expected, what, frozenset(e[0] for e in edits))
+
+
+def _flow_field(text: str, fields: dict, key: str, value: Any, after: tuple[str, ...], last: int) -> tuple[int, int, str]:
+    """The change that sets ``key`` in a {flow} entry: its value's text replaced, or ``, key: value`` added."""
+    if key in fields:
+        key_node, value_node, end = fields[key]
+        start = value_node.start_mark.index if value_node.start_mark.index >= key_node.end_mark.index else text.rindex("*", 0, end)
+        return start, end, _flow(value)
+    end = next((fields[a][2] for a in after if a in fields), last)
+    return end, end, f", {key}: {_flow(value)}"
+
+
+def _flow(value: Any) -> str:
+    """``value`` as YAML flow text (a [list], a {mapping}, a scalar quoted where flow needs it)."""
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{format_scalar(k, flow=True)}: {_flow(v)}" for k, v in value.items()) + "}"
+    return format_scalar(value, flow=True)
+
+
+def _field_lines(key: str, value: Any, style: Style, pad: int) -> list[str]:
+    """One field's lines at column ``pad``, nested lists as far in as ``style`` puts them."""
+    at = replace(style, key=pad, list_dash=pad + style.list_dash - style.key)
+    return [line + style.newline for line in format_field(key, value, at)]
 
 
 def remove_items(doc: Document, loc: Loc, indices: set[int]) -> bytes:
@@ -416,21 +475,186 @@ _LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 
 
 def remove_entry(doc: Document, index: int) -> bytes:
-    """The file without the lines of entry ``index``; comments and blank lines around it stay."""
-    entry = doc.node_at(("papers", index))
+    """The file without entry ``index`` (its lines; in a [flow] list, its text and a comma); comments around it stay.
+
+    The result is read back: an alias elsewhere to an anchor in the entry, or a
+    layout whose entry lines are not its own, is refused with nothing written.
+    """
+    seq = doc.node_at(("papers",))
+    if not isinstance(seq, SequenceNode):
+        raise DnnpapersError(f"{doc.display}: 'papers' holds no list")
+    entry = seq.value[index]
     if not isinstance(entry, MappingNode):
         raise DnnpapersError(f"{doc.display}: entry {index + 1} is not a mapping")
-    lines = _body(doc).splitlines(keepends=True)
-    del lines[entry.start_mark.line : _last_line(entry) + 1]
-    return _encode(doc, "".join(lines))
+    text = _Text(_body(doc))
+    if seq.flow_style:
+        start, end = _flow_item(text.text, seq, index)
+        out = text.text[:start] + text.text[end:]
+    else:
+        floor = text.last_line(_end(text.text, seq.value[index - 1], seq.value[index - 1].start_mark.index)) + 1 if index else 0
+        first = _dash_line(text, entry, floor)
+        if first is None:
+            raise DnnpapersError(f"{doc.display}:{entry.start_mark.line + 1}: cannot find where entry {index + 1} starts ('- ' on a line of its own); nothing written")
+        start, end = text.line_start(first), text.line_start(text.last_line(_end(text.text, entry, entry.start_mark.index)) + 1)
+        out = text.text[:start] + text.text[end:]
+        if len(seq.value) == 1:  # the last paper: the key keeps an empty list, not null
+            key = next((k for k, v in doc.node.value if v is seq), None) if isinstance(doc.node, MappingNode) else None
+            if key is not None:  # after the key and any properties (&anchor, !!seq), before a comment
+                line = text.lines[key.end_mark.line]
+                content = line.split(" #")[0].rstrip(" \r\n\x85\u2028\u2029")
+                at = text.line_start(key.end_mark.line) + len(content)
+                out = out[:at] + " []" + out[at:]
+    expected = doc.data["papers"][:index] + doc.data["papers"][index + 1 :]
+    return _verified(doc, _encode(doc, out), "papers", expected, f"remove {_entry_name(doc, index)}")
 
 
-def _last_line(node: Node) -> int:
-    """The 0-based line where ``node``'s own text ends (block collections end at the next token)."""
-    while isinstance(node, (SequenceNode, MappingNode)) and not node.flow_style and node.value:
-        node = node.value[-1] if isinstance(node, SequenceNode) else node.value[-1][1]
-    mark = node.end_mark
-    return mark.line - 1 if mark.column == 0 and mark.line > node.start_mark.line else mark.line
+def _entry_name(doc: Document, index: int, section: str = "papers") -> str:
+    entry = doc.data[section][index]
+    name = entry.get("id", entry.get("date")) if isinstance(entry, dict) else None
+    return str(name) if name is not None else f"entry {index + 1}"
+
+
+def _flow_ends(text: str, seq: SequenceNode) -> list[int]:
+    ends, at = [], seq.start_mark.index
+    for item in seq.value:
+        at = _end(text, item, at)
+        ends.append(at)
+    return ends
+
+
+def _flow_item(text: str, seq: SequenceNode, index: int) -> tuple[int, int]:
+    """The span of a [flow] list's item with one comma: the one after it, or before it when it is the last."""
+    ends = _flow_ends(text, seq)
+    item = seq.value[index]
+    if len(seq.value) == 1:
+        return item.start_mark.index, text.rindex("]", 0, seq.end_mark.index)
+    if index + 1 < len(seq.value):
+        return item.start_mark.index, seq.value[index + 1].start_mark.index
+    return ends[index - 1], ends[index]
+
+
+def _flow_appended(text: str, seq: SequenceNode, entries: list[dict[str, Any]], newline: str) -> str:
+    """A [flow] list with ``entries`` after its last item, apart as its last two items are (else ', ')."""
+    ends = _flow_ends(text, seq)
+    last = seq.value[-1].start_mark.index
+    before = text[ends[-2] : last] if len(seq.value) > 1 else ""
+    if not (before.strip() == "," and before.count(",") == 1):
+        before = ", "
+        if len(seq.value) == 1 and "\n" in text[seq.start_mark.index : last]:
+            before = "," + newline + " " * seq.value[-1].start_mark.column
+    return text[: ends[-1]] + "".join(before + _flow(entry) for entry in entries) + text[ends[-1] :]
+
+
+def _verified(doc: Document, new: bytes, key: str, expected: list, what: str, edited: frozenset[int] = frozenset()) -> bytes:
+    """``new``, when it reads back as ``doc``'s values with ``key`` holding ``expected``; else a one-line refusal.
+
+    Entry boundaries come from the positions the parser reports; a layout they
+    miss (an alias to a removed anchor, lines an entry shares) is caught here,
+    by reading the edited text back, instead of being written.
+    """
+    from dnnpapers.quick import parse
+
+    values = {} if doc.data is None else doc.data
+    want = {**values, key: expected} if isinstance(values, dict) else None
+    if want is not None and parse(new) == want:  # the fast reader, when it reads this text as PyYAML does
+        return new
+    try:
+        after = parse_document(new, doc.display)
+    except ProblemsFound as found:
+        problem = found.problems[0]
+        if "undefined alias" in problem.message:
+            line = _line_before(doc, new, problem.line)
+            raise DnnpapersError(f"{doc.display}:{line}: an alias here names an anchor that would go; cannot {what}; nothing written") from None
+        raise DnnpapersError(f"{doc.display}: cannot {what} in this file's layout (the result would not parse: {problem}); nothing written") from None
+    if want is not None and after.data == want and len(after.problems) <= len(doc.problems):
+        return new
+    raise DnnpapersError(f"{doc.display}: cannot {what} in this file's layout ({_difference(after.data, want, key, edited)}); nothing written")
+
+
+def _line_before(doc: Document, new: bytes, line: int) -> int:
+    """The 1-based line of ``doc``'s file that became ``line`` of the edited text ``new`` (lines outside the edit only shift)."""
+    before, after = _body(doc).splitlines(), _body(Document(doc.display, new, None, None)).splitlines()
+    same = next((i for i, (a, b) in enumerate(zip(before, after)) if a != b), min(len(before), len(after)))
+    if line <= same:
+        return line
+    tail = next((i for i, (a, b) in enumerate(zip(reversed(before[same:]), reversed(after[same:]))) if a != b), min(len(before), len(after)) - same)
+    return line + len(before) - len(after) if line > len(after) - tail else same + 1
+
+
+def _difference(got: Any, want: dict | None, key: str, edited: frozenset[int]) -> str:
+    """What reading back an edit found that it should not have, in a curator's words."""
+    listed, wanted = (got or {}).get(key) if isinstance(got, dict) else None, (want or {}).get(key)
+    if isinstance(listed, list) and isinstance(wanted, list) and len(listed) == len(wanted):
+        changed = next((i for i, (a, b) in enumerate(zip(listed, wanted)) if a != b), None)
+        if changed is not None and changed not in edited:
+            return f"entry {changed + 1} would change too: it takes values from this one through an alias or '<<'"
+    return "the result would hold other values"
+
+
+_BREAKS = "\r\n\x85\u2028\u2029"
+# An alias's text, from where a node may start: spaces, breaks, comments and indicators, then '*name'.
+_ALIAS_AT = re.compile(r"(?:[\s:?,\[{-]|#[^\r\n\x85\u2028\u2029]*)*\*[0-9A-Za-z_-]+")
+
+
+class _Text:
+    """A file's text and its lines, to turn a position into its line (as the parser counts them)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.lines = text.splitlines(keepends=True)
+        self.ends = list(accumulate(len(line) for line in self.lines))
+
+    def last_line(self, end: int) -> int:
+        """The 0-based line of the last character before ``end`` that is not a line break."""
+        while end > 0 and self.text[end - 1] in _BREAKS:
+            end -= 1
+        return bisect_right(self.ends, end - 1) if end > 0 else 0
+
+    def line_start(self, line: int) -> int:
+        """Where 0-based ``line`` starts (the text's end for the line after the last)."""
+        return self.ends[line - 1] if 0 < line <= len(self.ends) else (0 if line <= 0 else len(self.text))
+
+    def dash_column(self, line: int) -> int:
+        return len(self.lines[line]) - len(self.lines[line].lstrip(" "))
+
+
+def _end(text: str, node: Node, after: int) -> int:
+    """Where this occurrence of ``node`` ends in ``text``; ``after``: where its text starts at the earliest.
+
+    An alias is the very node it names, with the anchor's positions: a node
+    starting before ``after`` is an alias here, its text the ``*name`` that follows.
+    Block collections end at the next token, so theirs is their last child's end.
+    """
+    if node.start_mark.index < after:
+        match = _ALIAS_AT.match(text, after)
+        return match.end() if match else after
+    if isinstance(node, (SequenceNode, MappingNode)) and not node.flow_style and node.value:
+        at = node.start_mark.index
+        for child in node.value if isinstance(node, SequenceNode) else [n for pair in node.value for n in pair]:
+            at = _end(text, child, at)
+        return at
+    return node.end_mark.index
+
+
+def _field_ends(text: str, entry: MappingNode) -> list[int]:
+    """Where each field of a block mapping ends, aliases found where they stand."""
+    ends, at = [], entry.start_mark.index
+    for key, value in entry.value:
+        at = _end(text, value, _end(text, key, at))
+        ends.append(at)
+    return ends
+
+
+def _dash_line(text: _Text, item: Node, floor: int) -> int | None:
+    """The line of the '-' that opens a block list's ``item`` (it may stand alone above it), not above ``floor``."""
+    for line in range(item.start_mark.line, floor - 1, -1):
+        here = text.lines[line]
+        rest = here.lstrip(" ")
+        if rest.startswith("-") and rest[1:2] in ("", " ", "\t", "\r", "\n") and (line < item.start_mark.line or len(here) - len(rest) < item.start_mark.column):
+            return line
+        if line < item.start_mark.line and rest.strip() and not rest.startswith(("#", "&", "!")):
+            return None
+    return None
 
 
 def _body(doc: Document) -> str:
