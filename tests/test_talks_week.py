@@ -242,7 +242,7 @@ def test_a_talk_still_to_come_is_announced_on_every_page_not_discussed(upcoming)
     site = read("generated/site/index.html")
     assert "🗓 talk on 2026-12-09" in site and "discussed 2026-12-09" not in site
     assert '"discussed":true' not in site  # the page's data: nothing discussed yet, so its filter finds nothing
-    assert 'id="discussed"' not in site  # and the filter is not offered
+    assert 'id="page_discussed"' not in site  # and the filter is not offered
     assert "🗓 将于 2026-12-09 研讨" in read("generated/site/index.zh.html")
     assert "**Next talk:** 2026-12-09 19:00–20:30 (Asia/Shanghai)" in read("README.md")
 
@@ -286,7 +286,7 @@ def test_render_check_reports_materials_and_site_stale_once_the_talk_is_held(upc
     materials = (upcoming / "generated" / "materials.md").read_text(encoding="utf-8")
     assert "[🗣 discussed 2026-12-09](talks.md#talk-2026-12-09-1900)" in materials and "🗓" not in materials
     site = (upcoming / "generated" / "site" / "index.html").read_text(encoding="utf-8")
-    assert "🗣 discussed 2026-12-09" in site and 'id="discussed"' in site
+    assert "🗣 discussed 2026-12-09" in site and 'id="page_discussed"' in site
     assert cli(upcoming, "render", "--check", today="2026-12-10").returncode == 0
 
 
@@ -307,7 +307,7 @@ def test_the_web_page_s_discussed_filter_in_chromium_leaves_out_a_paper_whose_ta
         _open(browser, (root / "generated" / "site" / "index.html").as_uri())
         card = browser.execute_script("return document.querySelector('[data-id=huang2017multiscale]').textContent")
         assert "🗓 talk on 2026-12-09" in card and "discussed" not in card
-        browser.find_element("id", "discussed").click()
+        browser.find_element("id", "page_discussed").click()
         assert _visible(browser) == shown(load_list(root), SiteQuery(discussed=True), today=dt.date(2026, 12, 5)) == ["liu2020fastbert"]
         assert _errors(browser) == []
     finally:
