@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from conftest import SCENARIOS
 from dnnpapers.paperlist import papers_problems, taxonomy_from_text
 
+TOOL = "dnnpapers==0.1.0"
 TAXONOMY = taxonomy_from_text((SCENARIOS / "taxonomy.yaml").read_bytes(), "data/taxonomy.yaml")
 
 
@@ -68,3 +69,87 @@ def test_the_every_problem_scenario_holds_all_kinds_at_once():
     expected = (SCENARIOS / "every-problem-in-one-run" / "expected.txt").read_text(encoding="utf-8")
     for needle in ("unknown tag", "YAML reads 2404.90002 as a number", "year 20017", "duplicate id", "duplicate title", "duplicate arXiv id"):
         assert needle in expected
+
+
+# --- bounded reads -------------------------------------------------------------------------------------------
+
+
+def _limited_memory():
+    """In the child: 1 GiB of address space, so a file read whole would fail long before the kernel stepped in."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
+
+
+def _bounded_cli(*args: str, cwd: Path) -> tuple[subprocess.CompletedProcess, float]:
+    start = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "dnnpapers", *args], cwd=cwd, capture_output=True, text=True, timeout=60, preexec_fn=_limited_memory
+    )
+    return done, time.monotonic() - start
+
+
+def _digest(root: Path) -> dict[str, bytes]:
+    return {str(p): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and not p.is_symlink()}
+
+
+def _refused_in_one_line(done: subprocess.CompletedProcess, elapsed: float, named: str) -> None:
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert named in lines[0] and "larger than 256 MiB" in lines[0], lines[0]
+    assert elapsed < 30
+
+
+@pytest.fixture
+def huge_sparse(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("huge") / "huge.txt"
+    with open(path, "wb") as file:
+        file.truncate(2**40)  # a terabyte of holes: no disk used
+    return path
+
+
+@pytest.fixture
+def endless_fifo(tmp_path_factory):
+    """A FIFO a writer keeps filling with zeros until the reader goes away."""
+    path = tmp_path_factory.mktemp("fifo") / "endless"
+    os.mkfifo(path)
+    writer = subprocess.Popen([sys.executable, "-c", f"import sys\nf = open({str(path)!r}, 'wb')\ntry:\n    while True: f.write(bytes(1 << 16))\nexcept (BrokenPipeError, OSError): pass"], stderr=subprocess.DEVNULL)
+    yield path
+    writer.kill()
+    writer.wait()
+
+
+@pytest.mark.parametrize("command", ["import-bib", "import-md"])
+@pytest.mark.parametrize("source", ["/dev/zero", "sparse", "fifo"])
+def test_an_import_of_an_endless_or_huge_file_is_refused_in_one_line(command, source, shipped_list, huge_sparse, tmp_path, request):
+    path = {"/dev/zero": "/dev/zero", "sparse": str(huge_sparse)}.get(source) or str(request.getfixturevalue("endless_fifo"))
+    before = _digest(shipped_list / "data")
+    done, elapsed = _bounded_cli(command, path, "--offline", cwd=shipped_list)
+    _refused_in_one_line(done, elapsed, path)
+    assert _digest(shipped_list / "data") == before
+
+
+@pytest.mark.parametrize("source", ["/dev/zero", "sparse"])
+def test_init_with_an_endless_or_huge_taxonomy_file_is_refused_and_writes_nothing(source, huge_sparse, tmp_path):
+    path = "/dev/zero" if source == "/dev/zero" else str(huge_sparse)
+    done, elapsed = _bounded_cli("init", "newlist", "--taxonomy", path, "--tool", TOOL, cwd=tmp_path)
+    _refused_in_one_line(done, elapsed, f"--taxonomy {path}")
+    assert not (tmp_path / "newlist").exists() or not any((tmp_path / "newlist").iterdir())
+
+
+@pytest.mark.parametrize("name", ["data/papers.yaml", "data/taxonomy.yaml", "data/page.yaml", "data/talks.yaml"])
+def test_a_list_file_that_is_a_link_to_dev_zero_is_refused_by_check_and_render(name, shipped_list):
+    (shipped_list / name).unlink()
+    (shipped_list / name).symlink_to("/dev/zero")
+    for command in (["check"], ["render"]):
+        done, elapsed = _bounded_cli(*command, cwd=shipped_list)
+        _refused_in_one_line(done, elapsed, name)
+
+
+def test_a_list_template_that_is_a_huge_file_is_refused_unread(shipped_list, huge_sparse):
+    (shipped_list / "templates").mkdir()
+    os.link(huge_sparse, shipped_list / "templates" / "materials.md.j2")
+    done, elapsed = _bounded_cli("render", cwd=shipped_list)
+    _refused_in_one_line(done, elapsed, "templates/materials.md.j2")

@@ -1,4 +1,4 @@
-"""Writing the list's files: atomic, all or none, through symlinks, one-line errors; and the lock.
+"""Writing the list's files: atomic, all or none, through symlinks, one-line errors; the lock; bounded reads.
 
 Every file dnnpapers writes goes through ``write_files``: each new text is
 staged in a temporary file beside its target and fsynced, and only when all are
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Iterator, Mapping
 from dnnpapers.errors import DnnpapersError
 from dnnpapers.interrupts import held
 
-__all__ = ["WriteError", "write_files", "atomic_write", "locked", "describe_os_error"]
+__all__ = ["WriteError", "TooLarge", "write_files", "atomic_write", "locked", "describe_os_error", "read_bounded"]
 
 
 class WriteError(DnnpapersError):
@@ -123,3 +124,39 @@ def locked(path: Path, timeout: float = 60.0) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+class TooLarge(DnnpapersError):
+    """A file to read is larger than MAX_INPUT_BYTES; it was not read past the bound."""
+
+
+def read_bounded(path: Path | str, display: str | None = None) -> bytes:
+    """The bytes of ``path``, reading at most one byte past ``limits.MAX_INPUT_BYTES`` (else TooLarge).
+
+    Every file dnnpapers reads whole goes through here, so ``/dev/zero``, a FIFO
+    or a huge sparse file given by mistake (or planted by a clone) is refused
+    with one line instead of filling memory. OSError passes through: callers
+    word a missing file their own way.
+    """
+    from dnnpapers import limits
+
+    limit = limits.MAX_INPUT_BYTES
+    with open(path, "rb", buffering=0) as file:
+        st = os.fstat(file.fileno())
+        regular = stat.S_ISREG(st.st_mode)
+        chunks, total = [], 0
+        if not (regular and st.st_size > limit):
+            while total <= limit:
+                want = limit + 1 - total
+                chunk = file.read(min(want, st.st_size + 1) if regular and not chunks else min(want, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                total += len(chunk)
+        if (regular and st.st_size > limit) or total > limit:
+            raise TooLarge(f"{display or path}: larger than {_size(limit)}, the most dnnpapers reads; refused (is it the right file?)")
+    return b"".join(chunks)
+
+
+def _size(n: int) -> str:
+    return f"{n // 2**20} MiB" if n >= 2**20 else f"{n} bytes"

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from dnnpapers import chart, export
 from dnnpapers.csl import csl_json
 from dnnpapers.errors import DnnpapersError
-from dnnpapers.files import locked, write_files
+from dnnpapers.files import TooLarge, locked, read_bounded, write_files
 from dnnpapers.github import ISSUE_FORM, issue_form
 from dnnpapers.layout import TALKS_FILE
 from dnnpapers.markdown import Md, Slugger, link, text
@@ -103,8 +103,8 @@ def _render_outputs(paper_list: PaperList, outputs: dict[str, bytes], check: boo
     for name, data in outputs.items():
         path = paper_list.root / name
         try:
-            same = path.read_bytes() == data
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            same = read_bounded(path) == data
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError, TooLarge):
             same = False
         except OSError as exc:
             raise DnnpapersError(f"{path}: cannot read ({exc.strerror})") from None
@@ -151,7 +151,7 @@ def _readme(
 ) -> bytes:
     path = paper_list.root / README_FILE
     try:
-        current = path.read_bytes().decode("utf-8")
+        current = read_bounded(path).decode("utf-8")
     except FileNotFoundError:
         raise DnnpapersError(f"{path}: not found; it needs a region between <!-- dnnpapers:begin --> and <!-- dnnpapers:end -->") from None
     except UnicodeDecodeError:

@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from dnnpapers.errors import DnnpapersError
-from dnnpapers.files import atomic_write, describe_os_error
+from dnnpapers.files import atomic_write, describe_os_error, read_bounded
 from dnnpapers.github import ISSUE_FORM
 from dnnpapers.store import format_scalar
 
@@ -154,7 +154,7 @@ def _taxonomy_text(choice: str) -> str:
         return "# The topics of this list: each node has slug, en, zh and optional description, keywords, children.\ntaxonomy: []\n"
     path = Path(choice)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_bounded(path, f"--taxonomy {choice}").decode("utf-8")
     except OSError as exc:
         raise DnnpapersError(f"--taxonomy {choice}: cannot read it ({describe_os_error(exc)}); give a file, 'empty' or 'dynamic-nn'") from None
     except UnicodeDecodeError:
@@ -173,7 +173,7 @@ def _write(folder: Path, values: dict[str, dict[str, str]], taxonomy: str, gitig
         for placeholder, value in values.get(source, {}).items():
             text = text.replace(placeholder, value)
         if source == "gitignore" and gitignore is not None:  # the clone's own rules first, ours after
-            own = gitignore.read_text(encoding="utf-8")
+            own = read_bounded(gitignore).decode("utf-8")
             text = own + ("" if own.endswith("\n") or not own else "\n") + "# dnnpapers\n" + text
         atomic_write(folder / dest, text.encode("utf-8"))
         written.append(dest)

@@ -20,10 +20,12 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import jinja2
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from dnnpapers.environment import env_float
 from dnnpapers.errors import DnnpapersError
+from dnnpapers.files import describe_os_error, read_bounded
 
 __all__ = ["environment", "render_template", "format_template", "MAX_OUTPUT", "MAX_SECONDS"]
 
@@ -43,11 +45,23 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
         self.inside = os.path.realpath(inside)
 
     def get_source(self, environment, template):
-        source, filename, uptodate = super().get_source(environment, template)
+        """Checked before a byte is read: confined to the list, a regular file, bounded in size."""
+        filename = os.path.join(self.searchpath[0], *split_template_path(template))
         real = os.path.realpath(filename)
+        if not os.path.lexists(filename):
+            raise jinja2.TemplateNotFound(template)
         if os.path.commonpath([real, self.inside]) != self.inside:
             raise DnnpapersError(f"templates/{template}: leads outside the list (to {real}); refused")
-        return source, filename, uptodate
+        if not os.path.isfile(real):
+            raise DnnpapersError(f"templates/{template}: not a regular file; refused")
+        try:
+            source = read_bounded(real, f"templates/{template}").decode("utf-8")
+        except OSError as exc:
+            raise DnnpapersError(f"templates/{template}: cannot read ({describe_os_error(exc)})") from None
+        except UnicodeDecodeError:
+            raise DnnpapersError(f"templates/{template}: not UTF-8 text") from None
+        mtime = os.path.getmtime(real)
+        return source, filename, lambda: os.path.exists(real) and os.path.getmtime(real) == mtime
 
 
 def environment(overrides: Path, inside: Path, finalize: Callable, globals: dict) -> jinja2.Environment:

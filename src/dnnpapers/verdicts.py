@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import stat
 import sys
 import time
 from pathlib import Path
@@ -32,6 +33,7 @@ except ImportError:
 
 from dnnpapers import __version__
 from dnnpapers.layout import cache_dir
+from dnnpapers.limits import MAX_INPUT_BYTES
 
 __all__ = [
     "checked", "digest", "recall", "remember", "file_digest", "stale_outputs", "fresh_render_check", "readme_input",
@@ -123,12 +125,14 @@ def _hash_file(h, path: Path, whole: bool) -> None:
     try:
         with open(path, "rb") as file:
             if whole:
-                data = readme_input(file.read())
+                data = readme_input(file.read(MAX_INPUT_BYTES + 1))
                 h.update(f"{len(data)}:".encode() + data)
                 return
             h.update(f"{os.fstat(file.fileno()).st_size}:".encode())
-            while chunk := file.read(1 << 20):
+            seen = 0
+            while seen <= MAX_INPUT_BYTES and (chunk := file.read(1 << 20)):  # past the bound, loading refuses it
                 h.update(chunk)
+                seen += len(chunk)
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         h.update(b"-")
 
@@ -214,7 +218,7 @@ def stale_outputs(root: Path, manifest: list[list[str]]) -> tuple[list[str], boo
                 st = os.fstat(file.fileno())
                 if item[2:] == [_status(st)]:
                     continue
-                data = file.read()
+                data = file.read(st.st_size + 1) if stat.S_ISREG(st.st_mode) else b""  # a device or FIFO is never an output
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             stale.append(name)
             continue
