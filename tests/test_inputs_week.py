@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -153,3 +154,64 @@ def test_a_list_template_that_is_a_huge_file_is_refused_unread(shipped_list, hug
     os.link(huge_sparse, shipped_list / "templates" / "materials.md.j2")
     done, elapsed = _bounded_cli("render", cwd=shipped_list)
     _refused_in_one_line(done, elapsed, "templates/materials.md.j2")
+
+
+# --- init: every taxonomy choice gives a list GitHub and check accept ---------------------------------------
+
+_OWN_TAXONOMY = """taxonomy:
+  - slug: efficient-attention
+    en: Efficient attention
+    zh: 高效注意力
+    children:
+      - slug: sparse-attention
+        en: Sparse attention
+        zh: 稀疏注意力
+"""
+
+
+@pytest.mark.parametrize("choice", ["dynamic-nn", "empty", "file"])
+def test_init_with_each_taxonomy_makes_a_valid_issue_form_and_examples_with_its_own_slugs(choice, tmp_path):
+    import yaml
+
+    from dnnpapers.github import ISSUE_FORM
+
+    if choice == "file":
+        (tmp_path / "topics.yaml").write_text(_OWN_TAXONOMY, encoding="utf-8")
+        choice = str(tmp_path / "topics.yaml")
+    done = _cli("init", "newlist", "--taxonomy", choice, "--tool", TOOL, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    root = tmp_path / "newlist"
+    form = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-issue-forms", str(root / ISSUE_FORM)], capture_output=True, text=True
+    )
+    assert form.returncode == 0, form.stdout + form.stderr
+    slugs = {node["slug"] for node in _walk(yaml.safe_load((root / "data" / "taxonomy.yaml").read_text(encoding="utf-8"))["taxonomy"] or [])}
+    for name in ("README.md", "CONTRIBUTING.md"):
+        text = (root / name).read_text(encoding="utf-8")
+        assert "dnnpapers add 2102.04906" in text
+        used = set(re.findall(r"--tag ([a-z0-9-]+)", text))
+        assert used <= slugs, (name, used - slugs)
+        assert bool(used) == bool(slugs)  # an example with a tag wherever the list has one
+    for command in (["check"], ["render", "--check"]):
+        done = _cli(*command, cwd=root)
+        assert done.returncode == 0, (command, done.stdout, done.stderr)
+
+
+def test_init_makes_the_missing_parent_folders_as_git_init_does(tmp_path):
+    done = _cli("init", "a/b/newlist", "--taxonomy", "empty", "--tool", TOOL, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert _cli("check", cwd=tmp_path / "a" / "b" / "newlist").returncode == 0
+    assert sorted(p.name for p in (tmp_path / "a" / "b").iterdir()) == ["newlist"]  # no staging folder left
+
+
+def _walk(nodes):
+    for node in nodes:
+        yield node
+        yield from _walk(node.get("children") or [])
+
+
+def test_init_that_fails_takes_back_the_parent_folders_it_made(tmp_path):
+    (tmp_path / "bad.yaml").write_text("taxonomy: [nonsense]\n", encoding="utf-8")
+    done = _cli("init", "x/y/newlist", "--taxonomy", str(tmp_path / "bad.yaml"), "--tool", TOOL, cwd=tmp_path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert not (tmp_path / "x").exists()
