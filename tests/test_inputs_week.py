@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -215,3 +216,87 @@ def test_init_that_fails_takes_back_the_parent_folders_it_made(tmp_path):
     done = _cli("init", "x/y/newlist", "--taxonomy", str(tmp_path / "bad.yaml"), "--tool", TOOL, cwd=tmp_path)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert not (tmp_path / "x").exists()
+
+
+# --- render: the built-in pages have no output cap; a list's own templates keep one, scaled ---------------
+
+SMALL_CAP = 64 * 2**10
+
+
+@pytest.fixture
+def low_cap(monkeypatch):
+    """The template output cap at 64 KiB (the shipped list's web page alone is ~250 KB), so a test need not render 100,000 papers."""
+    from dnnpapers import limits, templating
+
+    monkeypatch.setattr(limits, "MAX_TEMPLATE_OUTPUT", SMALL_CAP, raising=False)
+    monkeypatch.setattr(limits, "MAX_TEMPLATE_OUTPUT_PER_PAPER", 16, raising=False)
+    monkeypatch.setattr(templating, "MAX_OUTPUT", SMALL_CAP, raising=False)  # where the cap lived before
+
+
+def _list_with_readme(shipped_list: Path) -> Path:
+    from conftest import REPO
+
+    shutil.copy(REPO / "README.md", shipped_list / "README.md")
+    return shipped_list
+
+
+def _render_in_process(root: Path, runner, monkeypatch):
+    from dnnpapers.cli import app
+
+    monkeypatch.chdir(root)
+    return runner.invoke(app, ["render"])
+
+
+def test_the_built_in_pages_render_past_the_template_output_cap(shipped_list, low_cap, runner, monkeypatch):
+    root = _list_with_readme(shipped_list)
+    done = _render_in_process(root, runner, monkeypatch)
+    assert done.exit_code == 0, done.output
+    assert (root / "generated" / "site" / "index.html").stat().st_size > SMALL_CAP
+
+
+def test_a_list_overriding_one_template_still_renders_the_built_in_pages_past_the_cap(shipped_list, low_cap, runner, monkeypatch):
+    root = _list_with_readme(shipped_list)
+    (root / "templates").mkdir()
+    (root / "templates" / "talks.md.j2").write_text("# Talks\n", encoding="utf-8")
+    done = _render_in_process(root, runner, monkeypatch)
+    assert done.exit_code == 0, done.output
+    assert (root / "generated" / "site" / "index.html").stat().st_size > SMALL_CAP
+    assert (root / "generated" / "talks.md").read_text(encoding="utf-8") == "# Talks\n"
+
+
+@pytest.mark.parametrize("own", ["materials.md.j2", "_macros.md.j2"])
+def test_a_list_template_that_writes_past_its_cap_is_stopped_with_a_true_message(own, shipped_list, low_cap, runner, monkeypatch):
+    """The list's own page, or a macro file the built-in page imports: either way its output is the list's."""
+    root = _list_with_readme(shipped_list)
+    (root / "templates").mkdir()
+    body = "{% for i in range(100000) %}" + "x" * 100 + "{% endfor %}\n"
+    if own == "_macros.md.j2":
+        body = "{% macro tree(a) %}" + body + "{% endmacro %}{% macro topic_sections(a) %}{% endmacro %}\n"
+    (root / "templates" / own).write_text(body, encoding="utf-8")
+    done = _render_in_process(root, runner, monkeypatch)
+    assert done.exit_code == 1
+    message = done.output.strip().splitlines()
+    assert len(message) == 1
+    assert message[0] == (
+        "dnnpapers: materials.md.j2 (with the list's own templates): the output passed 64 KiB "
+        "(its cap: 64 KiB, or 16 bytes a paper); stopped (a runaway loop?)"
+    )
+    assert not (root / "generated").exists()
+
+
+def test_the_real_cap_scales_with_the_list_and_spares_the_built_in_pages(tmp_path):
+    """With the real limits: a 100,000-paper list's own templates may write ten times what the built-in pages write a paper."""
+    from conftest import REPO
+    from dnnpapers import limits
+    from dnnpapers.templating import environment, output_cap
+
+    built_in = environment(tmp_path / "templates", tmp_path, lambda v: v, {}, papers=100_000)
+    assert output_cap(built_in, "site.html.j2") is None and output_cap(built_in, "materials.md.j2") is None
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "site.html.j2").write_text("x\n", encoding="utf-8")
+    own = environment(tmp_path / "templates", tmp_path, lambda v: v, {}, papers=100_000)
+    assert output_cap(own, "materials.md.j2") is None  # not overridden, imports nothing that is
+    per_paper = (REPO / "generated" / "site" / "index.html").stat().st_size / 184
+    assert output_cap(own, "site.html.j2") >= 100_000 * 10 * per_paper > limits.MAX_TEMPLATE_OUTPUT
+    small = environment(tmp_path / "templates", tmp_path, lambda v: v, {}, papers=10)
+    assert output_cap(small, "site.html.j2") == limits.MAX_TEMPLATE_OUTPUT

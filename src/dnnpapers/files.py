@@ -154,9 +154,6 @@ def read_bounded(path: Path | str, display: str | None = None) -> bytes:
                 chunks.append(chunk)
                 total += len(chunk)
         if (regular and st.st_size > limit) or total > limit:
-            raise TooLarge(f"{display or path}: larger than {_size(limit)}, the most dnnpapers reads; refused (is it the right file?)")
+            raise TooLarge(f"{display or path}: larger than {limits.size_text(limit)}, the most dnnpapers reads; refused (is it the right file?)")
     return b"".join(chunks)
 
-
-def _size(n: int) -> str:
-    return f"{n // 2**20} MiB" if n >= 2**20 else f"{n} bytes"

@@ -53,7 +53,7 @@ def build(paper_list: PaperList, templates: Path | None = None) -> dict[str, byt
     root = paper_list.root
     views = paper_views(paper_list)
     overrides, inside = (root / "templates", root) if templates is None else (templates, templates)
-    env = _environment(overrides, inside)
+    env = _environment(overrides, inside, len(paper_list.papers))
     row_pattern = format_template(env, ROW_TEMPLATE, ROW_FIELDS)
     outputs: dict[str, bytes] = {}
     placed = {}
@@ -67,7 +67,7 @@ def build(paper_list: PaperList, templates: Path | None = None) -> dict[str, byt
     outputs[JSON] = export.json_export(paper_list).encode("utf-8")
     outputs[CSL] = csl_json(paper_list.papers).encode("utf-8")
     outputs[SCHEMA_FILE] = papers_schema(paper_list.taxonomy).encode("utf-8")
-    outputs.update(site_pages(paper_list, _html_environment(overrides, inside), bibs))
+    outputs.update(site_pages(paper_list, _html_environment(overrides, inside, len(paper_list.papers)), bibs))
     too_big = len(placed["en"].pages) > 1 or len(outputs[MATERIALS]) > README_BUDGET  # the full region would be nearly as large
     outputs[README_FILE] = _readme(paper_list, views, env, placed["en"].topic_href, Rows(row_pattern, STRINGS["en"], TALKS), compact_only=too_big)
     if (root / TALKS_FILE).exists():
@@ -222,14 +222,14 @@ def _finalize(value: object) -> Markup:
     return text(value)
 
 
-def _html_environment(overrides: Path, inside: Path) -> jinja2.Environment:
+def _html_environment(overrides: Path, inside: Path, papers: int) -> jinja2.Environment:
     """The web page's templates: HTML autoescaping, no Markdown helpers."""
-    return environment(overrides, inside, lambda value: "" if value is None else value, {})
+    return environment(overrides, inside, lambda value: "" if value is None else value, {}, papers)
 
 
-def _environment(overrides: Path, inside: Path) -> jinja2.Environment:
+def _environment(overrides: Path, inside: Path, papers: int) -> jinja2.Environment:
     helpers = dict(link=link, text=text, Md=Md, indent=lambda n: Md("  " * n), hashes=lambda n: Md("#" * min(n, 6)))
-    return environment(overrides, inside, _finalize, helpers)
+    return environment(overrides, inside, _finalize, helpers, papers)
 
 
 _render = render_template
