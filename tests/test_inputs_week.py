@@ -300,3 +300,46 @@ def test_the_real_cap_scales_with_the_list_and_spares_the_built_in_pages(tmp_pat
     assert output_cap(own, "site.html.j2") >= 100_000 * 10 * per_paper > limits.MAX_TEMPLATE_OUTPUT
     small = environment(tmp_path / "templates", tmp_path, lambda v: v, {}, papers=10)
     assert output_cap(small, "site.html.j2") == limits.MAX_TEMPLATE_OUTPUT
+
+
+# --- a title lookup says what arXiv answered and why it was not taken ----------------------------------------
+
+SWITCH = ("2101.03961", "Switch Transformers: Scaling to Trillion Parameter Models with Simple and Efficient Sparsity", ["William Fedus", "Barret Zoph", "Noam Shazeer"])
+
+
+def _switch_services(server):
+    import datetime as dt
+
+    from fakes import ArxivPaper
+
+    services, base = server
+    arxiv_id, title, authors = SWITCH
+    services.add(ArxivPaper(arxiv_id, title, authors, dt.date(2021, 1, 11)), citations=1)
+    return services, base
+
+
+def test_add_by_a_short_title_shows_the_paper_arxiv_answered_and_why_it_was_not_taken(tmp_path, server):
+    from conftest import run_dnnpapers, write_list
+
+    services, base = _switch_services(server)
+    root = write_list(tmp_path, [])
+    done = run_dnnpapers(["add", "--title", "Switch Transformers", "--tag", "system"], root, base, services)
+    assert done.returncode == 1
+    assert "candidates: none" not in done.stderr
+    assert done.stderr.strip() == (
+        "dnnpapers: no arXiv paper titled exactly 'Switch Transformers'; candidates: 2101.03961 "
+        "'Switch Transformers: Scaling to Trillion Parameter Models with Simple and Efficient Sparsity' (its title goes on past the one given)"
+        " — the closest of the 1 record arXiv answered; only a paper titled exactly so is taken (add it by its arXiv id)"
+    )
+    assert "papers: []" in (root / "data" / "papers.yaml").read_text(encoding="utf-8")
+
+
+def test_import_md_rows_show_the_paper_arxiv_answered_and_why_it_was_not_taken(tmp_path, server):
+    from conftest import run_dnnpapers, write_list
+
+    services, base = _switch_services(server)
+    root = write_list(tmp_path, [])
+    (root / "page.md").write_text("## System\n\n| Paper | Venue |\n| --- | --- |\n| Switch Transformers | JMLR 2022 |\n", encoding="utf-8")
+    done = run_dnnpapers(["import-md", str(root / "page.md"), "--map", "System=system"], root, base, services)
+    assert "2101.03961 'Switch Transformers: Scaling to Trillion Parameter Models with Simple and Efficient Sparsity' (its title goes on past the one given)" in done.stdout + done.stderr
+    assert "candidates: none" not in done.stdout + done.stderr
