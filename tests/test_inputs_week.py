@@ -343,3 +343,12 @@ def test_import_md_rows_show_the_paper_arxiv_answered_and_why_it_was_not_taken(t
     done = run_dnnpapers(["import-md", str(root / "page.md"), "--map", "System=system"], root, base, services)
     assert "2101.03961 'Switch Transformers: Scaling to Trillion Parameter Models with Simple and Efficient Sparsity' (its title goes on past the one given)" in done.stdout + done.stderr
     assert "candidates: none" not in done.stdout + done.stderr
+
+
+def test_an_import_of_a_fifo_no_one_writes_to_ends_at_once(shipped_list, tmp_path_factory):
+    fifo = tmp_path_factory.mktemp("silent") / "silent.bib"
+    os.mkfifo(fifo)
+    before = _digest(shipped_list / "data")
+    done, elapsed = _bounded_cli("import-bib", str(fifo), "--offline", cwd=shipped_list)
+    assert elapsed < 30 and "Traceback" not in done.stderr
+    assert _digest(shipped_list / "data") == before

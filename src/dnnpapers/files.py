@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Mapping
 
+from dnnpapers import limits
 from dnnpapers.errors import DnnpapersError
 from dnnpapers.interrupts import held
 
@@ -135,13 +136,14 @@ def read_bounded(path: Path | str, display: str | None = None) -> bytes:
 
     Every file dnnpapers reads whole goes through here, so ``/dev/zero``, a FIFO
     or a huge sparse file given by mistake (or planted by a clone) is refused
-    with one line instead of filling memory. OSError passes through: callers
-    word a missing file their own way.
+    with one line instead of filling memory; a FIFO no one writes to reads as
+    empty instead of waiting forever. OSError passes through: callers word a
+    missing file their own way.
     """
-    from dnnpapers import limits
-
     limit = limits.MAX_INPUT_BYTES
-    with open(path, "rb", buffering=0) as file:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # opening a FIFO waits for a writer; this does not
+    os.set_blocking(fd, True)
+    with os.fdopen(fd, "rb", buffering=0) as file:
         st = os.fstat(file.fileno())
         regular = stat.S_ISREG(st.st_mode)
         chunks, total = [], 0
