@@ -352,3 +352,13 @@ def test_an_import_of_a_fifo_no_one_writes_to_ends_at_once(shipped_list, tmp_pat
     done, elapsed = _bounded_cli("import-bib", str(fifo), "--offline", cwd=shipped_list)
     assert elapsed < 30 and "Traceback" not in done.stderr
     assert _digest(shipped_list / "data") == before
+
+
+@pytest.mark.parametrize("command", [["check"], ["render", "--check"]])
+def test_a_list_file_that_is_a_fifo_no_one_writes_to_does_not_hang(command, shipped_list):
+    papers = shipped_list / "data" / "papers.yaml"
+    papers.unlink()
+    os.mkfifo(papers)
+    done, elapsed = _bounded_cli(*command, cwd=shipped_list)
+    assert done.returncode == 1 and elapsed < 30
+    assert done.stdout.strip().endswith("data/papers.yaml:1:1: file is empty; expected 'papers:' followed by a list of entries") or "papers.yaml" in done.stderr, done.stdout + done.stderr

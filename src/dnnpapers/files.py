@@ -142,6 +142,9 @@ def read_bounded(path: Path | str, display: str | None = None) -> bytes:
     """
     limit = limits.MAX_INPUT_BYTES
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # opening a FIFO waits for a writer; this does not
+    if stat.S_ISDIR(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
     os.set_blocking(fd, True)
     with os.fdopen(fd, "rb", buffering=0) as file:
         st = os.fstat(file.fileno())

@@ -15,6 +15,7 @@ kept to the standard library: that is the point.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import stat
@@ -123,7 +124,10 @@ def _hash_file(h, path: Path, whole: bool) -> None:
     ``whole``: the README, of which only what render reads counts.
     """
     try:
-        with open(path, "rb") as file:
+        with _open(path) as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                h.update(b"?")  # a device or FIFO: loading reads it within its bound, or refuses it
+                return
             if whole:
                 data = readme_input(file.read(MAX_INPUT_BYTES + 1))
                 h.update(f"{len(data)}:".encode() + data)
@@ -135,6 +139,16 @@ def _hash_file(h, path: Path, whole: bool) -> None:
                 seen += len(chunk)
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         h.update(b"-")
+
+
+def _open(path: Path) -> BinaryIO:
+    """``open(path, 'rb')`` that neither waits for a FIFO's writer nor takes a folder for a file."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    if stat.S_ISDIR(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
 
 
 def cache_file(folder: str, name: str) -> Path | None:
@@ -214,7 +228,7 @@ def stale_outputs(root: Path, manifest: list[list[str]]) -> tuple[list[str], boo
     for item in manifest:
         name, expected = item[0], item[1]
         try:
-            with open(root / name, "rb") as file:
+            with _open(root / name) as file:
                 st = os.fstat(file.fileno())
                 if item[2:] == [_status(st)]:
                     continue
