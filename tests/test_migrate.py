@@ -70,7 +70,8 @@ def test_the_old_page_imports_into_a_fresh_list(fresh, known, http):
         "1703.09844 (Multi-Scale Dense Networks for Resource Efficient Image Classification): the page says 'ICML 2018', the services say 'ICLR 2018' (Semantic Scholar venue and year); kept 'ICLR 2018'"
     ]
     assert report.unresolved == [
-        "old-materials-page.md:94: 'Cavs: An Efficient Runtime System for Dynamic Neural Networks': no arXiv paper with exactly this title; candidates: 1712.04048 'Cavs: A Vertex-centric Programming Interface for Dynamic Neural Networks'"
+        "old-materials-page.md:94: 'Cavs: An Efficient Runtime System for Dynamic Neural Networks': no arXiv paper with exactly this title; candidates: 1712.04048 'Cavs: A Vertex-centric Programming Interface for Dynamic Neural Networks' (its title differs)"
+        " — the closest of the 4 records arXiv answered; only a paper titled exactly so is taken (add it by its arXiv id)"
     ]
     assert "'Dynamic Neural Network System' → system (a word close to its slug)" in report.mapping
 

@@ -10,6 +10,7 @@ from typing import Sequence
 
 from dnnpapers.enrich import check_tags
 from dnnpapers.errors import DnnpapersError, ProblemsFound, UsageError
+from dnnpapers.files import read_bounded
 from dnnpapers.layout import DISMISSED_FILE, TALKS_FILE
 from dnnpapers.listedit import Change, Current, edit_list
 from dnnpapers.query import find
@@ -147,7 +148,7 @@ def dismiss_papers(root: Path, texts: Sequence[str], reason: str | None = None, 
         if not new:
             return Change(), ([], skipped)
         entries = [{"arxiv": i, "date": today, **({"reason": reason} if reason else {})} for i in new]
-        raw = path.read_bytes() if path.exists() else b"# Candidates the curators turned down; discover leaves them out.\ndismissed:\n"
+        raw = read_bounded(path) if path.exists() else b"# Candidates the curators turned down; discover leaves them out.\ndismissed:\n"
         text = append_entries(head_document(raw, str(path)), entries, key="dismissed")
         DismissedFile.model_validate(parse_document(text, str(path)).data)  # our own text: a mistake here is a bug
         return Change(others={path: text}), (new, skipped)
@@ -212,7 +213,7 @@ def add_talk(
                 entry[key] = value
         if links:
             entry["links"] = dict(links)
-        raw = path.read_bytes() if path.exists() else NEW_TALKS_FILE
+        raw = read_bounded(path) if path.exists() else NEW_TALKS_FILE
         doc = parse_document(raw, str(path))
         if isinstance(doc.data, dict) and doc.data.get("talks") is None and "talks" in doc.data:
             doc = parse_document(_empty_list(raw, doc), str(path))

@@ -105,12 +105,13 @@ def _check_extras(**values: str | None) -> None:
 
 
 def match_title(http: Http, title: str) -> tuple[str | None, str]:
-    """The arXiv id whose normalised title is ``title``, or None and the closest candidates arXiv offered.
+    """The arXiv id whose normalised title is ``title``, or None and what arXiv offered and why none was taken.
 
     The exact phrase is asked first; when it finds no paper of that title, any of
     its words is asked, and the answers are ranked by how close their titles are,
-    so a conference title that differs from the arXiv one (Cavs) shows its
-    candidates with their ids. Nothing but an exact title is ever picked.
+    so a conference title that differs from the arXiv one (Cavs), or a short name
+    of a longer title (Switch Transformers), shows its candidates with their ids
+    and the reason each was passed over. Nothing but an exact title is ever picked.
     """
     wanted = normalise_title(title)
     candidates = arxiv.search_title(http, title)
@@ -120,9 +121,32 @@ def match_title(http: Http, title: str) -> tuple[str | None, str]:
     if not exact:
         seen = {r.arxiv_id for r in candidates}
         candidates += [r for r in arxiv.search_title_words(http, title) if r.arxiv_id not in seen]
-    ranked = sorted(candidates, key=lambda r: (-difflib.SequenceMatcher(None, wanted, normalise_title(r.title)).ratio(), r.arxiv_id))
-    close = [r for r in ranked if difflib.SequenceMatcher(None, wanted, normalise_title(r.title)).ratio() >= 0.5][:3]
-    return None, "; ".join(f"{r.arxiv_id} {r.title!r}" for r in close) or "none"
+    if not candidates:
+        return None, "none"
+    ranked = sorted(candidates, key=lambda r: (-_closeness(wanted, normalise_title(r.title)), r.arxiv_id))
+    close = [r for r in ranked if _closeness(wanted, normalise_title(r.title)) >= 0.5][:3] or ranked[:1]
+    shown = "; ".join(f"{r.arxiv_id} {r.title!r} ({_why_not(wanted, normalise_title(r.title), len(exact))})" for r in close)
+    if exact:
+        return None, f"{shown} — {len(exact)} papers on arXiv have exactly this title; add the one meant by its arXiv id"
+    answered = f"{len(candidates)} record{'s' if len(candidates) != 1 else ''}"
+    return None, f"{shown} — the closest of the {answered} arXiv answered; only a paper titled exactly so is taken (add it by its arXiv id)"
+
+
+def _closeness(wanted: str, found: str) -> float:
+    """How alike two normalised titles are; a title that begins with the one given (its short name) is close."""
+    if found.startswith(wanted):
+        return 0.99
+    return difflib.SequenceMatcher(None, wanted, found).ratio()
+
+
+def _why_not(wanted: str, found: str, exact: int) -> str:
+    if found == wanted:
+        return f"one of {exact} papers titled exactly so"
+    if found.startswith(wanted):
+        return "its title goes on past the one given"
+    if wanted.startswith(found):
+        return "the title given goes on past its title"
+    return "its title differs"
 
 
 def find_by_title(http: Http, title: str) -> str:

@@ -1,4 +1,4 @@
-"""Writing the list's files: atomic, all or none, through symlinks, one-line errors; and the lock.
+"""Writing the list's files: atomic, all or none, through symlinks, one-line errors; the lock; bounded reads.
 
 Every file dnnpapers writes goes through ``write_files``: each new text is
 staged in a temporary file beside its target and fsynced, and only when all are
@@ -16,16 +16,20 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
+from dnnpapers import limits
 from dnnpapers.errors import DnnpapersError
 from dnnpapers.interrupts import held
 from dnnpapers.layout import TEMP_SUFFIX, leftover_temps, link_out, temp_prefix
 
-__all__ = ["WriteError", "write_files", "atomic_write", "locked", "describe_os_error", "confine", "remove_leftovers"]
+__all__ = [
+    "WriteError", "TooLarge", "write_files", "atomic_write", "locked", "describe_os_error", "confine", "remove_leftovers", "read_bounded",
+]
 
 
 class WriteError(DnnpapersError):
@@ -169,3 +173,40 @@ def locked(path: Path, timeout: float = 60.0, inside: Path | None = None) -> Ite
         yield
     finally:
         lock.release()
+
+
+class TooLarge(DnnpapersError):
+    """A file to read is larger than MAX_INPUT_BYTES; it was not read past the bound."""
+
+
+def read_bounded(path: Path | str, display: str | None = None) -> bytes:
+    """The bytes of ``path``, reading at most one byte past ``limits.MAX_INPUT_BYTES`` (else TooLarge).
+
+    Every file dnnpapers reads whole goes through here, so ``/dev/zero``, a FIFO
+    or a huge sparse file given by mistake (or planted by a clone) is refused
+    with one line instead of filling memory; a FIFO no one writes to reads as
+    empty instead of waiting forever. OSError passes through: callers word a
+    missing file their own way.
+    """
+    limit = limits.MAX_INPUT_BYTES
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # opening a FIFO waits for a writer; this does not
+    if stat.S_ISDIR(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+    os.set_blocking(fd, True)
+    with os.fdopen(fd, "rb", buffering=0) as file:
+        st = os.fstat(file.fileno())
+        regular = stat.S_ISREG(st.st_mode)
+        chunks, total = [], 0
+        if not (regular and st.st_size > limit):
+            while total <= limit:
+                want = limit + 1 - total
+                chunk = file.read(min(want, st.st_size + 1) if regular and not chunks else min(want, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                total += len(chunk)
+        if (regular and st.st_size > limit) or total > limit:
+            raise TooLarge(f"{display or path}: larger than {limits.size_text(limit)}, the most dnnpapers reads; refused (is it the right file?)")
+    return b"".join(chunks)
+

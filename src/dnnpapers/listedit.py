@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from dnnpapers.errors import DnnpapersError
-from dnnpapers.files import locked, remove_leftovers, write_files
+from dnnpapers.files import locked, read_bounded, remove_leftovers, write_files
 from dnnpapers.layout import INPUTS, METRICS_FILE, PAPERS_FILE, TALKS_FILE
 from dnnpapers.metrics import metrics_text
 from dnnpapers.models import PaperMetrics
@@ -44,7 +44,7 @@ class Snapshot:
 def snapshot(root: Path) -> Snapshot:
     def read(path: Path) -> bytes | None:
         try:
-            return path.read_bytes()
+            return read_bounded(path)
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return None
         except OSError as exc:

@@ -17,6 +17,7 @@ from typing import Sequence
 
 from dnnpapers.enrich import AddReport, Wanted, add_wanted, check_tags, match_title
 from dnnpapers.errors import DnnpapersError, UsageError
+from dnnpapers.files import read_bounded
 from dnnpapers.models import Taxonomy
 from dnnpapers.paperlist import load_list
 from dnnpapers.sources import arxiv, semantic_scholar
@@ -156,7 +157,7 @@ def import_page(
 ) -> ImportReport:
     """Add every paper of a hand-written materials page that can be resolved with confidence."""
     try:
-        text = page.read_text(encoding="utf-8-sig")
+        text = read_bounded(page).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise DnnpapersError(f"{page}: cannot read ({exc})") from None
     taxonomy = load_list(root).taxonomy
@@ -212,7 +213,7 @@ def import_bib(
     import bibtexparser
 
     try:
-        library = bibtexparser.parse_string(bib.read_text(encoding="utf-8-sig"))
+        library = bibtexparser.parse_string(read_bounded(bib).decode("utf-8-sig"))
     except (OSError, UnicodeDecodeError) as exc:
         raise DnnpapersError(f"{bib}: cannot read ({exc})") from None
     taxonomy = load_list(root).taxonomy

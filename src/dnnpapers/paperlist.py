@@ -27,7 +27,7 @@ from dnnpapers.models import (
     TaxonomyNode,
 )
 from dnnpapers.quick import QuickList, accept_list, accept_papers_text, gc_paused
-from dnnpapers.rules import paper_problems, suggest, taxonomy_problems, unknown_tag_problems
+from dnnpapers.rules import paper_problems, suggest, taxonomy_problems
 from dnnpapers.store import INVALID, Document, Loc, parse_document, read_document
 from dnnpapers.talks import TalkLog, group_today, load_talks
 from dnnpapers.taxonomy import Taxonomy
@@ -199,13 +199,30 @@ def _load_papers(doc: Document, taxonomy: Taxonomy | None) -> tuple[list[Paper],
             entries.append((index, Paper.model_validate(raw)))
         except ValidationError as exc:
             problems += translate_all(exc, base, doc, Paper)
-            tags = raw.get("tags")
-            if taxonomy is not None and isinstance(tags, list) and all(isinstance(t, str) for t in tags):
-                invalid.append((index, SimpleNamespace(tags=tags)))  # its tags are checked too: one round, not two
-    problems += paper_problems(entries, taxonomy, doc)
-    if invalid:
-        problems += unknown_tag_problems(invalid, taxonomy, doc)
+            invalid.append((index, _valid_fields(raw)))  # its other fields are checked too: one round, not two
+    problems += paper_problems(sorted(entries + invalid, key=lambda entry: entry[0]), taxonomy, doc)
     return [paper for _, paper in entries], problems
+
+
+_CROSS_ENTRY_FIELDS = ("id", "title", "arxiv", "doi", "tags")
+
+
+def _valid_fields(raw: dict) -> SimpleNamespace:
+    """The fields the cross-entry rules read, of an entry that failed validation: each one valid on its own, else None.
+
+    So a duplicate or an unknown tag is reported in the same run as the entry's
+    own problems, not in the run after they are fixed.
+    """
+    fields = {}
+    for name in _CROSS_ENTRY_FIELDS:
+        try:
+            fields[name] = _FIELD_CHECK.validate_assignment(Paper.model_construct(), name, raw[name]).__dict__[name]
+        except (KeyError, ValidationError):
+            fields[name] = [] if name == "tags" else None
+    return SimpleNamespace(**fields)
+
+
+_FIELD_CHECK = Paper.__pydantic_validator__
 
 
 def _top_level(doc: Document, key: str, what: str) -> list[Problem]:

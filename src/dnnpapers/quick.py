@@ -35,6 +35,7 @@ from dnnpapers.fields import (
     url_problem,
     venue_problem,
 )
+from dnnpapers.files import TooLarge, read_bounded
 from dnnpapers.layout import DISMISSED_FILE, METRICS_FILE, PAGE_FILE, PAPERS_FILE, TALKS_FILE, TAXONOMY_FILE
 from dnnpapers.limits import MAX_DEPTH
 from dnnpapers.known_entries import entry_key, recall_entries, remember_entries
@@ -382,8 +383,8 @@ class QuickList:
 
 def _read(path: Path) -> Any:
     try:
-        return parse(path.read_bytes())
-    except OSError:
+        return parse(read_bounded(path))
+    except (OSError, TooLarge):  # the exact path words it
         return UNSURE
 
 
@@ -502,8 +503,8 @@ def accept_list(root: Path) -> QuickList | None:
                 return None
             optional[name] = data
     try:
-        papers = accept_papers_text((root / PAPERS_FILE).read_bytes(), taxonomy, list_key=str(root.resolve()))
-    except OSError:
+        papers = accept_papers_text(read_bounded(root / PAPERS_FILE), taxonomy, list_key=str(root.resolve()))
+    except (OSError, TooLarge):
         return None
     if papers is None:
         return None

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from dnnpapers import chart, export
 from dnnpapers.csl import csl_json
 from dnnpapers.errors import DnnpapersError
-from dnnpapers.files import confine, locked, remove_leftovers, write_files
+from dnnpapers.files import TooLarge, confine, locked, read_bounded, remove_leftovers, write_files
 from dnnpapers.github import ISSUE_FORM, issue_form
 from dnnpapers.layout import TALKS_FILE, TOPIC_PAGES, leftover_temps
 from dnnpapers.markdown import Md, Slugger, link, text
@@ -54,7 +54,7 @@ def build(paper_list: PaperList, templates: Path | None = None) -> dict[str, byt
     today = paper_list.today() if paper_list.talks.talks else None  # one day for every page: which talks are held, which to come
     views = paper_views(paper_list, today)
     overrides, inside = (root / "templates", root) if templates is None else (templates, templates)
-    env = _environment(overrides, inside)
+    env = _environment(overrides, inside, len(paper_list.papers))
     row_pattern = format_template(env, ROW_TEMPLATE, ROW_FIELDS)
     outputs: dict[str, bytes] = {}
     placed = {}
@@ -68,7 +68,7 @@ def build(paper_list: PaperList, templates: Path | None = None) -> dict[str, byt
     outputs[JSON] = export.json_export(paper_list).encode("utf-8")
     outputs[CSL] = csl_json(paper_list.papers).encode("utf-8")
     outputs[SCHEMA_FILE] = papers_schema(paper_list.taxonomy).encode("utf-8")
-    outputs.update(site_pages(paper_list, _html_environment(overrides, inside), bibs, today))
+    outputs.update(site_pages(paper_list, _html_environment(overrides, inside, len(paper_list.papers)), bibs, today))
     too_big = len(placed["en"].pages) > 1 or len(outputs[MATERIALS]) > README_BUDGET  # the full region would be nearly as large
     outputs[README_FILE] = _readme(paper_list, views, env, placed["en"].topic_href, Rows(row_pattern, STRINGS["en"], TALKS), compact_only=too_big, today=today)
     if (root / TALKS_FILE).exists():
@@ -114,8 +114,8 @@ def _render_outputs(paper_list: PaperList, outputs: dict[str, bytes], check: boo
     for name, data in outputs.items():
         path = root / name
         try:
-            same = path.read_bytes() == data
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            same = read_bounded(path) == data
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError, TooLarge):
             same = False
         except OSError as exc:
             raise DnnpapersError(f"{path}: cannot read ({exc.strerror})") from None
@@ -166,7 +166,7 @@ def _readme(
     path = paper_list.root / README_FILE
     confine(paper_list.root, [path])  # before reading it: a link out may lead anywhere, /dev/zero too
     try:
-        current = path.read_bytes().decode("utf-8")
+        current = read_bounded(path).decode("utf-8")
     except FileNotFoundError:
         raise DnnpapersError(f"{path}: not found; it needs a region between <!-- dnnpapers:begin --> and <!-- dnnpapers:end -->") from None
     except UnicodeDecodeError:
@@ -237,14 +237,14 @@ def _finalize(value: object) -> Markup:
     return text(value)
 
 
-def _html_environment(overrides: Path, inside: Path) -> jinja2.Environment:
+def _html_environment(overrides: Path, inside: Path, papers: int) -> jinja2.Environment:
     """The web page's templates: HTML autoescaping, no Markdown helpers."""
-    return environment(overrides, inside, lambda value: "" if value is None else value, {})
+    return environment(overrides, inside, lambda value: "" if value is None else value, {}, papers)
 
 
-def _environment(overrides: Path, inside: Path) -> jinja2.Environment:
+def _environment(overrides: Path, inside: Path, papers: int) -> jinja2.Environment:
     helpers = dict(link=link, text=text, Md=Md, indent=lambda n: Md("  " * n), hashes=lambda n: Md("#" * min(n, 6)))
-    return environment(overrides, inside, _finalize, helpers)
+    return environment(overrides, inside, _finalize, helpers, papers)
 
 
 _render = render_template

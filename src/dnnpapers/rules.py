@@ -17,9 +17,9 @@ if TYPE_CHECKING:  # rules also serve the quick path, which must not import pyda
     from dnnpapers.store import Document
     from dnnpapers.taxonomy import Taxonomy
 
-__all__ = ["normalise_title", "suggest", "paper_problems", "taxonomy_problems", "unknown_tag_problems"]
+__all__ = ["normalise_title", "suggest", "paper_problems", "taxonomy_problems"]
 
-#: (position of the entry in the file, the validated paper)
+#: (position of the entry in the file, the validated paper or, for an invalid entry, its fields that are valid alone)
 Entry = tuple[int, "Paper"]
 
 
@@ -55,13 +55,8 @@ def paper_problems(entries: Sequence[Entry], taxonomy: Taxonomy | None, doc: Doc
     problems += _duplicates(entries, doc, "id", "id", lambda p: p.id)
     problems += _duplicates(entries, doc, "arxiv", "arXiv id", lambda p: p.arxiv)
     problems += _duplicates(entries, doc, "doi", "DOI", lambda p: p.doi and p.doi.lower())
-    problems += _duplicates(entries, doc, "title", "title", lambda p: normalise_title(p.title))
+    problems += _duplicates(entries, doc, "title", "title", lambda p: p.title and normalise_title(p.title))
     return problems
-
-
-def unknown_tag_problems(entries: Sequence[tuple[int, object]], taxonomy: Taxonomy, doc: Document) -> list[Problem]:
-    """Unknown tags of entries that have ``tags`` (also entries whose other fields are invalid)."""
-    return list(_unknown_tags(entries, taxonomy, doc))
 
 
 def _unknown_tags(entries: Sequence[Entry], taxonomy: Taxonomy, doc: Document) -> Iterable[Problem]:
@@ -98,9 +93,10 @@ def _duplicates(
             earlier_index, earlier = first[value]
             line, _ = doc.locate(("papers", earlier_index))
             shown = getattr(paper, field)
+            named = f"{earlier.id!r} " if earlier.id else "the entry "  # an entry whose own id is invalid has none
             yield doc.problem(
                 ("papers", index, field),
-                f"duplicate {label} {shown!r}: the same paper as {earlier.id!r} at line {line}",
+                f"duplicate {label} {shown!r}: the same paper as {named}at line {line}",
             )
         else:
             first[value] = (index, paper)

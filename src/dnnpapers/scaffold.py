@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from dnnpapers.errors import DnnpapersError
-from dnnpapers.files import atomic_write, describe_os_error
+from dnnpapers.files import atomic_write, describe_os_error, read_bounded
 from dnnpapers.github import ISSUE_FORM
 from dnnpapers.store import format_scalar
 
@@ -101,23 +101,25 @@ def init_list(
         if not value.strip() or not value.isprintable():
             raise DnnpapersError(f"{option}: give one line of text, with no line breaks or control characters")
     tree = _taxonomy_text(taxonomy)
+    tag_option = _example_tag_option(tree)
     command = "pip install " + shlex.quote(tool)
     values = {
         "page.yaml": {"{title}": format_scalar(title), "{title_zh}": format_scalar(title_zh)},
-        "README.md": {"{title}": title, "pip install {tool}": command},
-        "CONTRIBUTING.md": {"{title}": title},
+        "README.md": {"{title}": title, "pip install {tool}": command, "{tag_option}": tag_option},
+        "CONTRIBUTING.md": {"{title}": title, "{tag_option}": tag_option},
         "workflows/list.yml": {"pip install {tool}": format_scalar(command)},
         "workflows/refresh.yml": {"pip install {tool}": format_scalar(command)},
         "workflows/pages.yml": {"pip install {tool}": format_scalar(command)},
         "workflows/discover.yml": {"pip install {tool_discover}": format_scalar("pip install " + shlex.quote(_with_extra(tool, "discover")))},
     }
     parent = target.absolute().parent
-    if not parent.is_dir():
-        raise DnnpapersError(f"{target}: its folder {parent} does not exist")
+    made = _make_parents(target, parent)
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.init-", dir=parent))
     except OSError as exc:
+        _remove(made)
         raise DnnpapersError(f"{target}: cannot create it in {parent} ({describe_os_error(exc)})") from None
+    done = False
     try:
         written = _write(staging, values, tree, (target / ".gitignore") if ".gitignore" in present else None)
         if not present:
@@ -130,12 +132,44 @@ def init_list(
                 if destination.is_dir() and not destination.is_symlink():
                     shutil.rmtree(destination)
                 os.replace(staging / name, destination)
+        done = True
     except OSError as exc:
         raise DnnpapersError(f"{target}: cannot create the list ({describe_os_error(exc)}); nothing was made") from None
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+        if not done:
+            _remove(made)
     return written
+
+
+def _make_parents(target: Path, parent: Path) -> list[Path]:
+    """The folders above ``target`` that are missing, made (as ``git init`` and ``cargo new`` do); the ones made, deepest last."""
+    missing = []
+    folder = parent
+    while not folder.is_dir():
+        if folder.exists() or folder.is_symlink():
+            raise DnnpapersError(f"{target}: {folder} is not a folder")
+        missing.append(folder)
+        folder = folder.parent
+    made = []
+    for folder in reversed(missing):
+        try:
+            folder.mkdir()
+        except OSError as exc:
+            _remove(made)
+            raise DnnpapersError(f"{target}: cannot create the folder {folder} ({describe_os_error(exc)}); nothing was made") from None
+        made.append(folder)
+    return made
+
+
+def _remove(made: list[Path]) -> None:
+    """Take back the folders ``_make_parents`` made, so a failed init leaves nothing behind."""
+    for folder in reversed(made):
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
 
 
 def _with_extra(tool: str, extra: str) -> str:
@@ -154,7 +188,7 @@ def _taxonomy_text(choice: str) -> str:
         return "# The topics of this list: each node has slug, en, zh and optional description, keywords, children.\ntaxonomy: []\n"
     path = Path(choice)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_bounded(path, f"--taxonomy {choice}").decode("utf-8")
     except OSError as exc:
         raise DnnpapersError(f"--taxonomy {choice}: cannot read it ({describe_os_error(exc)}); give a file, 'empty' or 'dynamic-nn'") from None
     except UnicodeDecodeError:
@@ -165,6 +199,18 @@ def _taxonomy_text(choice: str) -> str:
     return text
 
 
+def _example_tag_option(tree: str) -> str:
+    """' --tag SLUG' for the examples in README and CONTRIBUTING: a topic the new list has (early-exit when
+    it does, else its first topic without children), or '' for a list with no topics yet."""
+    from dnnpapers.paperlist import taxonomy_from_text
+
+    nodes = list(taxonomy_from_text(tree.encode("utf-8"), "data/taxonomy.yaml").walk())
+    slugs = [node.slug for node in nodes]
+    leaves = [node.slug for node in nodes if not node.children]
+    slug = "early-exit" if "early-exit" in slugs else next(iter(leaves or slugs), None)
+    return f" --tag {slug}" if slug else ""
+
+
 def _write(folder: Path, values: dict[str, dict[str, str]], taxonomy: str, gitignore: Path | None) -> list[str]:
     scaffold = resources.files("dnnpapers") / "scaffold"
     written = []
@@ -173,7 +219,7 @@ def _write(folder: Path, values: dict[str, dict[str, str]], taxonomy: str, gitig
         for placeholder, value in values.get(source, {}).items():
             text = text.replace(placeholder, value)
         if source == "gitignore" and gitignore is not None:  # the clone's own rules first, ours after
-            own = gitignore.read_text(encoding="utf-8")
+            own = read_bounded(gitignore).decode("utf-8")
             text = own + ("" if own.endswith("\n") or not own else "\n") + "# dnnpapers\n" + text
         atomic_write(folder / dest, text.encode("utf-8"))
         written.append(dest)

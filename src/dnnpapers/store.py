@@ -21,6 +21,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from dnnpapers.errors import DnnpapersError, Problem, ProblemsFound
+from dnnpapers.files import read_bounded
 from dnnpapers.limits import MAX_DEPTH, too_deep
 
 __all__ = [
@@ -111,7 +112,7 @@ class Document:
 def read_document(path: Path, display: str) -> Document:
     """Read and parse one YAML file; raise ProblemsFound with every located problem."""
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, display)
     except FileNotFoundError:
         raise DnnpapersError(f"{display}: file not found") from None
     except IsADirectoryError:

@@ -19,15 +19,17 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 import jinja2
+from jinja2 import meta
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from dnnpapers import limits
 from dnnpapers.environment import env_float
 from dnnpapers.errors import DnnpapersError
+from dnnpapers.files import describe_os_error, read_bounded
 
-__all__ = ["environment", "render_template", "format_template", "MAX_OUTPUT", "MAX_SECONDS"]
+__all__ = ["environment", "render_template", "format_template", "output_cap", "MAX_SECONDS"]
 
-#: The largest page a template may produce (GitHub shows nothing past 512 KB; 10,000 papers need ~5 MB).
-MAX_OUTPUT = 64 * 2**20
 #: How long one template may run (DNNPAPERS_TEMPLATE_SECONDS).
 MAX_SECONDS = 60.0
 
@@ -44,18 +46,31 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
         self.inside = os.path.realpath(inside)
 
     def get_source(self, environment, template):
-        source, filename, uptodate = super().get_source(environment, template)
+        """Checked before a byte is read: confined to the list, a regular file, bounded in size."""
+        filename = os.path.join(self.searchpath[0], *split_template_path(template))
         real = os.path.realpath(filename)
+        if not os.path.lexists(filename):
+            raise jinja2.TemplateNotFound(template)
         if os.path.commonpath([real, self.inside]) != self.inside:
             raise DnnpapersError(f"templates/{template}: leads outside the list (to {real}); refused")
-        return source, filename, uptodate
+        if not os.path.isfile(real):
+            raise DnnpapersError(f"templates/{template}: not a regular file; refused")
+        try:
+            source = read_bounded(real, f"templates/{template}").decode("utf-8")
+        except OSError as exc:
+            raise DnnpapersError(f"templates/{template}: cannot read ({describe_os_error(exc)})") from None
+        except UnicodeDecodeError:
+            raise DnnpapersError(f"templates/{template}: not UTF-8 text") from None
+        mtime = os.path.getmtime(real)
+        return source, filename, lambda: os.path.exists(real) and os.path.getmtime(real) == mtime
 
 
-def environment(overrides: Path, inside: Path, finalize: Callable, globals: dict) -> jinja2.Environment:
+def environment(overrides: Path, inside: Path, finalize: Callable, globals: dict, papers: int = 0) -> jinja2.Environment:
     """The list's ``overrides`` folder first (confined to ``inside``), then the built-in templates.
 
     A list with templates of its own gets the sandbox; one with only the built-in
     templates (ours, trusted) skips its cost, a quarter of a 10,000-paper render.
+    ``papers``: how many the list holds, which scales the output cap of its own templates.
     """
     loaders: list[jinja2.BaseLoader] = []
     own = overrides.is_dir()
@@ -73,7 +88,38 @@ def environment(overrides: Path, inside: Path, finalize: Callable, globals: dict
         lstrip_blocks=True,
     )
     env.globals.update(globals)
+    env.dnnpapers_papers = papers  # type: ignore[attr-defined]
     return env
+
+
+def output_cap(env: jinja2.Environment, name: str) -> int | None:
+    """The most template ``name`` may write: None when it and all it imports are built in (ours write in
+    step with the data, so any list check accepts renders); else the list's cap, scaled by its papers."""
+    if not any(isinstance(loader, _ConfinedLoader) and _uses_any(env, name, set(loader.list_templates())) for loader in _loaders(env)):
+        return None
+    return max(limits.MAX_TEMPLATE_OUTPUT, limits.MAX_TEMPLATE_OUTPUT_PER_PAPER * getattr(env, "dnnpapers_papers", 0))
+
+
+def _loaders(env: jinja2.Environment) -> list[jinja2.BaseLoader]:
+    return list(env.loader.loaders) if isinstance(env.loader, jinja2.ChoiceLoader) else [env.loader]
+
+
+def _uses_any(env: jinja2.Environment, name: str, own: set[str]) -> bool:
+    """Whether ``name``, or a template it includes, imports or extends, comes from the list's folder."""
+    seen, todo = set(), [name]
+    while todo:
+        current = todo.pop()
+        if current in own:
+            return True
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            source, _, _ = jinja2.PackageLoader("dnnpapers", "templates").get_source(env, current)
+        except jinja2.TemplateNotFound:
+            continue
+        todo += [t for t in meta.find_referenced_templates(env.parse(source)) if t is not None]
+    return False
 
 
 def render_template(env: jinja2.Environment, name: str, context: dict) -> str:
@@ -98,11 +144,15 @@ def render_template(env: jinja2.Environment, name: str, context: dict) -> str:
 
 
 def _generate(env: jinja2.Environment, name: str, context: dict) -> list[str]:
+    cap = output_cap(env, name)
     parts, size = [], 0
     for part in env.get_template(name).generate(context):
         size += len(part)
-        if size > MAX_OUTPUT:
-            raise DnnpapersError(f"{name}: the template's output passed {MAX_OUTPUT // 2**20} MiB; stopped (a runaway loop?)")
+        if cap is not None and size > cap:
+            raise DnnpapersError(
+                f"{name} (with the list's own templates): the output passed {limits.size_text(cap)} "
+                f"(its cap: {limits.size_text(limits.MAX_TEMPLATE_OUTPUT)}, or {limits.size_text(limits.MAX_TEMPLATE_OUTPUT_PER_PAPER)} a paper); stopped (a runaway loop?)"
+            )
         parts.append(part)
     return parts
 

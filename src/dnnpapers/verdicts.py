@@ -15,8 +15,10 @@ kept to the standard library: that is the point.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
+import stat
 import sys
 import time
 from pathlib import Path
@@ -32,6 +34,7 @@ except ImportError:
 
 from dnnpapers import __version__
 from dnnpapers.layout import TOPIC_PAGES, cache_dir, leftover_temps, link_out
+from dnnpapers.limits import MAX_INPUT_BYTES
 
 __all__ = [
     "checked", "digest", "recall", "remember", "file_digest", "stale_outputs", "fresh_render_check", "readme_input",
@@ -121,16 +124,31 @@ def _hash_file(h, path: Path, whole: bool) -> None:
     ``whole``: the README, of which only what render reads counts.
     """
     try:
-        with open(path, "rb") as file:
+        with _open(path) as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                h.update(b"?")  # a device or FIFO: loading reads it within its bound, or refuses it
+                return
             if whole:
-                data = readme_input(file.read())
+                data = readme_input(file.read(MAX_INPUT_BYTES + 1))
                 h.update(f"{len(data)}:".encode() + data)
                 return
             h.update(f"{os.fstat(file.fileno()).st_size}:".encode())
-            while chunk := file.read(1 << 20):
+            seen = 0
+            while seen <= MAX_INPUT_BYTES and (chunk := file.read(1 << 20)):  # past the bound, loading refuses it
                 h.update(chunk)
+                seen += len(chunk)
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         h.update(b"-")
+
+
+def _open(path: Path) -> BinaryIO:
+    """``open(path, 'rb')`` that neither waits for a FIFO's writer nor takes a folder for a file."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    if stat.S_ISDIR(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
 
 
 def cache_file(folder: str, name: str) -> Path | None:
@@ -225,11 +243,11 @@ def stale_outputs(root: Path, manifest: list[list[str]]) -> tuple[Outcome, bool]
     for item in manifest:
         name, expected = item[0], item[1]
         try:
-            with open(root / name, "rb") as file:
+            with _open(root / name) as file:
                 st = os.fstat(file.fileno())
                 if item[2:] == [_status(st)]:
                     continue
-                data = file.read()
+                data = file.read(st.st_size + 1) if stat.S_ISREG(st.st_mode) else b""  # a device or FIFO is never an output
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             stale.append(name)
             continue
