@@ -164,10 +164,13 @@ class _TooLong(BaseException):
 def _limited(seconds: float, name: str, work: Callable[[], T]) -> T:
     """``work()`` within a wall-clock bound through SIGALRM where there is one (the main thread on Unix); else unbounded.
 
-    The alarm raises only while armed, and disarms itself as it fires, so it can
-    neither fire before the guard is entered nor after it is left (a signal
-    delivered late, between two bytecodes of the cleanup, is ignored), and it
-    fires at most once; wherever in this frame it lands, it ends as the one message.
+    The alarm raises only while armed, so it can neither fire before the guard
+    is entered nor after it is left (a signal delivered late, between two
+    bytecodes of the cleanup, is ignored); wherever in this frame it lands, it
+    ends as the one message. Once due it fires again every 50 ms until the guard
+    is left: Python swallows an exception raised in a garbage-collector callback
+    or a ``__del__`` ("Exception ignored in"), and a limit that fired there once
+    would otherwise never stop the template.
     """
     if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         return work()
@@ -175,14 +178,13 @@ def _limited(seconds: float, name: str, work: Callable[[], T]) -> T:
 
     def expire(signum, frame):
         if armed[0]:
-            armed[0] = False
             raise _TooLong()
 
     previous = signal.signal(signal.SIGALRM, expire)
     try:
         try:
             armed[0] = True
-            signal.setitimer(signal.ITIMER_REAL, seconds)
+            signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
             return work()
         finally:
             armed[0] = False
