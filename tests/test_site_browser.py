@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -24,37 +23,19 @@ from dnnpapers.paperlist import load_list
 from dnnpapers.render import build
 from dnnpapers.site import SITE, SITE_ZH, SiteQuery, shown, sort_ids
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+from browser import console_errors as _errors
+from browser import open_page as _open
+from browser import require_browser, start_browser as _browser
+from browser import status as _status
+from browser import visible as _visible
 
-try:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import Select
-except ImportError:  # pragma: no cover - the test extra installs it
-    webdriver = None
-
-if webdriver is None or not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
-    if os.environ.get("DNNPAPERS_REQUIRE_BROWSER") == "1":
-        raise RuntimeError("DNNPAPERS_REQUIRE_BROWSER=1 but chromium, chromedriver or selenium is missing")
-    pytest.skip("needs Debian's chromium and chromium-driver, and selenium", allow_module_level=True)
+require_browser()
+from selenium.webdriver.common.by import By  # noqa: E402 - after the skip: selenium may be missing
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
 
 #: Screenshots for a person to look at: DNNPAPERS_SCREENSHOTS, else a folder under the test's tmp dir.
 SHOTS = os.environ.get("DNNPAPERS_SCREENSHOTS")
-
-
-def _browser(javascript: bool = True, width: int = 1280, height: int = 900):
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--window-size={width},{height}",
-                "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-extensions"):
-        options.add_argument(arg)
-    if not javascript:
-        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
 
 
 @pytest.fixture(scope="module")
@@ -86,33 +67,6 @@ def site(tmp_path_factory):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}", load_list(REPO), seen
     server.shutdown()
-
-
-def _open(browser, url: str) -> None:
-    browser.get("about:blank")
-    browser.get_log("browser")
-    browser.get(url)
-    browser.execute_script("return 1")
-    for _ in range(100):
-        if browser.execute_script("return document.documentElement.dataset.ready") == "1":
-            return
-        time.sleep(0.05)
-    raise AssertionError("the page's script did not finish")
-
-
-def _visible(browser) -> list[str]:
-    """Ids of the papers a reader sees, in page order (hidden papers and hidden sections left out)."""
-    return browser.execute_script(
-        "return Array.from(document.querySelectorAll('[data-id]')).filter(e => e.offsetParent !== null).map(e => e.dataset.id)"
-    )
-
-
-def _status(browser) -> str:
-    return browser.find_element(By.CSS_SELECTOR, "[role=status]").text
-
-
-def _errors(browser) -> list[dict]:
-    return [entry for entry in browser.get_log("browser") if entry["level"] in ("SEVERE", "WARNING")]
 
 
 def _shot(browser, tmp_path: Path, name: str) -> Path:

@@ -1,0 +1,72 @@
+"""Debian's headless Chromium driven by Selenium through chromedriver, shared by the tests that load pages.
+
+Import ``webdriver`` from here only after ``require_browser()``: without Chromium
+the calling module is skipped, unless DNNPAPERS_REQUIRE_BROWSER=1 (CI sets it),
+when that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+try:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+except ImportError:  # pragma: no cover - the test extra installs it
+    webdriver = None
+
+
+def require_browser() -> None:
+    """Skip the calling module without Chromium, chromedriver or selenium (fail instead under DNNPAPERS_REQUIRE_BROWSER=1)."""
+    if webdriver is None or not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
+        if os.environ.get("DNNPAPERS_REQUIRE_BROWSER") == "1":
+            raise RuntimeError("DNNPAPERS_REQUIRE_BROWSER=1 but chromium, chromedriver or selenium is missing")
+        pytest.skip("needs Debian's chromium and chromium-driver, and selenium", allow_module_level=True)
+
+
+def start_browser(javascript: bool = True, width: int = 1280, height: int = 900):
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--window-size={width},{height}",
+                "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-extensions"):
+        options.add_argument(arg)
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+
+
+def open_page(browser, url: str) -> None:
+    """Load ``url`` afresh (its console log emptied first) and wait for the page's script to say it is ready."""
+    browser.get("about:blank")
+    browser.get_log("browser")
+    browser.get(url)
+    browser.execute_script("return 1")
+    for _ in range(100):
+        if browser.execute_script("return document.documentElement.dataset.ready") == "1":
+            return
+        time.sleep(0.05)
+    raise AssertionError("the page's script did not finish")
+
+
+def visible(browser) -> list[str]:
+    """Ids of the papers a reader sees, in page order (hidden papers and hidden sections left out)."""
+    return browser.execute_script(
+        "return Array.from(document.querySelectorAll('[data-id]')).filter(e => e.offsetParent !== null).map(e => e.dataset.id)"
+    )
+
+
+def status(browser) -> str:
+    return browser.find_element(By.CSS_SELECTOR, "[role=status]").text
+
+
+def console_errors(browser) -> list[dict]:
+    return [entry for entry in browser.get_log("browser") if entry["level"] in ("SEVERE", "WARNING")]
