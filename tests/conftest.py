@@ -100,6 +100,25 @@ def run_dnnpapers(args: list[str], root: Path, base: str, services, **env: str):
     )
 
 
+def invoke_dnnpapers(args: list[str], root: Path, base: str, services, **env: str):
+    """``run_dnnpapers`` in this process, through typer's CliRunner, for tests the process boundary is not the point of.
+
+    It saves a start-up and the imports per command (a second, with scikit-learn). An exception
+    that would end the process is its traceback on stderr and exit 1, as it is for a process.
+    """
+    import subprocess
+    import traceback
+
+    from dnnpapers.cli import app
+
+    environment = {**services.environment(base), "DNNPAPERS_CACHE_DIR": str(root / ".cache"), "NO_COLOR": "1", "SEMANTIC_SCHOLAR_API_KEY": None, **env}
+    result = CliRunner().invoke(app, [*args, "--root", str(root)], env=environment)
+    code, stderr = result.exit_code, result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        code, stderr = 1, stderr + "".join(traceback.format_exception(result.exception))
+    return subprocess.CompletedProcess(["dnnpapers", *args, "--root", str(root)], code, result.stdout, stderr)
+
+
 @contextmanager
 def read_only(folder: Path):
     """``folder`` read-only for this process too: a read-only bind mount as root (who ignores modes), else mode 555."""
