@@ -172,8 +172,9 @@ class FakeServices:
     faults: dict[str, list[Fault]] = field(default_factory=lambda: {"arxiv": [], "s2": [], "dblp": [], "crossref": []})
     requests: list[tuple[str, httpx.Request]] = field(default_factory=list)
     latency: float = 0.0
-    #: seconds to wait before answering each of the next requests to a service (a slow server)
-    slow: dict[str, list[float]] = field(default_factory=lambda: {"arxiv": [], "s2": [], "dblp": [], "crossref": []})
+    #: seconds to wait before answering each of the next requests to a service (a slow server), or an Event
+    #: to wait for (an answer held until the test lets it go; 60 s at most)
+    slow: dict[str, list[float | threading.Event]] = field(default_factory=lambda: {"arxiv": [], "s2": [], "dblp": [], "crossref": []})
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def count(self, service: str) -> int:
@@ -197,9 +198,12 @@ class FakeServices:
         with self.lock:
             self.requests.append((service, request))
             fault = self.faults[service].pop(0) if self.faults[service] else None
-            wait = self.latency + (self.slow[service].pop(0) if self.slow[service] else 0.0)
-        if wait:
-            time.sleep(wait)
+            hold = self.slow[service].pop(0) if self.slow[service] else 0.0
+        if isinstance(hold, threading.Event):
+            hold.wait(60)
+            hold = 0.0
+        if self.latency + hold:
+            time.sleep(self.latency + hold)
         if fault is not None:
             if fault.delay:
                 time.sleep(fault.delay)
