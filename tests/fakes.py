@@ -319,7 +319,16 @@ def serve(services: FakeServices) -> tuple[ThreadingHTTPServer, str]:
         def log_message(self, *args) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class Server(ThreadingHTTPServer):
+        def handle_error(self, request, client_address) -> None:
+            """To the real stderr: a command run in this process (CliRunner) has sys.stderr as its own."""
+            import sys
+            import traceback
+
+            print(f"fake server: error answering {client_address}", file=sys.__stderr__)
+            traceback.print_exc(file=sys.__stderr__)
+
+    server = Server(("127.0.0.1", 0), Handler)
     # shutdown() waits for the loop's next poll: at the default 0.5 s that was half a second per test
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
