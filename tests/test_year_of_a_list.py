@@ -1,6 +1,8 @@
 """A year of a list's life through the real CLI, against local fakes of arXiv, Semantic Scholar, DBLP and Crossref.
 
-Each feature has its own tests; this one makes them meet as a curator's year does:
+Each feature has its own tests; this one makes them meet as a curator's year does (commands
+in this process through typer's CliRunner, as the CLI's own tests do where the process is not
+the point; `init`, a first `add` and a pipe run as processes):
 `init` with each taxonomy choice, weekly `discover` then `add` and `dismiss`,
 `update` with citation data, talks in the past and the future, `tag`, `remove`
 (also of a paper a talk names), `import-bib`, hand edits and a hostile pull
@@ -29,7 +31,7 @@ import pytest
 from typer.testing import CliRunner
 
 from browser import console_errors, open_page, require_browser, start_browser, visible
-from conftest import run_dnnpapers
+from conftest import invoke_dnnpapers, run_dnnpapers
 from dnnpapers.cli import app
 from dnnpapers.paperlist import load_list
 from dnnpapers.site import SITE, SITE_ZH, SiteQuery, shown
@@ -155,9 +157,10 @@ class Year:
         return {**self.services.environment(self.base), "DNNPAPERS_CACHE_DIR": str(self.tmp / "cache"), "NO_COLOR": "1",
                 "DNNPAPERS_TODAY": self.today.isoformat(), "COLUMNS": "120"}
 
-    def cli(self, root: Path, *args: str, expect: int | None = 0) -> subprocess.CompletedProcess:
-        """``dnnpapers ARGS --root ROOT`` as its own process; a wrong exit code or a traceback is a problem."""
-        done = run_dnnpapers(list(args), root, self.base, self.services, **self.env(root))
+    def cli(self, root: Path, *args: str, expect: int | None = 0, process: bool = False) -> subprocess.CompletedProcess:
+        """``dnnpapers ARGS --root ROOT``, in this process unless ``process``; a wrong exit code or a traceback is a problem."""
+        run = run_dnnpapers if process else invoke_dnnpapers
+        done = run(list(args), root, self.base, self.services, **self.env(root))
         if "Traceback" in done.stderr:
             self.problem(f"dnnpapers {' '.join(args)}: a traceback: {done.stderr.strip().splitlines()[-1]}")
         elif expect is not None and done.returncode != expect:
@@ -306,7 +309,7 @@ def _live(year: Year, tmp: Path) -> None:
         year.problem(f"discover on a new, empty list: exit {first_week.returncode}: {first_week.stderr.strip()[-300:]}")
 
     year.today = dt.date(2026, 1, 6)
-    year.cli(dnn, "add", SEED_EXIT.arxiv_id, SEED_EXIT2.arxiv_id, "--tag", "early-exit")
+    year.cli(dnn, "add", SEED_EXIT.arxiv_id, SEED_EXIT2.arxiv_id, "--tag", "early-exit", process=True)
     year.holds(dnn, "add the first papers", query="exit")
     year.cli(dnn, "add", SEED_SKIP.arxiv_id, f"https://arxiv.org/abs/{SEED_SKIP2.arxiv_id}v2", "--tag", "layer-skip")
     year.holds(dnn, "add two more", query="Placeholder")
