@@ -100,23 +100,35 @@ def run_dnnpapers(args: list[str], root: Path, base: str, services, **env: str):
     )
 
 
-def invoke_dnnpapers(args: list[str], root: Path, base: str, services, **env: str):
-    """``run_dnnpapers`` in this process, through typer's CliRunner, for tests the process boundary is not the point of.
+def invoke(args: list[str], cwd: Path | None = None, **env: str | None):
+    """``python -m dnnpapers ARGS`` (in ``cwd``) run in this process through typer's CliRunner, as a CompletedProcess.
 
-    It saves a start-up and the imports per command (a second, with scikit-learn). An exception
-    that would end the process is its traceback on stderr and exit 1, as it is for a process.
+    For tests the process boundary is not the point of: it saves a start-up and the imports per
+    command (a second, with scikit-learn). An exception that would end the process is its
+    traceback on stderr and exit 1, as it is for a process.
     """
     import subprocess
     import traceback
 
     from dnnpapers.cli import app
 
-    environment = {**services.environment(base), "DNNPAPERS_CACHE_DIR": str(root / ".cache"), "NO_COLOR": "1", "SEMANTIC_SCHOLAR_API_KEY": None, **env}
-    result = CliRunner().invoke(app, [*args, "--root", str(root)], env=environment)
+    here = os.getcwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(app, args, env={"NO_COLOR": "1", **env})
+    finally:
+        os.chdir(here)
     code, stderr = result.exit_code, result.stderr
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         code, stderr = 1, stderr + "".join(traceback.format_exception(result.exception))
-    return subprocess.CompletedProcess(["dnnpapers", *args, "--root", str(root)], code, result.stdout, stderr)
+    return subprocess.CompletedProcess(["dnnpapers", *args], code, result.stdout, stderr)
+
+
+def invoke_dnnpapers(args: list[str], root: Path, base: str, services, **env: str):
+    """``run_dnnpapers`` in this process (``invoke``), for tests the process boundary is not the point of."""
+    environment = {**services.environment(base), "DNNPAPERS_CACHE_DIR": str(root / ".cache"), "SEMANTIC_SCHOLAR_API_KEY": None, **env}
+    return invoke([*args, "--root", str(root)], **environment)
 
 
 @contextmanager

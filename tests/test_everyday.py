@@ -10,13 +10,12 @@ import sys
 
 import pytest
 
-from conftest import REPO, drain_pty, invoke_dnnpapers, write_list
+from conftest import REPO, drain_pty, invoke, invoke_dnnpapers, write_list
 from fakes import ArxivPaper
 
 
 def _dnnpapers(args, cwd, **env):
-    return subprocess.run([sys.executable, "-m", "dnnpapers", *args], cwd=cwd, capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "NO_COLOR": "1", **env}, stdin=subprocess.DEVNULL)
+    return invoke(args, cwd, **env)
 
 
 @pytest.fixture
