@@ -15,6 +15,18 @@ REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 
 
+#: Files holding the longest tests, longest first: run before the rest, so that under `-n 2` neither
+#: worker is left running one of them alone at the end while the other has nothing to do.
+LONGEST_FIRST = ("test_year_of_a_list.py", "test_verdicts.py", "test_scaffold.py", "test_races.py", "test_site_browser.py",
+                 "test_store_edits.py", "sources/test_http_hostile.py")
+
+
+def pytest_collection_modifyitems(items):
+    """Whole files moved, so that module-scoped fixtures are still made once."""
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0].removeprefix("tests/"), len(rank)))
+
+
 @pytest.fixture(autouse=True)
 def _own_cache(tmp_path_factory, monkeypatch):
     """Each test keeps its answers and verdicts to itself, never in the user's cache (tests that care set their own)."""
