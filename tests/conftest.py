@@ -15,6 +15,18 @@ REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 
 
+#: Files holding the longest tests, longest first: run before the rest, so that under `-n 2` neither
+#: worker is left running one of them alone at the end while the other has nothing to do.
+LONGEST_FIRST = ("test_year_of_a_list.py", "test_verdicts.py", "test_scaffold.py", "test_races.py", "test_site_browser.py",
+                 "test_store_edits.py", "sources/test_http_hostile.py")
+
+
+def pytest_collection_modifyitems(items):
+    """Whole files moved, so that module-scoped fixtures are still made once."""
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0].removeprefix("tests/"), len(rank)))
+
+
 @pytest.fixture(autouse=True)
 def _own_cache(tmp_path_factory, monkeypatch):
     """Each test keeps its answers and verdicts to itself, never in the user's cache (tests that care set their own)."""
@@ -98,6 +110,37 @@ def run_dnnpapers(args: list[str], root: Path, base: str, services, **env: str):
         [sys.executable, "-m", "dnnpapers", *args, "--root", str(root)],
         capture_output=True, text=True, env=environment, stdin=subprocess.DEVNULL, timeout=60,
     )
+
+
+def invoke(args: list[str], cwd: Path | None = None, **env: str | None):
+    """``python -m dnnpapers ARGS`` (in ``cwd``) run in this process through typer's CliRunner, as a CompletedProcess.
+
+    For tests the process boundary is not the point of: it saves a start-up and the imports per
+    command (a second, with scikit-learn). An exception that would end the process is its
+    traceback on stderr and exit 1, as it is for a process.
+    """
+    import subprocess
+    import traceback
+
+    from dnnpapers.cli import app
+
+    here = os.getcwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(app, args, env={"NO_COLOR": "1", **env})
+    finally:
+        os.chdir(here)
+    code, stderr = result.exit_code, result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        code, stderr = 1, stderr + "".join(traceback.format_exception(result.exception))
+    return subprocess.CompletedProcess(["dnnpapers", *args], code, result.stdout, stderr)
+
+
+def invoke_dnnpapers(args: list[str], root: Path, base: str, services, **env: str):
+    """``run_dnnpapers`` in this process (``invoke``), for tests the process boundary is not the point of."""
+    environment = {**services.environment(base), "DNNPAPERS_CACHE_DIR": str(root / ".cache"), "SEMANTIC_SCHOLAR_API_KEY": None, **env}
+    return invoke([*args, "--root", str(root)], **environment)
 
 
 @contextmanager

@@ -172,8 +172,9 @@ class FakeServices:
     faults: dict[str, list[Fault]] = field(default_factory=lambda: {"arxiv": [], "s2": [], "dblp": [], "crossref": []})
     requests: list[tuple[str, httpx.Request]] = field(default_factory=list)
     latency: float = 0.0
-    #: seconds to wait before answering each of the next requests to a service (a slow server)
-    slow: dict[str, list[float]] = field(default_factory=lambda: {"arxiv": [], "s2": [], "dblp": [], "crossref": []})
+    #: seconds to wait before answering each of the next requests to a service (a slow server), or an Event
+    #: to wait for (an answer held until the test lets it go; 60 s at most)
+    slow: dict[str, list[float | threading.Event]] = field(default_factory=lambda: {"arxiv": [], "s2": [], "dblp": [], "crossref": []})
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def count(self, service: str) -> int:
@@ -197,9 +198,12 @@ class FakeServices:
         with self.lock:
             self.requests.append((service, request))
             fault = self.faults[service].pop(0) if self.faults[service] else None
-            wait = self.latency + (self.slow[service].pop(0) if self.slow[service] else 0.0)
-        if wait:
-            time.sleep(wait)
+            hold = self.slow[service].pop(0) if self.slow[service] else 0.0
+        if isinstance(hold, threading.Event):
+            hold.wait(60)
+            hold = 0.0
+        if self.latency + hold:
+            time.sleep(self.latency + hold)
         if fault is not None:
             if fault.delay:
                 time.sleep(fault.delay)
@@ -315,8 +319,18 @@ def serve(services: FakeServices) -> tuple[ThreadingHTTPServer, str]:
         def log_message(self, *args) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    class Server(ThreadingHTTPServer):
+        def handle_error(self, request, client_address) -> None:
+            """To the real stderr: a command run in this process (CliRunner) has sys.stderr as its own."""
+            import sys
+            import traceback
+
+            print(f"fake server: error answering {client_address}", file=sys.__stderr__)
+            traceback.print_exc(file=sys.__stderr__)
+
+    server = Server(("127.0.0.1", 0), Handler)
+    # shutdown() waits for the loop's next poll: at the default 0.5 s that was half a second per test
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 

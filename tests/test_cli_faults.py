@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, read_only, run_dnnpapers, write_list
+from conftest import REPO, invoke_dnnpapers, read_only, run_dnnpapers, write_list
 from dnnpapers.paperlist import load_list
 from fakes import ArxivPaper
 
@@ -153,7 +153,7 @@ def test_a_symlinked_papers_file_stays_a_link_after_add(tmp_path, server):
     real.parent.mkdir()
     shutil.move(root / "data" / "papers.yaml", real)
     (root / "data" / "papers.yaml").symlink_to(real)
-    assert run_dnnpapers(["add", PAPER.arxiv_id, "--tag", "early-exit"], root, base, services).returncode == 0
+    assert invoke_dnnpapers(["add", PAPER.arxiv_id, "--tag", "early-exit"], root, base, services).returncode == 0
     assert (root / "data" / "papers.yaml").is_symlink()
     assert PAPER.arxiv_id in real.read_text(encoding="utf-8")
     assert [p.arxiv for p in load_list(root).papers] == [PAPER.arxiv_id]
@@ -164,7 +164,7 @@ def test_an_unwritable_cache_is_one_warning_and_the_paper_is_added(tmp_path, ser
     services.add(PAPER, citations=3)
     root = write_list(tmp_path, [])
     (tmp_path / "cache-is-a-file").write_text("x")
-    done = run_dnnpapers(["add", PAPER.arxiv_id, "--tag", "early-exit"], root, base, services, DNNPAPERS_CACHE_DIR=str(tmp_path / "cache-is-a-file"))
+    done = invoke_dnnpapers(["add", PAPER.arxiv_id, "--tag", "early-exit"], root, base, services, DNNPAPERS_CACHE_DIR=str(tmp_path / "cache-is-a-file"))
     assert done.returncode == 0, done.stderr
     assert done.stderr.count("warning: answers are not cached:") == 1 and "cache-is-a-file" in done.stderr
 

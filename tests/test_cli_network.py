@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 
-from conftest import drain_pty, run_dnnpapers, write_list
+from conftest import drain_pty, invoke_dnnpapers, write_list
 from dnnpapers.paperlist import load_list
 from fakes import ArxivPaper
 
@@ -23,25 +23,25 @@ def test_add_then_render_check_and_update(tmp_path, server):
     services, base = server
     services.add(MSD, citations=4200)
     root = write_list(tmp_path, [])
-    done = run_dnnpapers(["add", "1703.09844", "--tag", "early-exit"], root, base, services)
+    done = invoke_dnnpapers(["add", "1703.09844", "--tag", "early-exit"], root, base, services)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "added huang2017multiscale: Multi-Scale Dense Networks for Resource Efficient Image Classification (arXiv) [early-exit]\n"
     assert load_list(root).metrics["huang2017multiscale"].citations == 4200
-    assert run_dnnpapers(["render"], root, base, services).returncode == 0
+    assert invoke_dnnpapers(["render"], root, base, services).returncode == 0
     services.s2["arxiv:1703.09844"]["citationCount"] = 4300
-    done = run_dnnpapers(["update", "--refresh"], root, base, services)
+    done = invoke_dnnpapers(["update", "--refresh"], root, base, services)
     assert done.returncode == 0 and "huang2017multiscale: 4200 → 4300 (+100)" in done.stdout
-    assert run_dnnpapers(["render", "--check"], root, base, services).returncode == 1  # the citation count is on the page
+    assert invoke_dnnpapers(["render", "--check"], root, base, services).returncode == 1  # the citation count is on the page
 
 
 def test_a_rerun_within_a_day_sends_nothing_and_offline_works(tmp_path, server):
     services, base = server
     services.add(MSD, citations=1)
     root = write_list(tmp_path, [])
-    assert run_dnnpapers(["update"], root, base, services).returncode == 0
+    assert invoke_dnnpapers(["update"], root, base, services).returncode == 0
     sent = len(services.requests)
-    assert run_dnnpapers(["update"], root, base, services).returncode == 0
-    assert run_dnnpapers(["update", "--offline"], root, base, services).returncode == 0
+    assert invoke_dnnpapers(["update"], root, base, services).returncode == 0
+    assert invoke_dnnpapers(["update", "--offline"], root, base, services).returncode == 0
     assert len(services.requests) == sent
 
 
@@ -54,7 +54,7 @@ def test_errors_are_one_line_with_exit_1_and_the_list_untouched(tmp_path, server
         (["add", "abc", "--tag", "early-exit"], "dnnpapers: 'abc' is not an arXiv id (new style 'YYMM.NNNNN', old style 'archive/YYMMNNN')\n"),
         (["add", "1703.09844", "--tag", "nope"], "dnnpapers: unknown tag 'nope': not in data/taxonomy.yaml\n"),
     ]:
-        done = run_dnnpapers(args, root, base, services)
+        done = invoke_dnnpapers(args, root, base, services)
         assert (done.returncode, done.stderr) == (1, message)
         assert "Traceback" not in done.stdout + done.stderr
     assert (root / "data" / "papers.yaml").read_bytes() == before
@@ -64,14 +64,14 @@ def test_no_tag_without_a_terminal_names_the_suggestions(tmp_path, server):
     services, base = server
     services.add(ArxivPaper("1703.09844", "Multi-exit networks", ["Gao Huang"], dt.date(2017, 3, 1)))
     root = write_list(tmp_path, [])
-    done = run_dnnpapers(["add", "1703.09844"], root, base, services)
+    done = invoke_dnnpapers(["add", "1703.09844"], root, base, services)
     assert done.returncode == 1 and done.stderr == "dnnpapers: 1703.09844 (Multi-exit networks): give --tag; suggested: early-exit\n"
 
 
 def test_a_dead_service_fails_fast(tmp_path, server):
     services, _ = server
     root = write_list(tmp_path, [])
-    done = run_dnnpapers(["add", "1703.09844", "--tag", "early-exit"], root, "http://127.0.0.1:9", services)
+    done = invoke_dnnpapers(["add", "1703.09844", "--tag", "early-exit"], root, "http://127.0.0.1:9", services)
     assert done.returncode == 1 and done.stderr.startswith("dnnpapers: arXiv: connection failed")
 
 

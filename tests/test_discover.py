@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from conftest import run_dnnpapers, write_list
+from conftest import invoke_dnnpapers, write_list
 from dnnpapers.sources import arxiv
 from fakes import ArxivPaper, Fault, s2_paper
 
@@ -56,7 +56,7 @@ def listed_root(tmp_path, server):
 
 
 def _discover(root, base, services, *args):
-    return run_dnnpapers(["discover", "--since", "2024-04-22", "--until", "2024-04-28", *args], root, base, services)
+    return invoke_dnnpapers(["discover", "--since", "2024-04-22", "--until", "2024-04-28", *args], root, base, services)
 
 
 def test_the_report_ranks_in_window_candidates_and_tags_them(listed_root):
@@ -94,9 +94,9 @@ def test_the_same_inputs_give_the_same_bytes(listed_root):
 def test_listed_and_dismissed_papers_never_come_back(listed_root):
     root, services, base = listed_root
     services.add(ArxivPaper("2404.90006", LISTED[0]["title"].upper(), ["Test Author"], WEEK))  # the same title, another id
-    done = run_dnnpapers(["dismiss", QUANT.arxiv_id, "--reason", "static quantization"], root, base, services)
+    done = invoke_dnnpapers(["dismiss", QUANT.arxiv_id, "--reason", "static quantization"], root, base, services)
     assert done.returncode == 0 and done.stdout == f"dismissed {QUANT.arxiv_id}\n"
-    assert run_dnnpapers(["check"], root, base, services).returncode == 0
+    assert invoke_dnnpapers(["check"], root, base, services).returncode == 0
     report = json.loads(_discover(root, base, services, "--format", "json").stdout)
     assert {c["arxiv"] for c in report["candidates"]} == IN_WINDOW - {QUANT.arxiv_id}
 
@@ -130,7 +130,7 @@ def test_either_source_failing_is_a_warning_and_the_other_still_reports(listed_r
 
 def test_an_empty_week_is_an_empty_report(listed_root):
     root, services, base = listed_root
-    done = run_dnnpapers(["discover", "--since", "2023-01-02", "--until", "2023-01-08", "--format", "json"], root, base, services)
+    done = invoke_dnnpapers(["discover", "--since", "2023-01-02", "--until", "2023-01-08", "--format", "json"], root, base, services)
     assert done.returncode == 0 and json.loads(done.stdout)["candidates"] == []
 
 

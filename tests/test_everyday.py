@@ -10,13 +10,12 @@ import sys
 
 import pytest
 
-from conftest import REPO, drain_pty, run_dnnpapers, write_list
+from conftest import REPO, drain_pty, invoke, invoke_dnnpapers, write_list
 from fakes import ArxivPaper
 
 
 def _dnnpapers(args, cwd, **env):
-    return subprocess.run([sys.executable, "-m", "dnnpapers", *args], cwd=cwd, capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "NO_COLOR": "1", **env}, stdin=subprocess.DEVNULL)
+    return invoke(args, cwd, **env)
 
 
 @pytest.fixture
@@ -110,7 +109,7 @@ def test_a_title_that_differs_from_arxivs_offers_the_closest_candidates_and_pick
     services, base = server
     services.add(ArxivPaper("1712.04048", "Cavs: A Vertex-centric Programming Interface for Dynamic Neural Networks", ["Hao Zhang"], dt.date(2017, 12, 1)), citations=1)
     root = write_list(tmp_path, [])
-    done = run_dnnpapers(["add", "--title", "Cavs: An Efficient Runtime System for Dynamic Neural Networks", "--tag", "system"], root, base, services)
+    done = invoke_dnnpapers(["add", "--title", "Cavs: An Efficient Runtime System for Dynamic Neural Networks", "--tag", "system"], root, base, services)
     assert done.returncode == 1
     assert "candidates: 1712.04048 'Cavs: A Vertex-centric Programming Interface for Dynamic Neural Networks'" in done.stderr
     assert "papers: []" in (root / "data" / "papers.yaml").read_text()

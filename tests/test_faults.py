@@ -10,7 +10,7 @@ import time
 import httpx
 import pytest
 
-from conftest import run_dnnpapers, write_list
+from conftest import invoke_dnnpapers, write_list
 from dnnpapers.paperlist import load_list
 from fakes import ArxivPaper, Fault, recorded
 
@@ -42,7 +42,7 @@ def test_a_write_killed_at_any_point_leaves_the_old_file_whole(tmp_path, point):
 
 def run_add(root, base, services):
     start = time.perf_counter()
-    done = run_dnnpapers(["add", "1703.09844", "--tag", "early-exit"], root, base, services, DNNPAPERS_HTTP_TIMEOUT="0.5", DNNPAPERS_HTTP_BACKOFF="0.05")
+    done = invoke_dnnpapers(["add", "1703.09844", "--tag", "early-exit"], root, base, services, DNNPAPERS_HTTP_TIMEOUT="0.5", DNNPAPERS_HTTP_BACKOFF="0.05")
     return done, time.perf_counter() - start
 
 

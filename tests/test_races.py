@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+import threading
 import time
 
 from conftest import run_dnnpapers, write_list
@@ -64,11 +65,12 @@ def _finish(process) -> tuple[int, str, str]:
 def test_update_while_add_lands_keeps_the_new_papers_metrics(tmp_path, server):
     services, base = server
     root = _list(tmp_path, services)
-    services.slow["s2"] = [2.0]
+    services.slow["s2"] = [held := threading.Event()]  # answered once the other command has landed
     update = _start(["update"], root, base, services)
     _wait_for_request(services, "s2")
     done = run_dnnpapers(["add", NEW.arxiv_id, "--tag", "layer-skip"], root, base, services)
     assert done.returncode == 0, done.stderr
+    held.set()
     assert _finish(update)[0] == 0
     final = load_list(root)
     assert [p.arxiv for p in final.papers] == [A.arxiv_id, B.arxiv_id, C.arxiv_id, NEW.arxiv_id]
@@ -83,10 +85,11 @@ def test_add_while_update_lands_keeps_the_new_citation_counts(tmp_path, server):
     assert run_dnnpapers(["update"], root, base, services).returncode == 0  # A, B, C at 10
     for paper in (A, B, C):
         services.s2[f"arxiv:{paper.arxiv_id}"]["citationCount"] = 500
-    services.slow["s2"] = [2.0]
+    services.slow["s2"] = [held := threading.Event()]  # answered once the other command has landed
     add = _start(["add", NEW.arxiv_id, "--tag", "layer-skip"], root, base, services)
     _wait_for_request(services, "s2", services.count("s2") + 1)
     assert run_dnnpapers(["update", "--refresh"], root, base, services).returncode == 0
+    held.set()
     assert _finish(add)[0] == 0
     final = load_list(root)
     assert {pid: m.citations for pid, m in final.metrics.items()} == {"author2020a": 500, "author2020b": 500, "author2020c": 500, final.papers[-1].id: 77}
@@ -96,10 +99,11 @@ def test_update_apply_while_remove_lands_puts_each_venue_on_its_own_paper(tmp_pa
     services, base = server
     root = _list(tmp_path, services)
     assert run_dnnpapers(["update"], root, base, services).returncode == 0
-    services.slow["s2"] = [2.0]
+    services.slow["s2"] = [held := threading.Event()]  # answered once the other command has landed
     update = _start(["update", "--venues", "--apply", "--refresh"], root, base, services)
     _wait_for_request(services, "s2", services.count("s2") + 1)
     assert run_dnnpapers(["remove", "author2020b"], root, base, services).returncode == 0
+    held.set()
     code, out, err = _finish(update)
     assert code == 0, err
     final = load_list(root)
@@ -111,11 +115,12 @@ def test_update_apply_while_remove_lands_puts_each_venue_on_its_own_paper(tmp_pa
 def test_update_apply_while_tag_lands_keeps_both_changes(tmp_path, server):
     services, base = server
     root = _list(tmp_path, services)
-    services.slow["s2"] = [2.0]
+    services.slow["s2"] = [held := threading.Event()]  # answered once the other command has landed
     update = _start(["update", "--venues", "--apply"], root, base, services)
     _wait_for_request(services, "s2")
     done = run_dnnpapers(["tag", "author2020c", "--add", "layer-skip"], root, base, services)
     assert done.returncode == 0, done.stderr
+    held.set()
     assert _finish(update)[0] == 0
     final = {p.id: p for p in load_list(root).papers}
     assert final["author2020c"].tags == ["early-exit", "layer-skip"]
@@ -125,10 +130,11 @@ def test_update_apply_while_tag_lands_keeps_both_changes(tmp_path, server):
 def test_render_while_add_runs_writes_whole_outputs_of_one_moment(tmp_path, server):
     services, base = server
     root = _list(tmp_path, services)
-    services.slow["s2"] = [2.0]
+    services.slow["s2"] = [held := threading.Event()]  # answered once the other command has landed
     add = _start(["add", NEW.arxiv_id, "--tag", "layer-skip"], root, base, services)
     _wait_for_request(services, "s2")
     assert run_dnnpapers(["render"], root, base, services).returncode == 0
+    held.set()
     assert _finish(add)[0] == 0
     rendered = json.loads((root / "generated" / "papers.json").read_text(encoding="utf-8"))
     assert [p["arxiv"] for p in rendered["papers"]] == [A.arxiv_id, B.arxiv_id, C.arxiv_id]

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
-from conftest import write_list
+from conftest import invoke, write_list
 
 MSD = {"id": "huang2017multiscale", "title": "Multi-Scale Dense Networks", "authors": ["Gao Huang", "et al."], "year": 2017, "venue": "ICLR 2018", "arxiv": "1703.09844", "tags": ["early-exit"]}
 
 
 def _render(root, **env):
-    import os
-
-    return subprocess.run(
-        [sys.executable, "-m", "dnnpapers", "render", "--root", str(root)], capture_output=True, text=True, timeout=60,
-        env={**os.environ, **env}, stdin=subprocess.DEVNULL,
-    )
+    return invoke(["render", "--root", str(root)], **env)
 
 
 def _with_template(tmp_path, text: str, name: str = "materials.md.j2"):

@@ -50,25 +50,36 @@ def _edit(data: bytes, at: int, byte: int, mode: str) -> bytes:
     return data[:at] + bytes([byte]) + data[at + 1 :] if data else bytes([byte])
 
 
+@pytest.fixture(scope="module")
+def primed(tmp_path_factory):
+    """One copy of the shipped list with its verdicts kept, for every example; each puts back the file it edits."""
+    from typer.testing import CliRunner
+
+    root, cache = _list(tmp_path_factory.mktemp("edit")), tmp_path_factory.mktemp("cache")
+    runner = CliRunner()
+    assert _run(runner, root, cache, "check")[0] == 0 and _run(runner, root, cache, "render", "--check")[0] == 0  # verdicts kept
+    return root, cache, {kind: digest(root, kind) for kind in ("check", "render")}
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=st.sampled_from(INPUTS), at=st.integers(0, 60_000), byte=st.integers(0, 255), mode=st.sampled_from(["insert", "delete", "replace"]))
-def test_any_changed_byte_is_a_new_digest_and_the_answers_match_a_run_without_verdicts(name, at, byte, mode, tmp_path_factory, runner):
-    root = _list(tmp_path_factory.mktemp("edit"))
-    cache = tmp_path_factory.mktemp("cache")
-    assert _run(runner, root, cache, "check")[0] == 0 and _run(runner, root, cache, "render", "--check")[0] == 0  # verdicts kept
-    before = {kind: digest(root, kind) for kind in ("check", "render")}
+def test_any_changed_byte_is_a_new_digest_and_the_answers_match_a_run_without_verdicts(name, at, byte, mode, primed, runner):
+    root, cache, before = primed
     path = root / name
     original = path.read_bytes()
     edited = _edit(original, at, byte, mode)
     if edited == original:
         return
     path.write_bytes(edited)
-    if name != "README.md" or readme_input(edited) != readme_input(original):
-        assert digest(root, "render") != before["render"]
-    if name.startswith("data/"):
-        assert digest(root, "check") != before["check"]
-    for args in (["check"], ["render", "--check"]):
-        assert _run(runner, root, cache, *args) == _run(runner, root, cache, *args, verdicts=False), (name, args)
+    try:
+        if name != "README.md" or readme_input(edited) != readme_input(original):
+            assert digest(root, "render") != before["render"]
+        if name.startswith("data/"):
+            assert digest(root, "check") != before["check"]
+        for args in (["check"], ["render", "--check"]):
+            assert _run(runner, root, cache, *args) == _run(runner, root, cache, *args, verdicts=False), (name, args)
+    finally:
+        path.write_bytes(original)
 
 
 def test_an_unchanged_list_is_answered_from_its_verdict_and_an_edited_region_is_still_stale(shipped, tmp_path, runner):

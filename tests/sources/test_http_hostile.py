@@ -14,7 +14,7 @@ import zlib
 import httpx
 import pytest
 
-from conftest import run_dnnpapers, write_list
+from conftest import invoke_dnnpapers, run_dnnpapers, write_list
 from dnnpapers.limits import MAX_ANSWER_BYTES
 from dnnpapers.sources import arxiv, semantic_scholar
 from dnnpapers.sources.http import Cache, Http, ServiceError
@@ -215,7 +215,7 @@ def test_bad_environment_values_are_one_line_naming_the_variable(tmp_path, serve
     services, base = server
     services.add(PAPER, citations=1)
     root = write_list(tmp_path, [])
-    done = run_dnnpapers(["add", PAPER.arxiv_id, "--tag", "early-exit"], root, base, services, **{name: value})
+    done = invoke_dnnpapers(["add", PAPER.arxiv_id, "--tag", "early-exit"], root, base, services, **{name: value})
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.startswith(f"dnnpapers: {message}") and done.stderr.count("\n") == 1, done.stderr
 
