@@ -156,7 +156,7 @@ def test_talk_list_at_80_columns_gives_titles_the_room_and_keeps_anchors_whole(s
 
 
 def test_list_at_80_columns_drops_the_empty_cited_column_and_gives_the_title_the_room(shipped):
-    from dnnpapers.paperlist import load_list
+    from dnnpapers.access.paperlist import load_list
 
     text = _on_a_terminal(["list"], shipped, NO_COLOR="1")
     header = text.splitlines()[0].split()
@@ -254,7 +254,7 @@ LOOP = "{% for i in range(n) %}{% for j in range(200) %}{{ j }}{% endfor %}{% en
 def test_the_template_time_limit_always_ends_as_one_message_wherever_it_fires(tmp_path, monkeypatch, seconds, n):
     """A limit landing before, inside or just after the template's run: the output, or the one message; never a bare error."""
     from dnnpapers.errors import DnnpapersError
-    from dnnpapers.templating import environment, render_template
+    from dnnpapers.outputs.templating import environment, render_template
 
     (tmp_path / "templates").mkdir(exist_ok=True)
     (tmp_path / "templates" / "loop.md.j2").write_text(LOOP, encoding="utf-8")

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from dnnpapers.csl import csl_json
-from dnnpapers.export import bibtex
-from dnnpapers.models import Paper
-from dnnpapers.paperlist import load_list
-from dnnpapers.ris import ris
+from dnnpapers.outputs.csl import csl_json
+from dnnpapers.outputs.export import bibtex
+from dnnpapers.model.models import Paper
+from dnnpapers.access.paperlist import load_list
+from dnnpapers.outputs.ris import ris
 
 NAMES = Paper(id="names2020x", title="Synthetic entry for hard author names", authors=["Laurens van der Maaten", "Martin Luther King Jr.", "Google Brain and DeepMind"],
               year=2020, venue="arXiv", arxiv="2001.90071", tags=["survey"])
@@ -91,7 +91,7 @@ def test_a_sentence_case_style_keeps_only_the_protected_words(tmp_path):
         if _required("TEX"):
             pytest.fail("bibtex is required here")
         pytest.skip("bibtex not installed (CI installs it)")
-    from dnnpapers.export import bib_entry
+    from dnnpapers.outputs.export import bib_entry
 
     paper = Paper(id="liu2020fastbert", title="FastBERT: a Self-distilling BERT with Adaptive Inference Time", authors=["Weijie Liu", "et al."],
                   year=2020, venue="ACL 2020", arxiv="2004.02178", tags=["early-exit"])

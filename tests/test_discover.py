@@ -168,7 +168,7 @@ def test_without_scikit_learn_the_command_names_the_extra(tmp_path):
 
 
 def test_add_without_tags_suggests_them_from_the_lists_classifier(tmp_path, services, http):
-    from dnnpapers.enrich import NeedTags, add_papers
+    from dnnpapers.curation.enrich import NeedTags, add_papers
 
     root = write_list(tmp_path, LISTED)
     services.add(EXIT, citations=1)

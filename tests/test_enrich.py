@@ -8,9 +8,9 @@ import hashlib
 import pytest
 
 from conftest import write_list
-from dnnpapers.enrich import NeedTags, add_papers, suggest_tags, update_list
+from dnnpapers.curation.enrich import NeedTags, add_papers, suggest_tags, update_list
 from dnnpapers.errors import DnnpapersError
-from dnnpapers.paperlist import load_list
+from dnnpapers.access.paperlist import load_list
 from fakes import ArxivPaper, Fault, recorded
 
 TODAY = dt.date(2026, 11, 22)

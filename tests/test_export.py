@@ -13,9 +13,9 @@ import pytest
 from pybtex.database import parse_string
 
 from conftest import REPO, write_list
-from dnnpapers.export import _TEX, bib_entry, bibtex, json_export, tex
-from dnnpapers.models import Paper
-from dnnpapers.paperlist import load_list
+from dnnpapers.outputs.export import _TEX, bib_entry, bibtex, json_export, tex
+from dnnpapers.model.models import Paper
+from dnnpapers.access.paperlist import load_list
 
 HOSTILE = Paper(
     id="evil2020x",
@@ -81,7 +81,7 @@ def test_special_characters_survive_exactly():
     ],
 )
 def test_only_words_whose_case_matters_are_braced(title, braced):
-    from dnnpapers.export import bib_title
+    from dnnpapers.outputs.export import bib_title
 
     assert bib_title(title) == braced
 

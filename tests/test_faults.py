@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from conftest import run_dnnpapers, write_list
-from dnnpapers.paperlist import load_list
+from dnnpapers.access.paperlist import load_list
 from fakes import ArxivPaper, Fault, recorded
 
 MSD = ArxivPaper("1703.09844", "Multi-Scale Dense Networks for Resource Efficient Image Classification", ["Gao Huang"], dt.date(2017, 3, 1))
@@ -29,7 +29,7 @@ def test_a_write_killed_at_any_point_leaves_the_old_file_whole(tmp_path, point):
     code = (
         "import os, signal, sys\n"
         "from pathlib import Path\n"
-        "from dnnpapers import files\n"
+        "from dnnpapers.storage import files\n"
         f"real = {KILL_AT[point]}\n"
         f"{KILL_AT[point]} = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)\n"
         "files.atomic_write(Path(sys.argv[1]), b'new content' * 100000)\n"

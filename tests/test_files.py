@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from conftest import read_only
-from dnnpapers.files import WriteError, atomic_write, write_files
+from dnnpapers.storage.files import WriteError, atomic_write, write_files
 
 
 def test_atomic_write_replaces_whole_and_leaves_no_temporary(tmp_path):
@@ -78,7 +78,7 @@ def test_a_file_size_limit_is_an_error_not_a_kill(tmp_path):
         "import resource, sys\n"
         "from pathlib import Path\n"
         "from dnnpapers import interrupts\n"
-        "from dnnpapers.files import WriteError, atomic_write\n"
+        "from dnnpapers.storage.files import WriteError, atomic_write\n"
         "interrupts.install()\n"
         "resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))\n"
         "try:\n"

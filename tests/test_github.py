@@ -8,10 +8,10 @@ import pytest
 import yaml
 
 from conftest import REPO
-from dnnpapers.github import ISSUE_FORM, issue_form
-from dnnpapers.paperlist import load_list
+from dnnpapers.outputs.github import ISSUE_FORM, issue_form
+from dnnpapers.access.paperlist import load_list
 
-WORKFLOWS = [REPO / f"{folder}/{name}.yml" for folder in (".github/workflows", "src/dnnpapers/scaffold/workflows") for name in ("list", "refresh", "discover", "pages")]
+WORKFLOWS = [REPO / f"{folder}/{name}.yml" for folder in (".github/workflows", "src/dnnpapers/curation/scaffold/workflows") for name in ("list", "refresh", "discover", "pages")]
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: str(p.relative_to(REPO)))
@@ -69,7 +69,7 @@ def test_every_workflow_a_list_gets_validates_against_githubs_schema(tmp_path):
     import subprocess
     import sys
 
-    from dnnpapers.scaffold import init_list
+    from dnnpapers.curation.scaffold import init_list
 
     init_list(tmp_path / "new", tool="dnnpapers @ git+https://example.org/dnnpapers@v0.1.0")
     files = sorted((tmp_path / "new" / ".github" / "workflows").glob("*.yml")) + sorted((REPO / ".github" / "workflows").glob("*.yml"))

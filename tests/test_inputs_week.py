@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SCENARIOS
-from dnnpapers.paperlist import papers_problems, taxonomy_from_text
+from dnnpapers.access.paperlist import papers_problems, taxonomy_from_text
 
 TOOL = "dnnpapers==0.1.0"
 TAXONOMY = taxonomy_from_text((SCENARIOS / "taxonomy.yaml").read_bytes(), "data/taxonomy.yaml")
@@ -176,7 +176,7 @@ _OWN_TAXONOMY = """taxonomy:
 def test_init_with_each_taxonomy_makes_a_valid_issue_form_and_examples_with_its_own_slugs(choice, tmp_path):
     import yaml
 
-    from dnnpapers.github import ISSUE_FORM
+    from dnnpapers.outputs.github import ISSUE_FORM
 
     if choice == "file":
         (tmp_path / "topics.yaml").write_text(_OWN_TAXONOMY, encoding="utf-8")
@@ -228,7 +228,8 @@ SMALL_CAP = 64 * 2**10
 @pytest.fixture
 def low_cap(monkeypatch):
     """The template output cap at 64 KiB (the shipped list's web page alone is ~250 KB), so a test need not render 100,000 papers."""
-    from dnnpapers import limits, templating
+    from dnnpapers import limits
+    from dnnpapers.outputs import templating
 
     monkeypatch.setattr(limits, "MAX_TEMPLATE_OUTPUT", SMALL_CAP, raising=False)
     monkeypatch.setattr(limits, "MAX_TEMPLATE_OUTPUT_PER_PAPER", 16, raising=False)
@@ -290,7 +291,7 @@ def test_the_real_cap_scales_with_the_list_and_spares_the_built_in_pages(tmp_pat
     """With the real limits: a 100,000-paper list's own templates may write ten times what the built-in pages write a paper."""
     from conftest import REPO
     from dnnpapers import limits
-    from dnnpapers.templating import environment, output_cap
+    from dnnpapers.outputs.templating import environment, output_cap
 
     built_in = environment(tmp_path / "templates", tmp_path, lambda v: v, {}, papers=100_000)
     assert output_cap(built_in, "site.html.j2") is None and output_cap(built_in, "materials.md.j2") is None

@@ -7,8 +7,8 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dnnpapers.keys import ascii_fold, paper_key, surname
-from dnnpapers.models import SLUG
+from dnnpapers.model.keys import ascii_fold, paper_key, surname
+from dnnpapers.model.models import SLUG
 
 
 def test_key_uses_surname_year_and_the_name_before_a_colon():

@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 
 from conftest import REPO
 from dnnpapers.cli import app
-from dnnpapers.known_entries import ENTRIES, recall_entries
-from dnnpapers import quick
-from dnnpapers.fields import last_year
-from dnnpapers.quick import UNSURE, _parse_text, accept_list, split_entries
-from dnnpapers.store import format_entry
+from dnnpapers.access.known_entries import ENTRIES, recall_entries
+from dnnpapers.access import quick
+from dnnpapers.model.fields import last_year
+from dnnpapers.access.quick import UNSURE, _parse_text, accept_list, split_entries
+from dnnpapers.storage.store import format_entry
 from strategies import paper_lists
 
 

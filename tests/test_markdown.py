@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from dnnpapers.markdown import Md, Slugger, anchor, link, text, url
+from dnnpapers.outputs.markdown import Md, Slugger, anchor, link, text, url
 
 MD = MarkdownIt("commonmark").enable("table").enable("strikethrough")
 

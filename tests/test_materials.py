@@ -12,9 +12,9 @@ from markdown_it import MarkdownIt
 
 from conftest import REPO, write_list
 from dnnpapers.cli import app
-from dnnpapers.markdown import Slugger
-from dnnpapers.paperlist import load_list
-from dnnpapers.render import MATERIALS, MATERIALS_ZH, build
+from dnnpapers.outputs.markdown import Slugger
+from dnnpapers.access.paperlist import load_list
+from dnnpapers.outputs.render import MATERIALS, MATERIALS_ZH, build
 
 MD = MarkdownIt("commonmark").enable("table")
 
@@ -106,7 +106,7 @@ def _many(n: int) -> list[dict]:
 
 @pytest.mark.parametrize("budget", [6_000, 2_500])
 def test_past_the_budget_the_papers_move_to_topic_pages_and_every_link_follows(budget, tmp_path, monkeypatch):
-    monkeypatch.setattr("dnnpapers.materials.PAGE_BUDGET", budget)
+    monkeypatch.setattr("dnnpapers.outputs.materials.PAGE_BUDGET", budget)
     root = write_list(tmp_path, _many(40))
     (root / "data" / "talks.yaml").write_text("talks:\n  - date: 2020-03-04\n    presenters: [Ann]\n    papers: [author12020paper, author22020paper]\n", encoding="utf-8")
     outputs = build(load_list(root))
@@ -137,13 +137,13 @@ def test_a_list_under_the_budget_keeps_one_page():
 
 
 def test_topic_pages_of_an_earlier_split_go_when_the_list_fits_one_page_again(tmp_path, monkeypatch, runner):
-    from dnnpapers.render import render
+    from dnnpapers.outputs.render import render
 
     root = write_list(tmp_path, _many(40))
-    monkeypatch.setattr("dnnpapers.materials.PAGE_BUDGET", 2_500)
+    monkeypatch.setattr("dnnpapers.outputs.materials.PAGE_BUDGET", 2_500)
     render(load_list(root))
     assert (root / "generated/materials/early-exit.md").exists()
-    monkeypatch.setattr("dnnpapers.materials.PAGE_BUDGET", 400_000)
+    monkeypatch.setattr("dnnpapers.outputs.materials.PAGE_BUDGET", 400_000)
     stale = render(load_list(root), check=True)
     assert "generated/materials/early-exit.md" in stale and (root / "generated/materials/early-exit.md").exists()
     render(load_list(root))

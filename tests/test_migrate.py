@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from dnnpapers.errors import DnnpapersError
-from dnnpapers.migrate import import_bib, import_page, map_heading, read_page
-from dnnpapers.paperlist import load_list
-from dnnpapers.scaffold import init_list
+from dnnpapers.curation.migrate import import_bib, import_page, map_heading, read_page
+from dnnpapers.access.paperlist import load_list
+from dnnpapers.curation.scaffold import init_list
 from fakes import FIXTURES, ArxivPaper
 
 TODAY = dt.date(2026, 11, 22)

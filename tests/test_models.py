@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from pydantic import ValidationError
 
-from dnnpapers.fields import arxiv_id_problem
-from dnnpapers.models import Paper, TaxonomyNode
-from dnnpapers.taxonomy import Taxonomy
+from dnnpapers.model.fields import arxiv_id_problem
+from dnnpapers.model.models import Paper, TaxonomyNode
+from dnnpapers.model.taxonomy import Taxonomy
 
 VALID = {"id": "huang2017multiscale", "title": "MSDNet", "authors": ["Gao Huang", "et al."], "year": 2017, "tags": ["early-exit"]}
 
@@ -88,12 +88,12 @@ def test_taxonomy_lookups():
     ],
 )
 def test_author_names_bibtex_would_misread_are_refused(authors, message):
-    from dnnpapers.fields import authors_problem
+    from dnnpapers.model.fields import authors_problem
 
     assert message in authors_problem(authors)
 
 
 def test_a_venue_year_in_the_future_is_refused():
-    from dnnpapers.fields import venue_problem
+    from dnnpapers.model.fields import venue_problem
 
     assert venue_problem("NeurIPS 2098", 1998) == "venue year 2098 is in the future"

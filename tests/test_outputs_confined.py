@@ -128,10 +128,10 @@ def _split_list(tmp_path, monkeypatch, runner) -> Path:
              "year": 2020, "arxiv": f"2001.9{i:04d}", "tags": [["early-exit", "layer-skip", "survey", "system"][i % 4]]} for i in range(40)]
     root = write_list(tmp_path / "list", many)
     monkeypatch.setenv("DNNPAPERS_NO_VERDICTS", "1")  # the budget is patched here, not in any input a verdict digests
-    monkeypatch.setattr("dnnpapers.materials.PAGE_BUDGET", 2_500)
+    monkeypatch.setattr("dnnpapers.outputs.materials.PAGE_BUDGET", 2_500)
     assert runner.invoke(app, ["render", "--root", str(root)]).exit_code == 0
     assert (root / "generated" / "materials" / "early-exit.md").exists()
-    monkeypatch.setattr("dnnpapers.materials.PAGE_BUDGET", 400_000)
+    monkeypatch.setattr("dnnpapers.outputs.materials.PAGE_BUDGET", 400_000)
     return root
 
 
@@ -353,7 +353,7 @@ def test_both_gitignores_ignore_staged_writes_in_every_folder_and_nothing_else(t
 @settings(max_examples=60, deadline=None)
 @given(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="/\0"), min_size=1, max_size=40).filter(lambda s: s not in (".", "..")))
 def test_every_file_a_write_stages_is_recognised_as_that_files_and_no_other(name):
-    from dnnpapers.layout import temp_owner, temp_prefix
+    from dnnpapers.storage.layout import temp_owner, temp_prefix
 
     with tempfile.TemporaryDirectory() as folder:
         try:

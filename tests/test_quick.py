@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from conftest import REPO, SCENARIOS, write_list
 from dnnpapers.errors import ProblemsFound
-from dnnpapers.models import Paper
-from dnnpapers.paperlist import load_exact, load_list
-from dnnpapers.quick import UNSURE, accept_list, accept_paper, parse
-from dnnpapers.store import parse_document
+from dnnpapers.model.models import Paper
+from dnnpapers.access.paperlist import load_exact, load_list
+from dnnpapers.access.quick import UNSURE, accept_list, accept_paper, parse
+from dnnpapers.storage.store import parse_document
 from strategies import paper_lists
 
 # Plain scalars whose YAML 1.1 and 1.2 readings differ, and other constructs the quick path must leave alone.
@@ -106,8 +106,8 @@ def test_yaml_11_readings_are_not_trusted():
 
 
 def test_an_append_is_judged_by_its_new_entries_against_the_old_ones(tmp_path):
-    from dnnpapers.quick import accept_appended
-    from dnnpapers.store import format_entry
+    from dnnpapers.access.quick import accept_appended
+    from dnnpapers.storage.store import format_entry
 
     msd = {"id": "huang2017multiscale", "title": "Multi-Scale Dense Networks", "authors": ["Gao Huang", "et al."], "year": 2017, "venue": "ICLR 2018", "arxiv": "1703.09844", "tags": ["early-exit"]}
     root = write_list(tmp_path, [msd])

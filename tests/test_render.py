@@ -11,8 +11,8 @@ from markdown_it import MarkdownIt
 from conftest import REPO, write_list
 from dnnpapers.cli import app
 from dnnpapers.errors import DnnpapersError, ProblemsFound
-from dnnpapers.paperlist import load_list
-from dnnpapers.render import MATERIALS, MATERIALS_ZH, OUTPUTS, build, render
+from dnnpapers.access.paperlist import load_list
+from dnnpapers.outputs.render import MATERIALS, MATERIALS_ZH, OUTPUTS, build, render
 from strategies import paper_lists
 
 MD = MarkdownIt("commonmark").enable("table").enable("strikethrough")
@@ -132,7 +132,7 @@ def test_bad_markers_are_an_error_and_nothing_is_written(tmp_path, readme):
 
 
 def test_readme_falls_back_to_the_compact_form_past_the_budget(tmp_path, monkeypatch):
-    monkeypatch.setattr("dnnpapers.render.README_BUDGET", 100)
+    monkeypatch.setattr("dnnpapers.outputs.render.README_BUDGET", 100)
     root = write_list(tmp_path, [MSD])
     out = build(load_list(root))["README.md"].decode()
     assert "| Date |" not in out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dnnpapers.rules import normalise_title, suggest
+from dnnpapers.model.rules import normalise_title, suggest
 
 
 def test_titles_that_differ_only_in_case_spacing_and_final_punctuation_are_one():
@@ -29,7 +29,7 @@ def test_suggest_prefers_a_case_insensitive_match_then_a_close_one():
 
 
 def test_titles_differing_only_by_invisible_or_compatibility_characters_are_one_title():
-    from dnnpapers.rules import normalise_title
+    from dnnpapers.model.rules import normalise_title
 
     plain = normalise_title("FastBERT: a Self-distilling BERT")
     assert normalise_title("Fast\u200bBERT: a Self-distilling BERT") == plain  # zero-width space

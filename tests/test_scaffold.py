@@ -11,8 +11,8 @@ import pytest
 from conftest import REPO
 from dnnpapers.cli import app
 from dnnpapers.errors import DnnpapersError, ProblemsFound
-from dnnpapers.paperlist import load_list
-from dnnpapers.scaffold import default_tool, init_list
+from dnnpapers.access.paperlist import load_list
+from dnnpapers.curation.scaffold import default_tool, init_list
 
 TOOL = "dnnpapers @ git+https://example.org/dnnpapers@v0.1.0"
 
@@ -92,12 +92,12 @@ def test_without_tool_an_editable_install_makes_the_user_choose(tmp_path):
 
 
 def test_the_scaffold_taxonomy_is_this_lists():
-    # When data/taxonomy.yaml changes: cp data/taxonomy.yaml src/dnnpapers/scaffold/taxonomy.yaml
-    assert (REPO / "src/dnnpapers/scaffold/taxonomy.yaml").read_bytes() == (REPO / "data/taxonomy.yaml").read_bytes()
+    # When data/taxonomy.yaml changes: cp data/taxonomy.yaml src/dnnpapers/curation/scaffold/taxonomy.yaml
+    assert (REPO / "src/dnnpapers/curation/scaffold/taxonomy.yaml").read_bytes() == (REPO / "data/taxonomy.yaml").read_bytes()
 
 
 def test_a_failure_midway_leaves_nothing_half_made(tmp_path, monkeypatch):
-    from dnnpapers import render
+    from dnnpapers.outputs import render
 
     def broken(*args, **kwargs):
         raise DnnpapersError("render failed on purpose")
@@ -146,7 +146,7 @@ def test_the_wheel_carries_the_templates_and_the_scaffold(wheel):
     import zipfile
 
     names = set(zipfile.ZipFile(wheel).namelist())
-    for needed in ("dnnpapers/templates/materials.md.j2", "dnnpapers/scaffold/taxonomy.yaml", "dnnpapers/scaffold/CONTRIBUTING.md", "dnnpapers/scaffold/workflows/list.yml"):
+    for needed in ("dnnpapers/outputs/templates/materials.md.j2", "dnnpapers/curation/scaffold/taxonomy.yaml", "dnnpapers/curation/scaffold/CONTRIBUTING.md", "dnnpapers/curation/scaffold/workflows/list.yml"):
         assert needed in names, needed
 
 

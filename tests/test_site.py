@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, write_list
-from dnnpapers.paperlist import load_list
-from dnnpapers.render import build
-from dnnpapers.site import SITE, SITE_ZH, SiteQuery, embedded_json, normalise, shown
+from dnnpapers.access.paperlist import load_list
+from dnnpapers.outputs.render import build
+from dnnpapers.outputs.site import SITE, SITE_ZH, SiteQuery, embedded_json, normalise, shown
 
 HOSTILE = {
     "id": "evil2020title",

@@ -1,6 +1,6 @@
 """The searchable page in Debian's headless Chromium, driven by Selenium through chromedriver.
 
-Each check holds what the page shows to what ``dnnpapers.site.shown`` says for
+Each check holds what the page shows to what ``dnnpapers.outputs.site.shown`` says for
 the same data. Without Chromium these tests are skipped, unless
 DNNPAPERS_REQUIRE_BROWSER=1 (CI sets it), when that is a failure.
 """
@@ -22,10 +22,10 @@ from browser import serve_folder
 from browser import status_text as _status
 from browser import visible_ids as _visible
 from conftest import REPO, write_list
-from dnnpapers.export import bib_entry
-from dnnpapers.paperlist import load_list
-from dnnpapers.render import build
-from dnnpapers.site import SITE, SITE_ZH, SiteQuery, shown, sort_ids
+from dnnpapers.outputs.export import bib_entry
+from dnnpapers.access.paperlist import load_list
+from dnnpapers.outputs.render import build
+from dnnpapers.outputs.site import SITE, SITE_ZH, SiteQuery, shown, sort_ids
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select

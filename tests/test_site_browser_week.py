@@ -12,8 +12,8 @@ import pytest
 from browser import browser  # noqa: F401 - the fixture
 from browser import chromium, console_errors, open_page, serve_folder, status_text, visible_ids
 from conftest import REPO
-from dnnpapers.paperlist import load_list
-from dnnpapers.site import SITE, SITE_ZH, SiteQuery, shown
+from dnnpapers.access.paperlist import load_list
+from dnnpapers.outputs.site import SITE, SITE_ZH, SiteQuery, shown
 from selenium.webdriver.common.by import By
 from test_site_week import PAGE_LIKE_IDS, cited_list, page_like_list
 

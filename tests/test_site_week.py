@@ -22,12 +22,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, write_list
-from dnnpapers.fields import SLUG, SLUG_RE
-from dnnpapers.metrics import metrics_text
-from dnnpapers.models import PaperMetrics
-from dnnpapers.paperlist import load_list
-from dnnpapers.render import build
-from dnnpapers.site import SITE, SITE_ZH
+from dnnpapers.model.fields import SLUG, SLUG_RE
+from dnnpapers.model.metrics import metrics_text
+from dnnpapers.model.models import PaperMetrics
+from dnnpapers.access.paperlist import load_list
+from dnnpapers.outputs.render import build
+from dnnpapers.outputs.site import SITE, SITE_ZH
 from test_site import MSD, _parse
 
 #: A second paper, clearly fake (the id style of the other tests' fixtures), with no citation data.
@@ -135,7 +135,7 @@ def test_the_nu_html_checker_finds_no_error_in_the_pages_shipped_cited_or_with_p
 
 
 def test_cards_are_laid_out_lazily_only_in_a_list_of_thousands(tmp_path, monkeypatch):
-    from dnnpapers import site
+    from dnnpapers.outputs import site
 
     root = write_list(tmp_path, [MSD, FAKE])
     assert '<main id="page_results">' in build(load_list(root))[SITE].decode()

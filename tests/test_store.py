@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dnnpapers.errors import DnnpapersError, ProblemsFound
-from dnnpapers.store import INVALID, MAX_DEPTH, format_entry, format_scalar, parse_document, read_document
+from dnnpapers.storage.store import INVALID, MAX_DEPTH, format_entry, format_scalar, parse_document, read_document
 
 
 def parse(text: str):

@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SCENARIOS
-from dnnpapers.models import Taxonomy, TaxonomyFile
-from dnnpapers.paperlist import papers_problems
-from dnnpapers.store import Style, append_entries, format_entry, parse_document, set_fields
+from dnnpapers.model.models import Taxonomy, TaxonomyFile
+from dnnpapers.access.paperlist import papers_problems
+from dnnpapers.storage.store import Style, append_entries, format_entry, parse_document, set_fields
 from strategies import paper_lists, papers
 
 TAXONOMY = Taxonomy(TaxonomyFile.model_validate(parse_document((SCENARIOS / "taxonomy.yaml").read_bytes(), "t").data).taxonomy)
@@ -99,7 +99,7 @@ def test_setting_a_field_changes_only_that_entry(file, data):
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(styled_files(), st.data())
 def test_removing_an_entry_takes_out_exactly_its_lines(file, data):
-    from dnnpapers.store import remove_entry
+    from dnnpapers.storage.store import remove_entry
 
     raw, entries = file
     doc = parse_document(raw, "p.yaml")

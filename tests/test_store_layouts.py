@@ -11,12 +11,12 @@ from hypothesis import strategies as st
 
 from conftest import SCENARIOS, run_dnnpapers, write_list
 from dnnpapers.cli import app
-from dnnpapers.curate import remove_paper, retag_paper
+from dnnpapers.curation.curate import remove_paper, retag_paper
 from dnnpapers.errors import DnnpapersError
-from dnnpapers.listedit import Change, edit_list
-from dnnpapers.models import Taxonomy, TaxonomyFile
-from dnnpapers.paperlist import load_list, papers_problems
-from dnnpapers.store import Style, append_entries, format_entry, format_field, format_scalar, head_document, parse_document, set_fields
+from dnnpapers.access.listedit import Change, edit_list
+from dnnpapers.model.models import Taxonomy, TaxonomyFile
+from dnnpapers.access.paperlist import load_list, papers_problems
+from dnnpapers.storage.store import Style, append_entries, format_entry, format_field, format_scalar, head_document, parse_document, set_fields
 from fakes import ArxivPaper
 from strategies import TAGS, paper_lists, papers
 
@@ -109,7 +109,7 @@ def test_tag_of_an_entry_whose_tags_another_entry_names_refuses_and_changes_noth
 
 
 def test_text_appended_after_the_document_end_marker_is_not_taken_as_new_entries(tmp_path):
-    from dnnpapers.quick import accept_appended
+    from dnnpapers.access.quick import accept_appended
 
     root = write_list(tmp_path, [A])
     listed = load_list(root)

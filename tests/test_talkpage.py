@@ -9,8 +9,8 @@ from markdown_it import MarkdownIt
 
 from conftest import REPO, write_list
 from dnnpapers.cli import app
-from dnnpapers.paperlist import load_list
-from dnnpapers.render import MATERIALS, MATERIALS_ZH, TALK_OUTPUTS, TALKS, TALKS_ZH, build
+from dnnpapers.access.paperlist import load_list
+from dnnpapers.outputs.render import MATERIALS, MATERIALS_ZH, TALK_OUTPUTS, TALKS, TALKS_ZH, build
 
 MD = MarkdownIt("commonmark").enable("table")
 MSD = {"id": "huang2017multiscale", "title": "Multi-Scale Dense Networks for Resource Efficient Image Classification", "authors": ["Gao Huang", "et al."], "year": 2017, "venue": "ICLR 2018", "arxiv": "1703.09844", "tags": ["early-exit"]}
@@ -126,7 +126,7 @@ def test_render_check_goes_stale_once_the_next_talk_has_passed(tmp_path, runner)
 
 
 def test_hostile_talk_text_stays_inside_its_table_cell(tmp_path, monkeypatch):
-    from dnnpapers.store import format_scalar
+    from dnnpapers.storage.store import format_scalar
 
     root = write_list(tmp_path, [MSD])
     evil = "A | B <script>alert(1)</script> [x](http://evil.example) `code` **bold**"

@@ -14,9 +14,9 @@ import yaml
 from conftest import REPO, write_list
 from dnnpapers.cli import app
 from dnnpapers.errors import ProblemsFound
-from dnnpapers.paperlist import load_list
-from dnnpapers.schema import talks_schema
-from dnnpapers.talks import talk_anchors
+from dnnpapers.access.paperlist import load_list
+from dnnpapers.model.schema import talks_schema
+from dnnpapers.model.talks import talk_anchors
 
 MSD = {"id": "huang2017multiscale", "title": "Multi-Scale Dense Networks for Resource Efficient Image Classification", "authors": ["Gao Huang", "et al."], "year": 2017, "venue": "ICLR 2018", "arxiv": "1703.09844", "tags": ["early-exit"]}
 FASTBERT = {"id": "liu2020fastbert", "title": "FastBERT: a Self-distilling BERT with Adaptive Inference Time", "authors": ["Weijie Liu", "et al."], "year": 2020, "venue": "ACL 2020", "arxiv": "2004.02178", "tags": ["early-exit"]}
@@ -94,7 +94,7 @@ def test_anchors_come_from_date_and_start_so_edits_keep_them(group):
 
 
 def test_talks_sharing_a_day_and_start_are_numbered_in_file_order():
-    from dnnpapers.models import Talk
+    from dnnpapers.model.models import Talk
 
     talks = [Talk.model_validate({"date": "2026-03-04", "presenters": [name], "title": name}) for name in "ABC"]
     assert talk_anchors(talks) == ["talk-2026-03-04", "talk-2026-03-04-2", "talk-2026-03-04-3"]

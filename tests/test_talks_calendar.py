@@ -11,8 +11,8 @@ import vobject
 from ical.calendar_stream import IcsCalendarStream
 
 from conftest import REPO, write_list
-from dnnpapers.paperlist import load_list
-from dnnpapers.render import TALKS_ICS, build
+from dnnpapers.access.paperlist import load_list
+from dnnpapers.outputs.render import TALKS_ICS, build
 
 MSD = {"id": "huang2017multiscale", "title": "Multi-Scale Dense Networks for Resource Efficient Image Classification", "authors": ["Gao Huang", "et al."], "year": 2017, "venue": "ICLR 2018", "arxiv": "1703.09844", "tags": ["early-exit"]}
 
@@ -119,7 +119,7 @@ def test_uids_stay_when_a_talk_is_edited_and_the_bytes_stay_for_the_same_data(tm
 
 @pytest.mark.parametrize("title", ["Commas, semicolons; and colons: all", "A backslash \\ and a quote \"", "Line\\nbreak written out", "<script>alert(1)</script>", ("Ünïcödé 中文标题 🎉 and a very long title " * 3).strip()])
 def test_text_that_ical_escapes_reads_back_exactly(title, tmp_path):
-    from dnnpapers.store import format_scalar
+    from dnnpapers.storage.store import format_scalar
 
     root = _group(tmp_path, "talks: []\n")
     (root / "data" / "talks.yaml").write_text(f"talks:\n  - date: 2026-03-04\n    presenters: [{format_scalar('Ann; Ben, Cai', flow=True)}]\n    title: {format_scalar(title)}\n    notes: {format_scalar(title)}\n", encoding="utf-8")

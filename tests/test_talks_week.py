@@ -23,8 +23,8 @@ from typer.testing import CliRunner
 
 from conftest import write_list
 from dnnpapers.cli import app
-from dnnpapers.fields import timezone_problem
-from dnnpapers.store import format_scalar
+from dnnpapers.model.fields import timezone_problem
+from dnnpapers.storage.store import format_scalar
 
 MSD = {"id": "huang2017multiscale", "title": "Multi-Scale Dense Networks for Resource Efficient Image Classification", "authors": ["Gao Huang", "et al."], "year": 2017, "venue": "ICLR 2018", "arxiv": "1703.09844", "tags": ["early-exit"]}
 FASTBERT = {"id": "liu2020fastbert", "title": "FastBERT: a Self-distilling BERT with Adaptive Inference Time", "authors": ["Weijie Liu", "et al."], "year": 2020, "venue": "ACL 2020", "arxiv": "2004.02178", "tags": ["early-exit"]}
@@ -195,8 +195,8 @@ def test_remove_force_takes_only_the_paper_s_item_from_a_flow_list_in_a_flow_tal
 
 def test_the_one_writer_refuses_any_change_that_would_leave_a_talk_naming_a_removed_paper(group):
     from dnnpapers.errors import DnnpapersError
-    from dnnpapers.listedit import Change, edit_list
-    from dnnpapers.store import parse_document, remove_entry
+    from dnnpapers.access.listedit import Change, edit_list
+    from dnnpapers.storage.store import parse_document, remove_entry
 
     def careless(now):  # a writer that forgets the talks
         return Change(remove_entry(parse_document(now.raw, str(now.path)), 0), removed={"huang2017multiscale"}), None
@@ -295,8 +295,8 @@ def test_the_web_page_s_discussed_filter_in_chromium_leaves_out_a_paper_whose_ta
 
     from test_site_browser import _browser, _errors, _open, _visible  # skips without Chromium (fails with DNNPAPERS_REQUIRE_BROWSER=1)
 
-    from dnnpapers.paperlist import load_list
-    from dnnpapers.site import SiteQuery, shown
+    from dnnpapers.access.paperlist import load_list
+    from dnnpapers.outputs.site import SiteQuery, shown
 
     root = write_list(tmp_path, [MSD, FASTBERT])
     for day, paper in (("2026-12-01", "liu2020fastbert"), ("2026-12-09", "huang2017multiscale")):
@@ -460,9 +460,9 @@ def talk_files(draw):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(talk_files())
 def test_remove_force_over_layouts_unlinks_exactly_the_paper_or_refuses_and_changes_nothing(tmp_path_factory, drawn):
-    from dnnpapers.curate import remove_paper
+    from dnnpapers.curation.curate import remove_paper
     from dnnpapers.errors import DnnpapersError
-    from dnnpapers.paperlist import load_list
+    from dnnpapers.access.paperlist import load_list
 
     text, talks = drawn
     root = write_list(tmp_path_factory.mktemp("layout"), [MSD, FASTBERT])
@@ -497,7 +497,7 @@ def test_remove_force_over_layouts_unlinks_exactly_the_paper_or_refuses_and_chan
 def test_remove_items_takes_exactly_the_items_named_in_flow_and_block_lists(items, data, flow, newline):
     import yaml
 
-    from dnnpapers.store import parse_document, remove_items
+    from dnnpapers.storage.store import parse_document, remove_items
 
     gone = data.draw(st.sets(st.integers(0, len(items) - 1)))
     spaces = data.draw(st.sampled_from(["", " "]))

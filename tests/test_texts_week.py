@@ -17,11 +17,11 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, run_dnnpapers, write_list
-from dnnpapers.csl import csl_json
-from dnnpapers.export import bibtex
-from dnnpapers.models import Paper
-from dnnpapers.paperlist import load_list
-from dnnpapers.ris import ris
+from dnnpapers.outputs.csl import csl_json
+from dnnpapers.outputs.export import bibtex
+from dnnpapers.model.models import Paper
+from dnnpapers.access.paperlist import load_list
+from dnnpapers.outputs.ris import ris
 from fakes import ArxivPaper, s2_paper
 from test_csl_ris import _pandoc
 from test_discover import LISTED as DISCOVER_LISTED
@@ -111,10 +111,10 @@ def liquid_pages(request, tmp_path_factory) -> Path:
                               env={**os.environ, "NO_COLOR": "1", "DNNPAPERS_CACHE_DIR": str(root / ".cache")}, timeout=120)
         assert done.returncode == 0, done.stdout + done.stderr
         return root
-    from dnnpapers.render import build
+    from dnnpapers.outputs.render import build
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("dnnpapers.materials.PAGE_BUDGET", 1_000)
+        patch.setattr("dnnpapers.outputs.materials.PAGE_BUDGET", 1_000)
         outputs = build(load_list(root))
     assert any(name.startswith("generated/materials/") for name in outputs), "the list did not split"
     for name, data in outputs.items():
@@ -155,7 +155,7 @@ def test_the_pages_render_curator_text_with_its_braces_literally(liquid_pages):
 def test_literal_text_and_link_targets_carry_no_brace_and_read_back_as_given(value):
     from markdown_it import MarkdownIt
 
-    from dnnpapers.markdown import text, url
+    from dnnpapers.outputs.markdown import text, url
 
     assert "{" not in text(value) and "}" not in text(value) and "{" not in url(value) and "}" not in url(value)
     shown = MarkdownIt("commonmark").enable(["table", "strikethrough"]).renderInline(str(text(value)))
@@ -224,7 +224,7 @@ _WORDS = st.sampled_from(["@", "#", "/", "-", "GH-", "gh-", "http", "://", "www.
 def test_inert_text_renders_nothing_live_and_reads_as_given(value):
     from markdown_it import MarkdownIt
 
-    from dnnpapers.markdown import inert
+    from dnnpapers.outputs.markdown import inert
 
     body = str(inert(value))
     assert "\n" not in body and _live_in(body) == [], (value, body)

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from dnnpapers.enrich import add_papers
-from dnnpapers.paperlist import load_list
+from dnnpapers.curation.enrich import add_papers
+from dnnpapers.access.paperlist import load_list
 from fakes import ArxivPaper, Fault, crossref_message, dblp_hit
 
 from conftest import write_list
@@ -93,7 +93,7 @@ def test_dblp_and_crossref_faults_are_warnings_and_the_paper_is_added(root, five
 
 
 def test_update_venues_proposes_dblps_venue_over_a_curators_but_never_over_a_checked_one(tmp_path, five, http):
-    from dnnpapers.enrich import update_list
+    from dnnpapers.curation.enrich import update_list
 
     wrong = {"id": "huang2017multiscale", "title": MSD.title, "authors": ["Gao Huang", "et al."], "year": 2017, "venue": "ICML 2018", "arxiv": MSD.arxiv_id, "tags": ["early-exit"]}
     checked = {"id": "veit2017convolutional", "title": AIG.title, "authors": ["Andreas Veit", "et al."], "year": 2017, "venue": "ECCV 2019", "venue_checked": True, "arxiv": AIG.arxiv_id, "tags": ["layer-skip"]}

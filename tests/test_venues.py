@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dnnpapers.venues import dblp_year, resolve, short_name, venue_from_text
+from dnnpapers.model.venues import dblp_year, resolve, short_name, venue_from_text
 
 
 def test_dblp_year_beats_semantic_scholars_preprint_year():

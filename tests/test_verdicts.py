@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from conftest import REPO
 from dnnpapers.cli import app
-from dnnpapers.verdicts import digest, readme_input
+from dnnpapers.access.verdicts import digest, readme_input
 
 INPUTS = ["data/papers.yaml", "data/taxonomy.yaml", "data/page.yaml", "data/talks.yaml", "README.md", "templates/paper_row.md"]
 
@@ -24,7 +24,7 @@ def _list(folder):
         shutil.copytree(REPO / name, folder / name)
     shutil.copy(REPO / "README.md", folder / "README.md")
     (folder / "templates").mkdir()
-    shutil.copy(REPO / "src/dnnpapers/templates/paper_row.md", folder / "templates" / "paper_row.md")
+    shutil.copy(REPO / "src/dnnpapers/outputs/templates/paper_row.md", folder / "templates" / "paper_row.md")
     return folder
 
 
@@ -87,7 +87,7 @@ def test_an_unchanged_list_is_answered_from_its_verdict_and_an_edited_region_is_
 
 
 def test_outputs_left_alone_are_not_read_again_and_any_write_to_one_is_still_seen(tmp_path, runner, monkeypatch):
-    from dnnpapers import verdicts
+    from dnnpapers.access import verdicts
 
     root, cache = _list(tmp_path / "list"), tmp_path / "cache"
     assert _run(runner, root, cache, "render", "--check")[0] == 0  # rendered once: each output's digest kept
