@@ -25,7 +25,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 from fakes import ArxivPaper, FakeServices, serve  # noqa: E402
 
-from dnnpapers.access.paperlist import load_list  # noqa: E402
+from dnnpapers.access.loading import load_list  # noqa: E402
 from dnnpapers.storage.store import format_entry  # noqa: E402
 from dnnpapers.access.verdicts import SETTLED_NS  # noqa: E402
 

@@ -23,7 +23,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 from scale import generate  # noqa: E402
 
-from dnnpapers.access.paperlist import load_list  # noqa: E402
+from dnnpapers.access.loading import load_list  # noqa: E402
 from dnnpapers.outputs.render import build  # noqa: E402
 from dnnpapers.outputs.site import SITE, SITE_ZH  # noqa: E402
 

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 from conftest import write_list
 from dnnpapers.outputs.chart import papers_per_year
-from dnnpapers.access.paperlist import load_list
+from dnnpapers.access.loading import load_list
 
 SVG = "{http://www.w3.org/2000/svg}"
 

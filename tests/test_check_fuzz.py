@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from conftest import SCENARIOS
 from dnnpapers.cli import app
 from dnnpapers.errors import DnnpapersError, ProblemsFound
-from dnnpapers.access.paperlist import load_list
+from dnnpapers.access.loading import load_list
 
 VALID = (SCENARIOS / "valid-crlf-bom-and-odd-text" / "data" / "papers.yaml").read_bytes()
 NOISE = [b":", b"-", b" ", b"\t", b"\n", b"'", b'"', b"[", b"]", b"{", b"&a", b"*a", b"!!python/name:x", b"#", b"\xff", b"\x00", b"|", b">", b"---", b"? "]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, read_only, run_dnnpapers, write_list
-from dnnpapers.access.paperlist import load_list
+from dnnpapers.access.loading import load_list
 from fakes import ArxivPaper
 
 PAPER = ArxivPaper("2001.90011", "Synthetic paper for fault tests", ["Test Author"], dt.date(2020, 1, 1))

@@ -9,7 +9,7 @@ import sys
 
 
 from conftest import drain_pty, run_dnnpapers, write_list
-from dnnpapers.access.paperlist import load_list
+from dnnpapers.access.loading import load_list
 from fakes import ArxivPaper
 
 MSD = ArxivPaper("1703.09844", "Multi-Scale Dense Networks for Resource Efficient Image Classification", ["Gao Huang"], dt.date(2017, 3, 1))

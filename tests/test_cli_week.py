@@ -156,7 +156,7 @@ def test_talk_list_at_80_columns_gives_titles_the_room_and_keeps_anchors_whole(s
 
 
 def test_list_at_80_columns_drops_the_empty_cited_column_and_gives_the_title_the_room(shipped):
-    from dnnpapers.access.paperlist import load_list
+    from dnnpapers.access.loading import load_list
 
     text = _on_a_terminal(["list"], shipped, NO_COLOR="1")
     header = text.splitlines()[0].split()

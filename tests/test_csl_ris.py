@@ -15,7 +15,7 @@ from conftest import REPO
 from dnnpapers.outputs.csl import csl_json
 from dnnpapers.outputs.export import bibtex
 from dnnpapers.model.models import Paper
-from dnnpapers.access.paperlist import load_list
+from dnnpapers.access.loading import load_list
 from dnnpapers.outputs.ris import ris
 
 NAMES = Paper(id="names2020x", title="Synthetic entry for hard author names", authors=["Laurens van der Maaten", "Martin Luther King Jr.", "Google Brain and DeepMind"],

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import write_list
 from dnnpapers.cli import app
-from dnnpapers.access.paperlist import load_list
+from dnnpapers.access.loading import load_list
 
 A = {"id": "a2020x", "title": "First", "authors": ["A B"], "year": 2020, "tags": ["early-exit"]}
 B = {"id": "b2021y", "title": "Second", "authors": ["C D"], "year": 2021, "tags": ["survey", "layer-skip"]}

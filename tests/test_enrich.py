@@ -10,7 +10,7 @@ import pytest
 from conftest import write_list
 from dnnpapers.curation.enrich import NeedTags, add_papers, suggest_tags, update_list
 from dnnpapers.errors import DnnpapersError
-from dnnpapers.access.paperlist import load_list
+from dnnpapers.access.loading import load_list
 from fakes import ArxivPaper, Fault, recorded
 
 TODAY = dt.date(2026, 11, 22)

@@ -15,7 +15,7 @@ from pybtex.database import parse_string
 from conftest import REPO, write_list
 from dnnpapers.outputs.export import _TEX, bib_entry, bibtex, json_export, tex
 from dnnpapers.model.models import Paper
-from dnnpapers.access.paperlist import load_list
+from dnnpapers.access.loading import load_list
 
 HOSTILE = Paper(
     id="evil2020x",

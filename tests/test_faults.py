@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from conftest import run_dnnpapers, write_list
-from dnnpapers.access.paperlist import load_list
+from dnnpapers.access.loading import load_list
 from fakes import ArxivPaper, Fault, recorded
 
 MSD = ArxivPaper("1703.09844", "Multi-Scale Dense Networks for Resource Efficient Image Classification", ["Gao Huang"], dt.date(2017, 3, 1))

@@ -9,7 +9,7 @@ import yaml
 
 from conftest import REPO
 from dnnpapers.outputs.github import ISSUE_FORM, issue_form
-from dnnpapers.access.paperlist import load_list
+from dnnpapers.access.loading import load_list
 
 WORKFLOWS = [REPO / f"{folder}/{name}.yml" for folder in (".github/workflows", "src/dnnpapers/curation/scaffold/workflows") for name in ("list", "refresh", "discover", "pages")]
 

@@ -11,8 +11,10 @@ import pytest
 from conftest import REPO, write_list
 from dnnpapers.errors import ProblemsFound
 from dnnpapers.limits import MAX_TOPIC_DEPTH
-from dnnpapers.access.paperlist import load_exact, load_list
-from dnnpapers.access.quick import accept_list, check_list
+from dnnpapers.access.paperlist import load_exact
+from dnnpapers.access.loading import load_list
+from dnnpapers.access.quick import accept_list
+from dnnpapers.access.loading import check_list
 
 # yaml-rs overflowed its stack (exit 139, no output) on about 10,000 block levels.
 DEEP = "papers:\n" + "- " * 15_000 + "x\n"

@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 from conftest import REPO, write_list
 from dnnpapers.cli import app
 from dnnpapers.outputs.markdown import Slugger
-from dnnpapers.access.paperlist import load_list
+from dnnpapers.access.loading import load_list
 from dnnpapers.outputs.render import MATERIALS, MATERIALS_ZH, build
 
 MD = MarkdownIt("commonmark").enable("table")

@@ -9,7 +9,7 @@ import pytest
 
 from dnnpapers.errors import DnnpapersError
 from dnnpapers.curation.migrate import import_bib, import_page, map_heading, read_page
-from dnnpapers.access.paperlist import load_list
+from dnnpapers.access.loading import load_list
 from dnnpapers.curation.scaffold import init_list
 from fakes import FIXTURES, ArxivPaper
 

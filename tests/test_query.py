@@ -9,7 +9,7 @@ import pytest
 from conftest import REPO
 from dnnpapers.cli import app
 from dnnpapers.errors import DnnpapersError
-from dnnpapers.access.paperlist import load_list
+from dnnpapers.access.loading import load_list
 from dnnpapers.access.query import parse_years, select, stats
 
 SHIPPED = load_list(REPO)

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from conftest import REPO, SCENARIOS, write_list
 from dnnpapers.errors import ProblemsFound
 from dnnpapers.model.models import Paper
-from dnnpapers.access.paperlist import load_exact, load_list
+from dnnpapers.access.paperlist import load_exact
+from dnnpapers.access.loading import load_list
 from dnnpapers.access.quick import UNSURE, accept_list, accept_paper, parse
 from dnnpapers.storage.store import parse_document
 from strategies import paper_lists

@@ -13,7 +13,7 @@ import sys
 import time
 
 from conftest import run_dnnpapers, write_list
-from dnnpapers.access.paperlist import load_list
+from dnnpapers.access.loading import load_list
 from fakes import ArxivPaper
 
 # Synthetic papers (ids YYMM.9NNNN exist nowhere), with synthetic DBLP keys for venue proposals.

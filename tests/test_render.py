@@ -11,7 +11,7 @@ from markdown_it import MarkdownIt
 from conftest import REPO, write_list
 from dnnpapers.cli import app
 from dnnpapers.errors import DnnpapersError, ProblemsFound
-from dnnpapers.access.paperlist import load_list
+from dnnpapers.access.loading import load_list
 from dnnpapers.outputs.render import MATERIALS, MATERIALS_ZH, OUTPUTS, build, render
 from strategies import paper_lists
 

@@ -11,7 +11,7 @@ import pytest
 from conftest import REPO
 from dnnpapers.cli import app
 from dnnpapers.errors import DnnpapersError, ProblemsFound
-from dnnpapers.access.paperlist import load_list
+from dnnpapers.access.loading import load_list
 from dnnpapers.curation.scaffold import default_tool, init_list
 
 TOOL = "dnnpapers @ git+https://example.org/dnnpapers@v0.1.0"

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, write_list
-from dnnpapers.access.paperlist import load_list
+from dnnpapers.access.loading import load_list
 from dnnpapers.outputs.render import build
 from dnnpapers.outputs.site import SITE, SITE_ZH, SiteQuery, embedded_json, normalise, shown
 

@@ -23,7 +23,7 @@ from browser import status_text as _status
 from browser import visible_ids as _visible
 from conftest import REPO, write_list
 from dnnpapers.outputs.export import bib_entry
-from dnnpapers.access.paperlist import load_list
+from dnnpapers.access.loading import load_list
 from dnnpapers.outputs.render import build
 from dnnpapers.outputs.site import SITE, SITE_ZH, SiteQuery, shown, sort_ids
 from selenium.webdriver.common.by import By

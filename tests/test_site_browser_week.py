@@ -12,7 +12,7 @@ import pytest
 from browser import browser  # noqa: F401 - the fixture
 from browser import chromium, console_errors, open_page, serve_folder, status_text, visible_ids
 from conftest import REPO
-from dnnpapers.access.paperlist import load_list
+from dnnpapers.access.loading import load_list
 from dnnpapers.outputs.site import SITE, SITE_ZH, SiteQuery, shown
 from selenium.webdriver.common.by import By
 from test_site_week import PAGE_LIKE_IDS, cited_list, page_like_list

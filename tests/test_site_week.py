@@ -25,7 +25,7 @@ from conftest import REPO, write_list
 from dnnpapers.model.fields import SLUG, SLUG_RE
 from dnnpapers.model.metrics import metrics_text
 from dnnpapers.model.models import PaperMetrics
-from dnnpapers.access.paperlist import load_list
+from dnnpapers.access.loading import load_list
 from dnnpapers.outputs.render import build
 from dnnpapers.outputs.site import SITE, SITE_ZH
 from test_site import MSD, _parse

@@ -15,7 +15,8 @@ from dnnpapers.curation.curate import remove_paper, retag_paper
 from dnnpapers.errors import DnnpapersError
 from dnnpapers.access.listedit import Change, edit_list
 from dnnpapers.model.models import Taxonomy, TaxonomyFile
-from dnnpapers.access.paperlist import load_list, papers_problems
+from dnnpapers.access.paperlist import papers_problems
+from dnnpapers.access.loading import load_list
 from dnnpapers.storage.store import Style, append_entries, format_entry, format_field, format_scalar, head_document, parse_document, set_fields
 from fakes import ArxivPaper
 from strategies import TAGS, paper_lists, papers

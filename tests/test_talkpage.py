@@ -9,7 +9,7 @@ from markdown_it import MarkdownIt
 
 from conftest import REPO, write_list
 from dnnpapers.cli import app
-from dnnpapers.access.paperlist import load_list
+from dnnpapers.access.loading import load_list
 from dnnpapers.outputs.render import MATERIALS, MATERIALS_ZH, TALK_OUTPUTS, TALKS, TALKS_ZH, build
 
 MD = MarkdownIt("commonmark").enable("table")

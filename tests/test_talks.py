@@ -14,7 +14,7 @@ import yaml
 from conftest import REPO, write_list
 from dnnpapers.cli import app
 from dnnpapers.errors import ProblemsFound
-from dnnpapers.access.paperlist import load_list
+from dnnpapers.access.loading import load_list
 from dnnpapers.model.schema import talks_schema
 from dnnpapers.model.talks import talk_anchors
 

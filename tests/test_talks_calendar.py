@@ -11,7 +11,7 @@ import vobject
 from ical.calendar_stream import IcsCalendarStream
 
 from conftest import REPO, write_list
-from dnnpapers.access.paperlist import load_list
+from dnnpapers.access.loading import load_list
 from dnnpapers.outputs.render import TALKS_ICS, build
 
 MSD = {"id": "huang2017multiscale", "title": "Multi-Scale Dense Networks for Resource Efficient Image Classification", "authors": ["Gao Huang", "et al."], "year": 2017, "venue": "ICLR 2018", "arxiv": "1703.09844", "tags": ["early-exit"]}

@@ -295,7 +295,7 @@ def test_the_web_page_s_discussed_filter_in_chromium_leaves_out_a_paper_whose_ta
 
     from test_site_browser import _browser, _errors, _open, _visible  # skips without Chromium (fails with DNNPAPERS_REQUIRE_BROWSER=1)
 
-    from dnnpapers.access.paperlist import load_list
+    from dnnpapers.access.loading import load_list
     from dnnpapers.outputs.site import SiteQuery, shown
 
     root = write_list(tmp_path, [MSD, FASTBERT])
@@ -462,7 +462,7 @@ def talk_files(draw):
 def test_remove_force_over_layouts_unlinks_exactly_the_paper_or_refuses_and_changes_nothing(tmp_path_factory, drawn):
     from dnnpapers.curation.curate import remove_paper
     from dnnpapers.errors import DnnpapersError
-    from dnnpapers.access.paperlist import load_list
+    from dnnpapers.access.loading import load_list
 
     text, talks = drawn
     root = write_list(tmp_path_factory.mktemp("layout"), [MSD, FASTBERT])

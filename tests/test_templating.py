@@ -98,7 +98,7 @@ def test_the_sandbox_renders_the_built_in_templates_to_the_same_bytes(tmp_path):
 
 
 def test_a_list_lays_out_its_rows_and_cards_with_format_templates(tmp_path):
-    from dnnpapers.access.paperlist import load_list
+    from dnnpapers.access.loading import load_list
     from dnnpapers.outputs.render import MATERIALS, build
     from dnnpapers.outputs.site import SITE
 
@@ -124,7 +124,7 @@ def test_a_list_lays_out_its_rows_and_cards_with_format_templates(tmp_path):
 )
 def test_a_row_template_reaches_only_its_fields(pattern, message, tmp_path):
     from dnnpapers.errors import DnnpapersError
-    from dnnpapers.access.paperlist import load_list
+    from dnnpapers.access.loading import load_list
     from dnnpapers.outputs.render import build
 
     root = write_list(tmp_path, [MSD])

@@ -20,7 +20,7 @@ from conftest import REPO, run_dnnpapers, write_list
 from dnnpapers.outputs.csl import csl_json
 from dnnpapers.outputs.export import bibtex
 from dnnpapers.model.models import Paper
-from dnnpapers.access.paperlist import load_list
+from dnnpapers.access.loading import load_list
 from dnnpapers.outputs.ris import ris
 from fakes import ArxivPaper, s2_paper
 from test_csl_ris import _pandoc

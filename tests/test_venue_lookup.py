@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from dnnpapers.curation.enrich import add_papers
-from dnnpapers.access.paperlist import load_list
+from dnnpapers.access.loading import load_list
 from fakes import ArxivPaper, Fault, crossref_message, dblp_hit
 
 from conftest import write_list

@@ -32,14 +32,15 @@ _HOMES = {
     "Taxonomy": "dnnpapers.model.models",
     "TaxonomyNode": "dnnpapers.model.models",
     "PaperList": "dnnpapers.access.paperlist",
-    "load_list": "dnnpapers.access.paperlist",
+    "load_list": "dnnpapers.access.loading",
     "papers_schema": "dnnpapers.model.schema",
 }
 
 if TYPE_CHECKING:
     from dnnpapers.errors import DnnpapersError, Problem, ProblemsFound
     from dnnpapers.model.models import Paper, Taxonomy, TaxonomyNode
-    from dnnpapers.access.paperlist import PaperList, load_list
+    from dnnpapers.access.paperlist import PaperList
+    from dnnpapers.access.loading import load_list
     from dnnpapers.model.schema import papers_schema
 
 

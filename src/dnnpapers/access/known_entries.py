@@ -5,7 +5,7 @@ texts. An entry whose text was accepted before, by this very tool and under the
 same bound on years, is accepted again without parsing it: it can only mean
 what it meant then. What is kept is one file per list (by its folder), holding
 the accepted values of the entries the list had when last read; it is written
-whole and renamed into place (verdicts.keep_atomically), so two processes at
+whole and renamed into place (storage.cache.keep_atomically), so two processes at
 once only ever read a complete one, and anything unreadable is simply no help.
 
 Entries are kept under a BLAKE2b digest of their text (built in, never OpenSSL),
@@ -21,7 +21,7 @@ import marshal
 from hashlib import blake2b
 from pathlib import Path
 
-from dnnpapers.access.verdicts import cache_file, keep_atomically, text_digest, tool_digest
+from dnnpapers.storage.cache import cache_file, keep_atomically, text_digest, tool_digest
 
 __all__ = ["recall_entries", "remember_entries", "entry_key", "ENTRIES"]
 

@@ -21,7 +21,8 @@ from dnnpapers.storage.files import locked, read_bounded, remove_leftovers, writ
 from dnnpapers.storage.layout import INPUTS, METRICS_FILE, PAPERS_FILE, TALKS_FILE
 from dnnpapers.model.metrics import metrics_text
 from dnnpapers.model.models import PaperMetrics
-from dnnpapers.access.paperlist import PaperList, load_list, papers_problems
+from dnnpapers.access.paperlist import PaperList, papers_problems
+from dnnpapers.access.loading import load_list
 from dnnpapers.access.quick import accept_appended, accept_papers_text
 from dnnpapers.model.taxonomy import Taxonomy
 

@@ -1,6 +1,6 @@
 """Loading a list: files → nodes → models → cross-entry rules, every problem located.
 
-``load_list(root)`` is the one entry point the commands use; it returns a
+``loading.load_list(root)`` is the one entry point the commands use; it returns a
 PaperList or raises ProblemsFound carrying every problem of both files.
 """
 
@@ -26,14 +26,14 @@ from dnnpapers.model.models import (
     TaxonomyFile,
     TaxonomyNode,
 )
-from dnnpapers.access.quick import QuickList, accept_list, accept_papers_text, gc_paused
+from dnnpapers.access.quick import QuickList, accept_papers_text
 from dnnpapers.model.rules import paper_problems, suggest, taxonomy_problems
 from dnnpapers.storage.store import INVALID, Document, Loc, parse_document, read_document
 from dnnpapers.model.talks import TalkLog, group_today, load_talks
 from dnnpapers.model.taxonomy import Taxonomy
 from dnnpapers.model.validation import load_optional, translate_all
 
-__all__ = ["PaperList", "load_list", "load_exact", "papers_problems", "taxonomy_from_text", "PAPERS_FILE", "TAXONOMY_FILE", "PAGE_FILE", "METRICS_FILE"]
+__all__ = ["PaperList", "load_exact", "from_quick", "papers_problems", "taxonomy_from_text", "PAPERS_FILE", "TAXONOMY_FILE", "PAGE_FILE", "METRICS_FILE"]
 
 
 
@@ -62,25 +62,10 @@ class PaperList:
         return [paper for paper in self.papers if slug in paper.tags]
 
 
-def load_list(root: Path | str = ".") -> PaperList:
-    """Load and validate ``root/data/taxonomy.yaml`` and ``root/data/papers.yaml`` (and the optional files).
-
-    A list the quick path accepts is built from its values as they are; any
-    other goes through the exact path, which raises ProblemsFound with every
-    located problem (or, rarely, finds the list valid after all).
-    """
-    root = Path(root)
-    with gc_paused():
-        quick = accept_list(root)
-        if quick is not None:
-            return _from_quick(root, quick)
-        return load_exact(root)
-
-
 _PAPER_DEFAULTS = {name: field.get_default(call_default_factory=True) for name, field in Paper.model_fields.items() if not field.is_required()}
 
 
-def _from_quick(root: Path, quick: QuickList) -> PaperList:
+def from_quick(root: Path, quick: QuickList) -> PaperList:
     """Models from values the quick path accepted: pydantic would accept them unchanged."""
 
     def node(n) -> TaxonomyNode:

@@ -19,32 +19,22 @@ import errno
 import json
 import os
 import stat
-import sys
 import time
 from pathlib import Path
-from typing import BinaryIO, Callable, NamedTuple
+from typing import BinaryIO, NamedTuple
 
-try:  # CPython's own SHA-256: the same digests as hashlib's without loading OpenSSL (3.5 MB, 10 ms) to check a list
-    from _sha2 import sha256  # Python 3.12 and later
-except ImportError:
-    try:
-        from _sha256 import sha256  # Python 3.11
-    except ImportError:
-        from hashlib import sha256
-
-from dnnpapers import __version__
-from dnnpapers.storage.layout import TOPIC_PAGES, cache_dir, leftover_temps, link_out
+from dnnpapers.storage.cache import cache_file, keep_atomically, sha256, tool_digest
+from dnnpapers.storage.layout import TOPIC_PAGES, leftover_temps, link_out
 from dnnpapers.limits import MAX_INPUT_BYTES
 
 __all__ = [
     "checked", "digest", "recall", "remember", "file_digest", "stale_outputs", "fresh_render_check", "readme_input",
-    "tool_digest", "text_digest", "keep_atomically", "cache_file", "VERDICTS", "TOPIC_PAGES", "SETTLED_NS",
+    "VERDICTS", "TOPIC_PAGES", "SETTLED_NS",
     "Outcome",
 ]
 
 VERDICTS = "verdicts"
 _DATA = Path("data")
-_SOURCE = Path(__file__).resolve().parent.parent  # the whole package
 _TODAY_VARIABLE = "DNNPAPERS_TODAY"  # as dnnpapers.model.talks reads it (not imported: it would import pydantic)
 _BEGIN, _END = b"<!-- dnnpapers:begin -->", b"<!-- dnnpapers:end -->"
 
@@ -63,34 +53,6 @@ def readme_input(data: bytes) -> bytes:
     if begin < 0 or end < begin or data.count(_BEGIN) != 1 or data.count(_END) != 1:
         return data
     return data[: begin + len(_BEGIN)] + data[end:]
-
-
-def _tool() -> list[str]:
-    """The tool as it is installed: its version, Python's, and the size and time of each of its files."""
-    parts = [__version__, sys.version]
-    for folder, _, names in sorted(os.walk(_SOURCE)):
-        for name in sorted(names):
-            if name.endswith((".py", ".j2", ".css", ".js", ".md", ".html", ".yaml", ".yml")):
-                stat = os.stat(os.path.join(folder, name))
-                parts.append(f"{os.path.relpath(os.path.join(folder, name), _SOURCE)}:{stat.st_size}:{stat.st_mtime_ns}")
-    return parts
-
-
-_TOOL_DIGEST: list[str] = []
-
-
-def tool_digest() -> str:
-    """A digest of the tool as it is installed, computed once a process (check digests its inputs twice)."""
-    if not _TOOL_DIGEST:
-        h = sha256()
-        for part in _tool():
-            h.update(part.encode("utf-8", "surrogateescape") + b"\0")
-        _TOOL_DIGEST.append(h.hexdigest())
-    return _TOOL_DIGEST[0]
-
-
-def text_digest(text: str) -> str:
-    return sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _files(root: Path, kind: str) -> list[Path]:
@@ -151,17 +113,6 @@ def _open(path: Path) -> BinaryIO:
     return os.fdopen(fd, "rb")
 
 
-def cache_file(folder: str, name: str) -> Path | None:
-    """Where a kept file lives in the cache; None when keeping is off (DNNPAPERS_NO_VERDICTS) or there is
-    no cache directory: then nothing is kept or recalled, and nothing is an error."""
-    if os.environ.get("DNNPAPERS_NO_VERDICTS"):
-        return None
-    try:
-        return cache_dir() / folder / name
-    except Exception:  # noqa: BLE001
-        return None
-
-
 def recall(key: str) -> dict | None:
     """The verdict kept under ``key``, or None (none kept, or unreadable)."""
     path = cache_file(VERDICTS, f"{key}.json")
@@ -177,25 +128,6 @@ def remember(key: str, verdict: dict) -> None:
     path = cache_file(VERDICTS, f"{key}.json")
     if path is not None:
         keep_atomically(path, json.dumps(verdict, sort_keys=True).encode("utf-8"))
-
-
-def keep_atomically(path: Path, data: bytes | Callable[[BinaryIO], object]) -> None:
-    """Write a cache file whole, by a temporary file renamed into place, or not at all: two processes at once
-    can only ever read a complete one, and an unwritable cache only costs speed. ``data``: the bytes, or what
-    writes them to the open file."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.parent / f".{path.name}-{os.getpid()}-{os.urandom(6).hex()}.tmp"  # (tempfile would import shutil's compressors)
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data) if isinstance(data, bytes) else data(out)
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
-    except OSError:
-        pass
 
 
 def file_digest(data: bytes) -> str:
@@ -283,7 +215,7 @@ def fresh_render_check(root: Path) -> Outcome | None:
 
 
 def checked(root: Path) -> tuple[int, int, int, list]:
-    """What ``quick.check_list`` says of the list (papers, topics, talks, warnings), from the verdict on these
+    """What ``loading.check_list`` says of the list (papers, topics, talks, warnings), from the verdict on these
     inputs when there is one; else checked, and a passing result kept (unless a file changed meanwhile)."""
     from dnnpapers.errors import Problem
 
@@ -293,7 +225,7 @@ def checked(root: Path) -> tuple[int, int, int, list]:
         return verdict["papers"], verdict["topics"], verdict["talks"], [Problem(*w) for w in verdict["warnings"]]
     except (TypeError, KeyError, ValueError):  # none kept for these inputs, or an unreadable one
         pass
-    from dnnpapers.access.quick import check_list  # the list itself: only now
+    from dnnpapers.access.loading import check_list  # the list itself: only now
 
     papers, topics, talks, warnings = check_list(root)
     if digest(root, "check") == key:

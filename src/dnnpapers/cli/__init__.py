@@ -85,7 +85,7 @@ def _usage(message: str, option: str) -> NoReturn:
 
 def _load_or_report(root: Path, format: ProblemFormat = ProblemFormat.text) -> PaperList:
     """The valid list at ``root``, or every problem printed and exit 1."""
-    from dnnpapers.access.paperlist import load_list
+    from dnnpapers.access.loading import load_list
 
     return _run(lambda: load_list(root), format)
 

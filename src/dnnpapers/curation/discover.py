@@ -19,7 +19,8 @@ from typing import Callable
 
 from dnnpapers.curation.classify import ListModel, require_sklearn
 from dnnpapers.model.fields import arxiv_id_problem
-from dnnpapers.access.paperlist import PaperList, load_list
+from dnnpapers.access.paperlist import PaperList
+from dnnpapers.access.loading import load_list
 from dnnpapers.model.rules import normalise_title
 from dnnpapers.sources import arxiv, semantic_scholar
 from dnnpapers.sources.http import Http, ServiceError

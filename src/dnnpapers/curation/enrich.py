@@ -21,7 +21,8 @@ from dnnpapers.model.fields import venue_name, venue_year
 from dnnpapers.model.keys import ascii_fold, paper_key
 from dnnpapers.access.listedit import Change, Current, Snapshot, edit_list, snapshot
 from dnnpapers.model.models import ET_AL, Paper, PaperMetrics, Text, Url
-from dnnpapers.access.paperlist import PaperList, load_list
+from dnnpapers.access.paperlist import PaperList
+from dnnpapers.access.loading import load_list
 from dnnpapers.model.rules import normalise_title, suggest
 from dnnpapers.sources import arxiv, semantic_scholar
 from dnnpapers.sources.arxiv import ArxivRecord

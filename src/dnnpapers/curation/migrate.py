@@ -19,7 +19,7 @@ from dnnpapers.curation.enrich import AddReport, Wanted, add_wanted, check_tags,
 from dnnpapers.errors import DnnpapersError, UsageError
 from dnnpapers.storage.files import read_bounded
 from dnnpapers.model.models import Taxonomy
-from dnnpapers.access.paperlist import load_list
+from dnnpapers.access.loading import load_list
 from dnnpapers.sources import arxiv, semantic_scholar
 from dnnpapers.sources.http import Http
 

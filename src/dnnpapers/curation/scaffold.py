@@ -225,7 +225,7 @@ def _write(folder: Path, values: dict[str, dict[str, str]], taxonomy: str, gitig
         written.append(dest)
     (folder / ISSUE_FORM).parent.mkdir(parents=True, exist_ok=True)
     (folder / ISSUE_FORM).touch()  # render fills it from the taxonomy
-    from dnnpapers.access.paperlist import load_list
+    from dnnpapers.access.loading import load_list
     from dnnpapers.outputs.render import render
 
     written += [name for name in render(load_list(folder)) if name not in written]

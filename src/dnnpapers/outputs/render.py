@@ -22,7 +22,8 @@ from dnnpapers.outputs.github import ISSUE_FORM, issue_form
 from dnnpapers.storage.layout import TALKS_FILE, TOPIC_PAGES, leftover_temps
 from dnnpapers.outputs.markdown import Md, Slugger, link, text
 from dnnpapers.outputs.materials import PAGE_BUDGET, ROW_FIELDS, ROW_TEMPLATE, STRINGS, PaperViews, Rows, count_line, materials_pages, paper_views, topic_views, walk
-from dnnpapers.access.paperlist import PAPERS_FILE, PaperList, load_list
+from dnnpapers.access.paperlist import PAPERS_FILE, PaperList
+from dnnpapers.access.loading import load_list
 from dnnpapers.outputs.readme import README_FILE, splice
 from dnnpapers.model.schema import SCHEMA_FILE, TALKS_SCHEMA_FILE, papers_schema, talks_schema
 from dnnpapers.outputs.site import SITE, SITE_ZH, site_pages

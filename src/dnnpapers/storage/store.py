@@ -293,12 +293,12 @@ def detect_style(doc: Document, key: str = "papers") -> Style:
 def append_entries(doc: Document, entries: list[dict[str, Any]], key: str = "papers") -> bytes:
     """The file with ``entries`` added at the end of its ``key`` list; every existing byte kept.
 
-    A papers file of the plain shape (quick.entry_prefix) takes them at its end
+    A papers file of the plain shape (fastyaml.entry_prefix) takes them at its end
     as it is; any other is read whole, they go right after its last entry when
     more than comments follows it (a '...' marker, another key), and the result
     is read back (``_verified``).
     """
-    from dnnpapers.access.quick import entry_prefix
+    from dnnpapers.storage.fastyaml import entry_prefix
 
     style = detect_style(doc, key)
     text = _body(doc)
@@ -553,7 +553,7 @@ def _verified(doc: Document, new: bytes, key: str, expected: list, what: str, ed
     miss (an alias to a removed anchor, lines an entry shares) is caught here,
     by reading the edited text back, instead of being written.
     """
-    from dnnpapers.access.quick import parse
+    from dnnpapers.storage.fastyaml import parse
 
     values = {} if doc.data is None else doc.data
     want = {**values, key: expected} if isinstance(values, dict) else None
