@@ -28,7 +28,7 @@ from dnnpapers.model.models import PaperMetrics
 from dnnpapers.access.loading import load_list
 from dnnpapers.outputs.render import build
 from dnnpapers.outputs.site import SITE, SITE_ZH
-from test_site import MSD, _parse
+from outputs.test_site import MSD, _parse
 
 #: A second paper, clearly fake (the id style of the other tests' fixtures), with no citation data.
 FAKE = {"id": "doe2024fake", "title": "A Clearly Fake Paper About Layer Skipping", "authors": ["Jane Doe", "Richard Roe"], "year": 2024, "venue": "arXiv", "arxiv": "2404.90001", "tags": ["layer-skip"]}

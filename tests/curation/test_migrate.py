@@ -52,7 +52,7 @@ def test_the_old_page_reads_as_its_paper_rows():
 
 
 def test_headings_map_by_label_by_a_word_close_to_a_slug_or_by_map():
-    taxonomy = load_list(Path(__file__).resolve().parent.parent).taxonomy
+    taxonomy = load_list(Path(__file__).resolve().parent.parent.parent).taxonomy
     assert map_heading("早退", taxonomy, {}) == ("early-exit", "its label")
     assert map_heading("Dynamic Neural Network Acclerator", taxonomy, {}) == ("accelerator", "a word close to its slug")
     assert map_heading("Dynamic Neural Network Survey", taxonomy, {}) == ("survey", "a word close to its slug")

@@ -23,8 +23,8 @@ from dnnpapers.model.models import Paper
 from dnnpapers.access.loading import load_list
 from dnnpapers.outputs.ris import ris
 from fakes import ArxivPaper, s2_paper
-from test_csl_ris import _pandoc
-from test_discover import LISTED as DISCOVER_LISTED
+from outputs.test_csl_ris import _pandoc
+from curation.test_discover import LISTED as DISCOVER_LISTED
 
 # The shipped list's own entry: one named author, then "et al.".
 ALMAHAIRI = "almahairi2015dynamic"

@@ -15,7 +15,7 @@ from conftest import REPO
 from dnnpapers.access.loading import load_list
 from dnnpapers.outputs.site import SITE, SITE_ZH, SiteQuery, shown
 from selenium.webdriver.common.by import By
-from test_site_week import PAGE_LIKE_IDS, cited_list, page_like_list
+from outputs.test_site_week import PAGE_LIKE_IDS, cited_list, page_like_list
 
 
 def _search(browser, text: str) -> list[str]:

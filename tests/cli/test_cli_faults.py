@@ -149,7 +149,7 @@ def test_a_symlinked_papers_file_stays_a_link_after_add(tmp_path, server):
     services, base = server
     services.add(PAPER, citations=3)
     root = write_list(tmp_path / "list", [])
-    real = root / "elsewhere" / "papers.yaml"  # in the list: a link out of it is refused (tests/test_outputs_confined.py)
+    real = root / "elsewhere" / "papers.yaml"  # in the list: a link out of it is refused (tests/storage/test_outputs_confined.py)
     real.parent.mkdir()
     shutil.move(root / "data" / "papers.yaml", real)
     (root / "data" / "papers.yaml").symlink_to(real)
