@@ -293,7 +293,7 @@ def test_render_check_reports_materials_and_site_stale_once_the_talk_is_held(upc
 def test_the_web_page_s_discussed_filter_in_chromium_leaves_out_a_paper_whose_talk_is_to_come(tmp_path):
     import datetime as dt
 
-    from test_site_browser import _browser, _errors, _open, _visible  # skips without Chromium (fails with DNNPAPERS_REQUIRE_BROWSER=1)
+    from outputs.test_site_browser import _browser, _errors, _open, _visible  # skips without Chromium (fails with DNNPAPERS_REQUIRE_BROWSER=1)
 
     from dnnpapers.access.loading import load_list
     from dnnpapers.outputs.site import SiteQuery, shown

@@ -194,7 +194,7 @@ def test_keyboard_labels_live_region_dark_mode_and_a_phone(site, tmp_path):
 
 
 def test_hostile_data_stays_text_and_breaks_nothing(browser, tmp_path):
-    from test_site import HOSTILE, MSD
+    from outputs.test_site import HOSTILE, MSD
 
     root = write_list(tmp_path, [MSD, HOSTILE])
     outputs = build(load_list(root))

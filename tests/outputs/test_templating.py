@@ -91,7 +91,7 @@ def test_the_sandbox_renders_the_built_in_templates_to_the_same_bytes(tmp_path):
     boxed = write_list(tmp_path / "boxed", [{"id": "a2020x", "title": "A | *title*", "authors": ["A B"], "year": 2020, "tags": ["early-exit"]}])
     (boxed / "templates").mkdir()
     for name in ("materials.md.j2", "_macros.md.j2", "readme.md.j2"):
-        (boxed / "templates" / name).write_text((resources.files("dnnpapers") / "templates" / name).read_text(encoding="utf-8"), encoding="utf-8")
+        (boxed / "templates" / name).write_text((resources.files("dnnpapers.outputs") / "templates" / name).read_text(encoding="utf-8"), encoding="utf-8")
     assert _render(plain).returncode == 0 and _render(boxed).returncode == 0
     for name in ("generated/materials.md", "generated/materials.zh.md", "README.md"):
         assert (plain / name).read_bytes() == (boxed / name).read_bytes(), name

@@ -338,7 +338,7 @@ def test_a_changing_command_removes_the_staged_data_files_a_killed_one_left(root
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-@pytest.mark.parametrize("gitignore", [REPO / ".gitignore", REPO / "src" / "dnnpapers" / "scaffold" / "gitignore"], ids=["repository", "init"])
+@pytest.mark.parametrize("gitignore", [REPO / ".gitignore", REPO / "src" / "dnnpapers" / "curation" / "scaffold" / "gitignore"], ids=["repository", "init"])
 def test_both_gitignores_ignore_staged_writes_in_every_folder_and_nothing_else(tmp_path, gitignore):
     _git(tmp_path, "init", "-q")
     shutil.copy(gitignore, tmp_path / ".gitignore")
