@@ -33,9 +33,9 @@ sys.path.insert(0, str(REPO / "src"))
 
 from fakes import ArxivPaper, FakeServices, papers_from, serve  # noqa: E402
 
-from dnnpapers.classify import Example, ListModel  # noqa: E402
-from dnnpapers.tagging import listed_examples, rank_tags, topic_examples  # noqa: E402
-from dnnpapers.paperlist import load_list  # noqa: E402
+from dnnpapers.curation.classify import Example, ListModel  # noqa: E402
+from dnnpapers.curation.tagging import listed_examples, rank_tags, topic_examples  # noqa: E402
+from dnnpapers.access.loading import load_list  # noqa: E402
 
 TARGETS = {"top3": 0.8, "p10": 0.8, "seconds": 10.0}
 

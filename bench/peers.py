@@ -21,7 +21,7 @@ from pathlib import Path
 
 from scale import generate, measure
 
-from dnnpapers.paperlist import load_list
+from dnnpapers.access.loading import load_list
 
 COUNT = 10_000
 LIMIT = 900  # seconds a peer's first run may take (papis builds its cache then) before it is stopped and reported as over

@@ -25,9 +25,9 @@ sys.path.insert(0, str(REPO / "src"))
 
 from fakes import ArxivPaper, FakeServices, serve  # noqa: E402
 
-from dnnpapers.paperlist import load_list  # noqa: E402
-from dnnpapers.store import format_entry  # noqa: E402
-from dnnpapers.verdicts import SETTLED_NS  # noqa: E402
+from dnnpapers.access.loading import load_list  # noqa: E402
+from dnnpapers.storage.store import format_entry  # noqa: E402
+from dnnpapers.access.verdicts import SETTLED_NS  # noqa: E402
 
 SIZES = [1_000, 10_000, 50_000]
 PY = sys.executable

@@ -23,9 +23,9 @@ sys.path.insert(0, str(REPO / "src"))
 
 from scale import generate  # noqa: E402
 
-from dnnpapers.paperlist import load_list  # noqa: E402
-from dnnpapers.render import build  # noqa: E402
-from dnnpapers.site import SITE, SITE_ZH  # noqa: E402
+from dnnpapers.access.loading import load_list  # noqa: E402
+from dnnpapers.outputs.render import build  # noqa: E402
+from dnnpapers.outputs.site import SITE, SITE_ZH  # noqa: E402
 
 QUERIES = ["e", "ea", "ear", "earl", "early", "early ", "early e", "early ex", "early exi", "early exit", "", "m", "mo", "moe", "mixture", "早退", ""]
 

@@ -55,7 +55,7 @@ def copy_scenario(name: str, dest: Path) -> Path:
 
 def write_list(root: Path, entries: list[dict], readme: str = "# My list\n\n<!-- dnnpapers:begin -->\n<!-- dnnpapers:end -->\n\nAfter.\n") -> Path:
     """A list folder with the scenario taxonomy, ``entries`` written the way `add` writes them, and a README."""
-    from dnnpapers.store import format_entry
+    from dnnpapers.storage.store import format_entry
 
     (root / "data").mkdir(parents=True, exist_ok=True)
     shutil.copy(SCENARIOS / "taxonomy.yaml", root / "data" / "taxonomy.yaml")

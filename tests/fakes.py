@@ -23,7 +23,7 @@ from urllib.parse import parse_qs
 
 import httpx
 
-from dnnpapers.fields import arxiv_id_problem
+from dnnpapers.model.fields import arxiv_id_problem
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

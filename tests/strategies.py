@@ -6,7 +6,7 @@ import string
 
 from hypothesis import strategies as st
 
-from dnnpapers.fields import FIRST_YEAR
+from dnnpapers.model.fields import FIRST_YEAR
 
 TAGS = ["survey", "dynamic-depth", "early-exit", "layer-skip", "system"]
 NASTY = list("|\\`*_[]()<>&~$#!:{}%^\"'") + ["<script>alert(1)</script>", "[x](http://e.org)", "**b**", "早退", "é", "\t", "\n", "&amp;", "@x", "---"]

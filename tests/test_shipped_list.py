@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import REPO
-from dnnpapers.paperlist import load_list
+from dnnpapers.access.loading import load_list
 
 REQUIRED_SLUGS = {
     "survey": None,

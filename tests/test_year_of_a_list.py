@@ -8,7 +8,7 @@ the point; `init`, a first `add` and a pipe run as processes):
 (also of a paper a talk names), `import-bib`, hand edits and a hostile pull
 request, `render`. After every step the list passes `check`, `render --check`
 agrees with what `render` then writes, and the web page loads in Chromium with no
-console error and a search that shows what ``dnnpapers.site.shown`` says. Every
+console error and a search that shows what ``dnnpapers.outputs.site.shown`` says. Every
 body the bots post on GitHub (the discover issue, the refresh pull request) is
 held to having no live mention, issue reference or raw HTML.
 
@@ -33,8 +33,8 @@ from typer.testing import CliRunner
 from browser import chromium as start_browser, console_errors, open_page, require_browser, visible_ids as visible
 from conftest import invoke_dnnpapers, run_dnnpapers
 from dnnpapers.cli import app
-from dnnpapers.paperlist import load_list
-from dnnpapers.site import SITE, SITE_ZH, SiteQuery, shown
+from dnnpapers.access.loading import load_list
+from dnnpapers.outputs.site import SITE, SITE_ZH, SiteQuery, shown
 from fakes import ArxivPaper, FakeServices, serve
 
 require_browser()

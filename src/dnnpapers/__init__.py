@@ -28,19 +28,20 @@ _HOMES = {
     "DnnpapersError": "dnnpapers.errors",
     "Problem": "dnnpapers.errors",
     "ProblemsFound": "dnnpapers.errors",
-    "Paper": "dnnpapers.models",
-    "Taxonomy": "dnnpapers.models",
-    "TaxonomyNode": "dnnpapers.models",
-    "PaperList": "dnnpapers.paperlist",
-    "load_list": "dnnpapers.paperlist",
-    "papers_schema": "dnnpapers.schema",
+    "Paper": "dnnpapers.model.models",
+    "Taxonomy": "dnnpapers.model.models",
+    "TaxonomyNode": "dnnpapers.model.models",
+    "PaperList": "dnnpapers.access.paperlist",
+    "load_list": "dnnpapers.access.loading",
+    "papers_schema": "dnnpapers.model.schema",
 }
 
 if TYPE_CHECKING:
     from dnnpapers.errors import DnnpapersError, Problem, ProblemsFound
-    from dnnpapers.models import Paper, Taxonomy, TaxonomyNode
-    from dnnpapers.paperlist import PaperList, load_list
-    from dnnpapers.schema import papers_schema
+    from dnnpapers.model.models import Paper, Taxonomy, TaxonomyNode
+    from dnnpapers.access.paperlist import PaperList
+    from dnnpapers.access.loading import load_list
+    from dnnpapers.model.schema import papers_schema
 
 
 def __getattr__(name: str) -> Any:

@@ -17,7 +17,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from dnnpapers.errors import DnnpapersError
-from dnnpapers.fields import arxiv_id_problem, bare_arxiv_id
+from dnnpapers.model.fields import arxiv_id_problem, bare_arxiv_id
 from dnnpapers.sources.http import Answer, Http, ServiceError, env_float, env_url
 
 __all__ = ["ArxivRecord", "parse_id", "find_id", "parse_feed", "fetch", "search_title", "search_title_words", "search_window", "BATCH", "base_url"]

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from dnnpapers.environment import env_float, env_url
-from dnnpapers.keys import ascii_fold, surname
-from dnnpapers.rules import normalise_title
+from dnnpapers.model.keys import ascii_fold, surname
+from dnnpapers.model.rules import normalise_title
 from dnnpapers.sources.arxiv import find_id
 from dnnpapers.sources.http import Answer, Http, ServiceError, json_answer
 

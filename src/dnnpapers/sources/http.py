@@ -30,9 +30,9 @@ import httpx
 
 from dnnpapers import __version__
 from dnnpapers.errors import DnnpapersError
-from dnnpapers.layout import cache_dir
+from dnnpapers.storage.layout import cache_dir
 from dnnpapers.environment import DAY, env_float, env_int, env_url
-from dnnpapers.files import WriteError, atomic_write
+from dnnpapers.storage.files import WriteError, atomic_write
 from dnnpapers.limits import MAX_ANSWER_BYTES
 
 __all__ = ["Http", "Cache", "Answer", "ServiceError", "user_agent", "env_float", "env_int", "env_url", "parse_json", "json_answer"]

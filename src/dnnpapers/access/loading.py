@@ -1,0 +1,53 @@
+"""The one place that chooses between the quick path (``quick``) and the exact path (``paperlist``).
+
+The quick path only ever answers "valid" or "not sure"; the exact path (PyYAML
+nodes and pydantic) gives every problem with its line. Both are tried here and
+nowhere else, so neither calls the other. The exact path is imported only when
+it is needed: checking a valid list without talks needs no pydantic.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dnnpapers.access.quick import accept_list, gc_paused
+from dnnpapers.storage.layout import TALKS_FILE
+
+if TYPE_CHECKING:
+    from dnnpapers.access.paperlist import PaperList
+
+__all__ = ["load_list", "check_list"]
+
+
+def load_list(root: Path | str = ".") -> PaperList:
+    """Load and validate ``root/data/taxonomy.yaml`` and ``root/data/papers.yaml`` (and the optional files).
+
+    A list the quick path accepts is built from its values as they are; any
+    other goes through the exact path, which raises ProblemsFound with every
+    located problem (or, rarely, finds the list valid after all).
+    """
+    from dnnpapers.access.paperlist import from_quick, load_exact
+
+    root = Path(root)
+    with gc_paused():
+        quick = accept_list(root)
+        if quick is not None:
+            return from_quick(root, quick)
+        return load_exact(root)
+
+
+def check_list(root: Path) -> tuple[int, int, int, list]:
+    """(papers, topics, talks, warnings) of a valid list, or ProblemsFound with every located problem.
+
+    A valid list is checked here without pydantic or PyYAML; only a list the quick
+    path is unsure of loads the exact path (imported then, for that reason).
+    """
+    with gc_paused():
+        quick = accept_list(root)
+    if quick is None or (root / TALKS_FILE).exists():  # talks are checked with positions, by the models
+        from dnnpapers.access.paperlist import load_exact
+
+        exact = load_exact(root) if quick is None else load_list(root)
+        return len(exact.papers), len(exact.taxonomy.by_slug), len(exact.talks.talks), exact.warnings
+    return len(quick.papers), len(quick.taxonomy.by_slug), 0, []

@@ -1,0 +1,381 @@
+"""The fast path for the common case, a valid list: yaml-rs parses it, plain Python accepts it.
+
+It answers only "valid" or "not sure". Whenever it is not sure (a parse
+error, a value the schema rejects, a duplicate, a YAML construct whose meaning
+differs between YAML 1.1, which PyYAML and so the exact path follow, and YAML
+1.2, which yaml-rs follows) the caller takes the exact path: PyYAML nodes and
+pydantic, which find every problem with its line. So messages never change;
+only valid lists get faster (10,000 papers: yaml-rs parses in ~0.1 s what
+PyYAML's C loader composes in ~1.1 s, and no pydantic import is needed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from sys import intern
+from types import SimpleNamespace
+from typing import Any, Iterator
+
+from dnnpapers.model.fields import (
+    CONTROL,
+    FIRST_YEAR,
+    timezone_problem,
+    SLUG_RE,
+    arxiv_id_problem,
+    authors_problem,
+    doi_problem,
+    last_year,
+    url_problem,
+    venue_problem,
+)
+from dnnpapers.storage.files import TooLarge, read_bounded
+from dnnpapers.storage.layout import DISMISSED_FILE, METRICS_FILE, PAGE_FILE, PAPERS_FILE, TAXONOMY_FILE
+from dnnpapers.storage.fastyaml import UNSURE, _decode, _entry_texts, _parse_text, _shape, _structure_is_plain, entry_prefix, parse, split_entries
+from dnnpapers.access.known_entries import entry_key, recall_entries, remember_entries
+from dnnpapers.model.rules import normalise_title, paper_problems, taxonomy_problems
+from dnnpapers.model.taxonomy import Taxonomy
+
+__all__ = ["QuickList", "accept_list", "accept_appended", "parse", "accept_paper", "accept_papers_text", "split_entries", "entry_prefix", "UNSURE"]
+
+# Where YAML 1.1 (PyYAML, the exact path) and YAML 1.2 (yaml-rs) read a plain scalar differently,
+# yaml-rs gives a string: yes/no/on/off, 0b101, 1_000, 1:20. A string value of that form sends
+# the file to the exact path (a quoted one too: false alarms only cost time).
+_ONE_ONE_ONLY = re.compile(r"(?:[Yy]es|YES|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF|[-+]?0b[01_]+|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|[-+]?[0-9.]*_[0-9_.]*)")
+def _plain(value: Any) -> bool:
+    """A string pydantic keeps as it is (nothing to strip) and that YAML 1.1 and 1.2 read alike."""
+    return type(value) is str and value == value.strip() and (" " in value or _ONE_ONE_ONLY.fullmatch(value) is None)
+
+
+def _text(value: Any) -> bool:
+    """What text_problem accepts, once _plain holds: not empty, no control character."""
+    return _plain(value) and value != "" and CONTROL.search(value) is None
+
+
+def _optional(value: Any, check) -> bool:
+    return value is None or check(value)
+
+
+def _texts(value: Any, at_least: int = 0) -> bool:
+    return type(value) is list and len(value) >= at_least and all(_text(v) for v in value)
+
+
+# One check per field, given the value and the entry's year (None is handled by accept_paper).
+_CHECKS = {
+    "id": lambda v, y: _plain(v) and SLUG_RE.match(v) is not None,
+    "title": lambda v, y: _text(v),
+    "authors": lambda v, y: _texts(v, 1) and authors_problem(v) is None,
+    "year": lambda v, y: True,  # checked first, in accept_paper
+    "venue": lambda v, y: _text(v) and venue_problem(v, y) is None,
+    "arxiv": lambda v, y: _plain(v) and arxiv_id_problem(v) is None,
+    "doi": lambda v, y: _plain(v) and doi_problem(v) is None,
+    "url": lambda v, y: _plain(v) and url_problem(v) is None,
+    "code": lambda v, y: _plain(v) and url_problem(v) is None,
+    "tags": lambda v, y: type(v) is list and len(v) >= 1 and all(_plain(t) for t in v),
+    "focus": lambda v, y: _text(v),
+    "notes": lambda v, y: _text(v),
+    "awards": lambda v, y: _texts(v),
+    "added": lambda v, y: type(v) is dt.date,
+    "venue_checked": lambda v, y: type(v) is bool,
+}
+PAPER_FIELDS = set(_CHECKS)
+REQUIRED = {"id", "title", "authors", "year", "tags"}
+_NOT_NULL = REQUIRED | {"awards", "venue_checked"}
+
+
+def accept_paper(entry: Any, first: int = FIRST_YEAR, last: int | None = None) -> bool:
+    """True only if the Paper model accepts ``entry`` as it is (nothing to coerce or strip)."""
+    if type(entry) is not dict or not REQUIRED <= entry.keys() <= PAPER_FIELDS:
+        return False
+    year = entry["year"]
+    if type(year) is not int or not first <= year <= (last or last_year()):
+        return False
+    for key, value in entry.items():
+        if value is None:
+            if key in _NOT_NULL:
+                return False
+        elif not _CHECKS[key](value, year):
+            return False
+    return True
+
+
+def _node(data: Any) -> SimpleNamespace | None:
+    keys = {"slug", "en", "zh", "description", "keywords", "children"}
+    if type(data) is not dict or not {"slug", "en", "zh"} <= data.keys() <= keys:
+        return None
+    if not (_plain(data["slug"]) and SLUG_RE.match(data["slug"]) and _text(data["en"]) and _text(data["zh"])):
+        return None
+    if not _optional(data.get("description"), _text) or not ("keywords" not in data or _texts(data["keywords"])):
+        return None
+    children = data.get("children", [])
+    if type(children) is not list:
+        return None
+    nodes = [_node(child) for child in children]
+    if any(n is None for n in nodes):
+        return None
+    return SimpleNamespace(slug=data["slug"], en=data["en"], zh=data["zh"], description=data.get("description"), keywords=data.get("keywords", []), children=nodes)
+
+
+def _accept_link(data: Any) -> bool:
+    return (
+        type(data) is dict and {"name", "url"} <= data.keys() <= {"name", "url", "zh", "note"}
+        and _text(data["name"]) and _plain(data["url"]) and url_problem(data["url"]) is None
+        and _optional(data.get("zh"), _text) and _optional(data.get("note"), _text)
+    )
+
+
+def _accept_page(data: Any) -> bool:
+    if data is None:
+        return True
+    texts, lists = {"title", "title_zh"}, {"books", "people", "courses", "conferences", "companies", "related"}
+    if type(data) is not dict or not data.keys() <= texts | lists | {"milestone_citations", "categories", "timezone", "site_url"}:
+        return False
+    if "categories" in data and not _texts(data["categories"]):
+        return False
+    if "timezone" in data and not (_text(data["timezone"]) and timezone_problem(data["timezone"]) is None):
+        return False
+    if "site_url" in data and not (data["site_url"] is None or (_text(data["site_url"]) and url_problem(data["site_url"]) is None)):
+        return False
+    threshold = data.get("milestone_citations", 1)
+    return (
+        all(_text(data[k]) for k in texts & data.keys())
+        and type(threshold) is int and threshold >= 1
+        and all(type(data[k]) is list and all(_accept_link(link) for link in data[k]) for k in lists & data.keys())
+    )
+
+
+def _accept_metrics(data: Any) -> bool:
+    if data is None:
+        return True
+    if type(data) is not dict or not data.keys() <= {"metrics"} or type(data.get("metrics", {})) is not dict:
+        return False
+
+    def count(value: Any) -> bool:
+        return value is None or (type(value) is int and value >= 0)
+
+    return all(
+        type(pid) is str and type(m) is dict and "fetched" in m and m.keys() <= {"citations", "influential", "fetched", "venue_source"}
+        and type(m["fetched"]) is dt.date and count(m.get("citations")) and count(m.get("influential"))
+        and _optional(m.get("venue_source"), _text)
+        for pid, m in data.get("metrics", {}).items()
+    )
+
+
+def _papers_of(data: Any) -> list | None:
+    """The entries of a papers file's values, when they are the one key ``papers`` holding a list."""
+    return data["papers"] if type(data) is dict and data.keys() == {"papers"} and type(data["papers"]) is list else None
+
+
+def _accept_texts(prefix: str, texts: list[str], last: int) -> list[dict] | None:
+    """The values of these entry texts, parsed as one plain file, when that file holds exactly as many entries
+    (a value crossing from one text into the next would leave it unreadable or an entry short) and each is
+    accepted; their field names and tags interned: repeated in every entry, so kept once."""
+    entries = _papers_of(_parse_text("papers:\n" + prefix + ("\n" + prefix).join(texts) + "\n"))
+    if entries is None or len(entries) != len(texts) or not all(accept_paper(e, FIRST_YEAR, last) for e in entries):
+        return None
+    return [_interned(e) for e in entries]
+
+
+def _interned(entry: dict) -> dict:
+    tags = entry.get("tags")
+    if type(tags) is list:
+        entry["tags"] = [intern(tag) for tag in tags]
+    return {intern(name): value for name, value in entry.items()}
+
+
+_CHUNK = 500
+
+
+def _accept_chunks(text: str, shape: tuple[int, str], last: int) -> list[dict] | None:
+    """Every entry, _CHUNK consecutive ones at a time (consecutive entries of a plain file are a plain file of
+    their own), so each chunk's parse is freed before the next; None unless every chunk is accepted whole."""
+    papers: list[dict] = []
+    texts = _entry_texts(text, *shape)
+    while chunk := list(islice(texts, _CHUNK)):
+        read = _accept_texts(shape[1], chunk, last)
+        if read is None:
+            return None
+        papers += read
+    return papers
+
+
+def _accept_by_entries(text: str, list_key: str | None, last: int) -> list[dict] | None:
+    """The entries of a plain papers file, reading only those not accepted before (known_entries); None when not sure.
+
+    With many unknown, all are read a chunk at a time (_accept_chunks): as fast as
+    the whole file at once, and only the values stay in memory.
+    """
+    shape = _shape(text)
+    if shape is None or not _structure_is_plain(text[: shape[0]]):
+        return None
+    prefix = shape[1]
+    known = recall_entries(list_key, last) if list_key is not None else {}
+    keys = [entry_key(t) for t in _entry_texts(text, *shape)]  # one text at a time: no second copy of the list
+    missing = sum(key not in known for key in keys)
+    if missing > max(16, len(keys) // 8):
+        papers = _accept_chunks(text, shape, last)
+        if papers is None:
+            return None
+    else:
+        for key, entry_text in zip(keys, _entry_texts(text, *shape)):
+            if key not in known:
+                read = _accept_texts(prefix, [entry_text], last)
+                if read is None:
+                    return None
+                known[key] = read[0]
+        papers = [known[key] for key in keys]
+    if list_key is not None and (missing or len(known) != len(keys)):
+        remember_entries(list_key, last, dict(zip(keys, papers)))  # the entries the file has now, and no others
+    return papers
+
+
+class _Entry:
+    """An accepted entry as ``rules`` reads papers: fields as attributes, None when absent (a view, not a copy)."""
+
+    __slots__ = ("_fields",)
+
+    def __init__(self, fields: dict):
+        self._fields = fields
+
+    def __getattr__(self, name: str):
+        return self._fields.get(name)
+
+
+class _NoPositions:
+    """Stands in for a Document in ``rules``: any problem just means "not sure"."""
+
+    def __init__(self) -> None:
+        self.found = False
+
+    def locate(self, loc: tuple) -> tuple[int, int]:
+        return 0, 0
+
+    def problem(self, loc: tuple, message: str) -> None:
+        self.found = True
+
+
+@dataclass
+class QuickList:
+    taxonomy: Taxonomy
+    papers: list[dict]
+    page: dict | None
+    metrics: dict | None
+
+
+def _read(path: Path) -> Any:
+    try:
+        return parse(read_bounded(path))
+    except (OSError, TooLarge):  # the exact path words it
+        return UNSURE
+
+
+def accept_papers_text(raw: bytes, taxonomy: Taxonomy, trusted: int = 0, list_key: str | None = None) -> list[dict] | None:
+    """The entries of a papers.yaml text that is certainly valid against ``taxonomy``; else None.
+
+    ``trusted``: how many leading entries are known valid already (text appended
+    to a valid file); the rules across entries still see them all. ``list_key``:
+    the list whose entries accepted before (known_entries) need no reading again.
+    """
+    text = _decode(raw)
+    if text is None:
+        return None
+    last = last_year()
+    papers = _accept_by_entries(text, list_key, last) if not trusted else None
+    if papers is None:
+        papers = _papers_of(_parse_text(text))
+        if papers is None or not all(accept_paper(entry, FIRST_YEAR, last) for entry in papers[trusted:]):
+            return None
+    return papers if _across_entries_fine(papers, taxonomy) else None
+
+
+def _across_entries_fine(papers: list[dict], taxonomy: Taxonomy) -> bool:
+    """True when rules.paper_problems finds nothing: in bulk for the usual list, where nothing repeats."""
+    tags = [e["tags"] for e in papers]
+    titles = [t for t in (normalise_title(e["title"]) for e in papers) if t]
+    arxiv = [a for a in (e.get("arxiv") for e in papers) if a]
+    doi = [d.lower() for d in (e.get("doi") for e in papers) if d]
+    ids = [e["id"] for e in papers]
+    if (
+        set().union(*tags) <= taxonomy.by_slug.keys()
+        and all(len(set(t)) == len(t) for t in tags)
+        and all(len(set(values)) == len(values) for values in (ids, arxiv, doi, titles))
+    ):
+        return True
+    stand_in = _NoPositions()
+    paper_problems([(i, _Entry(e)) for i, e in enumerate(papers)], taxonomy, stand_in)
+    return not stand_in.found
+
+
+def accept_appended(old: bytes, new: bytes, papers: list, taxonomy: Taxonomy) -> bool:
+    """True when ``new`` is ``old`` (a valid file, whose entries are ``papers``) with valid entries appended.
+
+    Only the appended text is parsed; the rules across entries see the old
+    entries as they were loaded, so adding to a large list reads it once.
+    """
+    if not new.startswith(old) or not old.endswith(b"\n") or not new.endswith(b"\n"):
+        return False
+    old_text, new_text = _decode(old), _decode(new)
+    prefix = entry_prefix(old_text) if old_text is not None and new_text is not None else None
+    added_text = new_text[len(old_text):] if prefix is not None else ""
+    if prefix is None or not added_text.lstrip("\r\n").startswith(prefix) or entry_prefix("papers:\n" + added_text) != prefix:
+        return False  # only the plain shape says where the old text ends: after '...', say, entries are no longer in the list
+    added = parse(b"papers:\n" + new[len(old):])
+    if type(added) is not dict or added.keys() != {"papers"} or type(added["papers"]) is not list or not added["papers"]:
+        return False
+    last = last_year()
+    if not all(accept_paper(entry, FIRST_YEAR, last) for entry in added["papers"]):
+        return False
+    entries = [(i, paper) for i, paper in enumerate(papers)] + [(len(papers) + i, _Entry(e)) for i, e in enumerate(added["papers"])]
+    stand_in = _NoPositions()
+    paper_problems(entries, taxonomy, stand_in)
+    return not stand_in.found
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Loading builds many objects that all live until the command ends: collecting meanwhile is wasted work
+    (0.1 s at 10,000 papers, 0.4 s at 50,000). Afterwards they are frozen, so later collections skip them."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was:
+            gc.enable()
+
+
+def accept_list(root: Path) -> QuickList | None:
+    """The list at ``root`` when it is certainly valid; None when only the exact path can tell."""
+    taxonomy_data = _read(root / TAXONOMY_FILE)
+    if type(taxonomy_data) is not dict or taxonomy_data.keys() != {"taxonomy"} or type(taxonomy_data["taxonomy"]) is not list:
+        return None
+    roots = [_node(n) for n in taxonomy_data["taxonomy"]]
+    if any(r is None for r in roots):
+        return None
+    stand_in = _NoPositions()
+    taxonomy_problems(roots, stand_in)
+    if stand_in.found:
+        return None
+    taxonomy = Taxonomy(roots)
+    optional = {}
+    if (root / DISMISSED_FILE).exists():
+        return None  # dismissals are checked against the papers with positions: the exact path's work
+    for name, path, accept in (("page", PAGE_FILE, _accept_page), ("metrics", METRICS_FILE, _accept_metrics)):
+        if (root / path).exists():
+            data = _read(root / path)
+            if data is UNSURE or not accept(data):
+                return None
+            optional[name] = data
+    try:
+        papers = accept_papers_text(read_bounded(root / PAPERS_FILE), taxonomy, list_key=str(root.resolve()))
+    except (OSError, TooLarge):
+        return None
+    if papers is None:
+        return None
+    return QuickList(taxonomy, papers, optional.get("page"), optional.get("metrics"))

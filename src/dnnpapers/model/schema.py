@@ -1,0 +1,47 @@
+"""The JSON Schema of papers.yaml, generated from the models so editors and ``check`` agree.
+
+With the list's taxonomy it also enumerates the tag slugs, so an editor
+completes a tag and flags a wrong one ('early-exits') as it is typed.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from dnnpapers.model.fields import FIRST_YEAR
+from dnnpapers.model.models import PapersFile, TalksFile
+
+if TYPE_CHECKING:
+    from dnnpapers.model.taxonomy import Taxonomy
+
+__all__ = ["papers_schema", "talks_schema", "SCHEMA_FILE", "SCHEMA_ID", "TALKS_SCHEMA_FILE"]
+
+SCHEMA_FILE = "generated/papers.schema.json"
+SCHEMA_ID = "urn:dnnpapers:schema:papers"
+TALKS_SCHEMA_FILE = "generated/talks.schema.json"
+
+
+def papers_schema(taxonomy: Taxonomy | None = None) -> str:
+    """The schema as stable, pretty JSON text ending in a newline."""
+    schema = PapersFile.model_json_schema()
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
+    paper = schema["$defs"]["Paper"]["properties"]
+    paper["year"]["minimum"] = FIRST_YEAR  # the upper bound moves with the calendar; check enforces it
+    paper["title"]["minLength"] = 1
+    paper["tags"]["uniqueItems"] = True
+    if taxonomy is not None:
+        paper["tags"]["items"] = {"enum": [node.slug for node in taxonomy.walk()], "type": "string"}
+    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def talks_schema(paper_ids: list[str] | None = None) -> str:
+    """The schema of data/talks.yaml; with the list's paper ids, editors complete a talk's papers."""
+    schema = TalksFile.model_json_schema()
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:dnnpapers:schema:talks", **schema}
+    talk = schema["$defs"]["Talk"]["properties"]
+    talk["papers"]["uniqueItems"] = True
+    talk["presenters"]["items"] = {"anyOf": [{"type": "string", "minLength": 1}, {"$ref": "#/$defs/Presenter"}]}  # a plain name too
+    if paper_ids:  # arXiv ids of listed papers are understood too, so a pattern joins the ids
+        talk["papers"]["items"] = {"anyOf": [{"enum": sorted(paper_ids)}, {"pattern": r"^\d{4}\.\d{4,5}$"}], "type": "string"}
+    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"

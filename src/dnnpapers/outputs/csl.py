@@ -1,0 +1,65 @@
+"""CSL-JSON, what pandoc ``--citeproc`` and Zotero read: one item per paper.
+
+Types follow CSL: ``paper-conference`` for proceedings, ``article-journal`` for
+journals, and an arXiv preprint is an ``article`` whose ``publisher`` is arXiv
+and whose ``number`` is its id, as CSL's own guidance for preprints says.
+"""
+
+from __future__ import annotations
+
+import json
+
+from dnnpapers.outputs.export import JOURNALS, _AND
+from dnnpapers.model.fields import venue_name
+from dnnpapers.model.keys import split_name
+from dnnpapers.model.models import ET_AL, Paper
+
+__all__ = ["csl_item", "csl_json"]
+
+
+def _name(author: str) -> dict:
+    if _AND.search(author):  # an organisation: one literal name
+        return {"literal": author}
+    given, family, suffix = split_name(author)
+    particle = []
+    words = family.split()
+    while len(words) > 1 and words[0].islower():  # 'van der Maaten': the particle is not part of the sort name
+        particle.append(words.pop(0))
+    name = {"family": " ".join(words)}
+    if given:
+        name["given"] = given
+    if particle:
+        name["non-dropping-particle"] = " ".join(particle)
+    if suffix:
+        name["suffix"] = suffix
+    return name
+
+
+# A list that ends in "et al." ends in this name: pandoc's citeproc renders a final literal "others"
+# as "et al." (jgm/citeproc#61, #102), as BibTeX does "and others"; Zotero reads and writes it so too.
+OTHERS = {"literal": "others"}
+
+
+def csl_item(paper: Paper) -> dict:
+    authors = [_name(a) for a in paper.authors if a != ET_AL] + ([OTHERS] if ET_AL in paper.authors else [])
+    item: dict = {"id": paper.id, "title": paper.title, "author": authors}
+    name = venue_name(paper.venue) if paper.published else None
+    if name is None:
+        item["type"] = "article"
+        if paper.arxiv:
+            item.update(publisher="arXiv", number=f"arXiv:{paper.arxiv}")
+    else:
+        item["type"] = "article-journal" if name in JOURNALS else "paper-conference"
+        item["container-title"] = name
+    item["issued"] = {"date-parts": [[paper.venue_year or paper.year]]}
+    if paper.doi:
+        item["DOI"] = paper.doi
+    if paper.link:
+        item["URL"] = paper.link
+    return item
+
+
+def csl_json(papers: list[Paper]) -> str:
+    """A CSL-JSON array, one item a line, sorted by id: stable bytes and readable diffs."""
+    lines = ",\n".join("  " + json.dumps(csl_item(p), ensure_ascii=False, sort_keys=True) for p in sorted(papers, key=lambda p: p.id))
+    return f"[\n{lines}\n]\n" if papers else "[]\n"

@@ -1,0 +1,161 @@
+"""Exports for other tools: BibTeX that BibTeX and biber accept, and JSON with resolved labels.
+
+Titles are not braced whole: sentence-case styles (APA) lower-case a title but
+for its braced words, so only the words whose case must survive are braced:
+acronyms and mixed-case names (BERT, ViT, MoE, FastBERT, MSDNet).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from pydantic import TypeAdapter
+
+from dnnpapers.model.fields import venue_name
+from dnnpapers.model.keys import split_name
+from dnnpapers.model.models import ET_AL, Paper
+from dnnpapers.access.paperlist import PaperList
+
+__all__ = ["bibtex", "bib_entry", "bib_entries", "bib_title", "json_export", "JOURNALS"]
+
+#: Venue names (without year) that are journals; every other published venue is a proceedings.
+JOURNALS = {
+    "TPAMI", "IEEE TPAMI", "JMLR", "IJCV", "TACL", "TNNLS", "IEEE TNNLS", "TIP", "IEEE TIP", "IEEE JSTSP",
+    "JSTSP", "Nature", "Science", "Neural Computation", "Nature Machine Intelligence", "TMLR", "Proceedings of the IEEE",
+}
+
+_PAPERS = TypeAdapter(list[Paper])
+
+# BibTeX matches braces without regard to backslashes, so a literal brace must not be a brace.
+_TEX = {
+    "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
+    "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+    "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+}
+
+
+_TEX_TABLE = str.maketrans(_TEX)
+
+
+def tex(value: str) -> str:
+    """Text for a BibTeX field: LaTeX specials escaped, braces balanced, Unicode kept (UTF-8)."""
+    return " ".join(value.split()).translate(_TEX_TABLE)
+
+
+def verbatim(value: str) -> str:
+    """A verbatim field (url, doi): BibLaTeX takes it as is, so only braces must not appear raw."""
+    return value.replace("{", "%7B").replace("}", "%7D").replace("\\", "%5C")
+
+
+_AND = re.compile(r"(?i)(?<!\S)and(?!\S)")
+
+
+def _bib_name(name: str) -> str:
+    """'Family, Suffix, Given' as BibTeX reads it; a name holding the word 'and' is kept whole in braces."""
+    if name == ET_AL:
+        return "others"
+    if _AND.search(name):
+        return "{" + tex(name) + "}"  # else BibTeX would split it into two authors
+    given, family, suffix = split_name(name)
+    parts = [tex(family)] + ([tex(suffix)] if suffix else []) + ([tex(given)] if given else [])
+    return ", ".join(parts)
+
+
+_EDGES = re.compile(r"^([^\w]*)(.*?)([^\w]*)$", re.S)
+
+
+_PARTS = re.compile(r"[-/]")
+
+
+def _keeps_case(word: str) -> bool:
+    """BERT, ViT, MoE, FastBERT, 3D, ResNet-50: a capital after a part's first letter, or digits beside capitals."""
+    if word.islower() or not any(c.isupper() for c in word):  # most words: nothing to keep
+        return False
+    for part in _PARTS.split(word):
+        if not part[1:].islower() and any(c.isupper() for c in part[1:]):
+            return True
+        if not part.isalpha() and any(c.isdigit() for c in part) and any(c.isupper() for c in part):
+            return True
+    return False
+
+
+def bib_title(title: str) -> str:
+    """The title as BibTeX text with only the case-sensitive words braced."""
+    words = []
+    for word in " ".join(title.split()).split(" "):
+        if not _keeps_case(word):  # the word's core keeps no case either (it is a part of the word)
+            words.append(word.translate(_TEX_TABLE))
+            continue
+        before, core, after = _EDGES.match(word).groups()
+        if core and _keeps_case(core):
+            words.append(before.translate(_TEX_TABLE) + "{" + core.translate(_TEX_TABLE) + "}" + after.translate(_TEX_TABLE))
+        else:
+            words.append(word.translate(_TEX_TABLE))
+    return " ".join(words)
+
+
+def bib_entry(paper: Paper) -> str:
+    name = venue_name(paper.venue) if paper.published else ""
+    fields: list[tuple[str, str]] = [
+        ("title", bib_title(paper.title)),
+        ("author", " and ".join(_bib_name(a) for a in paper.authors)),
+    ]
+    if not paper.published:
+        kind = "misc"
+        if paper.arxiv:  # the id itself comes once, from eprint (biblatex printed it twice with both)
+            fields.append(("howpublished", "arXiv preprint"))
+    elif name in JOURNALS:
+        kind = "article"
+        fields.append(("journal", tex(name)))
+    else:
+        kind = "inproceedings"
+        fields.append(("booktitle", tex(name)))
+    fields.append(("year", str(paper.venue_year or paper.year)))
+    if paper.arxiv:
+        fields += [("eprint", tex(paper.arxiv)), ("archivePrefix", "arXiv")]
+    if paper.doi:
+        fields.append(("doi", verbatim(paper.doi)))
+    link = f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else paper.url
+    if link:
+        fields.append(("url", verbatim(link)))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@{kind}{{{paper.id},\n{body}\n}}\n"
+
+
+def bib_entries(papers: list[Paper]) -> dict[str, str]:
+    """Each paper's entry by id: made once for every output that shows them."""
+    return {paper.id: bib_entry(paper) for paper in papers}
+
+
+def bibtex(paper_list: PaperList, papers: list[Paper] | None = None, entries: dict[str, str] | None = None) -> str:
+    """One entry per paper (all of the list's by default), sorted by key; ``entries`` made earlier are reused."""
+    made = entries or {}
+    entries = [made.get(paper.id) or bib_entry(paper) for paper in sorted(paper_list.papers if papers is None else papers, key=lambda p: p.id)]
+    return "% Generated by dnnpapers from data/papers.yaml. Keys are the papers' ids.\n\n" + "\n".join(entries)
+
+
+def json_export(paper_list: PaperList, papers: list[Paper] | None = None) -> str:
+    """The papers (all, in file order, by default), tags resolved to their labels, with citation data when fetched."""
+    taxonomy = paper_list.taxonomy
+    topics = [
+        {"slug": node.slug, "en": node.en, "zh": node.zh, "parent": taxonomy.parent[node.slug], "depth": taxonomy.depth[node.slug]}
+        for node in taxonomy.walk()
+    ]
+    chosen = paper_list.papers if papers is None else papers
+    labels = {node.slug: {"slug": node.slug, "en": node.en, "zh": node.zh} for node in taxonomy.walk()}
+    dumped = _PAPERS.dump_python(chosen, mode="json", exclude_none=True, exclude_defaults=True)  # one call, not one per paper
+    rows = []
+    for paper, entry in zip(chosen, dumped):
+        entry["tags"] = [labels[tag] for tag in paper.tags]
+        metrics = paper_list.metrics.get(paper.id)
+        if metrics:
+            entry["metrics"] = metrics.model_dump(mode="json", exclude_none=True)
+        rows.append(entry)
+    return "{\n" + _json_list("topics", topics) + ",\n" + _json_list("papers", rows) + "\n}\n"
+
+
+def _json_list(key: str, items: list[dict]) -> str:
+    """``"key": [...]`` with one item a line: diffs stay readable, and the C encoder does the work."""
+    lines = ",\n".join("    " + json.dumps(item, ensure_ascii=False) for item in items)
+    return f'  "{key}": [\n{lines}\n  ]' if items else f'  "{key}": []'

@@ -1,0 +1,251 @@
+"""Rendering: a PaperList → every generated file, as bytes, the same bytes for the same data.
+
+Python decides *what* the pages say (rows, counts, milestones, anchors);
+the Jinja templates in ``templates/`` decide *how* it is laid out, and a list
+may override any of them with a file of the same name in its ``templates/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from dnnpapers.outputs import chart, export
+from dnnpapers.outputs.csl import csl_json
+from dnnpapers.errors import DnnpapersError
+from dnnpapers.storage.files import TooLarge, confine, locked, read_bounded, remove_leftovers, write_files
+from dnnpapers.outputs.github import ISSUE_FORM, issue_form
+from dnnpapers.storage.layout import TALKS_FILE, TOPIC_PAGES, leftover_temps
+from dnnpapers.outputs.markdown import Md, Slugger, link, text
+from dnnpapers.outputs.materials import PAGE_BUDGET, ROW_FIELDS, ROW_TEMPLATE, STRINGS, PaperViews, Rows, count_line, materials_pages, paper_views, topic_views, walk
+from dnnpapers.access.paperlist import PAPERS_FILE, PaperList
+from dnnpapers.access.loading import load_list
+from dnnpapers.outputs.readme import README_FILE, splice
+from dnnpapers.model.schema import SCHEMA_FILE, TALKS_SCHEMA_FILE, papers_schema, talks_schema
+from dnnpapers.outputs.site import SITE, SITE_ZH, site_pages
+from dnnpapers.outputs.templating import environment, format_template, render_template
+from dnnpapers.access.verdicts import Outcome, digest, file_digest, remember
+
+__all__ = ["build", "render", "render_root", "README_BUDGET", "OUTPUTS", "TALK_OUTPUTS"]
+
+#: GitHub stops rendering a README past 512 KB; past this the README gets the compact form.
+README_BUDGET = PAGE_BUDGET
+
+MATERIALS = "generated/materials.md"
+MATERIALS_ZH = "generated/materials.zh.md"
+CHART = "generated/papers-per-year.svg"
+CHART_ZH = "generated/papers-per-year.zh.svg"
+BIB = "generated/papers.bib"
+JSON = "generated/papers.json"
+CSL = "generated/papers.csl.json"
+TALKS = "generated/talks.md"
+TALKS_ZH = "generated/talks.zh.md"
+TALKS_ICS = "generated/talks.ics"
+OUTPUTS = (MATERIALS, MATERIALS_ZH, CHART, CHART_ZH, BIB, JSON, CSL, SCHEMA_FILE, SITE, SITE_ZH, README_FILE)
+#: Written too for a list that keeps data/talks.yaml.
+TALK_OUTPUTS = (TALKS, TALKS_ZH, TALKS_ICS, TALKS_SCHEMA_FILE)
+
+def build(paper_list: PaperList, templates: Path | None = None) -> dict[str, bytes]:
+    """Every output file's path (relative to the list's root) and bytes; the README as it should be."""
+    root = paper_list.root
+    today = paper_list.today() if paper_list.talks.talks else None  # one day for every page: which talks are held, which to come
+    views = paper_views(paper_list, today)
+    overrides, inside = (root / "templates", root) if templates is None else (templates, templates)
+    env = _environment(overrides, inside, len(paper_list.papers))
+    row_pattern = format_template(env, ROW_TEMPLATE, ROW_FIELDS)
+    outputs: dict[str, bytes] = {}
+    placed = {}
+    for lang, chart_name, talks_page in (("en", CHART, TALKS), ("zh", CHART_ZH, TALKS_ZH)):
+        pages = materials_pages(paper_list, views, lang, chart_name, talks_page.removeprefix("generated/"), lambda name, context: _render(env, name, context), row_pattern)
+        placed[lang] = pages
+        outputs.update({f"generated/{name}": text.encode("utf-8") for name, text in pages.pages.items()})
+        outputs[chart_name] = chart.papers_per_year(paper_list, lang).encode("utf-8")
+    bibs = export.bib_entries(paper_list.papers)
+    outputs[BIB] = export.bibtex(paper_list, entries=bibs).encode("utf-8")
+    outputs[JSON] = export.json_export(paper_list).encode("utf-8")
+    outputs[CSL] = csl_json(paper_list.papers).encode("utf-8")
+    outputs[SCHEMA_FILE] = papers_schema(paper_list.taxonomy).encode("utf-8")
+    outputs.update(site_pages(paper_list, _html_environment(overrides, inside, len(paper_list.papers)), bibs, today))
+    too_big = len(placed["en"].pages) > 1 or len(outputs[MATERIALS]) > README_BUDGET  # the full region would be nearly as large
+    outputs[README_FILE] = _readme(paper_list, views, env, placed["en"].topic_href, Rows(row_pattern, STRINGS["en"], TALKS), compact_only=too_big, today=today)
+    if (root / TALKS_FILE).exists():
+        outputs.update(_talks_outputs(paper_list, env, {lang: pages.paper_href for lang, pages in placed.items()}, today))
+    if (root / ISSUE_FORM).exists():  # a list that uses the form keeps its tag choices in step
+        outputs[ISSUE_FORM] = issue_form(paper_list.taxonomy).encode("utf-8")
+    return outputs
+
+
+def _talks_outputs(paper_list: PaperList, env: jinja2.Environment, paper_href: dict[str, dict[str, str]], today: dt.date | None) -> dict[str, bytes]:
+    from dnnpapers.outputs.talkpage import talks_context
+    from dnnpapers.outputs.talks_calendar import calendar
+
+    page = paper_list.page
+    papers = {p.id: p for p in paper_list.papers}
+    today = today or paper_list.today()
+    outputs = {}
+    for lang, name in (("en", TALKS), ("zh", TALKS_ZH)):
+        context = talks_context(paper_list.talks, papers, lang, today, page.timezone, paper_href[lang])
+        outputs[name] = _render(env, "talks.md.j2", context).encode("utf-8")
+    outputs[TALKS_ICS] = calendar(paper_list.talks, papers, page.timezone, page.title)
+    outputs[TALKS_SCHEMA_FILE] = talks_schema(list(papers)).encode("utf-8")
+    return outputs
+
+
+def render(paper_list: PaperList, check: bool = False, templates: Path | None = None) -> list[str]:
+    """Write the outputs that differ from what is on disk, all or none; return their paths. ``check`` writes nothing."""
+    outcome = _render_outputs(paper_list, build(paper_list, templates), check, leftovers=False)
+    return [*outcome.written, *outcome.removed]
+
+
+def _render_outputs(paper_list: PaperList, outputs: dict[str, bytes], check: bool, leftovers: bool) -> Outcome:
+    """Write (unless ``check``) the outputs that differ, remove the topic pages no longer made and, with
+    ``leftovers``, the staged writes a killed process left (a caller that writes holds the list's lock,
+    so no write of ours is live; with ``check`` they are only named).
+
+    Every path is confined to the list first, before anything is read or changed: a clone can
+    carry a symlink out of it (``generated -> ~``), and render would write or sweep through it.
+    """
+    root = paper_list.root
+    confine(root, [root / name for name in outputs] + [root / TOPIC_PAGES])
+    changed = {}
+    for name, data in outputs.items():
+        path = root / name
+        try:
+            same = read_bounded(path) == data
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError, TooLarge):
+            same = False
+        except OSError as exc:
+            raise DnnpapersError(f"{path}: cannot read ({exc.strerror})") from None
+        if not same:
+            changed[path] = data
+    pages = root / TOPIC_PAGES
+    left = sorted(p for p in pages.glob("*.md") if str(p.relative_to(root)) not in outputs) if pages.is_dir() else []
+    swept = []
+    if leftovers:
+        swept = leftover_temps(root, outputs, TOPIC_PAGES) if check else remove_leftovers(root, outputs, TOPIC_PAGES)
+    if not check:
+        if changed:
+            write_files(changed, inside=root)
+        for path in left:  # topic pages of an earlier split that this render no longer makes
+            try:
+                path.unlink()
+            except OSError as exc:
+                raise DnnpapersError(f"{path}: cannot remove ({exc.strerror})") from None
+    return Outcome([str(path.relative_to(root)) for path in changed], [str(path.relative_to(root)) for path in left], swept)
+
+
+def render_root(root: Path, check: bool = False) -> Outcome:
+    """Load the list at ``root`` and render it, holding the list's lock so no command writes between.
+
+    The outputs then always show the data of one moment (papers and metrics alike).
+    ``check`` reads without the lock, so a read-only checkout can be checked.
+    """
+    if check:
+        return _render_and_remember(root, check=True)
+    with locked(root / PAPERS_FILE, inside=root):
+        return _render_and_remember(root, check=False)
+
+
+def _render_and_remember(root: Path, check: bool) -> Outcome:
+    """Render, and keep the outputs' digests as the verdict on these inputs (when they did not change meanwhile)."""
+    before = digest(root, "render")
+    paper_list = load_list(root)
+    outputs = build(paper_list)  # (not with the collector paused: 10-20% faster, but the views are cycles, so 40 MB more at 10,000 papers)
+    changed = _render_outputs(paper_list, outputs, check, leftovers=True)
+    if digest(root, "render") == before:
+        remember(before, {"outputs": [[name, file_digest(data)] for name, data in outputs.items()]})
+    return changed
+
+
+def _readme(
+    paper_list: PaperList, views: PaperViews, env: jinja2.Environment, topic_href: dict[str, str], rows: Rows, compact_only: bool = False, today: dt.date | None = None
+) -> bytes:
+    path = paper_list.root / README_FILE
+    confine(paper_list.root, [path])  # before reading it: a link out may lead anywhere, /dev/zero too
+    try:
+        current = read_bounded(path).decode("utf-8")
+    except FileNotFoundError:
+        raise DnnpapersError(f"{path}: not found; it needs a region between <!-- dnnpapers:begin --> and <!-- dnnpapers:end -->") from None
+    except UnicodeDecodeError:
+        raise DnnpapersError(f"{path}: is not UTF-8") from None
+
+    next_talk = None
+    if paper_list.talks.talks:
+        from dnnpapers.outputs.talkpage import next_talk_line
+
+        page = paper_list.page
+        next_talk = next_talk_line(paper_list.talks, {p.id: p for p in paper_list.papers}, today or paper_list.today(), page.timezone, TALKS)
+
+    def region(compact: bool) -> str:
+        slugger = Slugger()
+        for heading in _headings_before_region(current):
+            slugger.slug(heading)
+        t = STRINGS["en"]
+        slugger.slug(t["classification"])
+        topics = topic_views(paper_list, views, "en", slugger)
+        context = {
+            "t": t,
+            "topics": topics,
+            "all_topics": list(walk(topics)),
+            "compact": compact,
+            "materials": MATERIALS,
+            "materials_zh": MATERIALS_ZH,
+            "chart": CHART,
+            "talks_page": TALKS,
+            "next_talk": next_talk,
+            "site": paper_list.page.site_url or SITE,
+            "papers_count": len(paper_list.papers),
+            "topic_link": (lambda topic: link(topic.heading, f"generated/{topic_href[topic.node.slug]}"))
+            if compact
+            else (lambda topic: link(topic.heading, f"#{topic.anchor}")),
+            "href": lambda topic: f"#{topic.anchor}",
+            "rows": rows,
+            "count_line": lambda topic: count_line(topic, t),
+            "label": lambda node: node.en,
+        }
+        return _render(env, "readme.md.j2", context)
+
+    text_region = region(compact=True) if compact_only else region(compact=False)
+    if not compact_only and len(text_region.encode("utf-8")) > README_BUDGET:
+        text_region = region(compact=True)
+    return splice(current, text_region, str(path)).encode("utf-8")
+
+
+_HEADING = re.compile(r"^ {0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+
+
+def _headings_before_region(readme: str) -> list[str]:
+    """Headings above the region, whose anchors come first on GitHub (code fences skipped)."""
+    headings, fenced = [], False
+    for line in readme.split("<!-- dnnpapers:begin -->")[0].splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced and (match := _HEADING.match(line)):
+            headings.append(match[1])
+    return headings
+
+
+def _finalize(value: object) -> Markup:
+    """Every ``{{ value }}`` in a template is literal text unless a helper or macro made it markup."""
+    if value is None:
+        return Md("")
+    if isinstance(value, Markup):
+        return value
+    return text(value)
+
+
+def _html_environment(overrides: Path, inside: Path, papers: int) -> jinja2.Environment:
+    """The web page's templates: HTML autoescaping, no Markdown helpers."""
+    return environment(overrides, inside, lambda value: "" if value is None else value, {}, papers)
+
+
+def _environment(overrides: Path, inside: Path, papers: int) -> jinja2.Environment:
+    helpers = dict(link=link, text=text, Md=Md, indent=lambda n: Md("  " * n), hashes=lambda n: Md("#" * min(n, 6)))
+    return environment(overrides, inside, _finalize, helpers, papers)
+
+
+_render = render_template

@@ -1,0 +1,219 @@
+"""The templates a list may override, run so that a template from a pull request can do no harm.
+
+A list's own ``templates/`` folder is code from whoever opened the pull
+request, and the list's CI renders it. So templates run in Jinja's immutable
+sandbox (no ``__globals__``, no attribute tricks, no changing the data), are
+read only from inside the list (a symlink that leads out is refused), and are
+stopped with a one-line error when they recurse too deep, write too much or run
+too long.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import string
+import threading
+from pathlib import Path
+from typing import Callable, TypeVar
+
+import jinja2
+from jinja2 import meta
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from dnnpapers import limits
+from dnnpapers.environment import env_float
+from dnnpapers.errors import DnnpapersError
+from dnnpapers.storage.files import describe_os_error, read_bounded
+
+__all__ = ["environment", "render_template", "format_template", "output_cap", "MAX_SECONDS"]
+
+#: How long one template may run (DNNPAPERS_TEMPLATE_SECONDS).
+MAX_SECONDS = 60.0
+
+T = TypeVar("T")
+
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """Templates from one folder, refusing any whose real path (links followed) lies outside ``inside``."""
+
+    def __init__(self, folder: Path, inside: Path):
+        super().__init__(str(folder))
+        self.inside = os.path.realpath(inside)
+
+    def get_source(self, environment, template):
+        """Checked before a byte is read: confined to the list, a regular file, bounded in size."""
+        filename = os.path.join(self.searchpath[0], *split_template_path(template))
+        real = os.path.realpath(filename)
+        if not os.path.lexists(filename):
+            raise jinja2.TemplateNotFound(template)
+        if os.path.commonpath([real, self.inside]) != self.inside:
+            raise DnnpapersError(f"templates/{template}: leads outside the list (to {real}); refused")
+        if not os.path.isfile(real):
+            raise DnnpapersError(f"templates/{template}: not a regular file; refused")
+        try:
+            source = read_bounded(real, f"templates/{template}").decode("utf-8")
+        except OSError as exc:
+            raise DnnpapersError(f"templates/{template}: cannot read ({describe_os_error(exc)})") from None
+        except UnicodeDecodeError:
+            raise DnnpapersError(f"templates/{template}: not UTF-8 text") from None
+        mtime = os.path.getmtime(real)
+        return source, filename, lambda: os.path.exists(real) and os.path.getmtime(real) == mtime
+
+
+def environment(overrides: Path, inside: Path, finalize: Callable, globals: dict, papers: int = 0) -> jinja2.Environment:
+    """The list's ``overrides`` folder first (confined to ``inside``), then the built-in templates.
+
+    A list with templates of its own gets the sandbox; one with only the built-in
+    templates (ours, trusted) skips its cost, a quarter of a 10,000-paper render.
+    ``papers``: how many the list holds, which scales the output cap of its own templates.
+    """
+    loaders: list[jinja2.BaseLoader] = []
+    own = overrides.is_dir()
+    if own:
+        loaders.append(_ConfinedLoader(overrides, inside))
+    loaders.append(jinja2.PackageLoader("dnnpapers.outputs", "templates"))
+    kind = ImmutableSandboxedEnvironment if own else jinja2.Environment
+    env = kind(
+        loader=jinja2.ChoiceLoader(loaders),
+        finalize=finalize,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(globals)
+    env.dnnpapers_papers = papers  # type: ignore[attr-defined]
+    return env
+
+
+def output_cap(env: jinja2.Environment, name: str) -> int | None:
+    """The most template ``name`` may write: None when it and all it imports are built in (ours write in
+    step with the data, so any list check accepts renders); else the list's cap, scaled by its papers."""
+    if not any(isinstance(loader, _ConfinedLoader) and _uses_any(env, name, set(loader.list_templates())) for loader in _loaders(env)):
+        return None
+    return max(limits.MAX_TEMPLATE_OUTPUT, limits.MAX_TEMPLATE_OUTPUT_PER_PAPER * getattr(env, "dnnpapers_papers", 0))
+
+
+def _loaders(env: jinja2.Environment) -> list[jinja2.BaseLoader]:
+    return list(env.loader.loaders) if isinstance(env.loader, jinja2.ChoiceLoader) else [env.loader]
+
+
+def _uses_any(env: jinja2.Environment, name: str, own: set[str]) -> bool:
+    """Whether ``name``, or a template it includes, imports or extends, comes from the list's folder."""
+    seen, todo = set(), [name]
+    while todo:
+        current = todo.pop()
+        if current in own:
+            return True
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            source, _, _ = jinja2.PackageLoader("dnnpapers.outputs", "templates").get_source(env, current)
+        except jinja2.TemplateNotFound:
+            continue
+        todo += [t for t in meta.find_referenced_templates(env.parse(source)) if t is not None]
+    return False
+
+
+def render_template(env: jinja2.Environment, name: str, context: dict) -> str:
+    """The template's output with runs of blank lines folded to one (data never holds a newline)."""
+    seconds = env_float("DNNPAPERS_TEMPLATE_SECONDS", MAX_SECONDS)
+    try:
+        parts = _limited(seconds, name, lambda: _generate(env, name, context))
+        text = "".join(parts)
+        if "\n\n\n" in text:  # a scan far cheaper than the substitution, which most large outputs do not need
+            text = _BLANK_RUNS.sub("\n\n", text)
+        if text.endswith("\n") and not text.endswith("\n\n"):
+            return text  # already as it should end: no copy (a large page's text is tens of megabytes)
+        return text.rstrip("\n") + "\n"
+    except jinja2.TemplateSyntaxError as exc:
+        raise DnnpapersError(f"{exc.filename or name}:{exc.lineno}: template error: {exc.message}") from None
+    except SecurityError as exc:
+        raise DnnpapersError(f"{name}: template refused by the sandbox: {exc}") from None
+    except jinja2.TemplateError as exc:
+        raise DnnpapersError(f"{name}: template error: {exc}") from None
+    except RecursionError:
+        raise DnnpapersError(f"{name}: the template recursed too deep (a macro calling itself?); stopped") from None
+
+
+def _generate(env: jinja2.Environment, name: str, context: dict) -> list[str]:
+    cap = output_cap(env, name)
+    parts, size = [], 0
+    for part in env.get_template(name).generate(context):
+        size += len(part)
+        if cap is not None and size > cap:
+            raise DnnpapersError(
+                f"{name} (with the list's own templates): the output passed {limits.size_text(cap)} "
+                f"(its cap: {limits.size_text(limits.MAX_TEMPLATE_OUTPUT)}, or {limits.size_text(limits.MAX_TEMPLATE_OUTPUT_PER_PAPER)} a paper); stopped (a runaway loop?)"
+            )
+        parts.append(part)
+    return parts
+
+
+class _TooLong(BaseException):
+    """The time limit fired. A BaseException, so no ``except Exception`` in Jinja or a filter turns it into another error."""
+
+
+def _limited(seconds: float, name: str, work: Callable[[], T]) -> T:
+    """``work()`` within a wall-clock bound through SIGALRM where there is one (the main thread on Unix); else unbounded.
+
+    The alarm raises only while armed, so it can neither fire before the guard
+    is entered nor after it is left (a signal delivered late, between two
+    bytecodes of the cleanup, is ignored); wherever in this frame it lands, it
+    ends as the one message. Once due it fires again every 50 ms until the guard
+    is left: Python swallows an exception raised in a garbage-collector callback
+    or a ``__del__`` ("Exception ignored in"), and a limit that fired there once
+    would otherwise never stop the template.
+    """
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        return work()
+    armed = [False]
+
+    def expire(signum, frame):
+        if armed[0]:
+            raise _TooLong()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    try:
+        try:
+            armed[0] = True
+            signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
+            return work()
+        finally:
+            armed[0] = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _TooLong:
+        raise DnnpapersError(f"{name}: the template ran longer than {seconds:g} s; stopped (a runaway loop?)") from None
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
+def format_template(env: jinja2.Environment, name: str, fields: tuple[str, ...]) -> str:
+    """A one-item layout (a table row, a paper's card) as a ``str.format`` pattern, from the list's templates/ or ours.
+
+    Rendered once per paper, so it is a format string, not Jinja: ``{field}``
+    only, from ``fields``, whose values are already escaped; no attribute,
+    index, conversion or format spec, so it can reach nothing else.
+    """
+    try:
+        source, _, _ = env.loader.get_source(env, name)
+    except jinja2.TemplateNotFound:
+        raise DnnpapersError(f"templates/{name}: not found") from None
+    source = source.rstrip("\n")
+    try:
+        parts = list(string.Formatter().parse(source))
+    except ValueError as exc:
+        raise DnnpapersError(f"templates/{name}: {exc} (write a literal brace as {{{{ or }}}})") from None
+    for _, field, spec, conversion in parts:
+        if field is None:
+            continue
+        if field not in fields or spec or conversion:
+            raise DnnpapersError(f"templates/{name}: {{{field}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}} is not one of its fields: {', '.join('{' + f + '}' for f in fields)}")
+    return source

@@ -1,0 +1,129 @@
+"""The fast reader: yaml-rs, trusted only where it reads a file as PyYAML (the exact path) would; UNSURE otherwise.
+
+Also the plain shape of a papers file (a header, then one entry per ``- `` line
+at one column), in which each entry's text means alone what it means in the file.
+The quick path (``access.quick``) accepts lists with it; the YAML text store
+(``storage.store``) checks its own edits with it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from typing import Any, Iterator
+
+from dnnpapers.limits import MAX_DEPTH
+
+__all__ = ["UNSURE", "parse", "split_entries", "entry_prefix"]
+
+UNSURE = object()
+
+# A value starting 0 then a digit or o: 010 is 8 in YAML 1.1 but 10 in 1.2; 0o17 is text in 1.1.
+_LEADING_ZERO = re.compile(r":[ ]*[-+]?0[0-9oO]")
+# Characters PyYAML refuses (the exact path reports them).
+_REFUSED = re.compile("[^\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+_MARKUP = re.compile(r"[!&*<%?]")
+# yaml-rs limits flow nesting itself but overflows its stack on deep block nesting (about 10,000
+# levels) and kills the process. Block nesting needs indentation: a collection is indented past its
+# parent's, or by "- ", but for a sequence under a mapping key, so depth <= 2 * (column + 1). A line
+# whose indentation and indicators reach MAX_DEPTH / 2 columns may be too deep: the exact path,
+# where libyaml refuses deep input cleanly, decides.
+_DEEP_LINE = re.compile(r"^[ ?:-]{%d}" % (MAX_DEPTH // 2), re.M)
+
+
+def _structure_is_plain(text: str) -> bool:
+    """No tags, anchors, aliases, merge keys, directives, complex keys, tabs or second documents."""
+    if "\t" in text or "\n---" in text or "\n..." in text or text.startswith(("---", "...", "%")):
+        return False
+    for hit in _MARKUP.finditer(text):
+        i, char = hit.start(), hit.group()
+        before = text[i - 1] if i else "\n"
+        after = text[i + 1 : i + 2]
+        if char in "!&*" and before in " \n[{," and after not in ("", " ", "\n", "\r"):
+            return False
+        if (char == "<" and after == "<") or (char == "%" and before == "\n") or (char == "?" and after == " " and text[text.rfind("\n", 0, i) + 1 : i].strip() == ""):
+            return False
+    return _LEADING_ZERO.search(text) is None and _REFUSED.search(text) is None
+
+
+def parse(raw: bytes) -> Any:
+    """The values of a YAML file (None when empty) when yaml-rs reads them as PyYAML would; UNSURE otherwise."""
+    text = _decode(raw)
+    return UNSURE if text is None else _parse_text(text)
+
+
+def _decode(raw: bytes) -> str | None:
+    try:
+        return (raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _parse_text(text: str) -> Any:
+    try:
+        import yaml_rs
+    except ImportError:  # the fast path is an optimisation, never a requirement
+        return UNSURE
+    if not _structure_is_plain(text) or _DEEP_LINE.search(text):
+        return UNSURE
+    try:
+        return yaml_rs.loads(text, parse_datetime=True)
+    except Exception:  # noqa: BLE001 (any refusal by the fast parser means "ask the exact one")
+        return UNSURE
+
+
+# A plain papers file: comment and blank lines around a "papers:" line, then its entries.
+_HEADER = re.compile(r"(?:[ ]*(?:#[^\n]*)?\n)*papers:(?:[ ]+#[^\n]*)?[ ]*\n(?:[ ]*(?:#[^\n]*)?\n)*")
+_SPACES = re.compile(" *")
+
+
+def split_entries(text: str) -> tuple[str, str, list[str]] | None:
+    """(header, prefix, entry texts) of a papers file of the plain shape; None for any other.
+
+    The shape: after the header, every line is blank, a comment, indented past
+    the sequence's column, or starts an entry with the prefix (``- `` at that
+    column). Each entry's text then means alone what it means in the file: a
+    quoted or flow value crossing into the next entry would not parse alone,
+    and a block or plain scalar ends at a line less indented than its entry's
+    fields. Each text is what follows the prefix, up to its last newline (not kept).
+    """
+    shape = _shape(text)
+    if shape is None:
+        return None
+    start, prefix = shape
+    return text[:start], prefix, list(_entry_texts(text, start, prefix))
+
+
+def entry_prefix(text: str) -> str | None:
+    """The entries' prefix (``- `` at their column) of a papers file of the plain shape; None for any other.
+
+    Entries written with this prefix at the end of such a file continue its
+    list and change no other entry: nothing but the list follows its last entry.
+    """
+    shape = _shape(text.replace("\r\n", "\n") if "\r" in text else text)  # CRLF lines are lines too (a bare CR is not plain)
+    return None if shape is None else shape[1]
+
+
+def _shape(text: str) -> tuple[int, str] | None:
+    """(where the first entry starts, the entries' prefix) of a papers file of the plain shape (no copy of it made)."""
+    if "\r" in text:
+        return None
+    header = _HEADER.match(text)
+    if header is None:
+        return None
+    start = header.end()
+    column = _SPACES.match(text, start).end() - start
+    prefix = " " * column + "- "
+    if not text.startswith(prefix, start) or re.compile(rf"\n(?! {{{column + 1}}}|[ ]*#|[ ]*(?:\n|$)|{prefix})").search(text, start):
+        return None
+    return start, prefix
+
+
+def _entry_texts(text: str, start: int, prefix: str) -> Iterator[str]:
+    """Each entry's text, one at a time: what follows its prefix, up to its last newline (not kept)."""
+    boundary = "\n" + prefix
+    at = start + len(prefix)
+    while (end := text.find(boundary, at)) >= 0:
+        yield text[at:end]
+        at = end + len(boundary)
+    yield text[at:-1] if text.endswith("\n") else text[at:]

@@ -1,0 +1,212 @@
+"""Writing the list's files: atomic, all or none, through symlinks, one-line errors; the lock; bounded reads.
+
+Every file dnnpapers writes goes through ``write_files``: each new text is
+staged in a temporary file beside its target and fsynced, and only when all are
+staged are they renamed into place, with stop signals held, so a full disk, a
+read-only folder or Ctrl-C leaves every file as it was, and a finished run
+leaves them all new. A symlinked file is written through to its target and the
+link stays a link, as long as the target lies in the list: a list's writes are
+confined to it (``inside``), since a clone or a pull request can carry a link
+to any file of the person who runs the tool. A write killed outright (kill -9,
+power loss) leaves its staged ``.NAME.XXXXXXXX.tmp``; the next writer, under the
+lock, removes it (``remove_leftovers``).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterable, Iterator, Mapping
+
+from dnnpapers import limits
+from dnnpapers.errors import DnnpapersError
+from dnnpapers.interrupts import held
+from dnnpapers.storage.layout import TEMP_SUFFIX, leftover_temps, link_out, temp_prefix
+
+__all__ = [
+    "WriteError", "TooLarge", "write_files", "atomic_write", "locked", "describe_os_error", "confine", "remove_leftovers", "read_bounded",
+]
+
+
+class WriteError(DnnpapersError):
+    """A file could not be written; nothing was changed."""
+
+
+def describe_os_error(exc: OSError) -> str:
+    """The reason in a person's words: the system's own for most, plainer for the common ones."""
+    if exc.errno == errno.ENOSPC:
+        return "no space left on the disk"
+    if exc.errno == errno.EFBIG:
+        return "file too large (a file-size limit is set)"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if exc.errno == errno.EROFS:
+        return "the file system is read-only"
+    return (exc.strerror or type(exc).__name__).lower()
+
+
+def _target(path: Path) -> Path:
+    """Where the bytes of ``path`` really live: a symlink's final target."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def confine(root: Path, paths: Iterable[Path]) -> None:
+    """Refuse (WriteError naming the link) if any of ``paths``, links followed, lies outside the list at ``root``."""
+    for path in paths:
+        link = link_out(root, path)
+        if link is not None:
+            raise WriteError(
+                f"{link}: a symlink to {os.path.realpath(link)}, outside the list; dnnpapers writes only inside the list "
+                "(make it a file or folder of the list, or remove it); nothing was changed"
+            )
+
+
+def write_files(files: Mapping[Path, bytes], make_folders: bool = True, inside: Path | None = None) -> None:
+    """Write every file or none of them (WriteError naming the path and the reason).
+
+    ``inside``: the list's root; a file whose path leads outside it is refused before any is written.
+    """
+    if inside is not None:
+        confine(inside, files)
+    staged: list[tuple[str, Path, Path]] = []
+    try:
+        for path, data in files.items():
+            staged.append((_stage(path, data, make_folders), _target(path), path))
+        with held():
+            for tmp, target, _ in staged:
+                os.replace(tmp, target)
+    except OSError as exc:
+        shown = next((shown for tmp, target, shown in staged if exc.filename in (tmp, str(target))), None)
+        raise WriteError(f"{shown or exc.filename or 'a file'}: cannot write ({describe_os_error(exc)}); nothing was changed") from None
+    finally:
+        for tmp, _, _ in staged:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+
+
+def _stage(path: Path, data: bytes, make_folders: bool) -> str:
+    target = _target(path)
+    if target.is_dir():
+        raise WriteError(f"{path}: is a folder, not a file; nothing was changed")
+    folder = target.parent
+    if not folder.is_dir():
+        if folder.exists():
+            raise WriteError(f"{path}: {folder} is not a folder; nothing was changed")
+        if not make_folders:
+            raise WriteError(f"{path}: no such folder {folder}; nothing was changed")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WriteError(f"{path}: cannot create the folder {folder} ({describe_os_error(exc)}); nothing was changed") from None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(target.name), suffix=TEMP_SUFFIX, dir=folder)
+    except OSError as exc:
+        raise WriteError(f"{path}: cannot write in {folder} ({describe_os_error(exc)}); nothing was changed") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
+        os.chmod(tmp, mode)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        if isinstance(exc, OSError):
+            raise WriteError(f"{path}: cannot write ({describe_os_error(exc)}); nothing was changed") from None
+        raise
+    return tmp
+
+
+def atomic_write(path: Path, data: bytes, make_folders: bool = True) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
+    write_files({path: data}, make_folders)
+
+
+def remove_leftovers(root: Path, outputs: Iterable[str], pages: str | None = None) -> list[str]:
+    """Remove the staged writes a killed process left beside these files of the list (see layout.leftover_temps); their names.
+
+    Call it holding the list's lock: every writer of the list holds it while its own are staged.
+    """
+    found = leftover_temps(root, outputs, pages)
+    for name in found:
+        try:
+            os.unlink(Path(root) / name)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise WriteError(f"{Path(root) / name}: cannot remove this file an interrupted write left ({describe_os_error(exc)})") from None
+    return found
+
+
+@contextmanager
+def locked(path: Path, timeout: float = 60.0, inside: Path | None = None) -> Iterator[None]:
+    """Hold an exclusive lock beside ``path`` so that concurrent writers take turns, none lost.
+
+    The lock file is the tool's own: a symlink in its place is refused (opening it could truncate
+    the file it leads to), as is, with ``inside``, a ``path`` that leads outside the list (its lock would too).
+    """
+    from filelock import FileLock, Timeout
+
+    target = _target(path)
+    lock_path = target.with_name(f".{target.name}.lock")
+    if inside is not None:
+        confine(inside, [path])
+    if lock_path.is_symlink():
+        raise DnnpapersError(f"{lock_path}: is a symlink, but this lock file is dnnpapers' own; remove the link and try again")
+    lock = FileLock(str(lock_path), timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise DnnpapersError(f"{path}: another dnnpapers process has been writing it for {timeout:g} s; try again") from None
+    except OSError as exc:
+        raise DnnpapersError(f"{path}: cannot take the lock beside it ({describe_os_error(exc)})") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+class TooLarge(DnnpapersError):
+    """A file to read is larger than MAX_INPUT_BYTES; it was not read past the bound."""
+
+
+def read_bounded(path: Path | str, display: str | None = None) -> bytes:
+    """The bytes of ``path``, reading at most one byte past ``limits.MAX_INPUT_BYTES`` (else TooLarge).
+
+    Every file dnnpapers reads whole goes through here, so ``/dev/zero``, a FIFO
+    or a huge sparse file given by mistake (or planted by a clone) is refused
+    with one line instead of filling memory; a FIFO no one writes to reads as
+    empty instead of waiting forever. OSError passes through: callers word a
+    missing file their own way.
+    """
+    limit = limits.MAX_INPUT_BYTES
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # opening a FIFO waits for a writer; this does not
+    if stat.S_ISDIR(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+    os.set_blocking(fd, True)
+    with os.fdopen(fd, "rb", buffering=0) as file:
+        st = os.fstat(file.fileno())
+        regular = stat.S_ISREG(st.st_mode)
+        chunks, total = [], 0
+        if not (regular and st.st_size > limit):
+            while total <= limit:
+                want = limit + 1 - total
+                chunk = file.read(min(want, st.st_size + 1) if regular and not chunks else min(want, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                total += len(chunk)
+        if (regular and st.st_size > limit) or total > limit:
+            raise TooLarge(f"{display or path}: larger than {limits.size_text(limit)}, the most dnnpapers reads; refused (is it the right file?)")
+    return b"".join(chunks)
+

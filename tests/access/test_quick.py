@@ -1,0 +1,128 @@
+"""The quick path may only say "valid" when the exact path agrees, with the same values."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import REPO, SCENARIOS, write_list
+from dnnpapers.errors import ProblemsFound
+from dnnpapers.model.models import Paper
+from dnnpapers.access.paperlist import load_exact
+from dnnpapers.access.loading import load_list
+from dnnpapers.access.quick import UNSURE, accept_list, accept_paper, parse
+from dnnpapers.storage.store import parse_document
+from strategies import paper_lists
+
+# Plain scalars whose YAML 1.1 and 1.2 readings differ, and other constructs the quick path must leave alone.
+TRICKY = ["yes", "No", "on", "OFF", "0b101", "010", "0o17", "1_000", "1:20", "1e5", "2004.02170", "~", "null", "true", "2024-05-01",
+          "2024-5-1", "'quoted'", '"a\\x07b"', '"tab\\there"', "!!str x", "!!python/name:os.system x", "&a x", "*a", "<<: *a", "[a, yes]",
+          "{a: 1}", "|\n  block", ">\n  folded", " lead", "trail ", "'010'", "x # comment", "", "- item", "0x7E1", "+2017", ".inf"]
+KEYS = ["id", "title", "authors", "year", "venue", "arxiv", "doi", "url", "code", "tags", "focus", "notes", "awards", "added", "tittle", "yes"]
+
+
+@st.composite
+def tricky_papers_files(draw):
+    """A papers.yaml of a valid entry with some fields replaced by tricky YAML text."""
+    lines = ["papers:", "  - id: huang2017multiscale", "    title: Multi-Scale Dense Networks", "    authors: [Gao Huang, et al.]",
+             "    year: 2017", "    venue: ICLR 2018", "    arxiv: '1703.09844'", "    tags: [early-exit]"]
+    for _ in range(draw(st.integers(1, 3))):
+        key, value = draw(st.sampled_from(KEYS)), draw(st.sampled_from(TRICKY))
+        lines = [line for line in lines if not line.startswith(f"    {key}:")] + [f"    {key}: {value}"]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def exact_papers(raw: bytes):
+    """The exact path's verdict: the validated entries' values, or None when it finds problems."""
+    try:
+        doc = parse_document(raw, "p.yaml")
+    except ProblemsFound:
+        return None
+    if doc.problems or not isinstance(doc.data, dict) or list(doc.data) != ["papers"]:
+        return None
+    try:
+        return [Paper.model_validate(e).model_dump(exclude_defaults=True) for e in doc.data["papers"]]
+    except Exception:  # noqa: BLE001 (any refusal counts)
+        return None
+
+
+@settings(max_examples=400, deadline=None)
+@given(tricky_papers_files())
+def test_what_the_quick_path_accepts_the_exact_path_accepts_with_the_same_values(raw):
+    data = parse(raw)
+    if data is UNSURE or not isinstance(data, dict) or not isinstance(data.get("papers"), list):
+        return
+    if all(accept_paper(entry) for entry in data["papers"]):
+        exact = exact_papers(raw)
+        assert exact is not None, raw
+        assert [Paper.model_construct(**{"awards": [], **e}).model_dump(exclude_defaults=True) for e in data["papers"]] == exact
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(paper_lists())
+def test_random_valid_lists_load_the_same_either_way(tmp_path_factory, entries):
+    root = write_list(tmp_path_factory.mktemp("quick"), entries)
+    quick = load_list(root)
+    exact = load_exact(root)
+    assert [p.model_dump() for p in quick.papers] == [p.model_dump() for p in exact.papers]
+
+
+def test_the_shipped_list_takes_the_quick_path_and_loads_as_the_exact_one():
+    assert accept_list(REPO) is not None
+    quick, exact = load_list(REPO), load_exact(REPO)
+    assert [p.model_dump() for p in quick.papers] == [p.model_dump() for p in exact.papers]
+    assert [n.model_dump() for n in quick.taxonomy.roots] == [n.model_dump() for n in exact.taxonomy.roots]
+    assert quick.page.model_dump() == exact.page.model_dump()
+
+
+def test_every_broken_scenario_is_left_to_the_exact_path(tmp_path):
+    """The quick path vouches for papers, taxonomy, page and metrics; talks always go through the models."""
+    for folder in sorted(p for p in SCENARIOS.iterdir() if p.is_dir() and (p / "expected.txt").read_text()):
+        root = tmp_path / folder.name
+        shutil.copytree(folder / "data", root / "data")
+        if not (root / "data" / "taxonomy.yaml").exists():
+            shutil.copy(SCENARIOS / "taxonomy.yaml", root / "data" / "taxonomy.yaml")
+        if (root / "data" / "talks.yaml").exists() and "data/talks.yaml" in (folder / "expected.txt").read_text():
+            reports = []
+            for load in (load_list, load_exact):
+                with pytest.raises(ProblemsFound) as found:
+                    load(root)
+                reports.append(found.value.problems)
+            assert reports[0] == reports[1], folder.name
+        else:
+            assert accept_list(root) is None, folder.name
+
+
+def test_yaml_11_readings_are_not_trusted():
+    for text in ["a: yes\n", "year: 010\n", "a: !!str x\n", "a: &x 1\nb: *x\n", "a: 1\n---\nb: 2\n", "a: x\tb\n", "a: \x07\n", "<<: {a: 1}\n"]:
+        data = parse(text.encode())
+        assert data is UNSURE or data == {"a": "yes"}, text  # 'yes' reaches the value check, which refuses it
+    assert accept_paper({"id": "a2020b", "title": "yes", "authors": ["A"], "year": 2020, "tags": ["x"]}) is False
+    assert accept_paper({"id": "a2020b", "title": "T", "authors": ["A"], "year": 2020, "tags": ["x"], "added": dt.date(2024, 5, 1)}) is True
+
+
+def test_an_append_is_judged_by_its_new_entries_against_the_old_ones(tmp_path):
+    from dnnpapers.access.quick import accept_appended
+    from dnnpapers.storage.store import format_entry
+
+    msd = {"id": "huang2017multiscale", "title": "Multi-Scale Dense Networks", "authors": ["Gao Huang", "et al."], "year": 2017, "venue": "ICLR 2018", "arxiv": "1703.09844", "tags": ["early-exit"]}
+    root = write_list(tmp_path, [msd])
+    old = (root / "data" / "papers.yaml").read_bytes()
+    paper_list = load_list(root)
+    new = {"id": "liu2020fastbert", "title": "FastBERT", "authors": ["Weijie Liu"], "year": 2020, "venue": "ACL 2020", "arxiv": "2004.02178", "tags": ["early-exit"]}
+
+    def judged(entry, base=old):
+        return accept_appended(base, base + format_entry(entry).encode(), paper_list.papers, paper_list.taxonomy)
+
+    assert judged(new)
+    assert not judged({**new, "arxiv": "1703.09844"}), "the same arXiv id as an old entry"
+    assert not judged({**new, "title": "multi-scale dense networks."}), "the same title"
+    assert not judged({**new, "id": "huang2017multiscale"})
+    assert not judged({**new, "tags": ["early-exits"]})
+    assert not judged({**new, "year": 1800})
+    assert not accept_appended(old, old.replace(b"2017", b"2018", 1) + format_entry(new).encode(), paper_list.papers, paper_list.taxonomy), "not an append"

@@ -1,0 +1,367 @@
+"""Issue 22, where inputs meet: bounded reads, large renders, init's files, title lookups and one-run checks."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import SCENARIOS
+from dnnpapers.access.paperlist import papers_problems, taxonomy_from_text
+
+TOOL = "dnnpapers==0.1.0"
+TAXONOMY = taxonomy_from_text((SCENARIOS / "taxonomy.yaml").read_bytes(), "data/taxonomy.yaml")
+
+
+def _cli(*args: str, cwd: Path, timeout: float = 60, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "dnnpapers", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})}
+    )
+
+
+# --- check: every problem in one run -------------------------------------------------------------------------
+
+_ENTRY = st.fixed_dictionaries(
+    {
+        "id": st.sampled_from(["fake2024a", "fake2024b", "fake2024c"]),
+        "title": st.sampled_from(["Paper A", "Paper B", "paper b.", "Paper C"]),
+        "arxiv": st.sampled_from(["2404.90001", "2404.90002", "2404.90003"]),
+        "broken": st.sets(st.sampled_from(["year", "tag", "authors", "venue"])),
+    }
+)
+
+
+def _papers_yaml(entries: list[dict], repaired: bool) -> bytes:
+    """One entry per paper; each breakage keeps its line, so a repaired file locates everything the same."""
+    lines = ["papers:"]
+    for e in entries:
+        broken = set() if repaired else e["broken"]
+        lines += [
+            f"  - id: {e['id']}",
+            f"    title: {e['title']}",
+            f"    authors: {'[]' if 'authors' in broken else '[Fake Author]'}",
+            f"    year: {'20024' if 'year' in broken else '2024'}",
+            f"    venue: {'Somewhere' if 'venue' in broken else 'arXiv'}",
+            f"    arxiv: \"{e['arxiv']}\"",
+            f"    tags: [{'not-a-topic' if 'tag' in broken else 'early-exit'}]",
+        ]
+    return ("\n".join(lines) + "\n").encode()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_ENTRY, min_size=2, max_size=6))
+def test_duplicates_are_reported_in_the_same_run_as_the_entries_own_problems(entries):
+    """Fixing a bad year, tag, author list or venue never reveals a duplicate the run before did not report."""
+    broken = {str(p) for p in papers_problems(_papers_yaml(entries, False), "data/papers.yaml", TAXONOMY)}
+    repaired = {str(p) for p in papers_problems(_papers_yaml(entries, True), "data/papers.yaml", TAXONOMY)}
+    assert {p for p in repaired if "duplicate" in p} == {p for p in broken if "duplicate" in p}
+    assert repaired <= broken
+
+
+def test_the_every_problem_scenario_holds_all_kinds_at_once():
+    """The scenario that pins this down really mixes per-entry problems with every duplicate kind."""
+    expected = (SCENARIOS / "every-problem-in-one-run" / "expected.txt").read_text(encoding="utf-8")
+    for needle in ("unknown tag", "YAML reads 2404.90002 as a number", "year 20017", "duplicate id", "duplicate title", "duplicate arXiv id"):
+        assert needle in expected
+
+
+# --- bounded reads -------------------------------------------------------------------------------------------
+
+
+def _limited_memory():
+    """In the child: 1 GiB of address space, so a file read whole would fail long before the kernel stepped in."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
+
+
+def _bounded_cli(*args: str, cwd: Path) -> tuple[subprocess.CompletedProcess, float]:
+    start = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "dnnpapers", *args], cwd=cwd, capture_output=True, text=True, timeout=60, preexec_fn=_limited_memory
+    )
+    return done, time.monotonic() - start
+
+
+def _digest(root: Path) -> dict[str, bytes]:
+    return {str(p): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and not p.is_symlink()}
+
+
+def _refused_in_one_line(done: subprocess.CompletedProcess, elapsed: float, named: str, reasons: tuple[str, ...] = ("larger than 256 MiB",)) -> None:
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert named in lines[0] and any(reason in lines[0] for reason in reasons), lines[0]
+    assert elapsed < 30
+
+
+@pytest.fixture
+def huge_sparse(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("huge") / "huge.txt"
+    with open(path, "wb") as file:
+        file.truncate(2**40)  # a terabyte of holes: no disk used
+    return path
+
+
+@pytest.fixture
+def endless_fifo(tmp_path_factory):
+    """A FIFO a writer keeps filling with zeros until the reader goes away."""
+    path = tmp_path_factory.mktemp("fifo") / "endless"
+    os.mkfifo(path)
+    writer = subprocess.Popen([sys.executable, "-c", f"import sys\nf = open({str(path)!r}, 'wb')\ntry:\n    while True: f.write(bytes(1 << 16))\nexcept (BrokenPipeError, OSError): pass"], stderr=subprocess.DEVNULL)
+    yield path
+    writer.kill()
+    writer.wait()
+
+
+@pytest.mark.parametrize("command", ["import-bib", "import-md"])
+@pytest.mark.parametrize("source", ["/dev/zero", "sparse", "fifo"])
+def test_an_import_of_an_endless_or_huge_file_is_refused_in_one_line(command, source, shipped_list, huge_sparse, tmp_path, request):
+    path = {"/dev/zero": "/dev/zero", "sparse": str(huge_sparse)}.get(source) or str(request.getfixturevalue("endless_fifo"))
+    before = _digest(shipped_list / "data")
+    done, elapsed = _bounded_cli(command, path, "--offline", cwd=shipped_list)
+    _refused_in_one_line(done, elapsed, path)
+    assert _digest(shipped_list / "data") == before
+
+
+@pytest.mark.parametrize("source", ["/dev/zero", "sparse"])
+def test_init_with_an_endless_or_huge_taxonomy_file_is_refused_and_writes_nothing(source, huge_sparse, tmp_path):
+    path = "/dev/zero" if source == "/dev/zero" else str(huge_sparse)
+    done, elapsed = _bounded_cli("init", "newlist", "--taxonomy", path, "--tool", TOOL, cwd=tmp_path)
+    _refused_in_one_line(done, elapsed, f"--taxonomy {path}")
+    assert not (tmp_path / "newlist").exists() or not any((tmp_path / "newlist").iterdir())
+
+
+@pytest.mark.parametrize("name", ["data/papers.yaml", "data/taxonomy.yaml", "data/page.yaml", "data/talks.yaml"])
+def test_a_list_file_that_is_a_link_to_dev_zero_is_refused_by_check_and_render(name, shipped_list):
+    (shipped_list / name).unlink()
+    (shipped_list / name).symlink_to("/dev/zero")
+    for command in (["check"], ["render"]):
+        done, elapsed = _bounded_cli(*command, cwd=shipped_list)
+        # render takes the lock beside papers.yaml, so a papers file linked outside the list is refused before it is read
+        outside = ("outside the list",) if command == ["render"] and name == "data/papers.yaml" else ()
+        _refused_in_one_line(done, elapsed, name, ("larger than 256 MiB", *outside))
+
+
+def test_a_list_template_that_is_a_huge_file_is_refused_unread(shipped_list, huge_sparse):
+    (shipped_list / "templates").mkdir()
+    os.link(huge_sparse, shipped_list / "templates" / "materials.md.j2")
+    done, elapsed = _bounded_cli("render", cwd=shipped_list)
+    _refused_in_one_line(done, elapsed, "templates/materials.md.j2")
+
+
+# --- init: every taxonomy choice gives a list GitHub and check accept ---------------------------------------
+
+_OWN_TAXONOMY = """taxonomy:
+  - slug: efficient-attention
+    en: Efficient attention
+    zh: 高效注意力
+    children:
+      - slug: sparse-attention
+        en: Sparse attention
+        zh: 稀疏注意力
+"""
+
+
+@pytest.mark.parametrize("choice", ["dynamic-nn", "empty", "file"])
+def test_init_with_each_taxonomy_makes_a_valid_issue_form_and_examples_with_its_own_slugs(choice, tmp_path):
+    import yaml
+
+    from dnnpapers.outputs.github import ISSUE_FORM
+
+    if choice == "file":
+        (tmp_path / "topics.yaml").write_text(_OWN_TAXONOMY, encoding="utf-8")
+        choice = str(tmp_path / "topics.yaml")
+    done = _cli("init", "newlist", "--taxonomy", choice, "--tool", TOOL, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    root = tmp_path / "newlist"
+    form = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-issue-forms", str(root / ISSUE_FORM)], capture_output=True, text=True
+    )
+    assert form.returncode == 0, form.stdout + form.stderr
+    slugs = {node["slug"] for node in _walk(yaml.safe_load((root / "data" / "taxonomy.yaml").read_text(encoding="utf-8"))["taxonomy"] or [])}
+    for name in ("README.md", "CONTRIBUTING.md"):
+        text = (root / name).read_text(encoding="utf-8")
+        assert "dnnpapers add 2102.04906" in text
+        used = set(re.findall(r"--tag ([a-z0-9-]+)", text))
+        assert used <= slugs, (name, used - slugs)
+        assert bool(used) == bool(slugs)  # an example with a tag wherever the list has one
+    for command in (["check"], ["render", "--check"]):
+        done = _cli(*command, cwd=root)
+        assert done.returncode == 0, (command, done.stdout, done.stderr)
+
+
+def test_init_makes_the_missing_parent_folders_as_git_init_does(tmp_path):
+    done = _cli("init", "a/b/newlist", "--taxonomy", "empty", "--tool", TOOL, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert _cli("check", cwd=tmp_path / "a" / "b" / "newlist").returncode == 0
+    assert sorted(p.name for p in (tmp_path / "a" / "b").iterdir()) == ["newlist"]  # no staging folder left
+
+
+def _walk(nodes):
+    for node in nodes:
+        yield node
+        yield from _walk(node.get("children") or [])
+
+
+def test_init_that_fails_takes_back_the_parent_folders_it_made(tmp_path):
+    (tmp_path / "bad.yaml").write_text("taxonomy: [nonsense]\n", encoding="utf-8")
+    done = _cli("init", "x/y/newlist", "--taxonomy", str(tmp_path / "bad.yaml"), "--tool", TOOL, cwd=tmp_path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert not (tmp_path / "x").exists()
+
+
+# --- render: the built-in pages have no output cap; a list's own templates keep one, scaled ---------------
+
+SMALL_CAP = 64 * 2**10
+
+
+@pytest.fixture
+def low_cap(monkeypatch):
+    """The template output cap at 64 KiB (the shipped list's web page alone is ~250 KB), so a test need not render 100,000 papers."""
+    from dnnpapers import limits
+    from dnnpapers.outputs import templating
+
+    monkeypatch.setattr(limits, "MAX_TEMPLATE_OUTPUT", SMALL_CAP, raising=False)
+    monkeypatch.setattr(limits, "MAX_TEMPLATE_OUTPUT_PER_PAPER", 16, raising=False)
+    monkeypatch.setattr(templating, "MAX_OUTPUT", SMALL_CAP, raising=False)  # where the cap lived before
+
+
+def _list_with_readme(shipped_list: Path) -> Path:
+    from conftest import REPO
+
+    shutil.copy(REPO / "README.md", shipped_list / "README.md")
+    return shipped_list
+
+
+def _render_in_process(root: Path, runner, monkeypatch):
+    from dnnpapers.cli import app
+
+    monkeypatch.chdir(root)
+    return runner.invoke(app, ["render"])
+
+
+def test_the_built_in_pages_render_past_the_template_output_cap(shipped_list, low_cap, runner, monkeypatch):
+    root = _list_with_readme(shipped_list)
+    done = _render_in_process(root, runner, monkeypatch)
+    assert done.exit_code == 0, done.output
+    assert (root / "generated" / "site" / "index.html").stat().st_size > SMALL_CAP
+
+
+def test_a_list_overriding_one_template_still_renders_the_built_in_pages_past_the_cap(shipped_list, low_cap, runner, monkeypatch):
+    root = _list_with_readme(shipped_list)
+    (root / "templates").mkdir()
+    (root / "templates" / "talks.md.j2").write_text("# Talks\n", encoding="utf-8")
+    done = _render_in_process(root, runner, monkeypatch)
+    assert done.exit_code == 0, done.output
+    assert (root / "generated" / "site" / "index.html").stat().st_size > SMALL_CAP
+    assert (root / "generated" / "talks.md").read_text(encoding="utf-8") == "# Talks\n"
+
+
+@pytest.mark.parametrize("own", ["materials.md.j2", "_macros.md.j2"])
+def test_a_list_template_that_writes_past_its_cap_is_stopped_with_a_true_message(own, shipped_list, low_cap, runner, monkeypatch):
+    """The list's own page, or a macro file the built-in page imports: either way its output is the list's."""
+    root = _list_with_readme(shipped_list)
+    (root / "templates").mkdir()
+    body = "{% for i in range(100000) %}" + "x" * 100 + "{% endfor %}\n"
+    if own == "_macros.md.j2":
+        body = "{% macro tree(a) %}" + body + "{% endmacro %}{% macro topic_sections(a) %}{% endmacro %}\n"
+    (root / "templates" / own).write_text(body, encoding="utf-8")
+    done = _render_in_process(root, runner, monkeypatch)
+    assert done.exit_code == 1
+    message = done.output.strip().splitlines()
+    assert len(message) == 1
+    assert message[0] == (
+        "dnnpapers: materials.md.j2 (with the list's own templates): the output passed 64 KiB "
+        "(its cap: 64 KiB, or 16 bytes a paper); stopped (a runaway loop?)"
+    )
+    assert not (root / "generated").exists()
+
+
+def test_the_real_cap_scales_with_the_list_and_spares_the_built_in_pages(tmp_path):
+    """With the real limits: a 100,000-paper list's own templates may write ten times what the built-in pages write a paper."""
+    from conftest import REPO
+    from dnnpapers import limits
+    from dnnpapers.outputs.templating import environment, output_cap
+
+    built_in = environment(tmp_path / "templates", tmp_path, lambda v: v, {}, papers=100_000)
+    assert output_cap(built_in, "site.html.j2") is None and output_cap(built_in, "materials.md.j2") is None
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "site.html.j2").write_text("x\n", encoding="utf-8")
+    own = environment(tmp_path / "templates", tmp_path, lambda v: v, {}, papers=100_000)
+    assert output_cap(own, "materials.md.j2") is None  # not overridden, imports nothing that is
+    per_paper = (REPO / "generated" / "site" / "index.html").stat().st_size / 184
+    assert output_cap(own, "site.html.j2") >= 100_000 * 10 * per_paper > limits.MAX_TEMPLATE_OUTPUT
+    small = environment(tmp_path / "templates", tmp_path, lambda v: v, {}, papers=10)
+    assert output_cap(small, "site.html.j2") == limits.MAX_TEMPLATE_OUTPUT
+
+
+# --- a title lookup says what arXiv answered and why it was not taken ----------------------------------------
+
+SWITCH = ("2101.03961", "Switch Transformers: Scaling to Trillion Parameter Models with Simple and Efficient Sparsity", ["William Fedus", "Barret Zoph", "Noam Shazeer"])
+
+
+def _switch_services(server):
+    import datetime as dt
+
+    from fakes import ArxivPaper
+
+    services, base = server
+    arxiv_id, title, authors = SWITCH
+    services.add(ArxivPaper(arxiv_id, title, authors, dt.date(2021, 1, 11)), citations=1)
+    return services, base
+
+
+def test_add_by_a_short_title_shows_the_paper_arxiv_answered_and_why_it_was_not_taken(tmp_path, server):
+    from conftest import run_dnnpapers, write_list
+
+    services, base = _switch_services(server)
+    root = write_list(tmp_path, [])
+    done = run_dnnpapers(["add", "--title", "Switch Transformers", "--tag", "system"], root, base, services)
+    assert done.returncode == 1
+    assert "candidates: none" not in done.stderr
+    assert done.stderr.strip() == (
+        "dnnpapers: no arXiv paper titled exactly 'Switch Transformers'; candidates: 2101.03961 "
+        "'Switch Transformers: Scaling to Trillion Parameter Models with Simple and Efficient Sparsity' (its title goes on past the one given)"
+        " — the closest of the 1 record arXiv answered; only a paper titled exactly so is taken (add it by its arXiv id)"
+    )
+    assert "papers: []" in (root / "data" / "papers.yaml").read_text(encoding="utf-8")
+
+
+def test_import_md_rows_show_the_paper_arxiv_answered_and_why_it_was_not_taken(tmp_path, server):
+    from conftest import run_dnnpapers, write_list
+
+    services, base = _switch_services(server)
+    root = write_list(tmp_path, [])
+    (root / "page.md").write_text("## System\n\n| Paper | Venue |\n| --- | --- |\n| Switch Transformers | JMLR 2022 |\n", encoding="utf-8")
+    done = run_dnnpapers(["import-md", str(root / "page.md"), "--map", "System=system"], root, base, services)
+    assert "2101.03961 'Switch Transformers: Scaling to Trillion Parameter Models with Simple and Efficient Sparsity' (its title goes on past the one given)" in done.stdout + done.stderr
+    assert "candidates: none" not in done.stdout + done.stderr
+
+
+def test_an_import_of_a_fifo_no_one_writes_to_ends_at_once(shipped_list, tmp_path_factory):
+    fifo = tmp_path_factory.mktemp("silent") / "silent.bib"
+    os.mkfifo(fifo)
+    before = _digest(shipped_list / "data")
+    done, elapsed = _bounded_cli("import-bib", str(fifo), "--offline", cwd=shipped_list)
+    assert elapsed < 30 and "Traceback" not in done.stderr
+    assert _digest(shipped_list / "data") == before
+
+
+@pytest.mark.parametrize("command", [["check"], ["render", "--check"]])
+def test_a_list_file_that_is_a_fifo_no_one_writes_to_does_not_hang(command, shipped_list):
+    papers = shipped_list / "data" / "papers.yaml"
+    papers.unlink()
+    os.mkfifo(papers)
+    done, elapsed = _bounded_cli(*command, cwd=shipped_list)
+    assert done.returncode == 1 and elapsed < 30
+    assert done.stdout == "data/papers.yaml:1:1: file is empty; expected 'papers:' followed by a list of entries\n", done.stdout + done.stderr

@@ -1,0 +1,171 @@
+"""init: a new list that passes check and render --check at once, in a new folder or a fresh clone."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO
+from dnnpapers.cli import app
+from dnnpapers.errors import DnnpapersError, ProblemsFound
+from dnnpapers.access.loading import load_list
+from dnnpapers.curation.scaffold import default_tool, init_list
+
+TOOL = "dnnpapers @ git+https://example.org/dnnpapers@v0.1.0"
+
+
+def test_a_new_list_passes_check_and_render_check(tmp_path, runner):
+    root = tmp_path / "new"
+    result = runner.invoke(app, ["init", str(root), "--title", "Efficient Transformers", "--tool", TOOL])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(app, ["check", "--root", str(root)]).exit_code == 0
+    assert runner.invoke(app, ["render", "--check", "--root", str(root)]).exit_code == 0
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith(f"# Efficient Transformers\n\n```sh\npip install '{TOOL}' && dnnpapers render")
+    for name in (".github/workflows/list.yml", ".github/workflows/refresh.yml", ".github/ISSUE_TEMPLATE/add-paper.yml", ".pre-commit-config.yaml", "generated/materials.md", "CONTRIBUTING.md"):
+        assert (root / name).is_file(), name
+
+
+def test_contributing_says_how_to_propose_a_paper_and_what_a_pull_request_must_pass(tmp_path):
+    init_list(tmp_path / "new", title="Efficient Transformers", tool=TOOL)
+    text = (tmp_path / "new" / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert text.startswith("# Contributing to Efficient Transformers")
+    assert '"Add a paper" form' in text and "dnnpapers add" in text and "dnnpapers check" in text and "dnnpapers render --check" in text
+
+
+def test_init_refuses_a_folder_with_other_files(tmp_path):
+    (tmp_path / "keep.txt").write_text("mine")
+    with pytest.raises(DnnpapersError, match="holds keep.txt"):
+        init_list(tmp_path, tool=TOOL)
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+
+
+def test_a_fresh_clone_with_only_git_is_fine(tmp_path):
+    subprocess.run(["git", "init", "-q", str(tmp_path / "clone")], check=True)
+    init_list(tmp_path / "clone", tool=TOOL)
+    assert (tmp_path / "clone" / ".git" / "HEAD").is_file()
+    assert len(load_list(tmp_path / "clone").taxonomy.by_slug) == 34
+
+
+def test_a_readme_license_and_gitignore_need_yes_and_are_replaced_kept_and_extended(tmp_path):
+    clone = tmp_path / "clone"
+    clone.mkdir()
+    (clone / "README.md").write_text("# placeholder\n")
+    (clone / "LICENSE").write_text("MIT\n")
+    (clone / ".gitignore").write_text("*.pyc")
+    with pytest.raises(DnnpapersError, match="give --yes"):
+        init_list(clone, tool=TOOL)
+    assert sorted(p.name for p in clone.iterdir()) == [".gitignore", "LICENSE", "README.md"]
+    init_list(clone, tool=TOOL, yes=True)
+    assert (clone / "LICENSE").read_text() == "MIT\n"
+    assert "<!-- dnnpapers:begin -->" in (clone / "README.md").read_text(encoding="utf-8")
+    assert (clone / ".gitignore").read_text().startswith("*.pyc\n# dnnpapers\n")
+
+
+def test_an_empty_taxonomy_or_a_file_of_ones_own(tmp_path):
+    init_list(tmp_path / "empty", tool=TOOL, taxonomy="empty")
+    assert load_list(tmp_path / "empty").taxonomy.by_slug == {}
+    own = tmp_path / "topics.yaml"
+    own.write_text("taxonomy:\n  - slug: efficient-attention\n    en: Efficient attention\n    zh: 高效注意力\n", encoding="utf-8")
+    init_list(tmp_path / "own", tool=TOOL, taxonomy=str(own), title_zh="高效Transformer")
+    paper_list = load_list(tmp_path / "own")
+    assert list(paper_list.taxonomy.by_slug) == ["efficient-attention"] and paper_list.page.title_zh == "高效Transformer"
+
+
+def test_a_broken_taxonomy_file_is_reported_at_its_line_and_nothing_is_made(tmp_path):
+    own = tmp_path / "topics.yaml"
+    own.write_text("taxonomy:\n  - slug: Bad Slug\n    en: X\n    zh: Y\n", encoding="utf-8")
+    with pytest.raises(ProblemsFound, match="topics.yaml:2"):
+        init_list(tmp_path / "new", tool=TOOL, taxonomy=str(own))
+    assert not (tmp_path / "new").exists()
+
+
+def test_without_tool_an_editable_install_makes_the_user_choose(tmp_path):
+    if default_tool() is not None:
+        pytest.skip("this dnnpapers came from an index or a URL, which a list's CI can reach")
+    with pytest.raises(DnnpapersError, match="--tool: this dnnpapers was installed from a local folder"):
+        init_list(tmp_path / "new")
+    assert not (tmp_path / "new").exists()
+
+
+def test_the_scaffold_taxonomy_is_this_lists():
+    # When data/taxonomy.yaml changes: cp data/taxonomy.yaml src/dnnpapers/curation/scaffold/taxonomy.yaml
+    assert (REPO / "src/dnnpapers/curation/scaffold/taxonomy.yaml").read_bytes() == (REPO / "data/taxonomy.yaml").read_bytes()
+
+
+def test_a_failure_midway_leaves_nothing_half_made(tmp_path, monkeypatch):
+    from dnnpapers.outputs import render
+
+    def broken(*args, **kwargs):
+        raise DnnpapersError("render failed on purpose")
+
+    monkeypatch.setattr(render, "render", broken)
+    with pytest.raises(DnnpapersError, match="on purpose"):
+        init_list(tmp_path / "new", tool=TOOL)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("title", ["Efficient: Transformers", "# Heading?", "a: b\nmilestone_citations: 1", "x\x07y"])
+def test_titles_can_neither_break_page_yaml_nor_inject_keys(tmp_path, title):
+    if not title.isprintable():
+        with pytest.raises(DnnpapersError, match="--title: give one line of text"):
+            init_list(tmp_path / "new", title=title, tool=TOOL)
+        assert list(tmp_path.iterdir()) == []
+        return
+    init_list(tmp_path / "new", title=title, title_zh=f"{title}（中文）", tool=TOOL)
+    page = load_list(tmp_path / "new").page
+    assert (page.title, page.title_zh, page.milestone_citations) == (title, f"{title}（中文）", 100)
+
+
+def test_a_tool_spec_with_spaces_is_quoted_for_pip_in_every_written_command(tmp_path):
+    import yaml
+
+    init_list(tmp_path / "new", tool="dnnpapers @ git+https://example.org/dnnpapers")
+    workflow = yaml.safe_load((tmp_path / "new" / ".github/workflows/list.yml").read_text(encoding="utf-8"))
+    runs = [step.get("run") for job in workflow["jobs"].values() for step in job["steps"]]
+    assert "pip install 'dnnpapers @ git+https://example.org/dnnpapers'" in runs
+    discover = yaml.safe_load((tmp_path / "new" / ".github/workflows/discover.yml").read_text(encoding="utf-8"))
+    runs = [step.get("run") for job in discover["jobs"].values() for step in job["steps"]]
+    assert "pip install 'dnnpapers[discover] @ git+https://example.org/dnnpapers'" in runs
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    """dnnpapers built as a wheel from this checkout, as a release would be."""
+    out = tmp_path_factory.mktemp("wheel")
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(REPO)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    (built,) = out.glob("dnnpapers-*.whl")
+    return built
+
+
+def test_the_wheel_carries_the_templates_and_the_scaffold(wheel):
+    import zipfile
+
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for needed in ("dnnpapers/outputs/templates/materials.md.j2", "dnnpapers/curation/scaffold/taxonomy.yaml", "dnnpapers/curation/scaffold/CONTRIBUTING.md", "dnnpapers/curation/scaffold/workflows/list.yml"):
+        assert needed in names, needed
+
+
+def test_the_written_workflows_install_line_installs_a_working_dnnpapers(tmp_path, wheel):
+    import yaml
+
+    root = tmp_path / "list"
+    init_list(root, tool=f"dnnpapers @ {wheel.as_uri()}")
+    workflow = yaml.safe_load((root / ".github/workflows/list.yml").read_text(encoding="utf-8"))
+    (install,) = [step["run"] for step in workflow["jobs"]["check"]["steps"] if str(step.get("run", "")).startswith("pip install")]
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    env = {**os.environ, "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}", "VIRTUAL_ENV": str(venv)}
+    env.pop("PYTHONPATH", None)
+    done = subprocess.run(install, shell=True, cwd=root, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    for command in ("dnnpapers check", "dnnpapers render --check"):
+        ran = subprocess.run(command, shell=True, cwd=root, env=env, capture_output=True, text=True, timeout=120)
+        assert ran.returncode == 0, ran.stderr
+    version = subprocess.run([str(venv / "bin" / "python"), "-c", "import json, importlib.metadata as m; print(json.loads(m.distribution('dnnpapers').read_text('direct_url.json'))['url'])"],
+                             capture_output=True, text=True, check=True)
+    assert version.stdout.strip() == wheel.as_uri()

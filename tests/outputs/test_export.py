@@ -1,0 +1,161 @@
+"""Exports: BibTeX that real parsers, BibTeX and biber accept; JSON with resolved labels."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+
+import bibtexparser
+import pybtex.errors
+import pytest
+from pybtex.database import parse_string
+
+from conftest import REPO, write_list
+from dnnpapers.outputs.export import _TEX, bib_entry, bibtex, json_export, tex
+from dnnpapers.model.models import Paper
+from dnnpapers.access.loading import load_list
+
+HOSTILE = Paper(
+    id="evil2020x",
+    title="A & B 50% x_y {z} é 中文 ~^\\ $5 #1 \"q\" @at",
+    authors=["Víctor Campos", "Bert De Brabandere", "张三", "et al."],
+    year=2020,
+    venue="arXiv",
+    arxiv="2001.00001",
+    tags=["survey"],
+)
+
+
+def untex(value: str) -> str:
+    """Undo ``tex`` exactly (for checking that nothing was lost)."""
+    for char, escaped in sorted(_TEX.items(), key=lambda item: -len(item[1])):
+        value = value.replace(escaped, char)
+    return value
+
+
+@pytest.fixture(scope="module")
+def shipped_bib() -> str:
+    return bibtex(load_list(REPO))
+
+
+def test_one_entry_per_paper_and_every_entry_parses(shipped_bib):
+    library = bibtexparser.parse_string(shipped_bib)
+    assert library.failed_blocks == []
+    keys = [entry.key for entry in library.entries]
+    assert len(keys) == len(set(keys)) == len(load_list(REPO).papers)
+    pybtex.errors.set_strict_mode(True)
+    assert list(parse_string(shipped_bib, "bibtex").entries) == keys
+
+
+def test_keys_are_the_ids_and_arxiv_papers_carry_eprint(shipped_bib):
+    entry = bibtexparser.parse_string(shipped_bib).entries_dict["huang2017multiscale"]
+    assert entry.entry_type == "inproceedings"
+    assert (entry["booktitle"], entry["year"], entry["eprint"], entry["archivePrefix"]) == ("ICLR", "2018", "1703.09844", "arXiv")
+    assert entry["author"] == "Huang, Gao and others"
+    survey = bibtexparser.parse_string(shipped_bib).entries_dict["han2021dynamic"]
+    assert (survey.entry_type, survey["journal"], survey["doi"]) == ("article", "TPAMI", "10.1109/TPAMI.2021.3117837")
+
+
+def test_unpublished_papers_are_misc_with_the_arxiv_year(shipped_bib):
+    entry = bibtexparser.parse_string(shipped_bib).entries_dict["graves2016adaptive"]
+    assert entry.entry_type == "misc" and entry["year"] == "2016"
+    assert (entry["howpublished"], entry["eprint"], entry["archivePrefix"]) == ("arXiv preprint", "1603.08983", "arXiv")  # the id once
+
+
+def test_special_characters_survive_exactly():
+    text = bib_entry(HOSTILE)
+    (entry,) = bibtexparser.parse_string(text).entries
+    assert untex(entry["title"]) == HOSTILE.title  # no word of it needs its case kept, so no braces of ours
+    assert entry["author"] == "Campos, Víctor and De Brabandere, Bert and 张三 and others"
+    assert tex("a{b}c").count("{") == tex("a{b}c").count("}")
+
+
+@pytest.mark.parametrize(
+    ("title", "braced"),
+    [
+        ("FastBERT: a Self-distilling BERT with Adaptive Inference Time", "{FastBERT}: a Self-distilling {BERT} with Adaptive Inference Time"),
+        ("Multi-Scale Dense Networks for Resource Efficient Image Classification", "Multi-Scale Dense Networks for Resource Efficient Image Classification"),
+        ("Dynamic ViT with 3D MoE layers (ResNet-50)", "Dynamic {ViT} with {3D} {MoE} layers ({ResNet-50})"),
+    ],
+)
+def test_only_words_whose_case_matters_are_braced(title, braced):
+    from dnnpapers.outputs.export import bib_title
+
+    assert bib_title(title) == braced
+
+
+def test_verbatim_fields_are_not_latex_escaped():
+    paper = HOSTILE.model_copy(update={"arxiv": None, "url": "https://e.org/a_b%20{c}", "doi": "10.1000/x_y"})
+    (entry,) = bibtexparser.parse_string(bib_entry(paper)).entries
+    assert entry["url"] == "https://e.org/a_b%20%7Bc%7D" and entry["doi"] == "10.1000/x_y"
+
+
+def _tex_tools_required() -> bool:
+    return os.environ.get("DNNPAPERS_REQUIRE_TEX") == "1"
+
+
+@pytest.mark.parametrize("tool", ["bibtex", "biber"])
+def test_bibtex_and_biber_accept_the_export(tool, tmp_path, shipped_bib):
+    if shutil.which(tool) is None:
+        if _tex_tools_required():
+            pytest.fail(f"{tool} is required here (DNNPAPERS_REQUIRE_TEX=1) but not installed")
+        pytest.skip(f"{tool} not installed (CI installs it)")
+    (tmp_path / "refs.bib").write_text(shipped_bib + "\n" + bib_entry(HOSTILE), encoding="utf-8")
+    if tool == "bibtex":
+        (tmp_path / "refs.aux").write_text("\\citation{*}\n\\bibdata{refs}\n\\bibstyle{plain}\n")
+        done = subprocess.run(["bibtex", "refs"], cwd=tmp_path, capture_output=True, text=True, check=False)
+        log = (tmp_path / "refs.blg").read_text(encoding="utf-8", errors="replace")
+        assert done.returncode == 0, log
+        assert "Warning--" not in log and "error message" not in log, log
+        assert (tmp_path / "refs.bbl").read_text(encoding="utf-8").count("\\bibitem{") == len(load_list(REPO).papers) + 1
+    else:
+        done = subprocess.run(["biber", "--tool", "--validate-datamodel", "refs.bib", "-O", "out.bib"], cwd=tmp_path, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "ERROR" not in done.stdout and "WARN" not in done.stdout, done.stdout
+
+
+def test_json_resolves_labels_and_carries_metrics(tmp_path):
+    root = write_list(tmp_path, [{"id": "a2020x", "title": "X", "authors": ["A B"], "year": 2020, "tags": ["early-exit"]}])
+    (root / "data" / "metrics.yaml").write_text("metrics:\n  a2020x: {citations: 7, fetched: 2026-11-01}\n")
+    data = json.loads(json_export(load_list(root)))
+    (paper,) = data["papers"]
+    assert paper["tags"] == [{"slug": "early-exit", "en": "Early exiting", "zh": "早退"}]
+    assert paper["metrics"] == {"citations": 7, "fetched": "2026-11-01"}
+    assert {"slug": "early-exit", "en": "Early exiting", "zh": "早退", "parent": "dynamic-depth", "depth": 1} in data["topics"]
+
+
+NAMES = Paper(
+    id="names2020x",
+    title="Synthetic entry for hard author names",
+    authors=["Laurens van der Maaten", "Martin Luther King Jr.", "Google Brain and DeepMind", "Bert De Brabandere"],
+    year=2020,
+    venue="arXiv",
+    tags=["survey"],
+)
+
+
+def test_names_with_particles_suffixes_and_the_word_and_parse_as_bibtex_reads_them():
+    pybtex.errors.set_strict_mode(True)
+    (entry,) = parse_string(bib_entry(NAMES), "bibtex").entries.values()
+    people = entry.persons["author"]
+    assert len(people) == 4
+    van, king, org, de = people
+    assert (van.prelast_names, van.last_names, van.first_names) == (["van", "der"], ["Maaten"], ["Laurens"])
+    assert (king.last_names, king.lineage_names, king.first_names, king.middle_names) == (["King"], ["Jr."], ["Martin"], ["Luther"])
+    assert org.last_names == ["{Google Brain and DeepMind}"]
+    assert de.last_names == ["De", "Brabandere"] or (de.prelast_names, de.last_names) == (["De"], ["Brabandere"])
+
+
+def test_bibtex_itself_typesets_the_hard_names(tmp_path):
+    if shutil.which("bibtex") is None:
+        if _tex_tools_required():
+            pytest.fail("bibtex is required here (DNNPAPERS_REQUIRE_TEX=1) but not installed")
+        pytest.skip("bibtex not installed (CI installs it)")
+    (tmp_path / "refs.bib").write_text(bib_entry(NAMES), encoding="utf-8")
+    (tmp_path / "refs.aux").write_text("\\citation{*}\n\\bibdata{refs}\n\\bibstyle{plain}\n")
+    done = subprocess.run(["bibtex", "refs"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, (tmp_path / "refs.blg").read_text(errors="replace")
+    bbl = " ".join((tmp_path / "refs.bbl").read_text(encoding="utf-8").split())
+    assert "Laurens van~der Maaten, Martin~Luther King, Jr., {Google Brain and DeepMind}, and Bert De~Brabandere" in bbl  # one author, braces kept for LaTeX

@@ -1,0 +1,155 @@
+"""generated/site/: the HTML itself (the browser tests drive it in Chromium: test_site_browser.py)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html.parser
+import json
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import REPO, write_list
+from dnnpapers.access.loading import load_list
+from dnnpapers.outputs.render import build
+from dnnpapers.outputs.site import SITE, SITE_ZH, SiteQuery, embedded_json, normalise, shown
+
+HOSTILE = {
+    "id": "evil2020title",
+    "title": "</script><script>alert(1)</script> <!-- \"quotes\" 'single' \\ back\\slash & <b>bold</b>",
+    "authors": ["José Álvarez", "Zoë </script>", "et al."],
+    "year": 2020,
+    "venue": "arXiv",
+    "url": "https://example.org/a?b=1&c=<2>",
+    "tags": ["early-exit"],
+    "focus": "早退 <!-- comment --> \u2028 line separator",
+    "notes": "]]> ${x} `tick`",
+}
+MSD = {"id": "huang2017multiscale", "title": "Multi-Scale Dense Networks for Resource Efficient Image Classification", "authors": ["Gao Huang", "et al."], "year": 2017, "venue": "ICLR 2018", "arxiv": "1703.09844", "tags": ["early-exit"], "code": "https://github.com/gaohuang/MSDNet"}
+
+
+class _Page(html.parser.HTMLParser):
+    """What a browser's parser sees: elements with their attributes, the text of scripts and styles."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict]] = []
+        self.raw: dict[str, list[str]] = {"script": [], "style": []}
+        self._in = None
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+        if tag in self.raw:
+            self._in = tag
+            self.raw[tag].append("")
+
+    def handle_endtag(self, tag):
+        if tag == self._in:
+            self._in = None
+
+    def handle_data(self, data):
+        if self._in:
+            self.raw[self._in][-1] += data
+
+
+def _parse(text: str) -> _Page:
+    page = _Page()
+    page.feed(text)
+    return page
+
+
+def _sha(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+@pytest.mark.parametrize("name", [SITE, SITE_ZH])
+def test_the_shipped_pages_are_self_contained_and_their_policy_allows_exactly_their_own_script_and_style(name):
+    text = (REPO / name).read_text(encoding="utf-8")
+    assert text == build(load_list(REPO))[name].decode()
+    page = _parse(text)
+    csp = next(a["content"] for t, a in page.elements if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
+    assert csp.startswith("default-src 'none';")
+    data, bibtex, code = page.raw["script"]
+    styles = " ".join(_sha(style) for style in page.raw["style"])  # the page's, and the one for scripts off
+    assert f"script-src {_sha(code)};" in csp and f"style-src {styles};" in csp and len(page.raw["style"]) == 2
+    assert "unsafe-inline" not in csp and "http" not in csp
+    for tag, attrs in page.elements:  # nothing to fetch: no src, no stylesheet link, no style attribute
+        assert "src" not in attrs and "style" not in attrs, (tag, attrs)
+        assert not (tag == "link" and attrs.get("rel") == "stylesheet")
+    ids = [a["data-id"] for t, a in page.elements if "data-id" in a]
+    assert len(ids) == len(set(ids)) == len(load_list(REPO).papers)
+    assert [p["id"] for p in json.loads(data)["papers"]] == ids
+    assert sorted(json.loads(bibtex)) == sorted(ids)
+    assert any(t == "input" and a.get("type") == "search" for t, a in page.elements)
+    assert any(a.get("role") == "status" for _, a in page.elements)
+
+
+def test_hostile_text_cannot_leave_the_embedded_json_or_its_element(tmp_path):
+    root = write_list(tmp_path, [MSD, HOSTILE])
+    text = build(load_list(root))[SITE].decode()
+    page = _parse(text)
+    assert len(page.raw["script"]) == 3, "a title must not open or close a script element"
+    data = json.loads(page.raw["script"][0])
+    assert json.loads(page.raw["script"][1])["evil2020title"].startswith("@misc{evil2020title,")
+    assert {p["id"] for p in data["papers"]} == {"huang2017multiscale", "evil2020title"}
+    for embedded in page.raw["script"][:2]:
+        assert "<!--" not in embedded and "</" not in embedded
+    assert [t for t, _ in page.elements].count("b") == 0, "markup in data is shown as text"
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+def test_the_same_data_renders_the_same_bytes_and_a_list_may_restyle_the_page(tmp_path):
+    root = write_list(tmp_path, [MSD])
+    first = build(load_list(root))
+    assert first[SITE] == build(load_list(root))[SITE]
+    (root / "templates").mkdir()
+    (root / "templates" / "site.css").write_text("body { background: rebeccapurple; }\n", encoding="utf-8")
+    page = _parse(build(load_list(root))[SITE].decode())
+    csp = next(a["content"] for t, a in page.elements if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
+    assert page.raw["style"][0] == "\nbody { background: rebeccapurple; }\n"
+    assert f"style-src {_sha(page.raw['style'][0])} " in csp
+
+
+def test_without_scripts_every_paper_is_in_the_html_under_its_first_topic():
+    text = (REPO / SITE).read_text(encoding="utf-8")
+    sections = re.findall(r'<section class="topic" id="topic_([^"]+)"', text)
+    paper_list = load_list(REPO)
+    assert sections == [node.slug for node in paper_list.taxonomy.walk()]
+    for paper in paper_list.papers:
+        start = text.index(f'data-id="{paper.id}"')
+        home = re.findall(r'<section class="topic" id="topic_([^"]+)"', text[:start])[-1]
+        assert home == paper_list.taxonomy.home(paper.tags)
+    assert '<form id="page_filters" role="search" aria-label="Filters">' in text  # there from the first paint (no shift)
+    assert "<noscript><style>#page_filters, .copy { display: none; }" in text  # unless scripts are off
+
+
+def test_the_python_filter_finds_by_accentless_words_chinese_substrings_and_combines_filters(tmp_path):
+    root = write_list(tmp_path, [MSD, HOSTILE])
+    paper_list = load_list(root)
+    assert shown(paper_list, SiteQuery(query="jose alvarez")) == ["evil2020title"]
+    assert shown(paper_list, SiteQuery(query="ZOE")) == ["evil2020title"]
+    assert shown(paper_list, SiteQuery(query="早退")) == ["evil2020title"]
+    assert shown(paper_list, SiteQuery(query="dense iclr")) == ["huang2017multiscale"]
+    assert shown(paper_list, SiteQuery(code=True)) == ["huang2017multiscale"]
+    assert shown(paper_list, SiteQuery(years=(2018, 2024))) == ["evil2020title"]
+    assert shown(paper_list, SiteQuery(venue="arXiv", query="dense")) == []
+    assert shown(paper_list, SiteQuery(topics=("dynamic-depth",))) == ["huang2017multiscale", "evil2020title"]
+    assert shown(paper_list, SiteQuery(topics=("system",))) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40))
+def test_embedded_json_reads_back_and_never_holds_markup_openers(value):
+    text = embedded_json({"v": value})
+    assert json.loads(text) == {"v": value}
+    assert not {"<", ">", "&", "\u2028", "\u2029"} & set(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=30))
+def test_normalise_ignores_case_and_accents(value):
+    assert normalise(value.upper()) == normalise(value.lower()) or any(c in value for c in "ßİıſﬅ")
+    assert normalise("Álvarez Zoë") == "alvarez zoe"

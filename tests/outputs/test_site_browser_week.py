@@ -1,0 +1,125 @@
+"""The web page in Chromium after a week of real use: citation data, paper ids like the page's own, a phone.
+
+Chromium and its driver come from tests/browser.py (skipped without them,
+unless DNNPAPERS_REQUIRE_BROWSER=1). The lists are made and rendered by the CLI
+as in test_site_week.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from browser import browser  # noqa: F401 - the fixture
+from browser import chromium, console_errors, open_page, serve_folder, status_text, visible_ids
+from conftest import REPO
+from dnnpapers.access.loading import load_list
+from dnnpapers.outputs.site import SITE, SITE_ZH, SiteQuery, shown
+from selenium.webdriver.common.by import By
+from outputs.test_site_week import PAGE_LIKE_IDS, cited_list, page_like_list
+
+
+def _search(browser, text: str) -> list[str]:
+    box = browser.find_element(By.CSS_SELECTOR, "input[type=search]")
+    box.clear()
+    box.send_keys(text)
+    return visible_ids(browser)
+
+
+def test_a_paper_with_citation_data_shows_authors_and_year_as_elements_and_is_found_by_author_and_venue(browser, tmp_path):
+    root = cited_list(tmp_path)
+    paper_list = load_list(root)
+    open_page(browser, (root / SITE).as_uri())
+    meta = browser.execute_script(
+        "const m = document.querySelector('[data-id=huang2017multiscale] .meta');"
+        "return [m.textContent, m.querySelector('.authors') && m.querySelector('.authors').textContent, m.querySelector('.year') && m.querySelector('.year').textContent]"
+    )
+    assert "<span" not in meta[0] and meta[1:] == ["Gao Huang, et al.", "2017"]
+    for query in ("gao huang", "ICLR", "iclr 2018", "jane doe"):
+        assert _search(browser, query) == shown(paper_list, SiteQuery(query=query)) != [], query
+    assert _search(browser, "Gao Huang") == ["huang2017multiscale"]
+    assert console_errors(browser) == []
+
+
+@pytest.mark.parametrize("name", [SITE, SITE_ZH])
+def test_paper_ids_like_the_pages_own_break_nothing_and_their_permalinks_land_on_them(browser, tmp_path, name):
+    root = page_like_list(tmp_path)
+    paper_list = load_list(root)
+    open_page(browser, (root / name).as_uri())
+    assert console_errors(browser) == []
+    assert visible_ids(browser) == shown(paper_list, SiteQuery())
+    assert _search(browser, "number 13") == shown(paper_list, SiteQuery(query="number 13")) == [PAGE_LIKE_IDS[13]]
+    assert status_text(browser) in ("Showing 1 of 15 papers", "显示 1 / 15 篇")
+    for paper_id in ("dnnpapers-data", "q", "topic-early-exit", "huang2017multiscale"):
+        open_page(browser, f"{(root / name).as_uri()}#{paper_id}")
+        target = browser.execute_script(
+            "const e = document.querySelector(':target'); if (!e) return null; const r = e.getBoundingClientRect(); return [e.dataset.id, r.top, innerHeight]"
+        )
+        assert target is not None and target[0] == paper_id and -2 <= target[1] < target[2], (paper_id, target)
+        assert console_errors(browser) == []
+
+
+@pytest.fixture(scope="module")
+def phone():
+    """Chromium as a phone: 375 × 812 CSS pixels, mobile, as Lighthouse's mobile run has it."""
+    driver = chromium(width=375, height=812)
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 375, "height": 812, "deviceScaleFactor": 2, "mobile": True})
+    yield driver
+    driver.quit()
+
+
+_SHIFTS = """
+const done = arguments[arguments.length - 1];
+let total = 0;
+new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value; })
+  .observe({type: "layout-shift", buffered: true});
+setTimeout(() => done(total), 600);
+"""
+
+
+@pytest.fixture(scope="module")
+def served():
+    """The shipped pages over HTTP on 127.0.0.1: the base URL."""
+    server, base = serve_folder(REPO / "generated" / "site")
+    yield base
+    server.shutdown()
+
+
+@pytest.mark.parametrize("name", ["index.html", "index.zh.html"])
+def test_on_a_slow_phone_the_page_does_not_shift_once_painted(phone, served, name):
+    # Lighthouse's mobile run: slow 4G (150 ms, 1.6 Mbit/s) and a CPU 4 times slower, so the page paints
+    # before its end (and its script) has arrived; a layout switched on by the script then moves everything.
+    phone.execute_cdp_cmd("Network.enable", {})
+    phone.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": False, "latency": 150, "downloadThroughput": 200_000, "uploadThroughput": 93_750})
+    phone.execute_cdp_cmd("Emulation.setCPUThrottlingRate", {"rate": 4})
+    try:
+        open_page(phone, f"{served}/{name}")
+        shift = phone.execute_async_script(_SHIFTS)
+    finally:
+        phone.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+        phone.execute_cdp_cmd("Emulation.setCPUThrottlingRate", {"rate": 1})
+    assert shift < 0.1, f"layout shift {shift:.3f} (Lighthouse calls a CLS below 0.1 good)"
+    assert phone.execute_script("return document.documentElement.scrollWidth <= innerWidth")
+
+
+#: Each of a card's links and buttons, and whether the 24 px square around its centre (or the target itself,
+#: if larger) reaches another: where laid out cards would overlap, as hit-testing tools measure it.
+_TARGETS = """
+const targets = Array.from(document.querySelectorAll('.paper a, .paper button'));
+const rects = targets.map(e => e.getBoundingClientRect());
+return targets.map((e, i) => {
+  const r = rects[i], cx = (r.left + r.right) / 2, cy = (r.top + r.bottom) / 2;
+  const l = Math.min(r.left, cx - 12), ri = Math.max(r.right, cx + 12), t = Math.min(r.top, cy - 12), b = Math.max(r.bottom, cy + 12);
+  const crowded = rects.some((o, j) => j !== i && o.left < ri - 0.5 && o.right > l + 0.5 && o.top < b - 0.5 && o.bottom > t + 0.5);
+  return [e.className || e.tagName.toLowerCase(), r.width, r.height, crowded];
+});
+"""
+
+
+def test_on_a_phone_every_tag_permalink_and_copy_button_is_at_least_24_pixels_and_no_target_crowds_another(phone):
+    open_page(phone, (REPO / SITE).as_uri())
+    targets = phone.execute_script(_TARGETS)
+    assert {kind for kind, _, _, _ in targets} >= {"tag", "permalink", "copy", "a"}
+    small = [(kind, round(w, 1), round(h, 1)) for kind, w, h, _ in targets if kind in ("tag", "permalink", "copy") and (h < 24 or w < 24)]
+    assert small == [], small[:5]
+    crowded = [(kind, round(w, 1), round(h, 1)) for kind, w, h, near in targets if near]
+    assert crowded == [], crowded[:5]
