@@ -151,5 +151,5 @@ def test_embedded_json_reads_back_and_never_holds_markup_openers(value):
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=30))
 def test_normalise_ignores_case_and_accents(value):
-    assert normalise(value.upper()) == normalise(value.lower()) or any(c in value for c in "ßİıſﬅ")
+    assert normalise(value.upper()) == normalise(value.lower()) or any(c in value for c in "ßİıſﬅ\u0345")  # characters whose cases do not round-trip (U+0345 upper-cases to a letter, lower-cases to a mark)
     assert normalise("Álvarez Zoë") == "alvarez zoe"
