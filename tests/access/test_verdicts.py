@@ -90,7 +90,7 @@ def test_an_unchanged_list_is_answered_from_its_verdict_and_an_edited_region_is_
     assert _run(runner, shipped, cache, "render", "--check")[0] == 0
     readme = shipped / "README.md"
     original = readme.read_bytes()
-    readme.write_bytes(original.replace(b"**184 papers**", b"**185 papers**"))  # a hand edit inside the generated region
+    readme.write_bytes(original.replace(b"**289 papers**", b"**290 papers**"))  # a hand edit inside the generated region
     try:
         assert _run(runner, shipped, cache, "render", "--check") == (1, "README.md: stale; run dnnpapers render\n", "")
     finally:
@@ -141,7 +141,7 @@ def test_a_damaged_verdict_is_a_miss_and_an_unwritable_cache_costs_only_speed(sh
     for garbage in (b"", b"{", b"[1, 2]", b'{"papers": "x"}', b"\xff\xfe"):
         verdict.write_bytes(garbage)
         code, out, err = _run(runner, shipped, cache, "check")
-        assert code == 0 and err == "ok: 184 papers in 34 topics, 5 talks, no problems\n"
+        assert code == 0 and err == "ok: 289 papers in 35 topics, 5 talks, no problems\n"
     blocked = tmp_path / "file-not-folder"
     blocked.write_text("x")
     assert _run(runner, shipped, blocked, "check")[0] == 0

@@ -47,7 +47,7 @@ def test_a_fresh_clone_with_only_git_is_fine(tmp_path):
     subprocess.run(["git", "init", "-q", str(tmp_path / "clone")], check=True)
     init_list(tmp_path / "clone", tool=TOOL)
     assert (tmp_path / "clone" / ".git" / "HEAD").is_file()
-    assert len(load_list(tmp_path / "clone").taxonomy.by_slug) == 34
+    assert len(load_list(tmp_path / "clone").taxonomy.by_slug) == 35
 
 
 def test_a_readme_license_and_gitignore_need_yes_and_are_replaced_kept_and_extended(tmp_path):

@@ -88,7 +88,7 @@ def test_topic_descriptions_appear_under_their_headings():
 
 def test_the_chinese_page_writes_its_own_sentences_with_full_width_punctuation():
     page = build(load_list(REPO))[MATERIALS_ZH].decode()
-    assert "本列表论文的发表会议与期刊：CVPR（35）" in page
+    assert "本列表论文的发表会议与期刊：CVPR（41）" in page
     assert re.search(r"\n\d+ 篇 · \d{4}：\d+", page)
     assert re.search(r"- \[综述 · Surveys\]\(#[^)]+\)（3）", page)
     ours = [line for line in page.splitlines() if line.startswith(("本列表", "里程碑", "暂无", "本节", "由 dnnpapers"))]

@@ -107,7 +107,7 @@ def test_the_page_describes_itself_and_puts_no_output_inside_a_label(name):
     text = (REPO / name).read_text(encoding="utf-8")
     page = _parse(text)
     description = [a["content"] for t, a in page.elements if t == "meta" and a.get("name") == "description"]
-    assert len(description) == 1 and "184" in description[0] and len(description[0]) > 30
+    assert len(description) == 1 and "289" in description[0] and len(description[0]) > 30
     assert not re.search(r"<label[^>]*>(?:(?!</label>).)*<output", text, re.S)
 
 

@@ -27,7 +27,7 @@ from outputs.test_csl_ris import _pandoc
 from curation.test_discover import LISTED as DISCOVER_LISTED
 
 # The shipped list's own entry: one named author, then "et al.".
-ALMAHAIRI = "almahairi2015dynamic"
+ET_AL_ENTRY = "huang2017multiscale"  # MSDNet: first author and "et al." only, year 2017, ICLR 2018
 COMPLETE = Paper(id="author2020x", title="Synthetic entry", authors=["Test Author", "Other Author"], year=2020, venue="arXiv",
                  arxiv="2001.90071", tags=["survey"])
 
@@ -58,7 +58,7 @@ def shipped():
 
 def test_csl_json_ends_an_et_al_author_list_in_the_literal_others(shipped):
     by_id = {item["id"]: item for item in json.loads(csl_json(shipped.papers))}
-    assert by_id[ALMAHAIRI]["author"] == [{"family": "Almahairi", "given": "Amjad"}, {"literal": "others"}]
+    assert by_id[ET_AL_ENTRY]["author"] == [{"family": "Huang", "given": "Gao"}, {"literal": "others"}]
     (complete,) = json.loads(csl_json([COMPLETE]))
     assert complete["author"] == [{"family": "Author", "given": "Test"}, {"family": "Author", "given": "Other"}]  # no marker
 
@@ -66,18 +66,18 @@ def test_csl_json_ends_an_et_al_author_list_in_the_literal_others(shipped):
 @pytest.mark.parametrize("kind", ["csl.json", "bib"])
 def test_pandoc_cites_an_et_al_entry_as_et_al_from_both_exports(tmp_path, shipped, kind):
     text = csl_json(shipped.papers) if kind == "csl.json" else bibtex(shipped)
-    default = _pandoc(tmp_path, text, f"refs.{kind}", ALMAHAIRI)  # pandoc's own style: Chicago author-date
-    assert "(Almahairi et al. 2016)" in default and "Almahairi, Amjad et al. 2016." in default, default
+    default = _pandoc(tmp_path, text, f"refs.{kind}", ET_AL_ENTRY)  # pandoc's own style: Chicago author-date
+    assert "(Huang et al. 2018)" in default and "Huang, Gao et al. 2018." in default, default
     (tmp_path / "apa-names.csl").write_text(APA_NAMES, encoding="utf-8")
-    apa = _pandoc(tmp_path, text, f"refs.{kind}", ALMAHAIRI, csl="apa-names.csl")
-    assert "(Almahairi et al., 2016)" in apa, apa
+    apa = _pandoc(tmp_path, text, f"refs.{kind}", ET_AL_ENTRY, csl="apa-names.csl")
+    assert "(Huang et al., 2018)" in apa, apa
 
 
 def test_ris_ends_an_et_al_author_list_in_others_that_rispy_reads_as_the_last_author(shipped):
     import rispy
 
     by_id = {r["id"]: r for r in rispy.loads(ris(shipped.papers))}
-    assert by_id[ALMAHAIRI]["authors"] == ["Almahairi, Amjad", "others"]
+    assert by_id[ET_AL_ENTRY]["authors"] == ["Huang, Gao", "others"]
     assert rispy.loads(ris([COMPLETE]))[0]["authors"] == ["Author, Test", "Author, Other"]  # a complete list gets no marker
 
 
