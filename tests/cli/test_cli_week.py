@@ -92,7 +92,9 @@ def test_a_usage_error_the_tool_catches_exits_2_with_the_commands_usage_like_cli
 def test_an_import_that_leaves_entries_unresolved_exits_1_after_its_summary(tmp_path):
     root = write_list(tmp_path, [])
     (root / "refs.bib").write_text("@misc{f, title={No Tags Here}}\n@misc{g, title={Nor Here}}\n", encoding="utf-8")
-    done = _dnnpapers(["import-bib", "refs.bib", "--offline"], root)
+    from conftest import invoke
+
+    done = invoke(["import-bib", "refs.bib", "--offline"], cwd=root)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.splitlines()[-1] == "0 added, 0 already listed, 2 unresolved"
     assert done.stdout.count("unresolved: refs.bib:") == 2
@@ -103,13 +105,15 @@ def test_an_import_md_with_an_unresolved_row_exits_1_and_one_with_none_exits_0(t
     services.add(MSD, citations=1)
     root = write_list(tmp_path, [])
     page = root / "page.md"
+    from conftest import invoke_dnnpapers
+
     row = "| 2018 ICLR | [{title}](https://arxiv.org/abs/{arxiv}) | 早退 |  |\n"
     table = "## 早退\n\n| **Date** | **Paper** | **Focused On** | **Notes** |\n| --- | --- | --- | --- |\n"
     page.write_text(table + row.format(title=MSD.title, arxiv=MSD.arxiv_id), encoding="utf-8")
-    done = run_dnnpapers(["import-md", str(page), "--dry-run"], root, base, services)
+    done = invoke_dnnpapers(["import-md", str(page), "--dry-run"], root, base, services)
     assert done.returncode == 0 and done.stderr.splitlines()[-1] == "1 would add, 0 already listed, 0 unresolved", done.stderr
     page.write_text(table + row.format(title=MSD.title, arxiv=MSD.arxiv_id) + "| 2020 ICML | Some Paper Nobody Wrote |  |  |\n", encoding="utf-8")
-    done = run_dnnpapers(["import-md", str(page), "--dry-run"], root, base, services)
+    done = invoke_dnnpapers(["import-md", str(page), "--dry-run"], root, base, services)
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     assert done.stderr.splitlines()[-1] == "1 would add, 0 already listed, 1 unresolved"
 
@@ -203,7 +207,9 @@ def test_a_legacy_output_encoding_gets_escapes_for_what_it_lacks_not_a_traceback
 
 @pytest.mark.parametrize("value", ["1e10", "inf", "nan", "-1", "9" * 5000, "abc"])
 def test_a_template_time_limit_out_of_range_is_one_line_naming_it_and_the_range(shipped, value):
-    done = _dnnpapers(["render"], shipped, DNNPAPERS_TEMPLATE_SECONDS=value)
+    from conftest import invoke
+
+    done = invoke(["render"], cwd=shipped, DNNPAPERS_TEMPLATE_SECONDS=value)
     line = _one_line(done, 1, "DNNPAPERS_TEMPLATE_SECONDS=", "must be a number from 0 to 86400")
     assert len(line) < 200
     assert not (shipped / "generated").exists()
@@ -227,7 +233,9 @@ def test_a_network_setting_out_of_range_is_one_line_naming_it_and_the_range(tmp_
     services.add(MSD, citations=1)
     root = write_list(tmp_path, [])
     before = (root / "data" / "papers.yaml").read_bytes()
-    done = run_dnnpapers(["add", MSD.arxiv_id, "--tag", "early-exit"], root, base, services, **{name: value})
+    from conftest import invoke_dnnpapers
+
+    done = invoke_dnnpapers(["add", MSD.arxiv_id, "--tag", "early-exit"], root, base, services, **{name: value})
     line = _one_line(done, 1, f"{name}=", range_)
     assert len(line) < 200
     assert (root / "data" / "papers.yaml").read_bytes() == before
@@ -272,8 +280,10 @@ def test_a_looping_list_template_under_a_tiny_limit_stops_in_one_line_every_time
     root = write_list(tmp_path, [])
     (root / "templates").mkdir()
     (root / "templates" / "materials.md.j2").write_text("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n", encoding="utf-8")
+    from conftest import invoke
+
     for seconds in ("0.000001", "0.00001", "0.0001", "0.001", "0.01"):
-        done = _dnnpapers(["render", "--root", str(root)], root, DNNPAPERS_TEMPLATE_SECONDS=seconds)
+        done = invoke(["render", "--root", str(root)], cwd=root, DNNPAPERS_TEMPLATE_SECONDS=seconds)
         _one_line(done, 1, "materials.md.j2: the template ran longer than", "stopped")
 
 

@@ -22,9 +22,10 @@ TAXONOMY = taxonomy_from_text((SCENARIOS / "taxonomy.yaml").read_bytes(), "data/
 
 
 def _cli(*args: str, cwd: Path, timeout: float = 60, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "dnnpapers", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})}
-    )
+    """``dnnpapers ARGS`` in ``cwd``, run in this process (conftest's ``invoke``): the tests using it are not about the process."""
+    from conftest import invoke
+
+    return invoke(list(args), cwd=cwd, **(env or {}))
 
 
 # --- check: every problem in one run -------------------------------------------------------------------------
@@ -184,10 +185,11 @@ def test_init_with_each_taxonomy_makes_a_valid_issue_form_and_examples_with_its_
     done = _cli("init", "newlist", "--taxonomy", choice, "--tool", TOOL, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     root = tmp_path / "newlist"
-    form = subprocess.run(
-        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-issue-forms", str(root / ISSUE_FORM)], capture_output=True, text=True
-    )
-    assert form.returncode == 0, form.stdout + form.stderr
+    from check_jsonschema import main as check_jsonschema
+    from click.testing import CliRunner
+
+    form = CliRunner().invoke(check_jsonschema, ["--builtin-schema", "vendor.github-issue-forms", str(root / ISSUE_FORM)])  # `check-jsonschema`, in process
+    assert form.exit_code == 0, form.output
     slugs = {node["slug"] for node in _walk(yaml.safe_load((root / "data" / "taxonomy.yaml").read_text(encoding="utf-8"))["taxonomy"] or [])}
     for name in ("README.md", "CONTRIBUTING.md"):
         text = (root / name).read_text(encoding="utf-8")
@@ -322,11 +324,11 @@ def _switch_services(server):
 
 
 def test_add_by_a_short_title_shows_the_paper_arxiv_answered_and_why_it_was_not_taken(tmp_path, server):
-    from conftest import run_dnnpapers, write_list
+    from conftest import invoke_dnnpapers, write_list
 
     services, base = _switch_services(server)
     root = write_list(tmp_path, [])
-    done = run_dnnpapers(["add", "--title", "Switch Transformers", "--tag", "system"], root, base, services)
+    done = invoke_dnnpapers(["add", "--title", "Switch Transformers", "--tag", "system"], root, base, services)
     assert done.returncode == 1
     assert "candidates: none" not in done.stderr
     assert done.stderr.strip() == (
@@ -338,12 +340,12 @@ def test_add_by_a_short_title_shows_the_paper_arxiv_answered_and_why_it_was_not_
 
 
 def test_import_md_rows_show_the_paper_arxiv_answered_and_why_it_was_not_taken(tmp_path, server):
-    from conftest import run_dnnpapers, write_list
+    from conftest import invoke_dnnpapers, write_list
 
     services, base = _switch_services(server)
     root = write_list(tmp_path, [])
     (root / "page.md").write_text("## System\n\n| Paper | Venue |\n| --- | --- |\n| Switch Transformers | JMLR 2022 |\n", encoding="utf-8")
-    done = run_dnnpapers(["import-md", str(root / "page.md"), "--map", "System=system"], root, base, services)
+    done = invoke_dnnpapers(["import-md", str(root / "page.md"), "--map", "System=system"], root, base, services)
     assert "2101.03961 'Switch Transformers: Scaling to Trillion Parameter Models with Simple and Efficient Sparsity' (its title goes on past the one given)" in done.stdout + done.stderr
     assert "candidates: none" not in done.stdout + done.stderr
 

@@ -89,9 +89,10 @@ leaders:
 
 
 def dnnpapers(root: Path, *args: str, today: str = "2026-12-05", **more: str) -> subprocess.CompletedProcess:
-    """``python -m dnnpapers ARGS --root ROOT`` as its own process, on the day ``today``."""
-    env = {**os.environ, "DNNPAPERS_TODAY": today, "NO_COLOR": "1", **more}
-    return subprocess.run([sys.executable, "-m", "dnnpapers", *args, "--root", str(root)], capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=120)
+    """``dnnpapers ARGS --root ROOT`` on the day ``today``, run in this process (conftest's ``invoke``): none of these tests is about the process."""
+    from conftest import invoke
+
+    return invoke([*args, "--root", str(root)], DNNPAPERS_TODAY=today, **more)
 
 
 def cli(root: Path, *args: str, today: str = "2026-12-05") -> SimpleNamespace:
