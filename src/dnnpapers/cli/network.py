@@ -139,14 +139,15 @@ def discover(
     until: str = typer.Option(None, "--until", metavar="DATE", help="Last day of the window (default: today)."),
     limit: int = typer.Option(30, "--limit", min=1, max=500, metavar="N", help="How many candidates to show."),
     format: ReportFormat = typer.Option(ReportFormat.markdown, "--format", help="markdown (a GitHub issue body with a checklist) or json."),
+    explain: bool = typer.Option(False, "--explain", help="Say under each candidate why it ranks there (JSON always carries it as \"why\")."),
     root: Path = RootOption,
     offline: bool = OfflineOption,
     refresh: bool = RefreshOption,
 ) -> None:
     """New papers that belong in the list: this week's arXiv and Semantic Scholar's recommendations, ranked and tagged.
 
-    The list's own classifier (scikit-learn: pip install 'dnnpapers[discover]') ranks them;
-    listed and dismissed papers are left out.
+    The list's own classifier (scikit-learn: pip install 'dnnpapers[discover]') ranks them by how
+    much they resemble the listed papers and the taxonomy's topics; listed and dismissed papers are left out.
 
     Example:
 
@@ -165,4 +166,4 @@ def discover(
         report = _run(lambda: run_discover(root, http, first, last, limit, progress))
     for warning in report.warnings:
         typer.echo(f"warning: {warning}", err=True)
-    sys.stdout.write(markdown_report(report) if format is ReportFormat.markdown else json_report(report))
+    sys.stdout.write(markdown_report(report, explain) if format is ReportFormat.markdown else json_report(report))

@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from dnnpapers.curation.classify import ListModel, require_sklearn
+from dnnpapers.curation.classify import ListModel, Relevance, require_sklearn
 from dnnpapers.model.fields import arxiv_id_problem
 from dnnpapers.access.paperlist import PaperList
 from dnnpapers.access.loading import load_list
 from dnnpapers.model.rules import normalise_title
 from dnnpapers.sources import arxiv, semantic_scholar
 from dnnpapers.sources.http import Http, ServiceError
-from dnnpapers.curation.tagging import listed_examples, rank_tags, topic_examples
+from dnnpapers.curation.tagging import listed_examples, phrases_in, rank_tags, topic_examples
 
 __all__ = ["Candidate", "DiscoverReport", "discover", "markdown_report", "json_report", "DEFAULT_CATEGORIES"]
 
@@ -43,6 +43,7 @@ class Candidate:
     score: float = 0.0
     tags: list[tuple[str, float]] = field(default_factory=list)
     like: list[str] = field(default_factory=list)
+    why: Relevance | None = None
 
     @property
     def text(self) -> str:
@@ -114,13 +115,26 @@ def discover(
     if not fresh or not examples:
         return report
     model = ListModel(examples, [c.text for c in fresh], topic_examples(paper_list))
-    texts = [c.text for c in fresh]
-    tags = rank_tags(model, paper_list, [(c.title, c.abstract) for c in fresh])
-    for candidate, score, tags, like in zip(fresh, model.relevance(texts), tags, model.like(texts)):
-        candidate.score, candidate.tags, candidate.like = round(score, 3), tags, like
-    fresh.sort(key=lambda c: (-c.score, c.arxiv))
+    items = [(c.title, c.abstract) for c in fresh]
+    ranked = model.rank(items, [phrases_in(paper_list.taxonomy, t, a) for t, a in items])
+    tags = rank_tags(model, paper_list, items, in_context=[resembles(r) for r in ranked])
+    for candidate, why, tags in zip(fresh, ranked, tags):
+        candidate.score, candidate.tags, candidate.why = round(why.score, 3), tags, why
+        candidate.like = [key for key, _ in why.nearest]
+    # a candidate that resembles no listed paper never outranks one that does
+    fresh.sort(key=lambda c: (not resembles(c.why), -c.score, c.arxiv))
     report.candidates = fresh[:limit]
     return report
+
+
+#: The similarity to its nearest listed paper (same fields, tf-idf cosine) under which a candidate resembles
+#: nothing the list holds (bench/discover.py: relevant candidates sit above it in every regime).
+FLOOR = 0.04
+
+
+def resembles(why: Relevance | None) -> bool:
+    """Whether a candidate is like at least one listed paper: the floor every candidate above the rest must clear."""
+    return why is not None and bool(why.nearest) and why.nearest[0][1] >= FLOOR
 
 
 def _guarded(report: DiscoverReport, service: str, work, fallback):
@@ -138,8 +152,29 @@ def _new(paper_list: PaperList, candidates: list[Candidate]) -> list[Candidate]:
     return [c for c in candidates if c.arxiv not in ids and normalise_title(c.title) not in titles]
 
 
-def markdown_report(report: DiscoverReport) -> str:
-    """A GitHub issue body: one checklist item per candidate, with the command that adds it."""
+def explain(candidate: Candidate, titles: dict[str, str]) -> str:
+    """One line saying why a candidate ranks where it does: the evidence its score multiplies."""
+    why = candidate.why
+    if why is None:
+        return "not ranked"
+    near = ", ".join(f"{titles.get(k, k)} ({s:.2f})" for k, s in why.nearest) or "none"
+    model = "too few unlike candidates to learn from" if why.model is None else f"{why.model:.2f}"
+    floor = "" if resembles(why) else f"; resembles no listed paper (nearest below {FLOOR}), so it ranks after every one that does"
+    return (f"nearest listed ({why.fields}): {near}; topic model {model}; nearest topic {why.topic} ({why.topic_similarity:.2f}); "
+            f"words the list uses {why.vocabulary:.0%}; phrases: {', '.join(why.phrases) or 'none'}{floor}")
+
+
+def _why(candidate: Candidate) -> dict | None:
+    why = candidate.why
+    if why is None:
+        return None
+    return {"nearest": [{"id": k, "similarity": s} for k, s in why.nearest], "fields": why.fields, "resembles_list": resembles(why),
+            "topic_model": why.model, "topic": why.topic, "topic_similarity": why.topic_similarity,
+            "list_vocabulary": why.vocabulary, "phrases": list(why.phrases)}
+
+
+def markdown_report(report: DiscoverReport, explained: bool = False) -> str:
+    """A GitHub issue body: one checklist item per candidate, with the command that adds it (and why it ranks there)."""
     lines = [f"## Candidates {report.since} – {report.until}", "",
              f"{len(report.candidates)} of {report.considered} new papers, best first. Tick what belongs; dismiss the rest with `dnnpapers dismiss ID`.", ""]
     for c in report.candidates:
@@ -152,6 +187,8 @@ def markdown_report(report: DiscoverReport) -> str:
             f"  score {c.score:.2f} · tags {tags} · like: {_md(like)} · from {', '.join(c.source)}",
             f"  `dnnpapers add {c.arxiv} --tag {first}`",
         ]
+        if explained:
+            lines.append(f"  why: {_md(explain(c, report.titles))}")
     for warning in report.warnings:
         lines += ["", f"> warning: {_md(warning)}"]
     return "\n".join(lines) + "\n"
@@ -167,7 +204,7 @@ def _md(text: str) -> str:
 def json_report(report: DiscoverReport) -> str:
     items = [
         {"arxiv": c.arxiv, "title": c.title, "authors": list(c.authors), "date": c.date, "score": c.score,
-         "tags": [t for t, _ in c.tags], "tag_scores": {t: s for t, s in c.tags}, "like": c.like, "source": c.source}
+         "tags": [t for t, _ in c.tags], "tag_scores": {t: s for t, s in c.tags}, "like": c.like, "source": c.source, "why": _why(c)}
         for c in report.candidates
     ]
     return json.dumps({"since": report.since.isoformat(), "until": report.until.isoformat(), "considered": report.considered,

@@ -14,7 +14,7 @@ from dnnpapers.access.paperlist import PaperList
 from dnnpapers.sources.arxiv import ArxivRecord
 from dnnpapers.model.taxonomy import Taxonomy
 
-__all__ = ["suggest_tags", "rank_tags", "suggester", "listed_examples", "topic_examples", "KEYWORD_WEIGHT"]
+__all__ = ["suggest_tags", "rank_tags", "suggester", "listed_examples", "topic_examples", "phrases_in", "KEYWORD_WEIGHT"]
 
 
 def suggest_tags(taxonomy: Taxonomy, title: str, abstract: str, limit: int = 3) -> list[str]:
@@ -44,9 +44,24 @@ def listed_examples(paper_list: PaperList, abstracts: dict[str, str] | None = No
     """The listed papers as classifier examples: title, abstract when known, focus and notes; their direct tags."""
     abstracts = abstracts or {}
     return [
-        Example(p.id, " ".join(filter(None, [p.title + ".", abstracts.get(p.arxiv or "", ""), p.focus, p.notes])), tuple(p.tags))
+        Example(p.id, " ".join(filter(None, [p.title + ".", abstracts.get(p.arxiv or "", ""), p.focus, p.notes])), tuple(p.tags),
+                title=p.title, has_abstract=bool(abstracts.get(p.arxiv or "")))
         for p in paper_list.papers
     ]
+
+
+def phrases_in(taxonomy: Taxonomy, title: str, abstract: str) -> list[str]:
+    """The taxonomy's keywords of two or more words (or hyphenated) found whole in the text, in taxonomy order.
+
+    A single word ("routing", "experts", "token") says nothing on its own: delivery vehicles are routed too.
+    """
+    text = f"{title}. {abstract}".lower()
+    found = []
+    for _, patterns in _keyword_patterns(taxonomy):
+        for word, pattern in patterns:
+            if (" " in word or "-" in word) and word in text and word not in found and pattern.search(text):
+                found.append(word)
+    return found
 
 
 def topic_examples(paper_list: PaperList) -> list[Example]:
@@ -59,14 +74,20 @@ def topic_examples(paper_list: PaperList) -> list[Example]:
 KEYWORD_WEIGHT = 0.2
 
 
-def rank_tags(model: ListModel, paper_list: PaperList, items: list[tuple[str, str]], limit: int = 3) -> list[list[tuple[str, float]]]:
-    """Tags for (title, abstract) pairs: the classifier's per-tag scores, raised for topics whose keywords occur."""
+def rank_tags(model: ListModel, paper_list: PaperList, items: list[tuple[str, str]], limit: int = 3,
+              in_context: list[bool] | None = None) -> list[list[tuple[str, float]]]:
+    """Tags for (title, abstract) pairs: the classifier's per-tag scores, raised for topics whose keywords occur.
+
+    The keywords count only ``in_context``: for a candidate that resembles the list (``discover`` says which),
+    so "dynamic routing of delivery vehicles" is not tagged dynamic-routing for its words.
+    """
     used = sorted({t for p in paper_list.papers for t in p.tags})
     learned = model.tags([f"{title}. {abstract}" for title, abstract in items], limit=len(used) or 1, taken=used)
     out = []
-    for (title, abstract), scores in zip(items, learned):
+    for i, ((title, abstract), scores) in enumerate(zip(items, learned)):
         combined = dict(scores)
-        for rank, tag in enumerate(suggest_tags(paper_list.taxonomy, title, abstract, limit=5)):
+        keywords = suggest_tags(paper_list.taxonomy, title, abstract, limit=5) if in_context is None or in_context[i] else []
+        for rank, tag in enumerate(keywords):
             if tag in used:
                 combined[tag] = combined.get(tag, 0.0) + KEYWORD_WEIGHT / (1 + rank)
         ranked = sorted(combined.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
