@@ -9,6 +9,7 @@ own day, not the time of rendering, which would change the file on every run.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 
 import icalendar
@@ -20,6 +21,12 @@ from dnnpapers.model.talks import TalkLog, presenter_label, talk_title
 __all__ = ["calendar", "PRODID"]
 
 PRODID = "-//dnnpapers//reading group talks//EN"
+
+
+@functools.lru_cache(maxsize=16)
+def _zone_rules(timezone: str, first_year: int, last_year: int) -> icalendar.Timezone:
+    """The zone's VTIMEZONE for those years, worked out once a process (~30 ms each); only ever serialised, never changed."""
+    return icalendar.Timezone.from_tzid(timezone, first_date=dt.date(first_year, 1, 1), last_date=dt.date(last_year + 1, 1, 1))
 
 
 def calendar(log: TalkLog, papers: dict[str, Paper], timezone: str, title: str, talks_page: str = "") -> bytes:
@@ -39,7 +46,7 @@ def calendar(log: TalkLog, papers: dict[str, Paper], timezone: str, title: str, 
     timed = [talk.date for talk, _ in pairs if talk.start]
     if timed:  # the zone's rules for the years the talks span, so the file stays the same as years pass
         first, last = min(timed), max(timed)
-        cal.add_component(icalendar.Timezone.from_tzid(timezone, first_date=dt.date(first.year, 1, 1), last_date=dt.date(last.year + 1, 1, 1)))
+        cal.add_component(_zone_rules(timezone, first.year, last.year))
     zone = zoneinfo.ZoneInfo(timezone)
     host = (slug_of(title) or "list") + ".dnnpapers"
     for talk, key in pairs:

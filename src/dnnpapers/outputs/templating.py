@@ -65,6 +65,33 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
         return source, filename, lambda: os.path.exists(real) and os.path.getmtime(real) == mtime
 
 
+class _CompiledInMemory(jinja2.BytecodeCache):
+    """Compiled templates kept for the process, keyed by name, file and a digest of the source (Jinja's own key).
+
+    Compiling costs more than rendering a small list; a process that renders more
+    than once (`render` after `update`, the tests) compiles each template once.
+    One cache per kind of environment: the sandbox compiles calls differently, so
+    code compiled outside it must never run inside it (every other setting that
+    shapes the code is the same for each environment made here).
+    """
+
+    def __init__(self) -> None:
+        self.code: dict[tuple[str, str], object] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.code.get((bucket.key, bucket.checksum))
+        if code is not None:
+            bucket.code = code  # type: ignore[assignment]
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if len(self.code) > 256:  # templates a long-lived process has seen change; start over
+            self.code.clear()
+        self.code[(bucket.key, bucket.checksum)] = bucket.code
+
+
+_COMPILED = {ImmutableSandboxedEnvironment: _CompiledInMemory(), jinja2.Environment: _CompiledInMemory()}
+
+
 def environment(overrides: Path, inside: Path, finalize: Callable, globals: dict, papers: int = 0) -> jinja2.Environment:
     """The list's ``overrides`` folder first (confined to ``inside``), then the built-in templates.
 
@@ -80,6 +107,7 @@ def environment(overrides: Path, inside: Path, finalize: Callable, globals: dict
     kind = ImmutableSandboxedEnvironment if own else jinja2.Environment
     env = kind(
         loader=jinja2.ChoiceLoader(loaders),
+        bytecode_cache=_COMPILED[kind],
         finalize=finalize,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
