@@ -114,7 +114,8 @@ def test_the_page_describes_itself_and_puts_no_output_inside_a_label(name):
 def _vnu() -> list[str] | None:
     jar = os.environ.get("DNNPAPERS_VNU_JAR")
     if jar and Path(jar).is_file() and shutil.which("java"):
-        return ["java", "-Xss4m", "-jar", jar]
+        # The client compiler and the serial collector: a short run's start-up halved, the same checks made.
+        return ["java", "-Xss4m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar]
     command = shutil.which("vnu")
     return [command] if command else None
 
