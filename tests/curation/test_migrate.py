@@ -128,12 +128,16 @@ def test_link_matching_stays_linear_on_a_cell_full_of_brackets():
     import time
 
     def parse_seconds(n: int) -> float:
+        """The best of five runs: a busy machine only ever adds time, and a single short run is mostly noise."""
         text = "## 早退\n\n| Date | Paper |\n| --- | --- |\n| 2020 | " + "[" * n + " |\n#" + " " * n + "x\n"
-        start = time.perf_counter()
-        read_page(text)
-        return time.perf_counter() - start
+        runs = []
+        for _ in range(5):
+            start = time.perf_counter()
+            read_page(text)
+            runs.append(time.perf_counter() - start)
+        return min(runs)
 
-    small, large = parse_seconds(5_000), parse_seconds(50_000)
+    small, large = parse_seconds(10_000), parse_seconds(100_000)
     assert large < 1.0 and large < 30 * max(small, 1e-4)  # quadratic would be 100 times the small case
 
 
