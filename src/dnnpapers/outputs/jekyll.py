@@ -89,7 +89,7 @@ def target_of(paper_list: PaperList, folder: Path | None = None) -> Target | Non
     if folder is not None:
         where, shown = Path(folder), str(folder)
     else:
-        where, shown = paper_list.root / settings.dir, settings.dir
+        where, shown = Path(os.path.normpath(paper_list.root / settings.dir)), settings.dir  # '../site' named without 'list/..' in messages
     if not where.is_dir():
         said = "render --jekyll" if folder is not None else "jekyll.dir in data/page.yaml"
         raise DnnpapersError(f"{shown}: no such folder (the Jekyll site's, from {said}); create the site first or fix the path")
@@ -145,7 +145,11 @@ def _relink(body: str, name: str, urls: dict[str, str]) -> str:
 
 def _liquid_safe(body: str) -> str:
     """``body`` as Liquid passes it on unchanged: raw, with nothing inside that could end the raw block."""
-    return "{% raw %}\n" + body.replace("{%", "&#123;%").replace("{{", "&#123;{") + "{% endraw %}\n"
+    body = _OPENER.sub("&#123;", body)
+    return "{% raw %}\n" + body + ("" if body.endswith("\n") else "\n") + "{% endraw %}\n"  # a last '{' would open '{{% endraw'
+
+
+_OPENER = re.compile(r"\{(?=[{%])")
 
 
 def _front_matter(fields: dict[str, object]) -> str:
