@@ -63,13 +63,16 @@ class _Page(HTMLParser):
             self.targets.append(attrs["src"])
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """(the built site's folder, Jekyll's output): the list rendered into a tiny site, then built once."""
+@pytest.fixture(scope="module", params=["one page", "topic pages"])
+def built(request, tmp_path_factory):
+    """(the built site's folder, Jekyll's output): the list rendered into a tiny site, then built once; its materials
+    on one page, or split into topic pages (a page budget of 1,000 bytes), whose links cross more pages."""
     jekyll = _jekyll()
     base = tmp_path_factory.mktemp("jekyll-build")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DNNPAPERS_TODAY", "2026-01-01")
+        if request.param == "topic pages":
+            patch.setattr("dnnpapers.outputs.materials.PAGE_BUDGET", 1_000)
         root = make_list(base / "list", "jekyll:\n  dir: ../site\n  posts: true\n")
         site = base / "site"
         (site / "_layouts").mkdir(parents=True)
@@ -82,6 +85,7 @@ def built(tmp_path_factory):
         from dnnpapers.outputs.render import render
 
         render(load_list(root))
+    assert (site / "papers" / "materials").is_dir() == (request.param == "topic pages")
     out = base / "out"
     done = subprocess.run([jekyll, "build", "--safe", "--source", str(site), "--destination", str(out)],
                           capture_output=True, text=True, timeout=120, cwd=base)
@@ -141,7 +145,9 @@ def test_a_note_with_liquid_shows_as_written_on_the_talks_page_the_post_and_the_
 def test_the_data_loop_shows_every_paper_with_its_citations(built):
     out, _ = built
     shown = html.unescape((out / "all" / "index.html").read_text(encoding="utf-8"))
+    row = "/papers/#" if not (out / "papers" / "materials").is_dir() else "/papers/materials/"
     papers = json.loads((out / ".." / "site" / "_data" / "papers.json").read_text(encoding="utf-8"))
     assert [p["id"] for p in papers] == [A["id"], B["id"]]
     for paper, cited in ((A, 120), (B, 3)):
-        assert f'<li data-id="{paper["id"]}"><a href="/papers/#{paper["id"]}">{paper["title"]}</a> ({paper["year"]}, cited {cited})</li>' in shown
+        assert f'<li data-id="{paper["id"]}"><a href="{row}' in shown  # its row, on the materials page or its topic's page
+        assert f'">{paper["title"]}</a> ({paper["year"]}, cited {cited})</li>' in shown
