@@ -39,7 +39,7 @@ from dnnpapers.errors import DnnpapersError
 from dnnpapers.model.models import TALK_KINDS, Talk
 from dnnpapers.model.talks import presenter_label, talk_title
 from dnnpapers.outputs.export import paper_entries
-from dnnpapers.outputs.markdown import anchor, plain, text, url
+from dnnpapers.outputs.markdown import anchor as heading_anchor, plain, text, url
 from dnnpapers.outputs.talkpage import STRINGS as TALK_STRINGS
 from dnnpapers.storage.files import TooLarge, confine, read_bounded
 from dnnpapers.storage.layout import leftover_temps
@@ -168,7 +168,7 @@ def _page(markdown: str, title: str, permalink: str, lang: str, layout: str, nam
     first, _, rest = markdown.partition("\n")
     if first.startswith("# "):
         title = plain(first[2:].strip())
-        markdown = f'<a id="{anchor(title)}"></a>\n' + rest
+        markdown = f'<a id="{heading_anchor(title)}"></a>\n' + rest
     head = _front_matter({"layout": layout, "title": title, "permalink": permalink, "lang": lang})
     return (head + _liquid_safe(_relink(markdown, name, urls))).encode("utf-8")
 
