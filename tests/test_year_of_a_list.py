@@ -441,9 +441,20 @@ def _live(year: Year, tmp: Path) -> None:
     if stale.exists():
         year.problem(f"render did not sweep {stale.relative_to(dnn)}")
 
+    # November: the group publishes the list into its Jekyll site (its own pages stay its own), posts of talk notes on.
+    year.today = dt.date(2026, 11, 2)
+    site = tmp / "site"
+    (site / "_posts").mkdir(parents=True)
+    own_post = site / "_posts" / "2026-02-04-our-notes.md"
+    own_post.write_text("---\nlayout: post\ncategories: [LectureNotes]\n---\nwritten by hand\n", encoding="utf-8")
+    with (dnn / "data" / "page.yaml").open("a", encoding="utf-8") as page_yaml:
+        page_yaml.write("jekyll:\n  dir: ../../../site\n  posts: true\n")
+    year.holds(dnn, "publishing into a Jekyll site")
+
     # December: talks announced ahead; a typo'd year; the paper talked about in February leaves the list.
     year.today = dt.date(2026, 12, 5)
-    year.cli(dnn, "talk", "add", "2026-12-09", "--presenter", "Ben Reader", "--paper", WEEK1_EXIT.arxiv_id, "--start", "19:00")
+    year.cli(dnn, "talk", "add", "2026-12-09", "--presenter", "Ben Reader", "--paper", WEEK1_EXIT.arxiv_id, "--start", "19:00",
+             "--notes", "https://example.org/notes/2026-12-09")
     year.holds(dnn, "an upcoming talk")
     upcoming = ids[WEEK1_EXIT.arxiv_id]
     presented = year.cli(dnn, "list", "--presented", "--format", "json")
@@ -477,7 +488,15 @@ def _live(year: Year, tmp: Path) -> None:
             year.problem(f"remove --force {talked} left the talk of 2026-02-04 naming it")
     year.holds(dnn, "remove a paper a talk names", query="exit")
 
-    # The year's end: the Chinese page and the other lists still load clean.
+    # The year's end: the Chinese page and the other lists still load clean; the site holds the list as it is, and its own post.
     year.page(dnn, "the year's end", "exit", name=SITE_ZH)
+    import json
+
+    in_site = [paper["id"] for paper in json.loads((site / "_data" / "papers.json").read_text(encoding="utf-8"))]
+    if in_site != [paper.id for paper in load_list(dnn).papers]:
+        year.problem(f"the Jekyll site's _data/papers.json lists {in_site}, not the list's papers")
+    posts = sorted(path.name for path in (site / "_posts").iterdir())
+    if own_post.read_text(encoding="utf-8") != "---\nlayout: post\ncategories: [LectureNotes]\n---\nwritten by hand\n" or len(posts) != 2 or "2026-12-09-" not in posts[1]:
+        year.problem(f"the Jekyll site's posts: {posts} (its own post kept, one for the talk with notes expected)")
     for root in (empty, own):
         year.holds(root, "the year's end")

@@ -51,6 +51,7 @@ def test_the_example_runs_as_written(example, tmp_path, server):
         shutil.copytree(REPO / name, work / name)
     shutil.copy(REPO / "README.md", work / "README.md")
     shutil.copy(FIXTURES / "old-materials-page.md", work / "old-page.md")
+    (tmp_path / "group-site").mkdir()  # the Jekyll site render --jekyll writes into
     (work / "zotero.bib").write_text("@misc{x, title={Multi-Scale Dense Networks for Resource Efficient Image Classification}, eprint={1703.09844}, archivePrefix={arXiv}}\n")
     env = {**os.environ, **services.environment(base), "DNNPAPERS_CACHE_DIR": str(tmp_path / "cache"), "NO_COLOR": "1"}
     env.pop("SEMANTIC_SCHOLAR_API_KEY", None)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
 import pytest
+import yaml
 
 from conftest import REPO
 from dnnpapers.cli import app
@@ -132,6 +134,62 @@ def test_a_tool_spec_with_spaces_is_quoted_for_pip_in_every_written_command(tmp_
     assert "pip install 'dnnpapers[discover] @ git+https://example.org/dnnpapers'" in runs
 
 
+_PINNED = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40}$")
+
+
+def _pages_workflow(root) -> tuple[dict, dict[str, list[dict]]]:
+    """The Pages workflow as GitHub reads it (YAML; PyYAML reads the key `on` as True) and each job's steps."""
+    import yaml
+
+    workflow = yaml.safe_load((root / ".github/workflows/pages.yml").read_text(encoding="utf-8"))
+    assert set(workflow[True]) == {"push", "workflow_dispatch"} and workflow[True]["push"] == {"branches": ["main"]}
+    steps = {name: job["steps"] for name, job in workflow["jobs"].items()}
+    uses = [step["uses"] for job in steps.values() for step in job if "uses" in step]
+    assert uses and all(_PINNED.match(action) for action in uses), uses  # every action pinned to a commit
+    assert workflow["jobs"]["deploy"]["needs"] == "build"
+    assert workflow["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert [step["uses"].split("@")[0] for step in steps["deploy"]] == ["actions/deploy-pages"]
+    return workflow, steps
+
+
+def _actions(steps: list[dict]) -> list[str]:
+    return [step["uses"].split("@")[0] if "uses" in step else step["run"].split()[0] + " " + step["run"].split()[1] for step in steps]
+
+
+def test_init_pages_site_publishes_the_searchable_page_with_upload_and_deploy(tmp_path, runner):
+    result = runner.invoke(app, ["init", str(tmp_path / "new"), "--tool", TOOL, "--pages", "site"])
+    assert result.exit_code == 0, result.output
+    _, steps = _pages_workflow(tmp_path / "new")
+    assert _actions(steps["build"]) == ["actions/checkout", "actions/setup-python", "pip install", "dnnpapers render",
+                                        "actions/configure-pages", "actions/upload-pages-artifact"]
+    assert steps["build"][-1]["with"] == {"path": "generated/site"}
+    assert not (tmp_path / "new" / "site").exists()
+    assert "jekyll" not in (tmp_path / "new" / "data" / "page.yaml").read_text(encoding="utf-8")
+
+
+def test_init_pages_jekyll_makes_a_jekyll_site_that_render_writes_into_and_the_workflow_that_builds_it(tmp_path, runner):
+    root = tmp_path / "new"
+    result = runner.invoke(app, ["init", str(root), "--tool", TOOL, "--pages", "jekyll"])
+    assert result.exit_code == 0, result.output
+    _, steps = _pages_workflow(root)
+    assert _actions(steps["build"]) == ["actions/checkout", "actions/setup-python", "pip install", "dnnpapers render",
+                                        "actions/configure-pages", "actions/jekyll-build-pages", "actions/upload-pages-artifact"]
+    assert steps["build"][5]["with"] == {"source": "./site", "destination": "./_site"}
+    assert steps["build"][6]["with"] == {"path": "_site"}
+    assert load_list(root).page.jekyll.dir == "site"
+    config = yaml.safe_load((root / "site" / "_config.yml").read_text(encoding="utf-8"))
+    assert config["markdown"] == "kramdown" and config["kramdown"] == {"input": "GFM"}
+    assert (root / "site" / "papers" / "materials.md").is_file() and (root / "site" / "_data" / "papers.json").read_text(encoding="utf-8") == "[]\n"
+    assert runner.invoke(app, ["check", "--root", str(root)]).exit_code == 0
+    assert runner.invoke(app, ["render", "--check", "--root", str(root)]).exit_code == 0
+
+
+def test_init_pages_takes_only_site_or_jekyll(tmp_path, runner):
+    result = runner.invoke(app, ["init", str(tmp_path / "new"), "--tool", TOOL, "--pages", "hugo"])
+    assert result.exit_code == 2 and "'hugo' is not one of 'site', 'jekyll'" in result.output
+    assert not (tmp_path / "new").exists()
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
     """dnnpapers built as a wheel from this checkout, as a release would be."""
@@ -146,7 +204,8 @@ def test_the_wheel_carries_the_templates_and_the_scaffold(wheel):
     import zipfile
 
     names = set(zipfile.ZipFile(wheel).namelist())
-    for needed in ("dnnpapers/outputs/templates/materials.md.j2", "dnnpapers/curation/scaffold/taxonomy.yaml", "dnnpapers/curation/scaffold/CONTRIBUTING.md", "dnnpapers/curation/scaffold/workflows/list.yml"):
+    for needed in ("dnnpapers/outputs/templates/materials.md.j2", "dnnpapers/curation/scaffold/taxonomy.yaml", "dnnpapers/curation/scaffold/CONTRIBUTING.md", "dnnpapers/curation/scaffold/workflows/list.yml",
+                   "dnnpapers/curation/scaffold/workflows/pages-jekyll.yml", "dnnpapers/curation/scaffold/jekyll/_config.yml", "dnnpapers/curation/scaffold/jekyll/index.md"):
         assert needed in names, needed
 
 

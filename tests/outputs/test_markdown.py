@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from dnnpapers.outputs.markdown import Md, Slugger, anchor, link, text, url
+from dnnpapers.outputs.markdown import Md, Slugger, anchor, link, plain, text, url
 
 MD = MarkdownIt("commonmark").enable("table").enable("strikethrough")
 
@@ -48,3 +48,9 @@ def test_anchors_follow_github():
 def test_repeated_headings_get_numbered_anchors():
     slugger = Slugger()
     assert [slugger.slug(h) for h in ["Notes", "Notes", "Notes-1", "Notes"]] == ["notes", "notes-1", "notes-1-1", "notes-2"]
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=40) | st.text(alphabet=st.sampled_from("\\`*_[]<>&|~${}#123; a"), max_size=30))
+def test_plain_gives_back_the_text_that_text_escaped(value):
+    """A Jekyll page's title is its heading's words: plain() undoes text() exactly (whitespace aside, which text folds)."""
+    assert plain(text(value)) == " ".join(value.split())

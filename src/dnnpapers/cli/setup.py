@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 
 import typer
@@ -75,6 +76,13 @@ def _print_import(report, dry_run: bool) -> None:
         raise typer.Exit(1)
 
 
+class Pages(str, Enum):
+    """What a new list's Pages workflow publishes (scaffold.PAGES)."""
+
+    site = "site"
+    jekyll = "jekyll"
+
+
 def init(
     folder: Path = typer.Argument(..., metavar="DIR", help="A new or empty folder (a fresh git clone is fine) for the list."),
     title: str = typer.Option("Paper list", "--title", metavar="TEXT", help="The list's title."),
@@ -82,6 +90,7 @@ def init(
     taxonomy: str = typer.Option("dynamic-nn", "--taxonomy", metavar="FILE|empty|dynamic-nn", help="The topics to start from: this list's tree, none, or a taxonomy file."),
     tool: str = typer.Option(None, "--tool", metavar="PIP-SPEC", help="What the list's CI `pip install`s to get dnnpapers (default: this dnnpapers, when installed from PyPI or a URL)."),
     yes: bool = typer.Option(False, "--yes", help="Init into a clone that holds a README, LICENSE or .gitignore (README replaced, LICENSE kept)."),
+    pages: Pages = typer.Option(Pages.site, "--pages", help="What GitHub Pages publishes: the searchable page (generated/site/), or a Jekyll site in site/ that render writes the pages into."),
 ) -> None:
     """Start a new list: taxonomy, empty papers file, README with markers, CONTRIBUTING, workflows, hooks.
 
@@ -91,8 +100,9 @@ def init(
 
     \b
         dnnpapers init ../efficient-transformers --title "Efficient Transformers" --taxonomy empty --tool "dnnpapers @ git+https://github.com/OWNER/dnnpapers@v0.1.0"
+        dnnpapers init ../group-papers --pages jekyll --tool "dnnpapers @ git+https://github.com/OWNER/dnnpapers@v0.1.0"
     """
     from dnnpapers.curation.scaffold import init_list
 
-    written = _run(lambda: init_list(folder, title, title_zh, tool, taxonomy, yes))
+    written = _run(lambda: init_list(folder, title, title_zh, tool, taxonomy, yes, pages.value))
     typer.echo(f"created {folder} ({len(written)} files); next: cd {folder} && dnnpapers add ARXIV_ID --tag SLUG")

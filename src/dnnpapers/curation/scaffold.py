@@ -14,7 +14,7 @@ from dnnpapers.storage.files import atomic_write, describe_os_error, read_bounde
 from dnnpapers.outputs.github import ISSUE_FORM
 from dnnpapers.storage.store import format_scalar
 
-__all__ = ["init_list", "FILES"]
+__all__ = ["init_list", "FILES", "JEKYLL_FILES", "PAGES"]
 
 #: scaffold file → where it goes in the new list
 FILES = {
@@ -30,6 +30,15 @@ FILES = {
     "workflows/discover.yml": ".github/workflows/discover.yml",
     "workflows/pages.yml": ".github/workflows/pages.yml",
 }
+#: With ``pages="jekyll"``: GitHub Pages builds a Jekyll site in site/, which render writes the pages into.
+JEKYLL_FILES = {
+    "workflows/pages-jekyll.yml": ".github/workflows/pages.yml",
+    "jekyll/_config.yml": "site/_config.yml",
+    "jekyll/index.md": "site/index.md",
+}
+#: What ``init --pages`` may publish on GitHub Pages: the self-contained searchable page, or a Jekyll site.
+PAGES = ("site", "jekyll")
+_JEKYLL_SETTING = "# render also writes the pages into this Jekyll site (GitHub Pages builds it: .github/workflows/pages.yml)\njekyll:\n  dir: site\n"
 
 
 #: What a fresh repository may already hold: .git always; these only when the user says yes (--yes).
@@ -71,13 +80,15 @@ def init_list(
     tool: str | None = None,
     taxonomy: str = "dynamic-nn",
     yes: bool = False,
+    pages: str = "site",
 ) -> list[str]:
     """Write a new list into ``target`` and render it; return the files written.
 
     ``target`` may be new, empty, or a fresh clone (.git; with ``yes`` also a
     README, LICENSE or .gitignore: the README is replaced, the LICENSE kept, the
     .gitignore extended). ``taxonomy``: 'dynamic-nn' (this list's tree),
-    'empty', or a taxonomy file. The list is built in a temporary folder beside
+    'empty', or a taxonomy file. ``pages``: what the Pages workflow publishes,
+    'site' (generated/site/, self-contained) or 'jekyll' (a Jekyll site in site/). The list is built in a temporary folder beside
     ``target`` and moved into place, so a failure leaves nothing half-made.
     """
     target = Path(target)
@@ -100,6 +111,8 @@ def init_list(
     for option, value in (("--title", title), ("--title-zh", title_zh), ("--tool", tool)):
         if not value.strip() or not value.isprintable():
             raise DnnpapersError(f"{option}: give one line of text, with no line breaks or control characters")
+    if pages not in PAGES:
+        raise DnnpapersError(f"--pages {pages}: give site (the searchable page) or jekyll (a Jekyll site in site/)")
     tree = _taxonomy_text(taxonomy)
     tag_option = _example_tag_option(tree)
     command = "pip install " + shlex.quote(tool)
@@ -110,6 +123,9 @@ def init_list(
         "workflows/list.yml": {"pip install {tool}": format_scalar(command)},
         "workflows/refresh.yml": {"pip install {tool}": format_scalar(command)},
         "workflows/pages.yml": {"pip install {tool}": format_scalar(command)},
+        "workflows/pages-jekyll.yml": {"pip install {tool}": format_scalar(command)},
+        "jekyll/_config.yml": {"{title}": format_scalar(title)},
+        "jekyll/index.md": {"{title}": format_scalar(title)},
         "workflows/discover.yml": {"pip install {tool_discover}": format_scalar("pip install " + shlex.quote(_with_extra(tool, "discover")))},
     }
     parent = target.absolute().parent
@@ -121,7 +137,7 @@ def init_list(
         raise DnnpapersError(f"{target}: cannot create it in {parent} ({describe_os_error(exc)})") from None
     done = False
     try:
-        written = _write(staging, values, tree, (target / ".gitignore") if ".gitignore" in present else None)
+        written = _write(staging, values, tree, (target / ".gitignore") if ".gitignore" in present else None, pages)
         if not present:
             if target.exists():
                 target.rmdir()  # empty, as checked above; rename cannot replace it on every system
@@ -211,13 +227,16 @@ def _example_tag_option(tree: str) -> str:
     return f" --tag {slug}" if slug else ""
 
 
-def _write(folder: Path, values: dict[str, dict[str, str]], taxonomy: str, gitignore: Path | None) -> list[str]:
+def _write(folder: Path, values: dict[str, dict[str, str]], taxonomy: str, gitignore: Path | None, pages: str = "site") -> list[str]:
     scaffold = resources.files("dnnpapers.curation") / "scaffold"
     written = []
-    for source, dest in FILES.items():
+    files = FILES if pages == "site" else {**{k: v for k, v in FILES.items() if k != "workflows/pages.yml"}, **JEKYLL_FILES}
+    for source, dest in files.items():
         text = taxonomy if source == "taxonomy.yaml" else (scaffold / source).read_text(encoding="utf-8")
         for placeholder, value in values.get(source, {}).items():
             text = text.replace(placeholder, value)
+        if source == "page.yaml" and pages == "jekyll":
+            text += _JEKYLL_SETTING
         if source == "gitignore" and gitignore is not None:  # the clone's own rules first, ours after
             own = read_bounded(gitignore).decode("utf-8")
             text = own + ("" if own.endswith("\n") or not own else "\n") + "# dnnpapers\n" + text

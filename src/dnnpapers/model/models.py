@@ -8,6 +8,7 @@ look across entries (duplicates, tags that exist) live in ``rules``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated
 
 from pydantic import (
@@ -50,6 +51,7 @@ __all__ = [
     "Taxonomy",
     "Link",
     "PageFile",
+    "JekyllTarget",
     "PaperMetrics",
     "MetricsFile",
     "TALK_KINDS",
@@ -181,6 +183,25 @@ class Link(_Strict):
     note: Text | None = None
 
 
+_SITE_PATH_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def _site_path_problem(value: str) -> str | None:
+    """A folder of the Jekyll site for the pages: plain segments, none that Jekyll skips (_x, .x) or that leads up."""
+    if not all(_SITE_PATH_SEGMENT.fullmatch(part) and part not in (".", "..") for part in value.split("/")):
+        return "give folder names of letters, digits, '.', '_' or '-' separated by '/', none starting with '.' or '_' (Jekyll skips those), e.g. papers"
+    return None
+
+
+class JekyllTarget(_Strict):
+    """``jekyll:`` in ``data/page.yaml``: render also writes the pages into this Jekyll site (GitHub Pages)."""
+
+    dir: Text = Field(description="The Jekyll site's folder, relative to the list (../site); render writes only the files it owns there.")
+    path: Annotated[str, _raising(_site_path_problem)] = Field(default="papers", description="The site's folder (and URL path) for the pages: /papers/, /papers/talks/, /papers/zh/.")
+    layout: Text = Field(default="page", description="The layout of the pages (the site's own; page in most themes).")
+    posts: bool = Field(default=False, description="Also write each talk with notes as a post in _posts/ (categories: [LectureNotes]).")
+
+
 class PageFile(_Strict):
     """``data/page.yaml`` (optional): the page's title, milestone rule and link sections."""
 
@@ -196,6 +217,7 @@ class PageFile(_Strict):
     categories: list[Text] = Field(default_factory=list, description="arXiv categories `discover` searches (default: cs.LG cs.CV cs.CL cs.AR cs.DC cs.NE).")
     timezone: Text = Field(default="Asia/Shanghai", description="The reading group's timezone (IANA name): talks' times are in it.")
     site_url: Url | None = Field(default=None, description="Where GitHub Pages publishes generated/site/ (https://OWNER.github.io/REPO/), linked from the README.")
+    jekyll: JekyllTarget | None = Field(default=None, description="A Jekyll site that render writes the pages into as well (its folder, relative to the list).")
 
     @field_validator("timezone")
     @classmethod

@@ -17,7 +17,7 @@ from dnnpapers.model.keys import split_name
 from dnnpapers.model.models import ET_AL, Paper
 from dnnpapers.access.paperlist import PaperList
 
-__all__ = ["bibtex", "bib_entry", "bib_entries", "bib_title", "json_export", "JOURNALS"]
+__all__ = ["bibtex", "bib_entry", "bib_entries", "bib_title", "json_export", "paper_entries", "JOURNALS"]
 
 #: Venue names (without year) that are journals; every other published venue is a proceedings.
 JOURNALS = {
@@ -142,6 +142,12 @@ def json_export(paper_list: PaperList, papers: list[Paper] | None = None) -> str
         {"slug": node.slug, "en": node.en, "zh": node.zh, "parent": taxonomy.parent[node.slug], "depth": taxonomy.depth[node.slug]}
         for node in taxonomy.walk()
     ]
+    return "{\n" + _json_list("topics", topics) + ",\n" + _json_list("papers", paper_entries(paper_list, papers)) + "\n}\n"
+
+
+def paper_entries(paper_list: PaperList, papers: list[Paper] | None = None) -> list[dict]:
+    """Each paper as JSON data: its fields as in papers.yaml (none left empty), tags as {slug, en, zh}, metrics when fetched."""
+    taxonomy = paper_list.taxonomy
     chosen = paper_list.papers if papers is None else papers
     labels = {node.slug: {"slug": node.slug, "en": node.en, "zh": node.zh} for node in taxonomy.walk()}
     dumped = _PAPERS.dump_python(chosen, mode="json", exclude_none=True, exclude_defaults=True)  # one call, not one per paper
@@ -152,7 +158,7 @@ def json_export(paper_list: PaperList, papers: list[Paper] | None = None) -> str
         if metrics:
             entry["metrics"] = metrics.model_dump(mode="json", exclude_none=True)
         rows.append(entry)
-    return "{\n" + _json_list("topics", topics) + ",\n" + _json_list("papers", rows) + "\n}\n"
+    return rows
 
 
 def _json_list(key: str, items: list[dict]) -> str:

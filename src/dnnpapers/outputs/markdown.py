@@ -11,7 +11,7 @@ import unicodedata
 
 from markupsafe import Markup
 
-__all__ = ["Md", "text", "inert", "link", "url", "Slugger", "anchor"]
+__all__ = ["Md", "text", "plain", "inert", "link", "url", "Slugger", "anchor"]
 
 
 class Md(Markup):
@@ -36,6 +36,14 @@ def text(value: object) -> Md:
     if isinstance(value, Md):
         return value
     return Md(" ".join(str(value).split()).translate(_SPECIAL))
+
+
+_ESCAPED = re.compile(r"\\([\\`*_\[\]<>&|~$])|&#123;|&#125;")
+
+
+def plain(markdown: str) -> str:
+    """The text ``text()`` was given back from what it made (a heading's words for a page's title)."""
+    return _ESCAPED.sub(lambda m: m[1] or ("{" if m[0] == "&#123;" else "}"), markdown)
 
 
 # GitHub turns text into live things after Markdown: @user and @org/team (a notification), #1, GH-1,

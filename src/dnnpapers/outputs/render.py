@@ -51,6 +51,11 @@ TALK_OUTPUTS = (TALKS, TALKS_ZH, TALKS_ICS, TALKS_SCHEMA_FILE)
 
 def build(paper_list: PaperList, templates: Path | None = None) -> dict[str, bytes]:
     """Every output file's path (relative to the list's root) and bytes; the README as it should be."""
+    return _build(paper_list, templates)[0]
+
+
+def _build(paper_list: PaperList, templates: Path | None = None) -> tuple[dict[str, bytes], dict[str, dict[str, str]]]:
+    """The outputs, and per language each paper's row relative to generated/ (for a Jekyll site's copies)."""
     root = paper_list.root
     today = paper_list.today() if paper_list.talks.talks else None  # one day for every page: which talks are held, which to come
     views = paper_views(paper_list, today)
@@ -76,7 +81,7 @@ def build(paper_list: PaperList, templates: Path | None = None) -> dict[str, byt
         outputs.update(_talks_outputs(paper_list, env, {lang: pages.paper_href for lang, pages in placed.items()}, today))
     if (root / ISSUE_FORM).exists():  # a list that uses the form keeps its tag choices in step
         outputs[ISSUE_FORM] = issue_form(paper_list.taxonomy).encode("utf-8")
-    return outputs
+    return outputs, {lang: pages.paper_href for lang, pages in placed.items()}
 
 
 def _talks_outputs(paper_list: PaperList, env: jinja2.Environment, paper_href: dict[str, dict[str, str]], today: dt.date | None) -> dict[str, bytes]:
@@ -95,19 +100,34 @@ def _talks_outputs(paper_list: PaperList, env: jinja2.Environment, paper_href: d
     return outputs
 
 
-def render(paper_list: PaperList, check: bool = False, templates: Path | None = None) -> list[str]:
-    """Write the outputs that differ from what is on disk, all or none; return their paths. ``check`` writes nothing."""
-    outcome = _render_outputs(paper_list, build(paper_list, templates), check, leftovers=False)
+def render(paper_list: PaperList, check: bool = False, templates: Path | None = None, jekyll: Path | None = None) -> list[str]:
+    """Write the outputs that differ from what is on disk, all or none; return their paths. ``check`` writes nothing.
+
+    ``jekyll``: a Jekyll site's folder to write into as well (else data/page.yaml's ``jekyll.dir``, if any).
+    """
+    outputs, rows = _build(paper_list, templates)
+    outcome = _render_outputs(paper_list, outputs, check, leftovers=False, site=_site_plan(paper_list, outputs, rows, jekyll))
     return [*outcome.written, *outcome.removed]
 
 
-def _render_outputs(paper_list: PaperList, outputs: dict[str, bytes], check: bool, leftovers: bool) -> Outcome:
+def _site_plan(paper_list: PaperList, outputs: dict[str, bytes], rows: dict[str, dict[str, str]], folder: Path | None):
+    """What the Jekyll site (``render --jekyll`` or data/page.yaml's) needs changed; None for a list that publishes to none."""
+    from dnnpapers.outputs import jekyll
+
+    target = jekyll.target_of(paper_list, folder)
+    if target is None:
+        return None
+    return jekyll.plan(jekyll.site_files(paper_list, outputs, rows, target), target)
+
+
+def _render_outputs(paper_list: PaperList, outputs: dict[str, bytes], check: bool, leftovers: bool, site=None) -> Outcome:
     """Write (unless ``check``) the outputs that differ, remove the topic pages no longer made and, with
     ``leftovers``, the staged writes a killed process left (a caller that writes holds the list's lock,
     so no write of ours is live; with ``check`` they are only named).
 
     Every path is confined to the list first, before anything is read or changed: a clone can
     carry a symlink out of it (``generated -> ~``), and render would write or sweep through it.
+    ``site``: the Jekyll site's ``jekyll.Plan`` (confined to the site's folder already), written in the same all-or-none step.
     """
     root = paper_list.root
     confine(root, [root / name for name in outputs] + [root / TOPIC_PAGES])
@@ -127,36 +147,49 @@ def _render_outputs(paper_list: PaperList, outputs: dict[str, bytes], check: boo
     swept = []
     if leftovers:
         swept = leftover_temps(root, outputs, TOPIC_PAGES) if check else remove_leftovers(root, outputs, TOPIC_PAGES)
+    site_swept = []
+    if site is not None and leftovers:
+        site_swept = site.leftovers if check else remove_leftovers(site.target.folder, site.outputs)
     if not check:
-        if changed:
-            write_files(changed, inside=root)
-        for path in left:  # topic pages of an earlier split that this render no longer makes
+        if changed or (site is not None and site.changed):
+            write_files({**changed, **(site.changed if site is not None else {})})  # each part confined above (the site's to its folder)
+        for path in left + (site.gone if site is not None else []):  # topic pages of an earlier split, the site's files no longer made
             try:
                 path.unlink()
             except OSError as exc:
                 raise DnnpapersError(f"{path}: cannot remove ({exc.strerror})") from None
-    return Outcome([str(path.relative_to(root)) for path in changed], [str(path.relative_to(root)) for path in left], swept)
+    outcome = Outcome([str(path.relative_to(root)) for path in changed], [str(path.relative_to(root)) for path in left], swept)
+    if site is not None:
+        outcome.written.extend(site.names(site.changed))
+        outcome.removed.extend(site.names(site.gone))
+        outcome.leftovers.extend(site.target.name(name) for name in site_swept)
+    return outcome
 
 
-def render_root(root: Path, check: bool = False) -> Outcome:
+def render_root(root: Path, check: bool = False, jekyll: Path | None = None) -> Outcome:
     """Load the list at ``root`` and render it, holding the list's lock so no command writes between.
 
     The outputs then always show the data of one moment (papers and metrics alike).
     ``check`` reads without the lock, so a read-only checkout can be checked.
+    ``jekyll``: a Jekyll site's folder to write into as well (else data/page.yaml's ``jekyll.dir``, if any).
     """
     if check:
-        return _render_and_remember(root, check=True)
+        return _render_and_remember(root, check=True, jekyll=jekyll)
     with locked(root / PAPERS_FILE, inside=root):
-        return _render_and_remember(root, check=False)
+        return _render_and_remember(root, check=False, jekyll=jekyll)
 
 
-def _render_and_remember(root: Path, check: bool) -> Outcome:
-    """Render, and keep the outputs' digests as the verdict on these inputs (when they did not change meanwhile)."""
+def _render_and_remember(root: Path, check: bool, jekyll: Path | None = None) -> Outcome:
+    """Render, and keep the outputs' digests as the verdict on these inputs (when they did not change meanwhile).
+
+    A list whose data/page.yaml names a Jekyll site keeps no verdict: the site's folder is
+    someone else's, and `render --check` reads it each time (any file may have come or gone).
+    """
     before = digest(root, "render")
     paper_list = load_list(root)
-    outputs = build(paper_list)  # (not with the collector paused: 10-20% faster, but the views are cycles, so 40 MB more at 10,000 papers)
-    changed = _render_outputs(paper_list, outputs, check, leftovers=True)
-    if digest(root, "render") == before:
+    outputs, rows = _build(paper_list)  # (not with the collector paused: 10-20% faster, but the views are cycles, so 40 MB more at 10,000 papers)
+    changed = _render_outputs(paper_list, outputs, check, leftovers=True, site=_site_plan(paper_list, outputs, rows, jekyll))
+    if paper_list.page.jekyll is None and digest(root, "render") == before:
         remember(before, {"outputs": [[name, file_digest(data)] for name, data in outputs.items()]})
     return changed
 

@@ -54,14 +54,15 @@ def _target(path: Path) -> Path:
     return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
-def confine(root: Path, paths: Iterable[Path]) -> None:
-    """Refuse (WriteError naming the link) if any of ``paths``, links followed, lies outside the list at ``root``."""
+def confine(root: Path, paths: Iterable[Path], where: str = "the list") -> None:
+    """Refuse (WriteError naming the link) if any of ``paths``, links followed, lies outside the list at ``root``
+    (or the folder ``where`` names: a Jekyll site's, which render writes into too)."""
     for path in paths:
         link = link_out(root, path)
         if link is not None:
             raise WriteError(
-                f"{link}: a symlink to {os.path.realpath(link)}, outside the list; dnnpapers writes only inside the list "
-                "(make it a file or folder of the list, or remove it); nothing was changed"
+                f"{link}: a symlink to {os.path.realpath(link)}, outside {where}; dnnpapers writes only inside {where} "
+                f"(make it a file or folder of {where}, or remove it); nothing was changed"
             )
 
 
