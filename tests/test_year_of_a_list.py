@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html.parser
+import importlib.util
 import os
 import re
 import subprocess
@@ -38,7 +39,8 @@ from dnnpapers.outputs.site import SITE, SITE_ZH, SiteQuery, shown
 from fakes import ArxivPaper, FakeServices, serve
 
 require_browser()
-pytest.importorskip("sklearn", reason="discover needs the [discover] extra (the test extra installs it)")
+if importlib.util.find_spec("sklearn") is None:  # found, not imported: importing it costs each test worker a second at collection
+    pytest.skip("discover needs the [discover] extra (the test extra installs it)", allow_module_level=True)
 from selenium.webdriver.common.by import By  # noqa: E402 - after the skip
 
 TOOL = "dnnpapers @ git+https://example.org/dnnpapers@v0.1.0"
