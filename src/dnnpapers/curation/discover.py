@@ -160,8 +160,10 @@ def explain(candidate: Candidate, titles: dict[str, str]) -> str:
     near = ", ".join(f"{titles.get(k, k)} ({s:.2f})" for k, s in why.nearest) or "none"
     model = "too few unlike candidates to learn from" if why.model is None else f"{why.model:.2f}"
     floor = "" if resembles(why) else f"; resembles no listed paper (nearest below {FLOOR}), so it ranks after every one that does"
-    return (f"nearest listed ({why.fields}): {near}; topic model {model}; nearest topic {why.topic} ({why.topic_similarity:.2f}); "
-            f"words the list uses {why.vocabulary:.0%}; phrases: {', '.join(why.phrases) or 'none'}{floor}")
+    if why.model is not None:
+        model += f" (learned against {why.negatives})"
+    return (f"nearest listed ({why.fields}): {near}; topic model {model}; like the listed {why.group} papers ({why.group_similarity:.2f}); "
+            f"nearest topic {why.topic} ({why.topic_similarity:.2f}); phrases: {', '.join(why.phrases) or 'none'}{floor}")
 
 
 def _why(candidate: Candidate) -> dict | None:
@@ -169,8 +171,8 @@ def _why(candidate: Candidate) -> dict | None:
     if why is None:
         return None
     return {"nearest": [{"id": k, "similarity": s} for k, s in why.nearest], "fields": why.fields, "resembles_list": resembles(why),
-            "topic_model": why.model, "topic": why.topic, "topic_similarity": why.topic_similarity,
-            "list_vocabulary": why.vocabulary, "phrases": list(why.phrases)}
+            "topic_model": why.model, "topic_model_negatives": why.negatives or None, "group": why.group, "group_similarity": why.group_similarity,
+            "topic": why.topic, "topic_similarity": why.topic_similarity, "phrases": list(why.phrases)}
 
 
 def markdown_report(report: DiscoverReport, explained: bool = False) -> str:
