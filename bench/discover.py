@@ -13,7 +13,9 @@
    quantization, distillation, NAS, attention kernels) and far negatives from
    other fields whose titles share the list's words. Regimes: a large window
    (5,000, 1% relevant), a small one (60, a third relevant), recommendations only,
-   and listed papers without abstracts. Per regime: precision@10 and @20, the
+   and listed papers without abstracts; and the small window again after discover
+   saw an ordinary week (1,000 papers) before it, kept in the cache as the background
+   the topic model learns against. Per regime: precision@10 and @20, the
    rank of the first far negative, the rank of the last clear early-exit paper,
    top-3 tag accuracy of the relevant candidates, and wall time (the 5,000 one is
    the speed figure). ``-v`` prints each regime's top 20.
@@ -118,6 +120,9 @@ def _regimes() -> dict[str, dict]:
         "recommendations only": {"window": [], "recommended": clear[2:] + rest[::2][:27] + hard[10:25] + far[10:20], "abstracts": True},
         # the listed papers' abstracts could not be fetched: titles (and notes) only on the list's side
         "no listed abstracts": {"window": clear + rest[10:35] + hard + far + pool.background(240, seed=7), "recommended": [], "abstracts": False},
+        # the small window again, after discover saw an ordinary week before it (kept in the cache as the background)
+        "small, earlier kept": {"window": clear[:3] + rest[45:62] + hard[:10] + far[:10] + pool.background(20, seed=5), "recommended": [], "abstracts": True,
+                                "earlier": pool.background(1000, seed=11, first=30000)},
     }
 
 
@@ -155,6 +160,8 @@ def run_regime(name: str, setup: dict, root: Path, limit: int = 500) -> dict:
             services.add(paper)
     for n, paper in enumerate(setup["window"]):
         services.add(ArxivPaper(paper.arxiv, paper.title, [paper.author], WEEK + dt.timedelta(days=n % 7), abstract=paper.abstract))
+    for n, paper in enumerate(setup.get("earlier", [])):  # the week before
+        services.add(ArxivPaper(paper.arxiv, paper.title, [paper.author], WEEK - dt.timedelta(days=7 - n % 7), abstract=paper.abstract))
     for n, paper in enumerate(setup["recommended"]):
         item = s2_paper(paper.title, 2024, 0, arxiv_id=paper.arxiv, authors=[paper.author])
         item.update(abstract=paper.abstract, publicationDate=f"2024-04-{10 + n % 10:02d}")
@@ -164,6 +171,9 @@ def run_regime(name: str, setup: dict, root: Path, limit: int = 500) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, **services.environment(base), "DNNPAPERS_CACHE_DIR": str(Path(tmp) / "cache")}
         env.pop("SEMANTIC_SCHOLAR_API_KEY", None)
+        if setup.get("earlier"):
+            subprocess.run([sys.executable, "-m", "dnnpapers", "discover", "--since", "2024-04-15", "--until", "2024-04-21", "--format", "json",
+                            "--root", str(root)], env=env, capture_output=True, text=True, check=True)
         began = time.perf_counter()
         done = subprocess.run([sys.executable, "-m", "dnnpapers", "discover", "--since", "2024-04-22", "--until", "2024-04-28", "--format", "json",
                                "--limit", str(limit), "--root", str(root)], env=env, capture_output=True, text=True)

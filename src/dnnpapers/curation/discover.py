@@ -5,7 +5,8 @@ Candidates: every paper submitted in the window in the list's categories
 from the listed ones (dismissed ones as negative examples); the two are asked
 at the same time, and either failing is a warning. Papers already listed (by
 arXiv id, DOI or title) or dismissed are left out. The list's own classifier
-(``classify``) ranks the rest and suggests their tags.
+(``classify``) ranks the rest and suggests their tags, learning against the
+papers of the windows seen before when the cache keeps enough of them (``seen``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from dnnpapers.access.loading import load_list
 from dnnpapers.model.rules import normalise_title
 from dnnpapers.sources import arxiv, semantic_scholar
 from dnnpapers.sources.http import Http, ServiceError
+from dnnpapers.curation.seen import recall_seen, remember_seen
 from dnnpapers.curation.tagging import listed_examples, phrases_in, rank_tags, topic_examples
 
 __all__ = ["Candidate", "DiscoverReport", "discover", "markdown_report", "json_report", "DEFAULT_CATEGORIES"]
@@ -112,9 +114,13 @@ def discover(
     report.considered = len(candidates)
     fresh = _new(paper_list, list(candidates.values()))
     examples = listed_examples(paper_list, {i: r.abstract for i, r in listed_records.items()})
+    seen, known = recall_seen(root), set(listed_ids)
+    # the background: earlier windows' papers, none of them a candidate now nor listed
+    earlier = [text for arxiv_id, text in seen if arxiv_id not in candidates and arxiv_id not in known]
+    remember_seen(root, [(c.arxiv, c.text) for c in candidates.values() if "arxiv" in c.source], seen)
     if not fresh or not examples:
         return report
-    model = ListModel(examples, [c.text for c in fresh], topic_examples(paper_list))
+    model = ListModel(examples, [c.text for c in fresh], topic_examples(paper_list), earlier)
     items = [(c.title, c.abstract) for c in fresh]
     ranked = model.rank(items, [phrases_in(paper_list.taxonomy, t, a) for t, a in items])
     tags = rank_tags(model, paper_list, items, in_context=[resembles(r) for r in ranked])
