@@ -245,7 +245,8 @@ def test_explain_says_which_listed_papers_it_resembles_and_what_the_topic_model_
     item = done.stdout.split(f"https://arxiv.org/abs/{GOOD[0].arxiv_id}", 1)[1].split("\n- [ ]", 1)[0]
     why = next(line for line in item.splitlines() if line.startswith("  why: "))
     assert "nearest listed (title and abstract): " in why and "Early exits for adaptive inference in deep networks (0." in why
-    assert "; topic model 0." in why and "nearest topic early-exit (0." in why and "phrases: early exiting" in why
+    assert "; topic model 0." in why and "(learned against this window)" in why and "nearest topic early-exit (0." in why and "phrases: early exiting" in why
+    assert "; like the listed early-exit papers (0." in why  # the nearest tag's listed papers, averaged
     plain = runner.invoke(app, ["discover", "--since", "2024-04-22", "--until", "2024-04-28", "--root", str(root)])
     assert "  why: " not in plain.stdout  # only when asked
     (candidate,) = [c for c in _rank(runner, root) if c["arxiv"] == GOOD[0].arxiv_id]
