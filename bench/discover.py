@@ -193,6 +193,8 @@ def run_regime(name: str, setup: dict, root: Path, limit: int = 500) -> dict:
         "p10": kinds[:10].count("relevant") / 10, "p20": kinds[:20].count("relevant") / 20,
         "far": min(far_ranks) if far_ranks else None, "limit": limit,
         "exit": max(exit_ranks) if len(exit_ranks) == exits else None, "exits": exits,
+        # what outranks the last clear early-exit paper that is not for the list (0: only relevant papers do)
+        "above_exit": sum(k != "relevant" for k in kinds[: max(exit_ranks) - 1]) if exit_ranks else None,
         "top3": sum(slug in tags[:3] for slug, tags in tagged) / len(tagged) if tagged else 0.0,
         "top": [(k, c["score"], c["title"][:60]) for k, c in zip(kinds[:20], ranked[:20])],
     }
@@ -202,11 +204,11 @@ def regimes(verbose: bool = False) -> list[dict]:
     with tempfile.TemporaryDirectory() as tmp:
         root = held_out_list(Path(tmp) / "list")
         rows = [run_regime(name, setup, root) for name, setup in _regimes().items()]
-    print(f"{'regime':<22}{'papers':>7}{'relevant':>9}{'p@10':>7}{'p@20':>7}  {'first far negative':>18}  {'last clear early exit':>21}  {'tags top-3':>10}{'seconds':>9}")
+    print(f"{'regime':<22}{'papers':>7}{'relevant':>9}{'p@10':>7}{'p@20':>7}  {'first far negative':>18}  {'last clear early exit':>21}  {'not relevant above it':>21}  {'tags top-3':>10}{'seconds':>9}")
     for r in rows:
         far = f"#{r['far']}" if r["far"] else f"none in {r['limit']}"
         exit_ = f"#{r['exit']} of {r['exits']}" if r["exit"] else f"missing ({r['exits']})"
-        print(f"{r['name']:<22}{r['size']:>7}{r['relevant']:>9}{r['p10']:>7.2f}{r['p20']:>7.2f}  {far:>18}  {exit_:>21}  {r['top3']:>10.2f}{r['seconds']:>9.2f}")
+        print(f"{r['name']:<22}{r['size']:>7}{r['relevant']:>9}{r['p10']:>7.2f}{r['p20']:>7.2f}  {far:>18}  {exit_:>21}  {r['above_exit'] if r['above_exit'] is not None else '-':>21}  {r['top3']:>10.2f}{r['seconds']:>9.2f}")
         if verbose:
             for kind, score, title in r["top"]:
                 print(f"      {kind:<10} {score:.3f} {title}")
