@@ -142,7 +142,7 @@ class ListModel:
     _vectorizer: object = None
     _listed_matrix: object = None
     _topic_matrix: object = None
-    _corpus: list = field(default_factory=list)  # every text the vocabulary knows
+    _corpus: list = field(default_factory=list)  # the texts the tags' vocabulary is fitted on (not the earlier windows)
     _tag_vectorizer: object = None  # words as written, for the tags (fitted on first use)
     _tag_models: dict = field(default_factory=dict)  # the tags asked for → their fitted models, fitted on first use
 
@@ -151,8 +151,8 @@ class ListModel:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self._vectorizer = TfidfVectorizer(sublinear_tf=True, analyzer=terms)
-        self._corpus = [e.text for e in self.listed] + [e.text for e in self.topics] + list(self.background) + list(self.earlier)
-        self._vectorizer.fit(self._corpus)
+        self._corpus = [e.text for e in self.listed] + [e.text for e in self.topics] + list(self.background)
+        self._vectorizer.fit(self._corpus + list(self.earlier))
         self._listed_matrix = self._vectorizer.transform([e.text for e in self.listed])
         if self.topics:
             self._topic_matrix = self._vectorizer.transform([e.text for e in self.topics])
