@@ -5,7 +5,8 @@ Candidates: every paper submitted in the window in the list's categories
 from the listed ones (dismissed ones as negative examples); the two are asked
 at the same time, and either failing is a warning. Papers already listed (by
 arXiv id, DOI or title) or dismissed are left out. The list's own classifier
-(``classify``) ranks the rest and suggests their tags.
+(``classify``) ranks the rest and suggests their tags, learning against the
+papers of the windows seen before when the cache keeps enough of them (``seen``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from dnnpapers.access.loading import load_list
 from dnnpapers.model.rules import normalise_title
 from dnnpapers.sources import arxiv, semantic_scholar
 from dnnpapers.sources.http import Http, ServiceError
+from dnnpapers.curation.seen import recall_seen, remember_seen
 from dnnpapers.curation.tagging import listed_examples, phrases_in, rank_tags, topic_examples
 
 __all__ = ["Candidate", "DiscoverReport", "discover", "markdown_report", "json_report", "DEFAULT_CATEGORIES"]
@@ -112,9 +114,13 @@ def discover(
     report.considered = len(candidates)
     fresh = _new(paper_list, list(candidates.values()))
     examples = listed_examples(paper_list, {i: r.abstract for i, r in listed_records.items()})
+    seen, known = recall_seen(root), set(listed_ids)
+    # the background: earlier windows' papers, none of them a candidate now nor listed
+    earlier = [text for arxiv_id, text in seen if arxiv_id not in candidates and arxiv_id not in known]
+    remember_seen(root, [(c.arxiv, c.text) for c in candidates.values() if "arxiv" in c.source], seen)
     if not fresh or not examples:
         return report
-    model = ListModel(examples, [c.text for c in fresh], topic_examples(paper_list))
+    model = ListModel(examples, [c.text for c in fresh], topic_examples(paper_list), earlier)
     items = [(c.title, c.abstract) for c in fresh]
     ranked = model.rank(items, [phrases_in(paper_list.taxonomy, t, a) for t, a in items])
     tags = rank_tags(model, paper_list, items, in_context=[resembles(r) for r in ranked])
@@ -160,8 +166,10 @@ def explain(candidate: Candidate, titles: dict[str, str]) -> str:
     near = ", ".join(f"{titles.get(k, k)} ({s:.2f})" for k, s in why.nearest) or "none"
     model = "too few unlike candidates to learn from" if why.model is None else f"{why.model:.2f}"
     floor = "" if resembles(why) else f"; resembles no listed paper (nearest below {FLOOR}), so it ranks after every one that does"
-    return (f"nearest listed ({why.fields}): {near}; topic model {model}; nearest topic {why.topic} ({why.topic_similarity:.2f}); "
-            f"words the list uses {why.vocabulary:.0%}; phrases: {', '.join(why.phrases) or 'none'}{floor}")
+    if why.model is not None:
+        model += f" (learned against {why.negatives})"
+    return (f"nearest listed ({why.fields}): {near}; topic model {model}; like the listed {why.group} papers ({why.group_similarity:.2f}); "
+            f"nearest topic {why.topic} ({why.topic_similarity:.2f}); phrases: {', '.join(why.phrases) or 'none'}{floor}")
 
 
 def _why(candidate: Candidate) -> dict | None:
@@ -169,8 +177,8 @@ def _why(candidate: Candidate) -> dict | None:
     if why is None:
         return None
     return {"nearest": [{"id": k, "similarity": s} for k, s in why.nearest], "fields": why.fields, "resembles_list": resembles(why),
-            "topic_model": why.model, "topic": why.topic, "topic_similarity": why.topic_similarity,
-            "list_vocabulary": why.vocabulary, "phrases": list(why.phrases)}
+            "topic_model": why.model, "topic_model_negatives": why.negatives or None, "group": why.group, "group_similarity": why.group_similarity,
+            "topic": why.topic, "topic_similarity": why.topic_similarity, "phrases": list(why.phrases)}
 
 
 def markdown_report(report: DiscoverReport, explained: bool = False) -> str:
