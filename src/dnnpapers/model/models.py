@@ -282,12 +282,16 @@ class TalksFile(_Strict):
 
 
 class PaperMetrics(_Strict):
-    """What a citation service said about one paper, and when."""
+    """What a citation service said about one paper, and when; what GitHub said of its code."""
 
     citations: int | None = Field(default=None, ge=0)
     influential: int | None = Field(default=None, ge=0)
     fetched: dt.date = Field(strict=False)
     venue_source: Text | None = Field(default=None, description="Where the venue came from: a DBLP key, a DOI, Semantic Scholar, an arXiv comment.")
+    repository: Text | None = Field(default=None, description="The GitHub repository ('OWNER/REPO', as the code link names it) the next fields describe.")
+    stars: int | None = Field(default=None, ge=0, description="Its stars on GitHub.")
+    pushed: dt.date | None = Field(default=None, strict=False, description="The day of its last push.")
+    archived: bool | None = Field(default=None, description="true: its owners archived it (read-only).")
 
 
 class DismissedPaper(_Strict):
