@@ -79,3 +79,15 @@ def test_an_answer_that_is_no_repository_object_is_a_warning(http, services, bod
     warnings: list[str] = []
     assert github_api.fetch_repositories(http, ["example-org/x"], warnings) == {}
     assert len(warnings) == 1 and warnings[0].startswith("GitHub: ")
+
+
+def test_a_429_with_a_spent_limit_is_not_retried_before_its_reset(services):
+    import time
+
+    services.faults["github"] += [Fault(429, '{"message": "API rate limit exceeded"}', {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(time.time()) + 3600)})]
+    slept: list[float] = []
+    with Http(transport=services.transport(), backoff=0.001, sleep=slept.append) as http:
+        warnings: list[str] = []
+        assert github_api.fetch_repositories(http, ["example-org/repo"], warnings) == {}
+    assert slept == [] and services.count("github") == 1  # an hour away: no try spent before it
+    assert warnings[0].startswith("GitHub: rate limit reached (HTTP 429); it resets at ")
