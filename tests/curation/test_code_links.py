@@ -155,3 +155,35 @@ def test_check_rejects_a_code_that_is_no_link_with_its_line(tmp_path):
     assert done.returncode == 1
     line = (root / "data" / "papers.yaml").read_text().splitlines().index("    code: not-a-url") + 1
     assert done.stdout == f"{root / 'data' / 'papers.yaml'}:{line}:5: 'code': 'not-a-url' is not an http(s) link\n"
+
+
+def test_the_library_fetches_each_repository_once_with_progress(tmp_path, services, http):
+    from dnnpapers.curation.enrich import update_list
+
+    services.add_repo("example-org/heat-bath-walks", 1234)
+    root = write_list(tmp_path, [{**HEAT, "code": "https://github.com/example-org/heat-bath-walks"},
+                                 {**ZERO, "code": "https://github.com/Example-Org/heat-bath-walks/tree/main"}])  # one repository, two papers
+    started, ticks = [], []
+
+    def progress(label, total):
+        started.append((label, total))
+        return lambda n: ticks.append((label, n))
+
+    report = update_list(root, http, progress=progress, today=dt.date(2026, 12, 6))
+    assert ("GitHub", 1) in started and sum(n for label, n in ticks if label == "GitHub") == 1 and services.count("github") == 1
+    assert report.starred == 2
+    metrics = load_list(root).metrics
+    assert metrics["stanley2016heatbath"].stars == metrics["nguyen2021zero"].stars == 1234
+    assert metrics["nguyen2021zero"].repository == "Example-Org/heat-bath-walks"  # as its link names it
+    assert metrics["nguyen2021zero"].fetched == dt.date(2026, 12, 6)
+
+
+def test_the_refresh_summary_says_what_github_did(tmp_path, server):
+    services, base = server
+    services.add_repo("example-org/heat-bath-walks", 1234)
+    root = write_list(tmp_path, [{**HEAT, "code": "https://github.com/example-org/heat-bath-walks"}, ZERO])
+    done = invoke_dnnpapers(["update", "--summary", str(tmp_path / "summary.md")], root, base, services)
+    assert done.returncode == 0
+    body = (tmp_path / "summary.md").read_text()
+    assert "Stars refreshed for 1 code repositories." in body
+    assert "### Warnings\n\n- GitHub does not know example-org/hand-picked (HTTP 404" in body

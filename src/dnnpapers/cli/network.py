@@ -116,7 +116,8 @@ def _summary_markdown(report) -> str:
     """The refresh pull request's body: every line from the services goes in inert (no mention, link or HTML)."""
     from dnnpapers.outputs.markdown import inert
 
-    lines = ["## dnnpapers update", "", f"Citation data refreshed for {report.updated} papers.", ""]
+    lines = ["## dnnpapers update", "", f"Citation data refreshed for {report.updated} papers."]
+    lines += [f"Stars refreshed for {report.starred} code repositories.", ""] if report.starred else [""]
     if report.gains:
         lines += ["### Biggest citation gains", "", "| paper | before | now |", "| --- | ---: | ---: |"]
         lines += [f"| {inert(pid)} | {old} | {new} |" for pid, old, new in report.gains[:10]] + [""]
@@ -124,6 +125,8 @@ def _summary_markdown(report) -> str:
         lines += ["### Venues, authors and code links", ""] + [f"- {inert(p)}" for p in report.proposals] + [""]
     if report.failures:
         lines += ["### Not updated", ""] + [f"- {inert(f)}" for f in report.failures] + [""]
+    if report.warnings:
+        lines += ["### Warnings", ""] + [f"- {inert(w)}" for w in report.warnings] + [""]
     return "\n".join(lines)
 
 

@@ -408,7 +408,7 @@ def update_list(
     if code and apply:  # the links that will be written get their stars in the same run
         proposed = {p.id: link for p in papers for link, _ in [code_proposal(p, records.get(p.arxiv or "")) or (None, None)] if link}
     repositories = repositories_to_fetch(papers, proposed)
-    tick = progress("GitHub", len(set(repositories.values()))) if progress and repositories else None
+    tick = progress("GitHub", len({name.lower() for name in repositories.values()})) if progress and repositories else None
     starred = github_api.fetch_repositories(http, repositories.values(), report.warnings, tick) if repositories else {}
     curated: dict[str, tuple[Venue | None, ...]] = {}
     if venues:

@@ -114,23 +114,28 @@ def fetch_repositories(
 ) -> dict[str, Repository | None]:
     """Each 'OWNER/REPO' GitHub answered for: its Repository, or None when GitHub does not know it.
 
-    A name GitHub was never asked about (it said stop first, or failed) is absent;
-    ``warnings`` get one line for each unknown repository and one for the stop.
+    Names are GitHub's, case-insensitive: each repository is asked once however
+    it is spelt. A name GitHub was never asked about (it said stop first, or
+    failed) is absent; ``warnings`` get one line for each unknown repository and one for the stop.
     """
-    wanted = list(dict.fromkeys(names))
+    spellings: dict[str, list[str]] = {}
+    for name in names:
+        same = spellings.setdefault(name.lower(), [])
+        if name not in same:
+            same.append(name)
     headers = _headers()
     found: dict[str, Repository | None] = {}
-    for done, name in enumerate(wanted):
+    for done, (key, spelt) in enumerate(spellings.items()):
         try:
-            found[name] = http.request(SERVICE, "GET", f"{base_url()}/repos/{name}", headers=headers, read=_read)
+            answer = http.request(SERVICE, "GET", f"{base_url()}/repos/{spelt[0]}", headers=headers, read=_read)
         except _Unknown:
-            found[name] = None
-            warnings.append(f"{SERVICE} does not know {name} (HTTP 404: renamed away, deleted or private); its stars are unknown")
+            answer = None
+            warnings.append(f"{SERVICE} does not know {spelt[0]} (HTTP 404: renamed away, deleted or private); its stars are unknown")
         except ServiceError as exc:
-            left = len(wanted) - done
+            left = len(spellings) - done
             warnings.append(f"{exc}; stars of {left} repositor{'y' if left == 1 else 'ies'} not fetched this run")
             break
+        found.update(dict.fromkeys(spelt, answer))
         if on_repository:
             on_repository(1)
     return found
-
