@@ -106,7 +106,7 @@ def test_update_stores_stars_and_last_push_and_the_pages_show_them(tmp_path, ser
     assert '"stars":1234' in (root / "generated" / "papers.json").read_text().replace(" ", "")
     assert invoke(["render", "--check", "--root", str(root)]).returncode == 0
     shown = invoke(["show", "stanley2016heatbath", "--root", str(root)]).stdout
-    assert "example-org/heat-bath-walks: 1,234 stars, last push 2026-10-14" in shown
+    assert f"repository: example-org/heat-bath-walks: 1,234 stars, last push 2026-10-14, fetched {dt.date.today()}" in shown
 
 
 def test_a_changed_link_shows_no_stars_of_the_old_repository(tmp_path, server):

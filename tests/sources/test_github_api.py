@@ -91,3 +91,11 @@ def test_a_429_with_a_spent_limit_is_not_retried_before_its_reset(services):
         assert github_api.fetch_repositories(http, ["example-org/repo"], warnings) == {}
     assert slept == [] and services.count("github") == 1  # an hour away: no try spent before it
     assert warnings[0].startswith("GitHub: rate limit reached (HTTP 429); it resets at ")
+
+
+def test_a_full_name_that_is_no_owner_and_repository_is_refused(http, services):
+    repo = services.add_repo("example-org/repo", 3)
+    repo["full_name"] = "example-org/repo\n<script>"
+    warnings: list[str] = []
+    assert github_api.fetch_repositories(http, ["example-org/repo"], warnings) == {}
+    assert warnings == ["GitHub: the answer has no repository name or star count; stars of 1 repository not fetched this run"]

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from dnnpapers.environment import env_key
+from dnnpapers.model.repositories import github_repository
 from dnnpapers.sources.http import Answer, Http, ServiceError, env_url, parse_json
 
 __all__ = ["Repository", "Stopped", "base_url", "fetch_repositories", "parse_repository", "SERVICE"]
@@ -62,8 +63,8 @@ def parse_repository(data: Any) -> Repository:
     if not isinstance(data, dict):
         raise ServiceError(f"{SERVICE}: expected a repository object, got {type(data).__name__}")
     name, stars, pushed = data.get("full_name"), data.get("stargazers_count"), data.get("pushed_at")
-    if not isinstance(name, str) or "/" not in name or type(stars) is not int or stars < 0:
-        raise ServiceError(f"{SERVICE}: the answer has no repository name or star count")
+    if not isinstance(name, str) or github_repository(f"https://github.com/{name}") != name or type(stars) is not int or stars < 0:
+        raise ServiceError(f"{SERVICE}: the answer has no repository name or star count")  # a name that is no OWNER/REPO is never used
     day = None
     if isinstance(pushed, str):
         try:
