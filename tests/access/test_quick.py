@@ -145,3 +145,9 @@ def test_github_metrics_take_the_quick_path_only_when_valid_and_load_as_the_exac
     else:
         with pytest.raises(ProblemsFound):
             load_exact(root)
+
+
+def test_code_checked_is_a_boolean_on_the_quick_path_too():
+    entry = {"id": "a2020b", "title": "T", "authors": ["A"], "year": 2020, "code": "https://github.com/example-org/x", "tags": ["x"]}
+    assert accept_paper({**entry, "code_checked": True}) is True
+    assert accept_paper({**entry, "code_checked": "yes"}) is False and accept_paper({**entry, "code_checked": None}) is False

@@ -48,13 +48,14 @@ def test_add_keeps_the_curators_code_over_arxivs(tmp_path, server):
     assert load_list(root).papers[0].code == "https://gitlab.com/example-org/mine"
 
 
-def test_a_curators_link_that_arxiv_also_names_is_never_proposed_for_change():
+def test_a_checked_link_or_one_arxiv_also_names_is_never_proposed_for_change():
     records = _records()
     paper = Paper(**{**ZERO, "code": "https://github.com/Example-Org/base-library/tree/main"})  # one of the two the abstract names
     assert code_proposal(paper, records["2104.12255"]) is None
     assert code_proposal(Paper(**ZERO), records["2104.12255"]) == ("https://github.com/example-org/zero-experiments", "arXiv abstract")
     assert code_proposal(Paper(**HEAT), records["1605.08386"]) == ("https://github.com/example-org/heat-bath-walks", "arXiv comment")
     assert code_proposal(Paper(**{**HEAT, "code": "https://github.com/example-org/heat-bath-walks.git"}), records["1605.08386"]) is None
+    assert code_proposal(Paper(**{**ZERO, "code_checked": True}), records["2104.12255"]) is None  # a curator checked it
 
 
 def test_update_code_shows_current_to_proposed_and_writes_only_with_apply(tmp_path, server):

@@ -82,10 +82,11 @@ _CHECKS = {
     "awards": lambda v, y: _texts(v),
     "added": lambda v, y: type(v) is dt.date,
     "venue_checked": lambda v, y: type(v) is bool,
+    "code_checked": lambda v, y: type(v) is bool,
 }
 PAPER_FIELDS = set(_CHECKS)
 REQUIRED = {"id", "title", "authors", "year", "tags"}
-_NOT_NULL = REQUIRED | {"awards", "venue_checked"}
+_NOT_NULL = REQUIRED | {"awards", "venue_checked", "code_checked"}
 
 
 def accept_paper(entry: Any, first: int = FIRST_YEAR, last: int | None = None) -> bool:

@@ -3,9 +3,10 @@
 A code link a curator wrote is treated as a venue written by hand: ``update
 --code`` may propose another (arXiv's abstract or comment names another
 repository as the code), shown beside the current one and written only with
-``--apply``. It proposes nothing when the curator's link is one of the
-repositories arXiv's text names, however it is spelled: a curator who chose
-among them chose. Stars are machine-owned, like citations: they go to
+``--apply``; ``code_checked: true`` on an entry, like ``venue_checked``, says a
+curator checked the link and it is never proposed for change. Nor is a link
+that is one of the repositories arXiv's text names, however it is spelled: a
+curator who chose among them chose. Stars are machine-owned, like citations: they go to
 ``data/metrics.yaml`` with the repository they describe, so a changed link
 never shows another repository's stars.
 """
@@ -32,6 +33,8 @@ def _same(a: str | None, b: str | None) -> bool:
 
 def code_proposal(paper: Paper, record: ArxivRecord | None) -> tuple[str, str] | None:
     """(the link arXiv's text names as the code, where it says so) when it differs from the paper's ``code:``."""
+    if paper.code_checked:
+        return None
     if record is None or record.code is None or _same(paper.code, record.code):
         return None
     if paper.code and any(_same(paper.code, named) for named in record.repositories):

@@ -538,7 +538,7 @@ def _code_edits(
     edits: list[tuple[int, str, object, tuple[str, ...]]] = []
     for paper in papers:
         proposal = code_proposal(paper, records.get(paper.arxiv or ""))
-        if proposal is None and paper.code and repositories.get(paper.id) == github_repository(paper.code):
+        if proposal is None and paper.code and not paper.code_checked and repositories.get(paper.id) == github_repository(paper.code):
             now = starred.get(repositories[paper.id])
             if now is not None and now.name.lower() != repositories[paper.id].lower():
                 proposal = f"https://github.com/{now.name}", f"GitHub: {repositories[paper.id]} was renamed"

@@ -112,6 +112,7 @@ class Paper(_Strict):
     doi: Doi | None = Field(default=None, description="DOI without prefix: '10.1109/TPAMI.2021.3117837'.")
     url: Url | None = Field(default=None, description="A link to the paper when it has neither arXiv id nor DOI.")
     code: Url | None = Field(default=None, description="Link to the official code.")
+    code_checked: bool = Field(default=False, description="true: a curator checked the code link; `update --code` never proposes another.")
     tags: list[Tag] = Field(min_length=1, description="Taxonomy slugs (data/taxonomy.yaml), most specific first.")
     focus: Text | None = Field(default=None, description="What the paper focuses on: short and factual, Chinese or English.")
     notes: Text | None = Field(default=None, description="Caveats a reader should know (other titles, budget- vs input-adaptive, ...).")
