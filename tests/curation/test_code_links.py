@@ -188,3 +188,17 @@ def test_the_refresh_summary_says_what_github_did(tmp_path, server):
     body = (tmp_path / "summary.md").read_text()
     assert "Stars refreshed for 1 code repositories." in body
     assert "### Warnings\n\n- GitHub does not know example-org/hand-picked (HTTP 404" in body
+
+
+def test_update_code_proposes_a_renamed_repositorys_new_address(tmp_path, server):
+    services, base = server
+    services.add_repo("example-org/heat-bath-walks", 1234, moved_from="example-org/old-walks")
+    services.faults["arxiv"].append(Fault(200, recorded("arxiv/new_single_id_1605.08386_unversioned.xml"), ATOM))  # names no code
+    root = write_list(tmp_path, [{**HEAT, "code": "https://github.com/example-org/old-walks"}])
+    done = invoke_dnnpapers(["update", "--code", "--apply"], root, base, services)
+    assert done.returncode == 0, done.stderr
+    assert ("proposed: stanley2016heatbath: code https://github.com/example-org/old-walks → https://github.com/example-org/heat-bath-walks "
+            "(GitHub: example-org/old-walks was renamed)\n") in done.stdout
+    now = load_list(root)
+    assert now.papers[0].code == "https://github.com/example-org/heat-bath-walks"
+    assert now.metrics["stanley2016heatbath"].repository == "example-org/heat-bath-walks" and now.metrics["stanley2016heatbath"].stars == 1234
