@@ -91,6 +91,7 @@ def services(monkeypatch):
     for key, value in fake.environment().items():
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("SEMANTIC_SCHOLAR_API_KEY", raising=False)
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     return fake
 
 
@@ -123,6 +124,7 @@ def run_dnnpapers(args: list[str], root: Path, base: str, services, **env: str):
 
     environment = {**os.environ, **services.environment(base), "DNNPAPERS_CACHE_DIR": str(root / ".cache"), "NO_COLOR": "1", **env}
     environment.pop("SEMANTIC_SCHOLAR_API_KEY", None)
+    environment.pop("GITHUB_TOKEN", None)
     return subprocess.run(
         [sys.executable, "-m", "dnnpapers", *args, "--root", str(root)],
         capture_output=True, text=True, env=environment, stdin=subprocess.DEVNULL, timeout=60,
@@ -156,7 +158,7 @@ def invoke(args: list[str], cwd: Path | None = None, **env: str | None):
 
 def invoke_dnnpapers(args: list[str], root: Path, base: str, services, **env: str):
     """``run_dnnpapers`` in this process (``invoke``), for tests the process boundary is not the point of."""
-    environment = {**services.environment(base), "DNNPAPERS_CACHE_DIR": str(root / ".cache"), "SEMANTIC_SCHOLAR_API_KEY": None, **env}
+    environment = {**services.environment(base), "DNNPAPERS_CACHE_DIR": str(root / ".cache"), "SEMANTIC_SCHOLAR_API_KEY": None, "GITHUB_TOKEN": None, **env}
     return invoke([*args, "--root", str(root)], **environment)
 
 

@@ -169,12 +169,18 @@ class FakeServices:
     crossref: dict[str, dict] = field(default_factory=dict)
     #: what Semantic Scholar recommends (paper objects in its format)
     recommended: list[dict] = field(default_factory=list)
-    faults: dict[str, list[Fault]] = field(default_factory=lambda: {"arxiv": [], "s2": [], "dblp": [], "crossref": []})
+    #: GitHub's repositories by lower-case 'owner/repo' (objects in its format: ``github_repo``), and renamed ones: old name → id
+    github: dict[str, dict] = field(default_factory=dict)
+    github_moved: dict[str, int] = field(default_factory=dict)
+    #: the one token GitHub accepts (None: any, as for public data); how many requests it answers before its limit
+    github_token: str | None = None
+    github_left: int = 60
+    faults: dict[str, list[Fault]] = field(default_factory=lambda: {"arxiv": [], "s2": [], "dblp": [], "crossref": [], "github": []})
     requests: list[tuple[str, httpx.Request]] = field(default_factory=list)
     latency: float = 0.0
     #: seconds to wait before answering each of the next requests to a service (a slow server), or an Event
     #: to wait for (an answer held until the test lets it go; 60 s at most)
-    slow: dict[str, list[float | threading.Event]] = field(default_factory=lambda: {"arxiv": [], "s2": [], "dblp": [], "crossref": []})
+    slow: dict[str, list[float | threading.Event]] = field(default_factory=lambda: {"arxiv": [], "s2": [], "dblp": [], "crossref": [], "github": []})
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def count(self, service: str) -> int:
@@ -194,7 +200,7 @@ class FakeServices:
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
-        service = next((name for name in ("arxiv", "dblp", "crossref") if path.startswith(f"/{name}")), "s2")
+        service = next((name for name in ("arxiv", "dblp", "crossref", "github") if path.startswith(f"/{name}")), "s2")
         with self.lock:
             self.requests.append((service, request))
             fault = self.faults[service].pop(0) if self.faults[service] else None
@@ -213,7 +219,7 @@ class FakeServices:
             if "content-encoding" in {k.lower() for k in fault.headers}:  # sent as it is, decoded by the client
                 return httpx.Response(fault.status, stream=httpx.ByteStream(content), headers=fault.headers)
             return httpx.Response(fault.status, content=content, headers=fault.headers)
-        return {"arxiv": self._arxiv, "s2": self._s2, "dblp": self._dblp, "crossref": self._crossref}[service](request)
+        return {"arxiv": self._arxiv, "s2": self._s2, "dblp": self._dblp, "crossref": self._crossref, "github": self._github}[service](request)
 
     def _dblp(self, request: httpx.Request) -> httpx.Response:
         query = request.url.params.get("q", "")
@@ -276,6 +282,39 @@ class FakeServices:
             return httpx.Response(400, json={"error": "No valid paper ids given"})
         return httpx.Response(200, json=items)
 
+    def _github(self, request: httpx.Request) -> httpx.Response:
+        """GitHub's REST API as fixtures/github/* record it: 200, 301 for a renamed repository, 404, 401, 403 at the limit."""
+        if self.github_token is not None and request.headers.get("authorization") not in (None, f"Bearer {self.github_token}"):
+            return httpx.Response(401, text=recorded("github/repos_get_401_bad-credentials.json"), headers=GITHUB_JSON)
+        with self.lock:
+            self.github_left = max(0, self.github_left - 1) if self.github_left > 0 else -1
+            left = self.github_left
+        limit = {"x-ratelimit-limit": "60", "x-ratelimit-remaining": str(max(left, 0)), "x-ratelimit-reset": str(GITHUB_RESET), "x-ratelimit-resource": "core"}
+        if left < 0:
+            return httpx.Response(403, text=recorded("github/repos_get_403_rate-limited.json"), headers={**GITHUB_JSON, **limit})
+        path = request.url.path.removeprefix("/github")
+        if path.startswith("/repositories/"):
+            found = next((r for r in self.github.values() if str(r["id"]) == path.rsplit("/", 1)[-1]), None)
+        else:
+            name = path.removeprefix("/repos/").lower()
+            if name in self.github_moved:
+                origin = f"{request.url.scheme}://{request.headers.get('host') or request.url.netloc.decode()}"
+                moved = json.loads(recorded("github/repos_get_301_moved.json"))
+                moved["url"] = f"{origin}/github/repositories/{self.github_moved[name]}"
+                return httpx.Response(301, json=moved, headers={**GITHUB_JSON, **limit, "location": moved["url"]})
+            found = self.github.get(name)
+        if found is None:
+            return httpx.Response(404, text=recorded("github/repos_get_404_not-found.json"), headers={**GITHUB_JSON, **limit})
+        return httpx.Response(200, json=found, headers={**GITHUB_JSON, **limit})
+
+    def add_repo(self, full_name: str, stars: int, pushed_at: str = "2026-10-14T06:41:09Z", archived: bool = False, moved_from: str | None = None) -> dict:
+        """Let GitHub know a repository (and answer its old name with a 301 when ``moved_from``)."""
+        repo = github_repo(full_name, stars, pushed_at, archived, repo_id=700000000 + len(self.github) + 1)
+        self.github[full_name.lower()] = repo
+        if moved_from:
+            self.github_moved[moved_from.lower()] = repo["id"]
+        return repo
+
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self.handle)
 
@@ -286,6 +325,7 @@ class FakeServices:
             "DNNPAPERS_S2_RECOMMENDATIONS_URL": f"{base}/s2/recommendations/v1",
             "DNNPAPERS_DBLP_URL": f"{base}/dblp",
             "DNNPAPERS_CROSSREF_URL": f"{base}/crossref",
+            "DNNPAPERS_GITHUB_API_URL": f"{base}/github",
             "DNNPAPERS_DBLP_DELAY": "0",
             "DNNPAPERS_ARXIV_DELAY": "0",
             "DNNPAPERS_HTTP_BACKOFF": "0.001",
@@ -353,3 +393,18 @@ def papers_from(entries: list[dict]) -> list[ArxivPaper]:
 def recorded(name: str) -> str:
     return (FIXTURES / name).read_text(encoding="utf-8")
 
+
+
+GITHUB_JSON = {"content-type": "application/json; charset=utf-8", "x-github-api-version-selected": "2022-11-28"}
+#: when the fake's rate limit resets: 2026-12-06 01:00:00 UTC
+GITHUB_RESET = 1796518800
+
+
+def github_repo(full_name: str, stars: int, pushed_at: str, archived: bool = False, repo_id: int = 700000001) -> dict:
+    """A ``GET /repos/{owner}/{repo}`` answer in GitHub's format (fixtures/github/repos_get_200_*): the recorded one, renamed."""
+    text = recorded("github/repos_get_200_example-org_early-exit-nets_FAKE.json").replace("example-org/early-exit-nets", full_name)
+    owner, name = full_name.split("/")
+    text = text.replace('"example-org"', json.dumps(owner)).replace("/example-org", "/" + owner).replace('"early-exit-nets"', json.dumps(name))
+    repo = json.loads(text)
+    repo.update(id=repo_id, stargazers_count=stars, watchers_count=stars, watchers=stars, pushed_at=pushed_at, archived=archived)
+    return repo

@@ -327,19 +327,25 @@ def _live(year: Year, tmp: Path) -> None:
     year.body("discover's issue for 2026-01-05", week.stdout)
     if WEEK1_EXIT.arxiv_id not in week.stdout:
         year.problem(f"discover did not offer {WEEK1_EXIT.arxiv_id}: {week.stdout[:300]!r}")
+    year.services.arxiv[WEEK1_EXIT.arxiv_id].comment = "12 pages. Code is available at https://github.com/example-org/examplar-exits."
     year.cli(dnn, "add", WEEK1_EXIT.arxiv_id, "--tag", "early-exit")
     year.holds(dnn, "add the week's candidate", query="Examplar")
+    if "code: https://github.com/example-org/examplar-exits\n" not in (dnn / "data" / "papers.yaml").read_text(encoding="utf-8"):
+        year.problem("add did not take the code link the arXiv comment names")
     year.cli(dnn, "dismiss", WEEK1_QUANT.arxiv_id, "--reason", "static quantization")
     year.holds(dnn, "dismiss a candidate")
 
     # February: the weekly refresh brings citation counts; a talk about a paper took place last Wednesday.
     year.today = dt.date(2026, 2, 9)
+    year.services.add_repo("example-org/examplar-exits", 4321)  # the code link's stars come with the refresh
     refresh = year.cli(dnn, "update", "--summary", str(tmp / "refresh-1.md"))
     if refresh.returncode == 0:
         year.body("update's pull request body", (tmp / "refresh-1.md").read_text(encoding="utf-8"))
     if not (dnn / "data" / "metrics.yaml").exists():
         year.problem("update wrote no data/metrics.yaml")
     year.holds(dnn, "update (citation data)", query="Testperson")  # a paper with citation data, found by its author
+    if "★ 4,321" not in (dnn / "generated" / "materials.md").read_text(encoding="utf-8"):
+        year.problem("the refresh's GitHub stars are not on the materials page")
     year.holds(dnn, "update (found by venue)", query="arXiv")
     year.cli(dnn, "talk", "add", "2026-02-04", "--presenter", "Ann Reader", "--paper", SEED_EXIT.arxiv_id, "--start", "19:00", "--end", "20:30")
     year.holds(dnn, "a past talk")

@@ -126,3 +126,28 @@ def test_an_append_is_judged_by_its_new_entries_against_the_old_ones(tmp_path):
     assert not judged({**new, "tags": ["early-exits"]})
     assert not judged({**new, "year": 1800})
     assert not accept_appended(old, old.replace(b"2017", b"2018", 1) + format_entry(new).encode(), paper_list.papers, paper_list.taxonomy), "not an append"
+
+
+@pytest.mark.parametrize("fields, quick", [
+    ("fetched: 2026-12-01, repository: example-org/x, stars: 12, pushed: 2026-10-14, archived: true", True),
+    ("fetched: 2026-12-01, citations: 3, repository: example-org/x", True),
+    ("fetched: 2026-12-01, stars: -1", False),
+    ("fetched: 2026-12-01, archived: 1", False),
+    ("fetched: 2026-12-01, pushed: soon", False),
+    ("fetched: 2026-12-01, repository: ''", False),
+])
+def test_github_metrics_take_the_quick_path_only_when_valid_and_load_as_the_exact_one(tmp_path, fields, quick):
+    root = write_list(tmp_path, [{"id": "a2020b", "title": "T", "authors": ["A"], "year": 2020, "code": "https://github.com/example-org/x", "tags": ["early-exit"]}])
+    (root / "data" / "metrics.yaml").write_text(f"metrics:\n  a2020b: {{{fields}}}\n", encoding="utf-8")
+    assert (accept_list(root) is not None) is quick
+    if quick:
+        assert load_list(root).metrics == load_exact(root).metrics
+    else:
+        with pytest.raises(ProblemsFound):
+            load_exact(root)
+
+
+def test_code_checked_is_a_boolean_on_the_quick_path_too():
+    entry = {"id": "a2020b", "title": "T", "authors": ["A"], "year": 2020, "code": "https://github.com/example-org/x", "tags": ["x"]}
+    assert accept_paper({**entry, "code_checked": True}) is True
+    assert accept_paper({**entry, "code_checked": "yes"}) is False and accept_paper({**entry, "code_checked": None}) is False

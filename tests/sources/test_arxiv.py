@@ -112,3 +112,14 @@ def test_title_search_sends_a_ti_query(services, http):
     _, request = services.requests[-1]
     assert request.url.params["search_query"] == 'ti:"Multi-Scale Dense Networks for Resource Efficient Image Classification"'
     assert record.arxiv_id == "1703.09844"
+
+
+def test_a_record_carries_the_code_link_its_comment_or_abstract_names():
+    records, _ = arxiv.parse_feed(recorded("arxiv/new_multi_id_1605.08386_2104.12255_code-links_EDITED.xml"))
+    by_id = {r.arxiv_id: r for r in records}
+    assert by_id["1605.08386"].code == "https://github.com/example-org/heat-bath-walks"  # the comment's, its full stop left out
+    # the abstract names two; the one its words call the implementation is the code, its link broken over two lines joined
+    assert by_id["2104.12255"].code == "https://github.com/example-org/zero-experiments"
+    assert by_id["2104.12255"].repositories == ("https://github.com/example-org/base-library", "https://github.com/example-org/zero-experiments")
+    (plain,), _ = arxiv.parse_feed(recorded("arxiv/new_single_id_1605.08386_unversioned.xml"))
+    assert (plain.code, plain.repositories) == (None, ())

@@ -82,10 +82,11 @@ _CHECKS = {
     "awards": lambda v, y: _texts(v),
     "added": lambda v, y: type(v) is dt.date,
     "venue_checked": lambda v, y: type(v) is bool,
+    "code_checked": lambda v, y: type(v) is bool,
 }
 PAPER_FIELDS = set(_CHECKS)
 REQUIRED = {"id", "title", "authors", "year", "tags"}
-_NOT_NULL = REQUIRED | {"awards", "venue_checked"}
+_NOT_NULL = REQUIRED | {"awards", "venue_checked", "code_checked"}
 
 
 def accept_paper(entry: Any, first: int = FIRST_YEAR, last: int | None = None) -> bool:
@@ -160,9 +161,11 @@ def _accept_metrics(data: Any) -> bool:
         return value is None or (type(value) is int and value >= 0)
 
     return all(
-        type(pid) is str and type(m) is dict and "fetched" in m and m.keys() <= {"citations", "influential", "fetched", "venue_source"}
-        and type(m["fetched"]) is dt.date and count(m.get("citations")) and count(m.get("influential"))
-        and _optional(m.get("venue_source"), _text)
+        type(pid) is str and type(m) is dict and "fetched" in m
+        and m.keys() <= {"citations", "influential", "fetched", "venue_source", "repository", "stars", "pushed", "archived"}
+        and type(m["fetched"]) is dt.date and count(m.get("citations")) and count(m.get("influential")) and count(m.get("stars"))
+        and _optional(m.get("venue_source"), _text) and _optional(m.get("repository"), _text)
+        and type(m.get("pushed")) in (type(None), dt.date) and type(m.get("archived")) in (type(None), bool)
         for pid, m in data.get("metrics", {}).items()
     )
 

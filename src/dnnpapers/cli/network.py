@@ -26,6 +26,7 @@ def add(
 
     All or nothing: an id arXiv does not know adds none. Papers already in the
     list are reported, not added twice. The rest of the file stays byte for byte.
+    Without --code, the code link is the repository arXiv's abstract or comment names, if any.
 
     Example:
 
@@ -39,6 +40,8 @@ def add(
         report = _run(lambda: add_papers(root, ids or [], http, tag, focus, note, code, title, chooser))
     for entry in report.added:
         typer.echo(f"added {entry['id']}: {entry['title']} ({entry['venue']}) [{', '.join(entry['tags'])}]")
+        if entry.get("code") and not code:
+            typer.echo(f"  code: {entry['code']} (named on arXiv)")
     for line in report.skipped:
         typer.echo(f"skipped: {line}")
     for line in report.warnings:
@@ -66,28 +69,32 @@ def update(
     only: list[str] = typer.Option([], "--only", metavar="ID", help="Paper id to refresh; repeat for several (default: all)."),
     venues: bool = typer.Option(False, "--venues", help="Propose venues from DBLP and Crossref (and, for papers still listed as arXiv, weaker hints)."),
     authors: bool = typer.Option(False, "--authors", help="Propose full author lists from arXiv for lists ending in 'et al.'."),
-    apply: bool = typer.Option(False, "--apply", help="Write the proposed venue and author changes to papers.yaml."),
+    code: bool = typer.Option(False, "--code", help="Propose code links: the repository arXiv's abstract or comment names (or a renamed repository's new address)."),
+    apply: bool = typer.Option(False, "--apply", help="Write the proposed venue, author and code changes to papers.yaml."),
     summary: Path = typer.Option(None, "--summary", metavar="FILE", help="Also write a Markdown summary here (a pull request's body)."),
     root: Path = RootOption,
     offline: bool = OfflineOption,
     refresh: bool = RefreshOption,
 ) -> None:
-    """Refresh citation counts into data/metrics.yaml; propose venue and author updates.
+    """Refresh citation counts and GitHub stars into data/metrics.yaml; propose venue, author and code link updates.
 
     Proposals are shown as a diff of papers.yaml and written only with --apply.
+    Stars and last push come from GitHub's REST API for every GitHub code link (GITHUB_TOKEN raises its limit).
 
     Example:
 
     \b
-        dnnpapers update --venues --authors --apply
+        dnnpapers update --venues --authors --code --apply
     """
     from dnnpapers.curation.enrich import update_list
 
     if summary is not None and not summary.absolute().parent.is_dir():  # before any change, not after
         _usage(f"--summary {summary}: no such folder {summary.absolute().parent}; nothing was changed", "--summary")
     with _http(offline, refresh) as http, _progress() as progress:
-        report = _run(lambda: update_list(root, http, only, venues, authors, apply, progress=progress))
+        report = _run(lambda: update_list(root, http, only, venues, authors, apply, progress=progress, code=code))
     typer.echo(f"updated citation data of {report.updated} paper{'s' if report.updated != 1 else ''}")
+    if report.starred:
+        typer.echo(f"updated stars of {report.starred} code repositor{'ies' if report.starred != 1 else 'y'}")
     for pid, old, new in report.gains[:5]:
         typer.echo(f"  {pid}: {old} → {new} (+{new - old})")
     for line in report.proposals:
@@ -97,6 +104,8 @@ def update(
         typer.echo("applied to papers.yaml" if report.applied else "run again with --apply to write these changes", err=True)
     for line in report.failures:
         typer.echo(f"not updated: {line}", err=True)
+    for line in report.warnings:
+        typer.echo(f"warning: {line}", err=True)
     if summary is not None:
         from dnnpapers.storage.files import atomic_write
 
@@ -107,14 +116,17 @@ def _summary_markdown(report) -> str:
     """The refresh pull request's body: every line from the services goes in inert (no mention, link or HTML)."""
     from dnnpapers.outputs.markdown import inert
 
-    lines = ["## dnnpapers update", "", f"Citation data refreshed for {report.updated} papers.", ""]
+    lines = ["## dnnpapers update", "", f"Citation data refreshed for {report.updated} papers."]
+    lines += [f"Stars refreshed for {report.starred} code repositories.", ""] if report.starred else [""]
     if report.gains:
         lines += ["### Biggest citation gains", "", "| paper | before | now |", "| --- | ---: | ---: |"]
         lines += [f"| {inert(pid)} | {old} | {new} |" for pid, old, new in report.gains[:10]] + [""]
     if report.proposals:
-        lines += ["### Venues and authors", ""] + [f"- {inert(p)}" for p in report.proposals] + [""]
+        lines += ["### Venues, authors and code links", ""] + [f"- {inert(p)}" for p in report.proposals] + [""]
     if report.failures:
         lines += ["### Not updated", ""] + [f"- {inert(f)}" for f in report.failures] + [""]
+    if report.warnings:
+        lines += ["### Warnings", ""] + [f"- {inert(w)}" for w in report.warnings] + [""]
     return "\n".join(lines)
 
 

@@ -19,16 +19,18 @@ from pydantic import TypeAdapter, ValidationError
 from dnnpapers.errors import DnnpapersError, UsageError
 from dnnpapers.model.fields import venue_name, venue_year
 from dnnpapers.model.keys import ascii_fold, paper_key
+from dnnpapers.model.repositories import github_repository
 from dnnpapers.access.listedit import Change, Current, Snapshot, edit_list, snapshot
 from dnnpapers.model.models import ET_AL, Paper, PaperMetrics, Text, Url
 from dnnpapers.access.paperlist import PaperList
 from dnnpapers.access.loading import load_list
 from dnnpapers.model.rules import normalise_title, suggest
-from dnnpapers.sources import arxiv, semantic_scholar
+from dnnpapers.sources import arxiv, github_api, semantic_scholar
 from dnnpapers.sources.arxiv import ArxivRecord
 from dnnpapers.sources.http import Http, ServiceError
 from dnnpapers.sources.semantic_scholar import S2Paper
 from dnnpapers.storage.store import append_entries, head_document, parse_document, set_fields
+from dnnpapers.curation.code_links import CODE_AFTER, code_proposal, repositories_to_fetch, star_fields, with_stars
 from dnnpapers.curation.tagging import suggest_tags, suggester
 from dnnpapers.model.taxonomy import Taxonomy
 from dnnpapers.sources.venue_lookup import Lookup, curated_venues
@@ -217,7 +219,7 @@ def _entry(
         "venue": str(venue) if venue else (wanted.venue_claim or "arXiv"),
         "arxiv": record.arxiv_id,
         "doi": doi,
-        "code": wanted.code,
+        "code": wanted.code or record.code,  # the curator's, else the one arXiv's abstract or comment names
         "tags": wanted.tags,
         "focus": wanted.focus,
         "notes": wanted.notes,
@@ -358,6 +360,7 @@ def add_wanted(
 @dataclass
 class UpdateReport:
     updated: int = 0
+    starred: int = 0  # repositories whose stars GitHub gave
     gains: list[tuple[str, int, int]] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     proposals: list[str] = field(default_factory=list)
@@ -375,8 +378,9 @@ def update_list(
     apply: bool = False,
     today: dt.date | None = None,
     progress: Callable[[str, int], Progress] | None = None,
+    code: bool = False,
 ) -> UpdateReport:
-    """Refresh citation data into the metrics file; propose (and with ``apply`` write) venues and authors.
+    """Refresh citation data and GitHub stars into the metrics file; propose (and with ``apply`` write) venues, authors, code links.
 
     The list read first only says what to fetch; what is written is decided
     under the lock from the list as it is then, paper by paper id, so a paper
@@ -396,10 +400,16 @@ def update_list(
     tick = progress("Semantic Scholar", len(s2_ids)) if progress else None
     found = semantic_scholar.batch(http, s2_ids, on_batch=tick, warnings=report.warnings)
     records: dict[str, ArxivRecord] = {}
-    if authors:
-        incomplete = [p.arxiv for p in papers if p.arxiv and p.authors[-1] == ET_AL]
-        tick = progress("arXiv", len(incomplete)) if progress else None
-        records = arxiv.fetch(http, incomplete, on_batch=tick)
+    asked = [p.arxiv for p in papers if p.arxiv and ((authors and p.authors[-1] == ET_AL) or code)]
+    if asked:
+        tick = progress("arXiv", len(asked)) if progress else None
+        records = arxiv.fetch(http, asked, on_batch=tick)
+    proposed = {}
+    if code and apply:  # the links that will be written get their stars in the same run
+        proposed = {p.id: link for p in papers for link, _ in [code_proposal(p, records.get(p.arxiv or "")) or (None, None)] if link}
+    repositories = repositories_to_fetch(papers, proposed)
+    tick = progress("GitHub", len({name.lower() for name in repositories.values()})) if progress and repositories else None
+    starred = github_api.fetch_repositories(http, repositories.values(), report.warnings, tick) if repositories else {}
     curated: dict[str, tuple[Venue | None, ...]] = {}
     if venues:
         asked = [p for p in papers if not p.venue_checked]
@@ -433,22 +443,38 @@ def update_list(
         report.updated = len(updates)
         report.gains.sort(key=lambda gain: (gain[1] - gain[2], gain[0]))
         new_text = None
-        if venues or authors:
+        edits: list[tuple[int, str, object, tuple[str, ...]]] = []
+        if venues or authors or code:
             index = {p.id: i for i, p in enumerate(now.list.papers)}
             edits = _proposals(still, index, found, records, curated, venues, authors, report)
+            if code:
+                edits += _code_edits(still, index, records, starred, repositories, report)
             for paper in still:
                 chosen = next((v for v in curated.get(paper.id, ()) if v is not None), None)
                 if chosen is not None and paper.id in updates:
                     updates[paper.id] = PaperMetrics(citations=updates[paper.id].citations, influential=updates[paper.id].influential,
                                                      fetched=today, venue_source=chosen.source)
-            if edits:
-                doc = parse_document(now.raw, str(now.path))
-                proposed = set_fields(doc, edits)
-                before_lines = now.raw.decode("utf-8-sig").splitlines(keepends=True)
-                after_lines = proposed.decode("utf-8-sig").splitlines(keepends=True)
-                report.diff = "".join(difflib.unified_diff(before_lines, after_lines, str(now.path), str(now.path)))
-                if apply:
-                    new_text, report.applied = proposed, True
+        links = {now.list.papers[i].id: value for i, key, value, _ in edits if key == "code"} if apply else {}
+        for pid, name in repositories.items():
+            paper = current.get(pid)
+            if paper is None or name not in starred:
+                continue  # removed meanwhile, or never asked (GitHub said stop first)
+            answer = starred[name]
+            link = github_repository(links.get(pid) or paper.code)
+            if link is None or link.lower() not in {name.lower(), (answer.name if answer else name).lower()}:
+                continue  # its link changed meanwhile
+            if answer is not None and answer.name.lower() != link.lower() and not code:
+                report.warnings.append(f"{pid}: GitHub says {name} is now {answer.name}; `update --code` proposes the new link")
+            updates[pid] = with_stars(updates.get(pid), now.list.metrics.get(pid), star_fields(link, answer), today)
+            report.starred += answer is not None
+        if edits:
+            doc = parse_document(now.raw, str(now.path))
+            proposed = set_fields(doc, edits)
+            before_lines = now.raw.decode("utf-8-sig").splitlines(keepends=True)
+            after_lines = proposed.decode("utf-8-sig").splitlines(keepends=True)
+            report.diff = "".join(difflib.unified_diff(before_lines, after_lines, str(now.path), str(now.path)))
+            if apply:
+                new_text, report.applied = proposed, True
         return Change(new_text, updates), report
 
     return edit_list(root, change, (before, paper_list))
@@ -497,6 +523,28 @@ def _proposals(
                 edits.append((index[paper.id], "authors", list(record.authors), ("title",)))
                 count = len(record.authors)
                 report.proposals.append(f"{paper.id}: {count} authors from arXiv")
+    return edits
+
+
+def _code_edits(
+    papers: list[Paper],
+    index: dict[str, int],
+    records: dict[str, ArxivRecord],
+    starred: dict[str, github_api.Repository | None],
+    repositories: dict[str, str],
+    report: UpdateReport,
+) -> list[tuple[int, str, object, tuple[str, ...]]]:
+    """``code:`` edits: the link arXiv's text names, else a renamed repository's new address (GitHub's 301)."""
+    edits: list[tuple[int, str, object, tuple[str, ...]]] = []
+    for paper in papers:
+        proposal = code_proposal(paper, records.get(paper.arxiv or ""))
+        if proposal is None and paper.code and not paper.code_checked and repositories.get(paper.id) == github_repository(paper.code):
+            now = starred.get(repositories[paper.id])
+            if now is not None and now.name.lower() != repositories[paper.id].lower():
+                proposal = f"https://github.com/{now.name}", f"GitHub: {repositories[paper.id]} was renamed"
+        if proposal is not None:
+            edits.append((index[paper.id], "code", proposal[0], CODE_AFTER))
+            report.proposals.append(f"{paper.id}: code {paper.code or 'none'} → {proposal[0]} ({proposal[1]})")
     return edits
 
 

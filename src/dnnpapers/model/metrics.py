@@ -6,10 +6,11 @@ change weekly, so a refresh touches this file alone and its diff reads line by l
 
 from __future__ import annotations
 
-from dnnpapers.model.models import PaperMetrics
+from dnnpapers.model.models import Paper, PaperMetrics
+from dnnpapers.model.repositories import github_repository
 from dnnpapers.storage.store import format_scalar
 
-__all__ = ["metrics_text"]
+__all__ = ["metrics_text", "code_stars"]
 
 HEADER = "# Machine-owned: written by `dnnpapers add` and `dnnpapers update`. Do not edit by hand.\n"
 
@@ -21,3 +22,11 @@ def metrics_text(metrics: dict[str, PaperMetrics]) -> str:
         inner = ", ".join(f"{key}: {format_scalar(value, flow=True)}" for key, value in fields.items())
         lines.append(f"  {paper_id}: {{{inner}}}\n")
     return "".join(lines)
+
+
+def code_stars(paper: Paper, metrics: PaperMetrics | None) -> int | None:
+    """The stars of the paper's code repository, when the metrics describe the repository its link names now."""
+    if metrics is None or metrics.stars is None or not metrics.repository:
+        return None
+    name = github_repository(paper.code)
+    return metrics.stars if name and name.lower() == metrics.repository.lower() else None

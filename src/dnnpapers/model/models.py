@@ -114,6 +114,7 @@ class Paper(_Strict):
     doi: Doi | None = Field(default=None, description="DOI without prefix: '10.1109/TPAMI.2021.3117837'.")
     url: Url | None = Field(default=None, description="A link to the paper when it has neither arXiv id nor DOI.")
     code: Url | None = Field(default=None, description="Link to the official code.")
+    code_checked: bool = Field(default=False, description="true: a curator checked the code link; `update --code` never proposes another.")
     tags: list[Tag] = Field(min_length=1, description="Taxonomy slugs (data/taxonomy.yaml), most specific first.")
     focus: Text | None = Field(default=None, description="What the paper focuses on: short and factual, Chinese or English.")
     notes: Text | None = Field(default=None, description="Caveats a reader should know (other titles, budget- vs input-adaptive, ...).")
@@ -304,12 +305,16 @@ class TalksFile(_Strict):
 
 
 class PaperMetrics(_Strict):
-    """What a citation service said about one paper, and when."""
+    """What a citation service said about one paper, and when; what GitHub said of its code."""
 
     citations: int | None = Field(default=None, ge=0)
     influential: int | None = Field(default=None, ge=0)
     fetched: dt.date = Field(strict=False)
     venue_source: Text | None = Field(default=None, description="Where the venue came from: a DBLP key, a DOI, Semantic Scholar, an arXiv comment.")
+    repository: Text | None = Field(default=None, description="The GitHub repository ('OWNER/REPO', as the code link names it) the next fields describe.")
+    stars: int | None = Field(default=None, ge=0, description="Its stars on GitHub.")
+    pushed: dt.date | None = Field(default=None, strict=False, description="The day of its last push.")
+    archived: bool | None = Field(default=None, description="true: its owners archived it (read-only).")
 
 
 class DismissedPaper(_Strict):

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from dnnpapers.model.fields import venue_name
+from dnnpapers.model.metrics import code_stars
 from dnnpapers.outputs.markdown import Md, Slugger, link, text
 from dnnpapers.model.models import ET_AL, Paper, PaperMetrics, TaxonomyNode
 from dnnpapers.access.paperlist import PaperList
@@ -131,6 +132,12 @@ class PaperView:
         return " ".join(words[:6]) + (" …" if len(words) > 6 else "")
 
 
+def _stars(paper: Paper, metrics: PaperMetrics | None) -> str:
+    """' ★ 1,234' after the code link, when GitHub's count for that repository is known."""
+    stars = code_stars(paper, metrics)
+    return f" ★ {stars:,}" if stars is not None else ""
+
+
 class Rows:
     """The rows of the papers' tables in one language, each from the row template, its cells made once per paper.
 
@@ -156,7 +163,7 @@ class Rows:
                 "date": text(p.date),
                 "paper": link(paper.title, p.href) if p.href else text(paper.title),
                 "authors": text(p.authors),
-                "code": f" · {link(t['code'], paper.code)}" if paper.code else "",
+                "code": f" · {link(t['code'], paper.code)}{_stars(paper, p.metrics)}" if paper.code else "",
                 "focus": text(paper.focus) if paper.focus else "",
                 "notes": "<br>".join(p.notes_parts(t, include_talks=False)),
             }

@@ -18,6 +18,7 @@ from defusedxml import DefusedXmlException
 
 from dnnpapers.errors import DnnpapersError
 from dnnpapers.model.fields import arxiv_id_problem, bare_arxiv_id
+from dnnpapers.model.repositories import choose_code
 from dnnpapers.sources.http import Answer, Http, ServiceError, env_float, env_url
 
 __all__ = ["ArxivRecord", "parse_id", "find_id", "parse_feed", "fetch", "search_title", "search_title_words", "search_window", "BATCH", "base_url"]
@@ -52,6 +53,9 @@ class ArxivRecord:
     doi: str | None = None
     journal_ref: str | None = None
     comment: str | None = None
+    #: the code link its abstract or comment names (``model.repositories.choose_code``), and every repository they name
+    code: str | None = None
+    repositories: tuple[str, ...] = ()
 
 
 def parse_id(text: str) -> str:
@@ -116,17 +120,22 @@ def parse_feed(body: str) -> tuple[list[ArxivRecord], int | None]:
         authors = tuple(_text(a.find(f"{ATOM}name")) for a in entry.findall(f"{ATOM}author"))
         if not title or not any(authors):
             raise ServiceError(f"{SERVICE}: entry {match['id']} has no title or no authors")
+        abstract, comment = _text(entry.find(f"{ATOM}summary")), _text(entry.find(f"{ARXIV}comment")) or None
+        # the raw summary: a link that the Atom text breaks over two lines is joined there, not by _text's spaces
+        code, named = choose_code((entry.findtext(f"{ATOM}summary") or ""), comment)
         records.append(
             ArxivRecord(
                 arxiv_id=match["id"],
                 version=int(match["version"]) if match["version"] else None,
                 title=title,
                 authors=tuple(a for a in authors if a),
-                abstract=_text(entry.find(f"{ATOM}summary")),
+                abstract=abstract,
                 published=day,
                 doi=_text(entry.find(f"{ARXIV}doi")) or None,
                 journal_ref=_text(entry.find(f"{ARXIV}journal_ref")) or None,
-                comment=_text(entry.find(f"{ARXIV}comment")) or None,
+                comment=comment,
+                code=code,
+                repositories=tuple(named),
             )
         )
     return records, total

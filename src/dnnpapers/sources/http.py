@@ -27,7 +27,7 @@ import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Mapping, TypeVar
 
 import httpx
 
@@ -68,12 +68,18 @@ def user_agent() -> str:
 
 @dataclass(frozen=True)
 class Answer:
-    """What a service said: status, body text and content type (from the network or the cache)."""
+    """What a service said: status, body text and content type (from the network or the cache).
+
+    ``headers`` (names lower-cased) come with answers from the network only, for
+    callers that read a service's own signals (GitHub's rate-limit headers);
+    a cached answer has none.
+    """
 
     status: int
     text: str
     content_type: str
     cached: bool = False
+    headers: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
 def json_answer(answer: Answer, service: str) -> Any:
@@ -280,8 +286,9 @@ class Http:
                     continue
                 body = self._body(service, response)
                 text = _decode(service, body, response.headers.get("content-type", ""))
-                answer = Answer(response.status_code, text, response.headers.get("content-type", ""))
-                return answer, _retry_after(response.headers.get("retry-after"))
+                answer = Answer(response.status_code, text, response.headers.get("content-type", ""), headers=dict(response.headers))
+                wait = _retry_after(response.headers.get("retry-after"))
+                return answer, wait if wait is not None else _rate_limit_wait(response.status_code, response.headers)
             finally:
                 response.close()
         raise ServiceError(f"{service}: more than {MAX_REDIRECTS} redirects (a redirect loop?) from {origin}")
@@ -325,6 +332,19 @@ def _retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - time.time())
+
+
+def _rate_limit_wait(status: int, headers: httpx.Headers) -> float | None:
+    """Seconds until a spent rate limit resets (``x-ratelimit-remaining: 0`` and ``x-ratelimit-reset``, epoch seconds).
+
+    GitHub's way of saying when to ask again on a 429: retrying sooner only spends tries.
+    """
+    if status != 429 or headers.get("x-ratelimit-remaining", "").strip() != "0":
+        return None
+    try:
+        return max(0.0, float(headers.get("x-ratelimit-reset", "")) - time.time())
+    except ValueError:
+        return None
 
 
 class _Inflater:
