@@ -107,43 +107,6 @@ def _refused_in_one_line(done: subprocess.CompletedProcess, elapsed: float, name
     assert elapsed < 30
 
 
-@pytest.fixture
-def huge_sparse(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("huge") / "huge.txt"
-    with open(path, "wb") as file:
-        file.truncate(2**40)  # a terabyte of holes: no disk used
-    return path
-
-
-@pytest.fixture
-def endless_fifo(tmp_path_factory):
-    """A FIFO a writer keeps filling with zeros until the reader goes away."""
-    path = tmp_path_factory.mktemp("fifo") / "endless"
-    os.mkfifo(path)
-    writer = subprocess.Popen([sys.executable, "-c", f"import sys\nf = open({str(path)!r}, 'wb')\ntry:\n    while True: f.write(bytes(1 << 16))\nexcept (BrokenPipeError, OSError): pass"], stderr=subprocess.DEVNULL)
-    yield path
-    writer.kill()
-    writer.wait()
-
-
-@pytest.mark.parametrize("command", ["import-bib", "import-md"])
-@pytest.mark.parametrize("source", ["/dev/zero", "sparse", "fifo"])
-def test_an_import_of_an_endless_or_huge_file_is_refused_in_one_line(command, source, shipped_list, huge_sparse, tmp_path, request):
-    path = {"/dev/zero": "/dev/zero", "sparse": str(huge_sparse)}.get(source) or str(request.getfixturevalue("endless_fifo"))
-    before = _digest(shipped_list / "data")
-    done, elapsed = _bounded_cli(command, path, "--offline", cwd=shipped_list)
-    _refused_in_one_line(done, elapsed, path)
-    assert _digest(shipped_list / "data") == before
-
-
-@pytest.mark.parametrize("source", ["/dev/zero", "sparse"])
-def test_init_with_an_endless_or_huge_taxonomy_file_is_refused_and_writes_nothing(source, huge_sparse, tmp_path):
-    path = "/dev/zero" if source == "/dev/zero" else str(huge_sparse)
-    done, elapsed = _bounded_cli("init", "newlist", "--taxonomy", path, "--tool", TOOL, cwd=tmp_path)
-    _refused_in_one_line(done, elapsed, f"--taxonomy {path}")
-    assert not (tmp_path / "newlist").exists() or not any((tmp_path / "newlist").iterdir())
-
-
 @contextmanager
 def _memory_capped(headroom: int = 2**29):
     """This process's address space capped at what it maps now plus ``headroom`` (the soft limit only, put back after):
@@ -169,6 +132,53 @@ def _capped_cli(*args: str, cwd: Path) -> tuple[subprocess.CompletedProcess, flo
     with _memory_capped():
         done = _cli(*args, cwd=cwd)
     return done, time.monotonic() - start
+
+
+@pytest.fixture
+def huge_sparse(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("huge") / "huge.txt"
+    with open(path, "wb") as file:
+        file.truncate(2**40)  # a terabyte of holes: no disk used
+    return path
+
+
+@pytest.fixture
+def endless_fifo(tmp_path_factory):
+    """A FIFO a writer keeps filling with zeros until it is killed.
+
+    The writer opens it read-write (which does not wait for a reader) and says so before the test reads: a reader
+    that came first would find no writer and read an empty file, the test's wait lost to a race."""
+    path = tmp_path_factory.mktemp("fifo") / "endless"
+    os.mkfifo(path)
+    script = f"import os, sys\nfd = os.open({str(path)!r}, os.O_RDWR)\nprint('open', flush=True)\nwhile True: os.write(fd, bytes(1 << 16))"
+    writer = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert writer.stdout.readline() == "open\n"
+    yield path
+    writer.kill()
+    writer.wait()
+    writer.stdout.close()
+
+
+@pytest.mark.parametrize("command", ["import-bib", "import-md"])
+@pytest.mark.parametrize("source", ["/dev/zero", "sparse", "fifo"])
+def test_an_import_of_an_endless_or_huge_file_is_refused_in_one_line(command, source, shipped_list, huge_sparse, tmp_path, request):
+    """import-bib in a real process under a memory limit; import-md, reading through the same bounded reader, in this
+    process under ``_memory_capped`` (an unbounded read of it would be a MemoryError's traceback, not the runner's end)."""
+    path = {"/dev/zero": "/dev/zero", "sparse": str(huge_sparse)}.get(source) or str(request.getfixturevalue("endless_fifo"))
+    before = _digest(shipped_list / "data")
+    done, elapsed = (_bounded_cli if command == "import-bib" else _capped_cli)(command, path, "--offline", cwd=shipped_list)
+    _refused_in_one_line(done, elapsed, path)
+    assert _digest(shipped_list / "data") == before
+
+
+@pytest.mark.parametrize("source", ["/dev/zero", "sparse"])
+def test_init_with_an_endless_or_huge_taxonomy_file_is_refused_and_writes_nothing(source, huge_sparse, tmp_path):
+    """/dev/zero in a real process under a memory limit; the sparse file, refused by its size, in this process under
+    ``_memory_capped``."""
+    path = "/dev/zero" if source == "/dev/zero" else str(huge_sparse)
+    done, elapsed = (_bounded_cli if source == "/dev/zero" else _capped_cli)("init", "newlist", "--taxonomy", path, "--tool", TOOL, cwd=tmp_path)
+    _refused_in_one_line(done, elapsed, f"--taxonomy {path}")
+    assert not (tmp_path / "newlist").exists() or not any((tmp_path / "newlist").iterdir())
 
 
 @pytest.mark.parametrize("name", ["data/papers.yaml", "data/taxonomy.yaml", "data/page.yaml", "data/talks.yaml"])
