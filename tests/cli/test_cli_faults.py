@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, invoke_dnnpapers, read_only, run_dnnpapers, write_list
+from conftest import REPO, invoke_dnnpapers, read_only, write_list
 from dnnpapers.access.loading import load_list
 from fakes import ArxivPaper
 
@@ -43,6 +43,14 @@ def _cli(args, root, base=None, services=None, cache=None, **popen):
     )
 
 
+def _in_process(args, root):
+    """``_cli`` in this process (conftest's ``invoke``), where the fault is in the files, not in the process: the message, the
+    exit code and the files are the same, and a start-up is saved."""
+    from conftest import invoke
+
+    return invoke([*args, "--root", str(root)], DNNPAPERS_CACHE_DIR=str(root / ".cache"))
+
+
 def _one_line_failure(done, *fragments: str) -> None:
     assert done.returncode == 1, (done.returncode, done.stdout, done.stderr)
     assert "Traceback" not in done.stderr
@@ -68,7 +76,7 @@ def test_a_read_only_data_folder_is_one_line_and_nothing_changes(tmp_path, serve
 
 def test_a_read_only_generated_folder_is_one_line_and_render_writes_nothing(tmp_path):
     root = write_list(tmp_path, [])
-    assert _cli(["render"], root).returncode == 0
+    assert _in_process(["render"], root).returncode == 0  # the outputs in place; only the render under the mount is the test
     (root / "data" / "page.yaml").write_text("title: A new title\n", encoding="utf-8")
     before = _digest(root)
     with read_only(root / "generated"):
@@ -80,12 +88,12 @@ def test_a_read_only_generated_folder_is_one_line_and_render_writes_nothing(tmp_
 
 def test_a_folder_where_an_output_should_be_stops_render_before_any_write(tmp_path):
     root = write_list(tmp_path, [])
-    assert _cli(["render"], root).returncode == 0
+    assert _in_process(["render"], root).returncode == 0
     (root / "data" / "page.yaml").write_text("title: A new title\n", encoding="utf-8")
     (root / "generated" / "papers.bib").unlink()
     (root / "generated" / "papers.bib").mkdir()
     before = _digest(root)
-    done = _cli(["render"], root)
+    done = _in_process(["render"], root)  # a folder in a file's place: the files say it, not the process
     _one_line_failure(done, "generated/papers.bib", "is a folder, not a file")
     assert _digest(root) == before
 
@@ -174,7 +182,8 @@ def test_a_summary_into_a_missing_folder_is_refused_before_any_change(tmp_path, 
     services.add(PAPER, citations=3)
     root = write_list(tmp_path, [{"id": "author2020synthetic", "title": PAPER.title, "authors": PAPER.authors, "year": 2020, "arxiv": PAPER.arxiv_id, "tags": ["early-exit"]}])
     before = _digest(root)
-    done = run_dnnpapers(["update", "--summary", str(tmp_path / "missing" / "summary.md")], root, base, services)
+    # in process: a usage error's exit code and stderr are click's, the same as a process's (tests/cli/test_cli_week.py runs one)
+    done = invoke_dnnpapers(["update", "--summary", str(tmp_path / "missing" / "summary.md")], root, base, services)
     assert done.returncode == 2 and "Traceback" not in done.stderr  # a usage error: the option's folder is missing
     assert "summary.md: no such folder" in done.stderr.splitlines()[-1]
     assert _digest(root) == before and services.count("s2") == 0

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import REPO, drain_pty, run_dnnpapers, write_list
+from conftest import REPO, drain_pty, invoke_dnnpapers, write_list
 from fakes import ArxivPaper
 
 MSD = ArxivPaper("1703.09844", "Multi-Scale Dense Networks for Resource Efficient Image Classification", ["Gao Huang"], dt.date(2017, 3, 1))
@@ -78,15 +78,29 @@ def _one_line(done: subprocess.CompletedProcess, code: int, *fragments: str) -> 
     ],
 )
 def test_a_usage_error_the_tool_catches_exits_2_with_the_commands_usage_like_clicks_own(shipped, args, message):
+    """In process (conftest's ``invoke``): the usage lines, the exit code and stderr are click's, the same in a process
+    (``main`` passes a SystemExit's code on unchanged); one real process below pins the program's name as it was run."""
+    from conftest import invoke
+
     before = (shipped / "data" / "papers.yaml").read_bytes()
-    done = _dnnpapers([*args, "--offline"] if args[0] in ("add", "discover", "update", "import-md") else args, shipped)
+    done = invoke([*args, "--offline"] if args[0] in ("add", "discover", "update", "import-md") else args, cwd=shipped)
+    _usage_error(done, args, message)
+    assert (shipped / "data" / "papers.yaml").read_bytes() == before
+
+
+def _usage_error(done: subprocess.CompletedProcess, args: list[str], message: str) -> None:
     assert done.returncode == 2, (done.stdout, done.stderr)
     assert done.stdout == "" and "Traceback" not in done.stderr
     lines = done.stderr.splitlines()
     command = " ".join(args[:2] if args[0] == "talk" else args[:1])
-    assert re.match(rf"Usage: (python -m )?dnnpapers {command} \[OPTIONS\]", lines[0]), lines  # the program's name as it was run
+    assert re.match(rf"Usage: (python -m )?dnnpapers {command} \[OPTIONS\]", lines[0]), lines
     assert re.match(r"Try '(python -m )?dnnpapers ", lines[1]) and lines[-1].startswith("Error: Invalid value for '") and message in lines[-1]
-    assert (shipped / "data" / "papers.yaml").read_bytes() == before
+
+
+def test_a_usage_error_through_a_real_process_exits_2_naming_the_program_as_it_was_run(shipped):
+    done = _dnnpapers(["list", "--sort", "foo"], shipped)
+    _usage_error(done, ["list"], "'--sort': 'foo': choose one of")
+    assert done.stderr.startswith("Usage: python -m dnnpapers list [OPTIONS]\nTry 'python -m dnnpapers list -h' for help.\n")
 
 
 def test_an_import_that_leaves_entries_unresolved_exits_1_after_its_summary(tmp_path):
@@ -246,9 +260,9 @@ def test_an_api_key_no_header_can_carry_is_one_line_naming_the_variable_not_the_
     services.add(MSD, citations=1)
     root = write_list(tmp_path, [])
     before = (root / "data" / "papers.yaml").read_bytes()
-    env = {**os.environ, **services.environment(base), "DNNPAPERS_CACHE_DIR": str(root / ".cache"), "NO_COLOR": "1", "SEMANTIC_SCHOLAR_API_KEY": "sécret-key"}
-    done = subprocess.run([sys.executable, "-m", "dnnpapers", "add", MSD.arxiv_id, "--tag", "early-exit", "--root", str(root)],
-                          capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=60)
+
+    # in process: the key is read from the environment CliRunner sets, as from a process's; the point is the message
+    done = invoke_dnnpapers(["add", MSD.arxiv_id, "--tag", "early-exit"], root, base, services, SEMANTIC_SCHOLAR_API_KEY="sécret-key")
     line = _one_line(done, 1, "SEMANTIC_SCHOLAR_API_KEY", "character 2 is not printable ASCII")
     assert "sécret" not in line
     assert (root / "data" / "papers.yaml").read_bytes() == before
@@ -302,8 +316,10 @@ def test_add_with_dblp_unreachable_falls_back_at_once_and_warns(tmp_path, server
         probe.bind(("127.0.0.1", 0))
         closed = probe.getsockname()[1]
     start = time.monotonic()
-    done = run_dnnpapers(["add", MSD.arxiv_id, "--tag", "early-exit"], root, base, services,
-                         DNNPAPERS_DBLP_URL=f"http://127.0.0.1:{closed}/dblp", DNNPAPERS_HTTP_BACKOFF="1")
+    # in process: the refused connections and the back-off are the client's, the same in any process; without a start-up to
+    # pay, the time measured is the fallback's own
+    done = invoke_dnnpapers(["add", MSD.arxiv_id, "--tag", "early-exit"], root, base, services,
+                            DNNPAPERS_DBLP_URL=f"http://127.0.0.1:{closed}/dblp", DNNPAPERS_HTTP_BACKOFF="1")
     took = time.monotonic() - start
     assert took < 3.0, took  # with back-off for a connection never made: four tries, 3.5 to 7 s
     assert done.returncode == 0, done.stderr

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -105,6 +107,33 @@ def _refused_in_one_line(done: subprocess.CompletedProcess, elapsed: float, name
     assert elapsed < 30
 
 
+@contextmanager
+def _memory_capped(headroom: int = 2**29):
+    """This process's address space capped at what it maps now plus ``headroom`` (the soft limit only, put back after):
+    an in-process command that read an endless file whole meets a MemoryError, a traceback the test refuses, instead
+    of taking the test runner down. 512 MiB: twice what a bounded read of one file may hold."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    mapped = int(re.search(r"VmSize:\s+(\d+) kB", Path("/proc/self/status").read_text())[1]) * 1024
+    cap = mapped + headroom if hard == resource.RLIM_INFINITY else min(mapped + headroom, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        yield
+    finally:
+        gc.collect()  # what a failed read left in reference cycles goes now, not into the next test's cap
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _capped_cli(*args: str, cwd: Path) -> tuple[subprocess.CompletedProcess, float]:
+    """``_bounded_cli`` in this process (conftest's ``invoke``) under ``_memory_capped``: the one line and the exit code
+    are the same; the process start-up is saved."""
+    start = time.monotonic()
+    with _memory_capped():
+        done = _cli(*args, cwd=cwd)
+    return done, time.monotonic() - start
+
+
 @pytest.fixture
 def huge_sparse(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("huge") / "huge.txt"
@@ -115,39 +144,51 @@ def huge_sparse(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def endless_fifo(tmp_path_factory):
-    """A FIFO a writer keeps filling with zeros until the reader goes away."""
+    """A FIFO a writer keeps filling with zeros until it is killed.
+
+    The writer opens it read-write (which does not wait for a reader) and says so before the test reads: a reader
+    that came first would find no writer and read an empty file, the test's wait lost to a race."""
     path = tmp_path_factory.mktemp("fifo") / "endless"
     os.mkfifo(path)
-    writer = subprocess.Popen([sys.executable, "-c", f"import sys\nf = open({str(path)!r}, 'wb')\ntry:\n    while True: f.write(bytes(1 << 16))\nexcept (BrokenPipeError, OSError): pass"], stderr=subprocess.DEVNULL)
+    script = f"import os, sys\nfd = os.open({str(path)!r}, os.O_RDWR)\nprint('open', flush=True)\nwhile True: os.write(fd, bytes(1 << 16))"
+    writer = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert writer.stdout.readline() == "open\n"
     yield path
     writer.kill()
     writer.wait()
+    writer.stdout.close()
 
 
 @pytest.mark.parametrize("command", ["import-bib", "import-md"])
 @pytest.mark.parametrize("source", ["/dev/zero", "sparse", "fifo"])
 def test_an_import_of_an_endless_or_huge_file_is_refused_in_one_line(command, source, shipped_list, huge_sparse, tmp_path, request):
+    """import-bib in a real process under a memory limit; import-md, reading through the same bounded reader, in this
+    process under ``_memory_capped`` (an unbounded read of it would be a MemoryError's traceback, not the runner's end)."""
     path = {"/dev/zero": "/dev/zero", "sparse": str(huge_sparse)}.get(source) or str(request.getfixturevalue("endless_fifo"))
     before = _digest(shipped_list / "data")
-    done, elapsed = _bounded_cli(command, path, "--offline", cwd=shipped_list)
+    done, elapsed = (_bounded_cli if command == "import-bib" else _capped_cli)(command, path, "--offline", cwd=shipped_list)
     _refused_in_one_line(done, elapsed, path)
     assert _digest(shipped_list / "data") == before
 
 
 @pytest.mark.parametrize("source", ["/dev/zero", "sparse"])
 def test_init_with_an_endless_or_huge_taxonomy_file_is_refused_and_writes_nothing(source, huge_sparse, tmp_path):
+    """/dev/zero in a real process under a memory limit; the sparse file, refused by its size, in this process under
+    ``_memory_capped``."""
     path = "/dev/zero" if source == "/dev/zero" else str(huge_sparse)
-    done, elapsed = _bounded_cli("init", "newlist", "--taxonomy", path, "--tool", TOOL, cwd=tmp_path)
+    done, elapsed = (_bounded_cli if source == "/dev/zero" else _capped_cli)("init", "newlist", "--taxonomy", path, "--tool", TOOL, cwd=tmp_path)
     _refused_in_one_line(done, elapsed, f"--taxonomy {path}")
     assert not (tmp_path / "newlist").exists() or not any((tmp_path / "newlist").iterdir())
 
 
 @pytest.mark.parametrize("name", ["data/papers.yaml", "data/taxonomy.yaml", "data/page.yaml", "data/talks.yaml"])
 def test_a_list_file_that_is_a_link_to_dev_zero_is_refused_by_check_and_render(name, shipped_list):
+    """`check` in a real process under a memory limit; `render` reads the same link through the same bounded reader, so
+    it runs in this process, under a memory cap of its own (``_memory_capped``)."""
     (shipped_list / name).unlink()
     (shipped_list / name).symlink_to("/dev/zero")
     for command in (["check"], ["render"]):
-        done, elapsed = _bounded_cli(*command, cwd=shipped_list)
+        done, elapsed = (_bounded_cli if command == ["check"] else _capped_cli)(*command, cwd=shipped_list)
         # render takes the lock beside papers.yaml, so a papers file linked outside the list is refused before it is read
         outside = ("outside the list",) if command == ["render"] and name == "data/papers.yaml" else ()
         _refused_in_one_line(done, elapsed, name, ("larger than 256 MiB", *outside))

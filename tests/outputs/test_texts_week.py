@@ -9,14 +9,13 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, run_dnnpapers, write_list
+from conftest import REPO, invoke, invoke_dnnpapers, write_list
 from dnnpapers.outputs.csl import csl_json
 from dnnpapers.outputs.export import bibtex
 from dnnpapers.model.models import Paper
@@ -106,9 +105,8 @@ def liquid_pages(request, tmp_path_factory) -> Path:
     taxonomy = root / "data" / "taxonomy.yaml"
     taxonomy.write_text(taxonomy.read_text(encoding="utf-8").replace("        zh: 早退\n", "        zh: 早退\n        description: 'Topic {% raw %} text'\n", 1),
                         encoding="utf-8")
-    if request.param == "one page":
-        done = subprocess.run([sys.executable, "-m", "dnnpapers", "render", "--root", str(root)], capture_output=True, text=True,
-                              env={**os.environ, "NO_COLOR": "1", "DNNPAPERS_CACHE_DIR": str(root / ".cache")}, timeout=120)
+    if request.param == "one page":  # the CLI's render, in this process: the pages it writes are the point, not the process
+        done = invoke(["render", "--root", str(root)], DNNPAPERS_CACHE_DIR=str(root / ".cache"))
         assert done.returncode == 0, done.stdout + done.stderr
         return root
     from dnnpapers.outputs.render import build
@@ -253,7 +251,8 @@ def test_discover_markdown_leaves_no_mention_reference_or_link_of_a_title_or_aut
     for paper, date in ((bad_id, "2024-04-10"), (odd_date, "@dan #7")):
         paper.update(abstract="Internal classifiers exit early.", publicationDate=date)
     services.recommended = [bad_id, odd_date]
-    done = run_dnnpapers(["discover", "--since", "2024-04-22", "--until", "2024-04-28", "--format", "markdown"], root, base, services)
+    # in process (conftest's ``invoke_dnnpapers``): the Markdown it prints is the point, not the process
+    done = invoke_dnnpapers(["discover", "--since", "2024-04-22", "--until", "2024-04-28", "--format", "markdown"], root, base, services)
     assert done.returncode == 0, done.stderr
     assert "2404.90021" in done.stdout and "2404.90024" in done.stdout and "eve" not in done.stdout  # a malformed arXiv id is no candidate
     body = re.sub(r"https://arxiv\.org/abs/2404\.9\d{4}", "", done.stdout.replace("- [ ] **", "- [ ] ").replace("** (", " ("))  # the bot's own links and bold
@@ -272,7 +271,7 @@ def test_update_summary_writes_a_services_venue_inert(tmp_path, server):
     services.add(paper, citations=7, year=2021, venue=venue, venue_names=[venue])
     root = write_list(tmp_path / "list", [{"id": "author2020summary", "title": paper.title, "authors": paper.authors, "year": 2020,
                                            "arxiv": paper.arxiv_id, "tags": ["early-exit"]}])
-    done = run_dnnpapers(["update", "--venues", "--summary", str(tmp_path / "summary.md")], root, base, services)
+    done = invoke_dnnpapers(["update", "--venues", "--summary", str(tmp_path / "summary.md")], root, base, services)  # the file is the point
     assert done.returncode == 0, done.stderr
     body = (tmp_path / "summary.md").read_text(encoding="utf-8")
     assert _live_in(body) == [], body

@@ -90,11 +90,23 @@ LINKS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> Path:
+    """``root`` rendered once for the module; tests copy it (the outputs hold no path of the list's own)."""
+    from typer.testing import CliRunner
+
+    folder = write_list(tmp_path_factory.mktemp("rendered") / "list", [A, B])
+    (folder / "data" / "talks.yaml").write_text(TALKS, encoding="utf-8")
+    cache = tmp_path_factory.mktemp("cache")  # made before any test's own cache: a cache of its own
+    assert CliRunner().invoke(app, ["render", "--root", str(folder)], env={"DNNPAPERS_CACHE_DIR": str(cache)}).exit_code == 0
+    return folder
+
+
 @pytest.mark.parametrize("link, target", LINKS)
 @pytest.mark.parametrize("check", [False, True], ids=["render", "render --check"])
-def test_render_refuses_an_output_whose_path_leads_outside_the_list_and_changes_nothing(root, outside, runner, link, target, check):
+def test_render_refuses_an_output_whose_path_leads_outside_the_list_and_changes_nothing(root, outside, rendered, runner, link, target, check):
     if link != "README.md":
-        assert runner.invoke(app, ["render", "--root", str(root)]).exit_code == 0  # outputs in place, then a pull brings the link
+        shutil.copytree(rendered, root, dirs_exist_ok=True)  # outputs in place (rendered once), then a pull brings the link
     path = root / link
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)
@@ -276,8 +288,13 @@ def _git(folder: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_a_render_killed_mid_write_leaves_a_file_git_ignores_that_check_names_and_the_next_render_removes(tmp_path):
+    """Only the render that is killed is a real process; `init` before it and the commands after it run in this process
+    (conftest's ``invoke``): what they are tested on is the files left behind and what they say of them, and the lock
+    the killed process held died with it."""
+    from conftest import invoke
+
     root = tmp_path / "newlist"
-    made = subprocess.run([sys.executable, "-m", "dnnpapers", "init", str(root), "--tool", "dnnpapers"], capture_output=True, text=True, timeout=120)
+    made = invoke(["init", str(root), "--tool", "dnnpapers"])
     assert made.returncode == 0, made.stderr
     assert _git(root, "init", "-q").returncode == 0
     shutil.rmtree(root / "generated")
@@ -295,15 +312,15 @@ def test_a_render_killed_mid_write_leaves_a_file_git_ignores_that_check_names_an
     assert not any(name in status for name in left) and "notes.tmp" in status, status  # `git add -A` would not take them
     assert _git(root, "check-ignore", *left).stdout.split() == left
 
-    check = subprocess.run([sys.executable, "-m", "dnnpapers", "render", "--check", "--root", str(root)], capture_output=True, text=True, timeout=120)
+    check = invoke(["render", "--check", "--root", str(root)])
     assert check.returncode == 1
     assert {f"{name}: left by an interrupted write; run dnnpapers render" for name in left} <= set(check.stdout.splitlines())
-    again = subprocess.run([sys.executable, "-m", "dnnpapers", "render", "--root", str(root)], capture_output=True, text=True, timeout=120)
+    again = invoke(["render", "--root", str(root)])
     assert again.returncode == 0, again.stderr
     assert again.stderr.rstrip("\n").endswith("; removed " + ", ".join(left))
     assert [name for name in _staged(root) if name not in {p.name for p in foreign}] == []
     assert all(path.read_text() == "someone else's" for path in foreign)
-    final = subprocess.run([sys.executable, "-m", "dnnpapers", "render", "--check", "--root", str(root)], capture_output=True, text=True, timeout=120)
+    final = invoke(["render", "--check", "--root", str(root)])
     assert final.returncode == 0, final.stdout
 
 
@@ -324,7 +341,9 @@ def test_a_live_staged_write_of_another_render_is_never_removed(root, tmp_path):
     out, err = second.communicate(timeout=120)
     assert second.returncode == 0, err
     assert _staged(root) == []
-    assert subprocess.run([sys.executable, "-m", "dnnpapers", "render", "--check", "--root", str(root)], capture_output=True, timeout=120).returncode == 0
+    from conftest import invoke
+
+    assert invoke(["render", "--check", "--root", str(root)]).returncode == 0  # both done: no process runs beside it any more
 
 
 def test_a_changing_command_removes_the_staged_data_files_a_killed_one_left(root, runner):

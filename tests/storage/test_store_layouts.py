@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SCENARIOS, run_dnnpapers, write_list
+from conftest import SCENARIOS, invoke_dnnpapers, write_list
 from dnnpapers.cli import app
 from dnnpapers.curation.curate import remove_paper, retag_paper
 from dnnpapers.errors import DnnpapersError
@@ -30,16 +30,17 @@ def _papers(root):
 
 
 def test_add_to_a_file_ending_in_the_document_end_marker_puts_the_entry_before_it(tmp_path, server):
+    """In process (conftest's ``invoke_dnnpapers``): the bytes of papers.yaml and check's verdict are the point, not the process."""
     services, base = server
     services.add(MSD, citations=7)
     root = write_list(tmp_path, [A])
     path = root / "data" / "papers.yaml"
     path.write_text(path.read_text() + "...\n# after the end\n")
-    assert run_dnnpapers(["check"], root, base, services).returncode == 0
+    assert invoke_dnnpapers(["check"], root, base, services).returncode == 0
     before = _papers(root)
-    done = run_dnnpapers(["add", "1703.09844", "--tag", "early-exit"], root, base, services)
+    done = invoke_dnnpapers(["add", "1703.09844", "--tag", "early-exit"], root, base, services)
     assert done.returncode == 0, done.stderr
-    assert run_dnnpapers(["check"], root, base, services).returncode == 0
+    assert invoke_dnnpapers(["check"], root, base, services).returncode == 0
     after = _papers(root)
     assert after[:1] == before and [p["arxiv"] for p in after[1:]] == ["1703.09844"]
     assert path.read_text().endswith("...\n# after the end\n")
