@@ -193,8 +193,15 @@ def test_init_pages_takes_only_site_or_jekyll(tmp_path, runner):
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
     """dnnpapers built as a wheel from this checkout, as a release would be."""
-    out = tmp_path_factory.mktemp("wheel")
-    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(REPO)], capture_output=True, text=True, timeout=300)
+    import shutil
+
+    out, source = tmp_path_factory.mktemp("wheel"), tmp_path_factory.mktemp("source")
+    # Built from a copy of what a release holds: setuptools keeps its work in the source's build/ folder, and two
+    # test workers building from the checkout at once (each with this module's tests) trip over each other there.
+    shutil.copy(REPO / "pyproject.toml", source / "pyproject.toml")
+    shutil.copy(REPO / "README.md", source / "README.md")
+    shutil.copytree(REPO / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(source)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     (built,) = out.glob("dnnpapers-*.whl")
     return built

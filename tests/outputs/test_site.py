@@ -151,5 +151,8 @@ def test_embedded_json_reads_back_and_never_holds_markup_openers(value):
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=30))
 def test_normalise_ignores_case_and_accents(value):
-    assert normalise(value.upper()) == normalise(value.lower()) or any(c in value for c in "ßİıſﬅ\u0345")  # characters whose cases do not round-trip (U+0345 upper-cases to a letter, lower-cases to a mark)
+    # Characters whose cases do not round-trip (ß, ı, ſ, U+0345 that upper-cases to a letter and lower-cases to a
+    # mark, U+1C80 whose capital lower-cases to another letter): no case-insensitive match can know them.
+    odd = any(c in "ßİıſﬅ\u0345" or c.upper().lower() != c.lower() or c.lower().upper() != c.upper() for c in value)
+    assert normalise(value.upper()) == normalise(value.lower()) or odd
     assert normalise("Álvarez Zoë") == "alvarez zoe"
