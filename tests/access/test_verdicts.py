@@ -165,3 +165,27 @@ def test_the_day_is_part_of_a_render_verdict_for_a_list_with_talks(shipped, monk
     one = digest(shipped, "render")
     monkeypatch.setenv("DNNPAPERS_TODAY", "2026-01-02")
     assert digest(shipped, "render") != one
+
+
+def test_a_file_past_the_input_bound_is_digested_by_its_size_without_a_byte_read(tmp_path, monkeypatch):
+    """Loading refuses such a file by its size alone, so its bytes cannot change the answer; reading 256 MiB of a
+    sparse file to hash it cost render seconds before the refusal."""
+    from dnnpapers.access import verdicts
+    from dnnpapers.limits import MAX_INPUT_BYTES
+
+    root = _list(tmp_path / "list")
+    with open(root / "templates" / "huge.md.j2", "wb") as huge:
+        huge.truncate(MAX_INPUT_BYTES + 1)
+    opened = verdicts._open
+
+    def refusing_reads(path):
+        file = opened(path)
+        if path.name == "huge.md.j2":
+            file.read = lambda *a: pytest.fail("the file past the bound was read")  # type: ignore[method-assign]
+        return file
+
+    monkeypatch.setattr(verdicts, "_open", refusing_reads)
+    first = digest(root, "render")
+    with open(root / "templates" / "huge.md.j2", "r+b") as huge:
+        huge.truncate(MAX_INPUT_BYTES + 2)
+    assert digest(root, "render") != first  # a new size is a new digest

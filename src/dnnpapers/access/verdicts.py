@@ -94,7 +94,10 @@ def _hash_file(h, path: Path, whole: bool) -> None:
                 data = readme_input(file.read(MAX_INPUT_BYTES + 1))
                 h.update(f"{len(data)}:".encode() + data)
                 return
-            h.update(f"{os.fstat(file.fileno()).st_size}:".encode())
+            size = os.fstat(file.fileno()).st_size
+            h.update(f"{size}:".encode())
+            if size > MAX_INPUT_BYTES:  # refused by its size alone, whatever it holds: nothing to read
+                return
             seen = 0
             while seen <= MAX_INPUT_BYTES and (chunk := file.read(1 << 20)):  # past the bound, loading refuses it
                 h.update(chunk)
