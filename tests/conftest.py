@@ -70,6 +70,21 @@ def copy_scenario(name: str, dest: Path) -> Path:
     return dest
 
 
+def tree(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` (links not followed) with the digest of its bytes, or its link target."""
+    import hashlib
+
+    found = {}
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for name in dirnames + filenames:
+            path = Path(dirpath) / name
+            if path.is_symlink():
+                found[str(path.relative_to(folder))] = "-> " + os.readlink(path)
+            elif path.is_file() and not name.endswith(".lock"):  # the lock file, the tool's own, comes and stays
+                found[str(path.relative_to(folder))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
 def write_list(root: Path, entries: list[dict], readme: str = "# My list\n\n<!-- dnnpapers:begin -->\n<!-- dnnpapers:end -->\n\nAfter.\n") -> Path:
     """A list folder with the scenario taxonomy, ``entries`` written the way `add` writes them, and a README."""
     from dnnpapers.storage.store import format_entry

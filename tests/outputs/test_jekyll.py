@@ -8,9 +8,7 @@ second render changes no byte. `render --check` holds the site's files to the li
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -18,7 +16,7 @@ import pytest
 import yaml
 from hypothesis import given, settings, strategies as st
 
-from conftest import write_list
+from conftest import tree, write_list
 from dnnpapers.cli import app
 
 A = {"id": "a2020x", "title": "First synthetic paper", "authors": ["Test Author", "Other Author"], "year": 2020, "venue": "arXiv",
@@ -87,19 +85,6 @@ def rendered(tmp_path_factory) -> tuple[Path, Path, dict[str, str]]:
         result = CliRunner().invoke(app, ["render", "--root", str(root), "--jekyll", str(site)])
     assert result.exit_code == 0, result.output
     return root, site, before
-
-
-def tree(folder: Path) -> dict[str, str]:
-    """Every file under ``folder`` (links not followed): its bytes' digest, or its link target."""
-    found = {}
-    for dirpath, dirnames, filenames in os.walk(folder):
-        for name in dirnames + filenames:
-            path = Path(dirpath) / name
-            if path.is_symlink():
-                found[str(path.relative_to(folder))] = "-> " + os.readlink(path)
-            elif path.is_file() and not name.endswith(".lock"):
-                found[str(path.relative_to(folder))] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return found
 
 
 def render(runner, root: Path, *args: str):

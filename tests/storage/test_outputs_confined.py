@@ -11,7 +11,6 @@ removes it, never a live one of another process.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -26,25 +25,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from conftest import REPO, write_list
+from conftest import REPO, tree, write_list
 from dnnpapers.cli import app
 
 A = {"id": "a2020x", "title": "First", "authors": ["A B"], "year": 2020, "tags": ["early-exit"]}
 B = {"id": "b2021y", "title": "Second", "authors": ["C D"], "year": 2021, "tags": ["survey"]}
 TALKS = "talks:\n  - date: 2026-03-04\n    presenters: [Ann]\n    papers: [a2020x]\n"
-
-
-def _tree(folder: Path) -> dict[str, str]:
-    """Every file under ``folder`` (links not followed) with the digest of its bytes, or its link target."""
-    found = {}
-    for dirpath, dirnames, filenames in os.walk(folder):
-        for name in dirnames + filenames:
-            path = Path(dirpath) / name
-            if path.is_symlink():
-                found[str(path.relative_to(folder))] = "-> " + os.readlink(path)
-            elif path.is_file() and not name.endswith(".lock"):  # the lock file, the tool's own, comes and stays
-                found[str(path.relative_to(folder))] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return found
 
 
 @pytest.fixture
@@ -114,11 +100,11 @@ def test_render_refuses_an_output_whose_path_leads_outside_the_list_and_changes_
         path.unlink()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.symlink_to(outside / target)
-    before_outside, before_list = _tree(outside), _tree(root)
+    before_outside, before_list = tree(outside), tree(root)
     result = runner.invoke(app, ["render", *(["--check"] if check else []), "--root", str(root)])
     _one_line_refusal(result, str(path))
-    assert _tree(outside) == before_outside
-    assert _tree(root) == before_list
+    assert tree(outside) == before_outside
+    assert tree(root) == before_list
 
 
 def test_render_through_a_subprocess_leaves_an_authorized_keys_link_target_byte_for_byte(root, outside):
@@ -151,10 +137,10 @@ def test_render_does_not_sweep_stale_topic_pages_through_a_link_to_an_outside_fo
     root = _split_list(tmp_path, monkeypatch, runner)
     shutil.rmtree(root / "generated" / "materials")
     (root / "generated" / "materials").symlink_to(outside)
-    before = _tree(outside)
+    before = tree(outside)
     for args in (["render"], ["render", "--check"]):
         _one_line_refusal(runner.invoke(app, [*args, "--root", str(root)]), str(root / "generated" / "materials"))
-        assert _tree(outside) == before  # notes.md, todo.md, README.md: every *.md still there, byte for byte
+        assert tree(outside) == before  # notes.md, todo.md, README.md: every *.md still there, byte for byte
 
 
 def test_topic_pages_render_no_longer_makes_are_reported_as_removed_not_written(tmp_path, monkeypatch, runner):
@@ -205,9 +191,9 @@ def test_a_changing_command_refuses_a_data_file_linked_outside_the_list(root, ou
     data = root / "data" / name
     shutil.move(data, outside / name)
     data.symlink_to(outside / name)
-    before_outside, before_list = _tree(outside), _tree(root)
+    before_outside, before_list = tree(outside), tree(root)
     _one_line_refusal(runner.invoke(app, [*args, "--root", str(root)]), str(data))
-    assert _tree(outside) == before_outside and _tree(root) == before_list
+    assert tree(outside) == before_outside and tree(root) == before_list
 
 
 @pytest.mark.parametrize("name, args", [("papers.yaml", ["add", "2001.90012", "--tag", "system"]), ("metrics.yaml", ["update"])])
@@ -228,23 +214,23 @@ def test_add_and_update_through_a_subprocess_refuse_a_data_file_linked_outside(t
     data = root / "data" / name
     shutil.move(data, outside / name)
     data.symlink_to(outside / name)
-    before_outside, before_list = _tree(outside), _tree(root)
+    before_outside, before_list = tree(outside), tree(root)
     done = run_dnnpapers(args, root, base, services)
     assert done.returncode == 1, done.stderr
     assert done.stderr.startswith(f"dnnpapers: {data}: a symlink to {outside / name}, outside the list") and done.stderr.count("\n") == 1, done.stderr
-    assert _tree(outside) == before_outside
-    assert {k: v for k, v in _tree(root).items() if not k.startswith(".cache")} == before_list
+    assert tree(outside) == before_outside
+    assert {k: v for k, v in tree(root).items() if not k.startswith(".cache")} == before_list
 
 
 def test_a_lock_file_that_is_a_symlink_is_refused_and_its_target_kept(root, outside, runner):
     """Opening a lock file truncates it with filelock before 4 (which the pins allow): a planted link would empty its target."""
     lock = root / "data" / ".papers.yaml.lock"
     lock.symlink_to(outside / "notes.md")
-    before = _tree(outside)
+    before = tree(outside)
     for args in (["tag", "a2020x", "--add", "system"], ["render"]):
         result = runner.invoke(app, [*args, "--root", str(root)])
         assert result.exit_code == 1 and result.stderr == f"dnnpapers: {lock}: is a symlink, but this lock file is dnnpapers' own; remove the link and try again\n"
-    assert _tree(outside) == before
+    assert tree(outside) == before
 
 
 # --- staged writes left by a killed process ---------------------------------------------------------------------------
