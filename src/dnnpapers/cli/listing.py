@@ -132,9 +132,9 @@ def show(
     metrics = paper_list.metrics.get(paper.id)
     if metrics and metrics.citations is not None:
         fields["citations"] = f"{metrics.citations} ({metrics.influential} influential), fetched {metrics.fetched}"
-    from dnnpapers.model.repositories import github_repository
+    from dnnpapers.model.metrics import describes_code
 
-    if metrics and metrics.repository and metrics.repository.lower() == (github_repository(paper.code) or "").lower():
+    if describes_code(paper, metrics):
         known = f"{metrics.stars:,} stars, last push {metrics.pushed or 'unknown'}" if metrics.stars is not None else "unknown to GitHub"
         fields["repository"] = f"{metrics.repository}: {known}{', archived' if metrics.archived else ''}, fetched {metrics.fetched}"
     if paper.published:

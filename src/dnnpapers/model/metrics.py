@@ -10,7 +10,7 @@ from dnnpapers.model.models import Paper, PaperMetrics
 from dnnpapers.model.repositories import github_repository
 from dnnpapers.storage.store import format_scalar
 
-__all__ = ["metrics_text", "code_stars"]
+__all__ = ["metrics_text", "code_stars", "describes_code"]
 
 HEADER = "# Machine-owned: written by `dnnpapers add` and `dnnpapers update`. Do not edit by hand.\n"
 
@@ -24,9 +24,15 @@ def metrics_text(metrics: dict[str, PaperMetrics]) -> str:
     return "".join(lines)
 
 
+def describes_code(paper: Paper, metrics: PaperMetrics | None) -> bool:
+    """Whether the metrics' GitHub fields are of the repository the paper's code link names now (a changed link
+    must never show another repository's stars)."""
+    if metrics is None or not metrics.repository:
+        return False
+    name = github_repository(paper.code)
+    return bool(name) and name.lower() == metrics.repository.lower()
+
+
 def code_stars(paper: Paper, metrics: PaperMetrics | None) -> int | None:
     """The stars of the paper's code repository, when the metrics describe the repository its link names now."""
-    if metrics is None or metrics.stars is None or not metrics.repository:
-        return None
-    name = github_repository(paper.code)
-    return metrics.stars if name and name.lower() == metrics.repository.lower() else None
+    return metrics.stars if describes_code(paper, metrics) else None
