@@ -39,13 +39,13 @@ def relevant() -> list[PoolPaper]:
                 for r in csv.DictReader(handle, delimiter="\t")]
 
 
-#: The pool's Kangaroo-like paper. Kangaroo itself (arXiv 2404.18911, the paper issue 23 saw fall to #69 once the
-#: candidates came from recommendations) is not in the reference table, so it is not in the pool. This is the pool's
-#: paper with Kangaroo's method: a large language model's own shallow layers, leaving by an early exit, draft the
-#: tokens the full model verifies, and how many are drafted adapts (Kangaroo: a second early exit stops drafting).
-#: Its table row: "Speculative Decoding via Early-exiting for Faster LLM Inference with Thompson Sampling Control
-#: Mechanism", Jiahao Liu, 2024, ACL 2024, early-exit. (SpecEE, 2504.08850, is early exiting helped by speculation,
-#: the other way round: a clear early-exit paper, not this case.)
+#: The pool's Kangaroo-like paper. Kangaroo itself (the paper issue 23 saw fall from 3rd to 69th once the candidates
+#: came from recommendations) is not in the reference table, so it is not in the pool. This is the pool's paper with
+#: Kangaroo's method as tests/curation/test_discover_ranking.py's KANGAROO describes it: a large language model's own
+#: shallow layers, leaving by an early exit, draft the tokens the full model verifies, and how many are drafted adapts
+#: (there, a second early exit stops drafting). Its table row: "Speculative Decoding via Early-exiting for Faster LLM
+#: Inference with Thompson Sampling Control Mechanism", Jiahao Liu, 2024, ACL 2024, early-exit. (SpecEE, 2504.08850,
+#: is early exiting helped by speculation, the other way round: a clear early-exit paper, not this case.)
 KANGAROO = "2406.03853"
 
 
