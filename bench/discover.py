@@ -25,7 +25,7 @@
 
    Why the stricter figure stays short (measured, December 2026): every clear early-exit paper clears
    the floor and the topic model scores it as it scores the papers above it (0.84-0.91 against
-   0.76-0.92); what puts mixture-of-experts and speculative-decoding papers above it is resemblance
+   0.71-0.92); what puts mixture-of-experts and speculative-decoding papers above it is resemblance
    (the tag centroid's and the topic's cosines), as their vocabulary repeats (mixture, experts, router)
    where early exiting's spreads (exit, multi-exit, internal classifier, confidence). It is also a
    share no fair ranking gives: the large window holds 6 clear early exits among 50 papers for the
