@@ -4,7 +4,8 @@ Each test is one failure class, through the real command (in process, against a 
 server in arXiv's and Semantic Scholar's formats): a small window where half the
 papers belong, Semantic Scholar's recommendations alone, papers from other fields that
 share the list's words, listed papers whose abstracts could not be fetched, a clear
-early-exit paper (the Kangaroo case) with and without recommendations, and a small window
+early-exit paper (the Kangaroo case) with and without recommendations, and among
+recommendations that mostly belong to the list (the issue's own case), and a small window
 learning against the windows seen before (kept in the cache). Every paper
 here is synthetic (ids 2001.901NN and 2404.9NNNN), its text written for these tests.
 """
@@ -205,6 +206,39 @@ def test_recommendations_alone_rank_the_papers_like_the_list_first(runner, ranke
     assert set(ids[:5]) == IDS(GOOD), ids
     assert ids.index(KANGAROO.arxiv_id) < 5  # the Kangaroo case: above every paper not for the list
     assert all(c["source"] == ["s2"] for c in ranked)
+
+
+# Semantic Scholar's recommendations as issue 23 met them: chosen to resemble the list, most of them for it, a run of its
+# largest topic among them. Learning the list against such candidates (taking the unlabelled for negatives) pushed the
+# Kangaroo case from third to 69th.
+LOOKALIKES = [_paper(60 + i, title, abstract) for i, (title, abstract) in enumerate([
+    ("Sparse mixture of experts language models with a balanced router",
+     "A router sends each token to two experts of a mixture of experts layer, with a loss that balances the load."),
+    ("Scaling mixture of experts transformers to thousands of experts",
+     "Each token is routed to a few of thousands of expert sub-networks, so only a small part of the model runs per token."),
+    ("Token routing for mixture of experts in vision transformers",
+     "Image tokens are sent by a learned router to the expert that suits them inside a mixture of experts vision model."),
+    ("Mixture of experts layers with expert choice routing for language modelling",
+     "Experts pick the tokens they process, a routing of tokens to experts that keeps every expert busy."),
+    ("Mixture of experts with adaptive numbers of experts per token",
+     "The router of a mixture of experts layer activates more experts for harder tokens and fewer for easy ones."),
+    ("Early exiting for large language models with confidence thresholds",
+     "Internal classifiers after intermediate layers of a language model let a token exit early once it is confident."),
+    ("Self-speculative decoding with skipped layers",
+     "A large language model drafts tokens with some of its layers skipped, and the full model verifies the draft."),
+    ("Draft models from shallow layers for speculative decoding",
+     "The first layers of a language model with an exit head draft tokens that the whole model verifies in one pass."),
+])]
+
+
+def test_recommendations_that_resemble_the_list_keep_a_clear_early_exit_paper_in_the_top_10_above_every_negative(runner, ranked_list):
+    root, services = ranked_list  # arXiv answers (the listed papers' abstracts) but its window is empty: the candidates are S2's alone
+    services.recommended = _recommended(LOOKALIKES + GOOD + HARD + FAR)  # 13 of 23 for the list: a run of its experts, Kangaroo's neighbours
+    ranked = _rank(runner, root)
+    ids = [c["arxiv"] for c in ranked]
+    assert set(ids) == IDS(LOOKALIKES + GOOD + HARD + FAR) and all(c["source"] == ["s2"] for c in ranked)
+    assert ids.index(KANGAROO.arxiv_id) < 10, ids  # the Kangaroo case of issue 23 (it fell to 69th)
+    assert ids.index(KANGAROO.arxiv_id) < min(ids.index(i) for i in IDS(HARD + FAR)), ids  # above every paper not for the list
 
 
 def test_papers_from_other_fields_that_share_the_lists_words_rank_below_every_paper_for_it(runner, ranked_list):
