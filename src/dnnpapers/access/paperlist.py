@@ -18,16 +18,21 @@ from dnnpapers.storage.layout import DISMISSED_FILE, METRICS_FILE, PAGE_FILE, PA
 from dnnpapers.model.models import (
     DismissedFile,
     DismissedPaper,
+    JekyllTarget,
+    LeaderTerm,
     Link,
     MetricsFile,
     PageFile,
     Paper,
     PaperMetrics,
+    Presenter,
+    Talk,
+    TalkLinks,
     TaxonomyFile,
     TaxonomyNode,
 )
 from dnnpapers.access.quick import QuickList, accept_papers_text
-from dnnpapers.model.rules import paper_problems, suggest, taxonomy_problems
+from dnnpapers.model.rules import dismissed_problems, paper_problems, suggest, taxonomy_problems
 from dnnpapers.storage.store import INVALID, Document, Loc, parse_document, read_document
 from dnnpapers.model.talks import TalkLog, group_today, load_talks
 from dnnpapers.model.taxonomy import Taxonomy
@@ -62,7 +67,18 @@ class PaperList:
         return [paper for paper in self.papers if slug in paper.tags]
 
 
-_PAPER_DEFAULTS = {name: field.get_default(call_default_factory=True) for name, field in Paper.model_fields.items() if not field.is_required()}
+def _defaults(model) -> dict:
+    return {name: field.get_default(call_default_factory=True) for name, field in model.model_fields.items() if not field.is_required()}
+
+
+_PAPER_DEFAULTS, _TALK_DEFAULTS = _defaults(Paper), _defaults(Talk)
+
+
+def _talk(values: dict) -> Talk:
+    """A Talk from values the quick path accepted (presenters and links as the models build them)."""
+    presenters = [Presenter.model_construct(**({"name": p} if isinstance(p, str) else {"affiliation": None, **p})) for p in values["presenters"]]
+    links = TalkLinks.model_construct(**{"slides": None, "video": None, "notes": None, "recording": None, **values.get("links", {})})
+    return Talk.model_construct(**{**_TALK_DEFAULTS, **values, "presenters": presenters, "links": links})
 
 
 def from_quick(root: Path, quick: QuickList) -> PaperList:
@@ -73,6 +89,8 @@ def from_quick(root: Path, quick: QuickList) -> PaperList:
 
     page = quick.page or {}
     links = {k: [Link.model_construct(**item) for item in v] for k, v in page.items() if isinstance(v, list)}
+    if page.get("jekyll") is not None:
+        links["jekyll"] = JekyllTarget.model_construct(**page["jekyll"])
     metrics = (quick.metrics or {}).get("metrics", {})
     # every field given, so that pydantic need not resolve defaults (slow) field by field
     papers = [Paper.model_construct(**{**_PAPER_DEFAULTS, **entry}) for entry in quick.papers]
@@ -82,7 +100,8 @@ def from_quick(root: Path, quick: QuickList) -> PaperList:
         papers,
         PageFile.model_construct(**{**page, **links}),
         {pid: PaperMetrics.model_construct(**m) for pid, m in metrics.items()},
-        talks=load_talks(root, papers),
+        [DismissedPaper.model_construct(**{"reason": None, **d}) for d in quick.dismissed],
+        TalkLog([_talk(t) for t in quick.talks], [LeaderTerm.model_construct(from_=t["from"], to=t["to"], names=t["names"]) for t in quick.leaders]),
     )
 
 
@@ -122,17 +141,7 @@ def _dismissed_problems(root: Path, dismissed: DismissedFile, papers: list[Paper
     if not dismissed.dismissed:
         return []
     doc = read_document(root / DISMISSED_FILE, str(root / DISMISSED_FILE))
-    listed = {p.arxiv: p.id for p in papers if p.arxiv}
-    seen: dict[str, int] = {}
-    problems = []
-    for i, entry in enumerate(dismissed.dismissed):
-        if entry.arxiv in listed:
-            problems.append(doc.problem(("dismissed", i, "arxiv"), f"{entry.arxiv!r} is dismissed but also listed as {listed[entry.arxiv]!r}; keep it in one file"))
-        if entry.arxiv in seen:
-            line, _ = doc.locate(("dismissed", seen[entry.arxiv]))
-            problems.append(doc.problem(("dismissed", i, "arxiv"), f"{entry.arxiv!r} is dismissed twice (first at line {line})"))
-        seen.setdefault(entry.arxiv, i)
-    return problems
+    return dismissed_problems(dismissed.dismissed, {p.arxiv: p.id for p in papers if p.arxiv}, doc)
 
 
 def papers_problems(raw: bytes, display: str, taxonomy: Taxonomy) -> list[Problem]:
