@@ -151,3 +151,18 @@ def test_code_checked_is_a_boolean_on_the_quick_path_too():
     entry = {"id": "a2020b", "title": "T", "authors": ["A"], "year": 2020, "code": "https://github.com/example-org/x", "tags": ["x"]}
     assert accept_paper({**entry, "code_checked": True}) is True
     assert accept_paper({**entry, "code_checked": "yes"}) is False and accept_paper({**entry, "code_checked": None}) is False
+
+
+def test_the_papers_the_quick_path_builds_are_the_models_own_and_copying_one_changes_no_other():
+    quick, exact = load_list(REPO), load_exact(REPO)
+    assert quick.papers == exact.papers  # as models: every field's value
+    assert quick.papers == [Paper.model_construct(**p.model_dump()) for p in exact.papers]
+    assert all(list(p.__dict__) == list(Paper.model_fields) for p in quick.papers)  # the fields in the model's order
+    first, second = quick.papers[0], quick.papers[1]
+    copy = first.model_copy(update={"notes": "a note"})
+    assert copy.notes == "a note" and first.notes != "a note" and "notes" in copy.model_fields_set
+    assert second.model_fields_set == set(Paper.model_fields) and second.model_dump() == exact.papers[1].model_dump()
+    without = [p for p in quick.papers if not p.awards]
+    assert len({id(p.awards) for p in without}) == len(without)  # each its own list, as the exact path gives them
+    with pytest.raises(Exception):
+        first.title = "changed"  # frozen, as the exact path's papers

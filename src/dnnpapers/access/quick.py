@@ -60,8 +60,8 @@ def _plain(value: Any) -> bool:
 
 
 def _text(value: Any) -> bool:
-    """What text_problem accepts, once _plain holds: not empty, no control character."""
-    return _plain(value) and value != "" and CONTROL.search(value) is None
+    """What text_problem accepts, once _plain holds: not empty, no control character (a printable text has none)."""
+    return _plain(value) and value != "" and (value.isprintable() or CONTROL.search(value) is None)
 
 
 def _optional(value: Any, check) -> bool:
@@ -72,24 +72,24 @@ def _texts(value: Any, at_least: int = 0) -> bool:
     return type(value) is list and len(value) >= at_least and all(_text(v) for v in value)
 
 
-# One check per field, given the value and the entry's year (None is handled by accept_paper).
+# One check per field, given the value, the entry's year and the last year allowed (None is handled by accept_paper).
 _CHECKS = {
-    "id": lambda v, y: _plain(v) and SLUG_RE.match(v) is not None,
-    "title": lambda v, y: _text(v),
-    "authors": lambda v, y: _texts(v, 1) and authors_problem(v) is None,
-    "year": lambda v, y: True,  # checked first, in accept_paper
-    "venue": lambda v, y: _text(v) and venue_problem(v, y) is None,
-    "arxiv": lambda v, y: _plain(v) and arxiv_id_problem(v) is None,
-    "doi": lambda v, y: _plain(v) and doi_problem(v) is None,
-    "url": lambda v, y: _plain(v) and url_problem(v) is None,
-    "code": lambda v, y: _plain(v) and url_problem(v) is None,
-    "tags": lambda v, y: type(v) is list and len(v) >= 1 and all(_plain(t) for t in v),
-    "focus": lambda v, y: _text(v),
-    "notes": lambda v, y: _text(v),
-    "awards": lambda v, y: _texts(v),
-    "added": lambda v, y: type(v) is dt.date,
-    "venue_checked": lambda v, y: type(v) is bool,
-    "code_checked": lambda v, y: type(v) is bool,
+    "id": lambda v, y, last: _plain(v) and SLUG_RE.match(v) is not None,
+    "title": lambda v, y, last: _text(v),
+    "authors": lambda v, y, last: _texts(v, 1) and authors_problem(v) is None,
+    "year": lambda v, y, last: True,  # checked first, in accept_paper
+    "venue": lambda v, y, last: _text(v) and venue_problem(v, y, last) is None,
+    "arxiv": lambda v, y, last: _plain(v) and arxiv_id_problem(v) is None,
+    "doi": lambda v, y, last: _plain(v) and doi_problem(v) is None,
+    "url": lambda v, y, last: _plain(v) and url_problem(v) is None,
+    "code": lambda v, y, last: _plain(v) and url_problem(v) is None,
+    "tags": lambda v, y, last: type(v) is list and len(v) >= 1 and all(_plain(t) for t in v),
+    "focus": lambda v, y, last: _text(v),
+    "notes": lambda v, y, last: _text(v),
+    "awards": lambda v, y, last: _texts(v),
+    "added": lambda v, y, last: type(v) is dt.date,
+    "venue_checked": lambda v, y, last: type(v) is bool,
+    "code_checked": lambda v, y, last: type(v) is bool,
 }
 PAPER_FIELDS = set(_CHECKS)
 REQUIRED = {"id", "title", "authors", "year", "tags"}
@@ -101,13 +101,14 @@ def accept_paper(entry: Any, first: int = FIRST_YEAR, last: int | None = None) -
     if type(entry) is not dict or not REQUIRED <= entry.keys() <= PAPER_FIELDS:
         return False
     year = entry["year"]
-    if type(year) is not int or not first <= year <= (last or last_year()):
+    last = last or last_year()  # the venue's check needs it too: asking the clock per entry showed in the profile
+    if type(year) is not int or not first <= year <= last:
         return False
     for key, value in entry.items():
         if value is None:
             if key in _NOT_NULL:
                 return False
-        elif not _CHECKS[key](value, year):
+        elif not _CHECKS[key](value, year, last):
             return False
     return True
 
@@ -195,17 +196,20 @@ def _papers_of(data: Any) -> list | None:
 def _accept_texts(prefix: str, texts: list[str], last: int) -> list[dict] | None:
     """The values of these entry texts, parsed as one plain file, when that file holds exactly as many entries
     (a value crossing from one text into the next would leave it unreadable or an entry short) and each is
-    accepted; their field names and tags interned: repeated in every entry, so kept once."""
+    accepted; their field names, tags, authors and venues interned (_interned)."""
     entries = _papers_of(_parse_text("papers:\n" + prefix + ("\n" + prefix).join(texts) + "\n"))
     if entries is None or len(entries) != len(texts) or not all(accept_paper(e, FIRST_YEAR, last) for e in entries):
         return None
-    return [_interned(e) for e in entries]
+    return list(map(_interned, entries))
 
 
 def _interned(entry: dict) -> dict:
-    tags = entry.get("tags")
-    if type(tags) is list:
-        entry["tags"] = [intern(tag) for tag in tags]
+    """Field names, tags, authors and venues interned: repeated across entries, so kept once."""
+    for name in ("tags", "authors"):
+        if type(entry.get(name)) is list:
+            entry[name] = [intern(v) if type(v) is str else v for v in entry[name]]
+    if type(entry.get("venue")) is str:
+        entry["venue"] = intern(entry["venue"])
     return {intern(name): value for name, value in entry.items()}
 
 

@@ -199,14 +199,15 @@ def venue_name(venue: str) -> str:
     return " ".join(_VENUE_YEAR.sub(" ", venue).split())
 
 
-def venue_problem(venue: str, year: int | None) -> str | None:
-    """A venue names its own year ('ICLR 2018'), not before the paper's first year; or it is 'arXiv'."""
+def venue_problem(venue: str, year: int | None, last: int | None = None) -> str | None:
+    """A venue names its own year ('ICLR 2018'), not before the paper's first year; or it is 'arXiv'.
+    ``last``: last_year(), when the caller has it already."""
     if venue == "arXiv":
         return None
     found = venue_year(venue)
     if found is None:
         return f"venue {venue!r} needs its year ('ICLR 2018'), or is 'arXiv' when unpublished"
-    if found > last_year():
+    if found > (last or last_year()):
         return f"venue year {found} is in the future"
     if year is not None and found < year:
         return f"the venue's year {found} is before 'year: {year}'; year is when the work first appeared (the earlier of arXiv v1 and the venue), so write year: {found}"
