@@ -3,7 +3,7 @@
 The quick path only ever answers "valid" or "not sure"; the exact path (PyYAML
 nodes and pydantic) gives every problem with its line. Both are tried here and
 nowhere else, so neither calls the other. The exact path is imported only when
-it is needed: checking a valid list without talks needs no pydantic.
+it is needed: checking a valid list (talks and all) needs no pydantic.
 """
 
 from __future__ import annotations
