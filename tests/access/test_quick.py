@@ -166,3 +166,11 @@ def test_the_papers_the_quick_path_builds_are_the_models_own_and_copying_one_cha
     assert len({id(p.awards) for p in without}) == len(without)  # each its own list, as the exact path gives them
     with pytest.raises(Exception):
         first.title = "changed"  # frozen, as the exact path's papers
+
+
+@pytest.mark.parametrize("brk", ["\x85", "\u2028", "\u2029"])
+def test_a_line_break_only_yaml_11_knows_sends_the_file_to_the_exact_path(brk):
+    # PyYAML ends the comment at U+0085 and then refuses the line; yaml-rs reads it all as the comment
+    raw = ("papers:\n  - id: huang2017multiscale\n    title: Multi-Scale Dense Networks\n    authors: [Gao Huang]\n"
+           f"    year: 2017\n    tags: [early-exit]\n    focus: #{brk}x\n").encode()
+    assert parse(raw) is UNSURE

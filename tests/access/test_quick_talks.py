@@ -138,3 +138,22 @@ def test_a_jekyll_target_takes_the_quick_path_and_loads_as_the_exact_one(tmp_pat
         page.write("jekyll:\n  dir: ../site\n  posts: true\n")
     assert accept_list(root) is not None
     assert load_list(root).page.model_dump() == load_exact(root).page.model_dump()
+
+
+# Characters where YAML 1.1 and 1.2, or quoting and escaping, could part ways: quotes, escapes, comments, flow
+# indicators, 1.1 words, white space of every kind and the line breaks only YAML 1.1 has (U+0085, U+2028).
+TEXT_CHARS = list("ab 1:0-.'\"\\#,[]{}yesnoON\t_xé!&*|>%@`") + ["\u3000", "\x85", "\u2028", "\n"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(value=st.text(alphabet=st.sampled_from(TEXT_CHARS), max_size=12), form=st.sampled_from(["{}", "'{}'", '"{}"']),
+       key=st.sampled_from(["title", "notes", "place", "start"]))
+def test_any_short_text_in_a_talk_is_read_as_the_exact_path_reads_it_or_left_to_it(a_list, value, form, key):
+    continued = form.format(value).replace("\n", "\n      ")  # a line break goes on at a deeper indent
+    text = f"talks:\n  - date: 2020-08-05\n    presenters: [Gao Huang]\n    papers: [huang2017multiscale]\n    {key}: {continued}\n"
+    (a_list / "data" / "talks.yaml").write_text(text, encoding="utf-8")
+    if accept_list(a_list) is None:
+        return
+    exact = _exact(a_list)
+    assert exact is not None and exact.warnings == [], text
+    assert _same_log(load_list(a_list).talks, exact.talks), text

@@ -44,6 +44,8 @@ def _structure_is_plain(text: str, numbers: bool = True) -> bool:
             return False
         if (char == "<" and after == "<") or (char == "%" and before == "\n") or (char == "?" and after == " " and text[text.rfind("\n", 0, i) + 1 : i].strip() == ""):
             return False
+    if "\x85" in text or "\u2028" in text or "\u2029" in text:  # line breaks in YAML 1.1, not in 1.2: a comment ends there or not
+        return False
     return (not numbers or _LEADING_ZERO.search(text) is None) and _REFUSED.search(text) is None
 
 
