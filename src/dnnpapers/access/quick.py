@@ -39,7 +39,7 @@ from dnnpapers.model.fields import (
 )
 from dnnpapers.storage.files import TooLarge, read_bounded
 from dnnpapers.storage.layout import DISMISSED_FILE, METRICS_FILE, PAGE_FILE, PAPERS_FILE, TALKS_FILE, TAXONOMY_FILE
-from dnnpapers.storage.fastyaml import UNSURE, _decode, _entry_texts, _parse_text, _shape, _structure_is_plain, entry_prefix, parse, parse_typed, split_entries
+from dnnpapers.storage.fastyaml import INDICATOR_FIRST, UNSURE, _decode, _entry_texts, _parse_text, _shape, _structure_is_plain, entry_prefix, parse, parse_typed, split_entries
 from dnnpapers.access.known_entries import entry_key, recall_entries, remember_entries
 from dnnpapers.model.rules import dismissed_problems, normalise_title, paper_problems, taxonomy_problems
 from dnnpapers.model.talks import log_rules
@@ -51,12 +51,15 @@ __all__ = [
 ]
 
 # Where YAML 1.1 (PyYAML, the exact path) and YAML 1.2 (yaml-rs) read a plain scalar differently,
-# yaml-rs gives a string: yes/no/on/off, 0b101, 1_000, 1:20. A string value of that form sends
+# yaml-rs gives a string: yes/no/on/off, 0b101, 1_000, 1:20, and '=' (which PyYAML refuses). A string value of that form sends
 # the file to the exact path (a quoted one too: false alarms only cost time).
-_ONE_ONE_ONLY = re.compile(r"(?:[Yy]es|YES|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF|[-+]?0b[01_]+|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|[-+]?[0-9.]*_[0-9_.]*)")
+_ONE_ONE_ONLY = re.compile(r"(?:=|[Yy]es|YES|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF|[-+]?0b[01_]+|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|[-+]?[0-9.]*_[0-9_.]*)")
 def _plain(value: Any) -> bool:
     """A string pydantic keeps as it is (nothing to strip) and that YAML 1.1 and 1.2 read alike."""
-    return type(value) is str and value == value.strip() and (" " in value or _ONE_ONE_ONLY.fullmatch(value) is None)
+    return (
+        type(value) is str and value == value.strip() and (" " in value or _ONE_ONE_ONLY.fullmatch(value) is None)
+        and not value.startswith(INDICATOR_FIRST)
+    )
 
 
 def _text(value: Any) -> bool:
@@ -179,7 +182,7 @@ def _accept_metrics(data: Any) -> bool:
         return value is None or (type(value) is int and value >= 0)
 
     return all(
-        type(pid) is str and type(m) is dict and "fetched" in m
+        _plain(pid) and type(m) is dict and "fetched" in m
         and m.keys() <= {"citations", "influential", "fetched", "venue_source", "repository", "stars", "pushed", "archived"}
         and type(m["fetched"]) is dt.date and count(m.get("citations")) and count(m.get("influential")) and count(m.get("stars"))
         and _optional(m.get("venue_source"), _text) and _optional(m.get("repository"), _text)

@@ -14,7 +14,7 @@ from typing import Any, Iterator
 
 from dnnpapers.limits import MAX_DEPTH
 
-__all__ = ["UNSURE", "parse", "parse_typed", "split_entries", "entry_prefix"]
+__all__ = ["UNSURE", "INDICATOR_FIRST", "parse", "parse_typed", "split_entries", "entry_prefix"]
 
 UNSURE = object()
 
@@ -69,12 +69,18 @@ _TYPED_IN_ONE_ONE = re.compile(
 )
 
 
+#: A text starting with one of these is plain text to YAML 1.2 (yaml-rs), but in a flow collection PyYAML reads an
+#: indicator there: [?x] is a mapping, [:0] and [|] errors. So such a string is trusted only when written in quotes.
+INDICATOR_FIRST = ("?", ":", "|", ">")
+
+
 def parse_typed(raw: bytes) -> Any:
     """Like ``parse``, for a file whose values are text, dates and lists of them (talks.yaml, dismissed.yaml):
     numbers with a leading zero inside quotes (a time "09:00") are fine, as every number is refused there anyway.
 
     A string yaml-rs reads that PyYAML would read as a boolean, number, null or
-    timestamp had it been written plain (10:00, yes, 2020-08-32) is trusted only
+    timestamp had it been written plain (10:00, yes, 2020-08-32), or as an
+    indicator (INDICATOR_FIRST), is trusted only
     when every occurrence of it in the text is in quotes ("10:00"), as a time is
     written; else UNSURE. (A plain scalar's text is its value: a value with no
     white space that it yields appears as it is in the file, not next to a quote.)
@@ -92,7 +98,7 @@ def parse_typed(raw: bytes) -> Any:
 
 def _typed_strings(data: Any, found: set[str]) -> None:
     if type(data) is str:
-        if data and _TYPED_IN_ONE_ONE.fullmatch(data):
+        if data and (_TYPED_IN_ONE_ONE.fullmatch(data) or data[0] in INDICATOR_FIRST):
             found.add(data)
     elif type(data) is list:
         for item in data:
