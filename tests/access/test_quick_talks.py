@@ -145,7 +145,7 @@ def test_a_jekyll_target_takes_the_quick_path_and_loads_as_the_exact_one(tmp_pat
 TEXT_CHARS = list("ab 1:0-.'\"\\#,[]{}yesnoON\t_xé!&*|>%@`") + ["\u3000", "\x85", "\u2028", "\n"]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(value=st.text(alphabet=st.sampled_from(TEXT_CHARS), max_size=12), form=st.sampled_from(["{}", "'{}'", '"{}"']),
        key=st.sampled_from(["title", "notes", "place", "start"]))
 def test_any_short_text_in_a_talk_is_read_as_the_exact_path_reads_it_or_left_to_it(a_list, value, form, key):
