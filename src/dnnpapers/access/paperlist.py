@@ -100,7 +100,7 @@ def _talk(values: dict) -> Talk:
     """A Talk from values the quick path accepted (presenters and links as the models build them)."""
     presenters = [Presenter.model_construct(**({"name": p} if isinstance(p, str) else {"affiliation": None, **p})) for p in values["presenters"]]
     links = TalkLinks.model_construct(**{"slides": None, "video": None, "notes": None, "recording": None, **values.get("links", {})})
-    return Talk.model_construct(**{**_TALK_DEFAULTS, **values, "presenters": presenters, "links": links})
+    return Talk.model_construct(**{**_TALK_DEFAULTS, **values, "presenters": presenters, "links": links, "papers": list(values.get("papers", []))})
 
 
 def from_quick(root: Path, quick: QuickList) -> PaperList:
