@@ -151,3 +151,56 @@ def test_code_checked_is_a_boolean_on_the_quick_path_too():
     entry = {"id": "a2020b", "title": "T", "authors": ["A"], "year": 2020, "code": "https://github.com/example-org/x", "tags": ["x"]}
     assert accept_paper({**entry, "code_checked": True}) is True
     assert accept_paper({**entry, "code_checked": "yes"}) is False and accept_paper({**entry, "code_checked": None}) is False
+
+
+def test_the_papers_the_quick_path_builds_are_the_models_own_and_copying_one_changes_no_other():
+    quick, exact = load_list(REPO), load_exact(REPO)
+    assert quick.papers == exact.papers  # as models: every field's value
+    assert quick.papers == [Paper.model_construct(**p.model_dump()) for p in exact.papers]
+    assert all(list(p.__dict__) == list(Paper.model_fields) for p in quick.papers)  # the fields in the model's order
+    first, second = quick.papers[0], quick.papers[1]
+    copy = first.model_copy(update={"notes": "a note"})
+    assert copy.notes == "a note" and first.notes != "a note" and "notes" in copy.model_fields_set
+    assert second.model_fields_set == set(Paper.model_fields) and second.model_dump() == exact.papers[1].model_dump()
+    without = [p for p in quick.papers if not p.awards]
+    assert len({id(p.awards) for p in without}) == len(without)  # each its own list, as the exact path gives them
+    with pytest.raises(Exception):
+        first.title = "changed"  # frozen, as the exact path's papers
+
+
+@pytest.mark.parametrize("brk", ["\x85", "\u2028", "\u2029"])
+def test_a_line_break_only_yaml_11_knows_sends_the_file_to_the_exact_path(brk):
+    # PyYAML ends the comment at U+0085 and then refuses the line; yaml-rs reads it all as the comment
+    raw = ("papers:\n  - id: huang2017multiscale\n    title: Multi-Scale Dense Networks\n    authors: [Gao Huang]\n"
+           f"    year: 2017\n    tags: [early-exit]\n    focus: #{brk}x\n").encode()
+    assert parse(raw) is UNSURE
+
+
+# Characters where YAML 1.1 and 1.2, or quoting and escaping, could part ways (indicators, quotes, escapes,
+# comments, 1.1 words, white space and line breaks of every kind), in every way a value may be written.
+TEXT_CHARS = list("ab 1:0-.'\"\\#,[]{}yesnoON\t_xé!&*|>%@`?=<~") + ["\u3000", "\x85", "\u2028", "\n", "\r", "\ufeff"]
+FORMS = ["{}", "'{}'", '"{}"', "[{}]", "[x, {}]", "{{a: {}}}", "|-\n      {}", ">-\n      {}"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=st.text(alphabet=st.sampled_from(TEXT_CHARS), max_size=12), form=st.sampled_from(FORMS),
+       key=st.sampled_from(["title", "notes", "venue", "focus", "authors", "awards", "doi", "code"]))
+def test_any_short_text_in_a_paper_is_read_as_the_exact_path_reads_it_or_left_to_it(value, form, key):
+    written = form.format(value).replace("\n", "\n      ")
+    raw = ("papers:\n  - id: huang2017multiscale\n    title: Multi-Scale Dense Networks\n    authors: [Gao Huang, et al.]\n"
+           f"    year: 2017\n    tags: [early-exit]\n    {key}: {written}\n").encode()
+    data = parse(raw)
+    if data is UNSURE or not isinstance(data, dict) or not isinstance(data.get("papers"), list) or not all(map(accept_paper, data["papers"])):
+        return
+    exact = exact_papers(raw)
+    assert exact is not None, raw
+    assert [Paper.model_construct(**{"awards": [], **e}).model_dump(exclude_defaults=True) for e in data["papers"]] == exact, raw
+
+
+@pytest.mark.parametrize("value", ["[?x]", "[:0]", "[|]", "[x, >]", "{a: :0}", "[=]"])
+def test_text_starting_with_an_indicator_in_a_flow_collection_is_left_to_the_exact_path(value):
+    raw = ("papers:\n  - id: huang2017multiscale\n    title: Multi-Scale Dense Networks\n    authors: [Gao Huang, et al.]\n"
+           f"    year: 2017\n    tags: [early-exit]\n    awards: {value}\n").encode()
+    data = parse(raw)
+    assert data is UNSURE or not accept_paper(data["papers"][0])
+    assert exact_papers(raw) is None  # PyYAML reads a mapping, or refuses

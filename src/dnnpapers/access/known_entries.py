@@ -53,7 +53,7 @@ def recall_entries(list_key: str, last_year: int) -> dict[bytes, dict]:
             return {}
         for values in entries.values():
             for name in _DATES:
-                if name in values:
+                if type(values.get(name)) is int:
                     values[name] = dt.date.fromordinal(values[name])
         return entries
     except Exception:  # noqa: BLE001 - missing, unreadable, from another Python, or not ours: no help, never an error

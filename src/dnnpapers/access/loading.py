@@ -3,7 +3,7 @@
 The quick path only ever answers "valid" or "not sure"; the exact path (PyYAML
 nodes and pydantic) gives every problem with its line. Both are tried here and
 nowhere else, so neither calls the other. The exact path is imported only when
-it is needed: checking a valid list without talks needs no pydantic.
+it is needed: checking a valid list (talks and all) needs no pydantic.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dnnpapers.access.quick import accept_list, gc_paused
-from dnnpapers.storage.layout import TALKS_FILE
 
 if TYPE_CHECKING:
     from dnnpapers.access.paperlist import PaperList
@@ -40,14 +39,15 @@ def load_list(root: Path | str = ".") -> PaperList:
 def check_list(root: Path) -> tuple[int, int, int, list]:
     """(papers, topics, talks, warnings) of a valid list, or ProblemsFound with every located problem.
 
-    A valid list is checked here without pydantic or PyYAML; only a list the quick
-    path is unsure of loads the exact path (imported then, for that reason).
+    A valid list is checked here without pydantic or PyYAML, its talks too; only a
+    list the quick path is unsure of (a warning, such as a talk naming a paper by its
+    arXiv id, included) loads the exact path (imported then, for that reason).
     """
     with gc_paused():
         quick = accept_list(root)
-    if quick is None or (root / TALKS_FILE).exists():  # talks are checked with positions, by the models
+    if quick is None:
         from dnnpapers.access.paperlist import load_exact
 
-        exact = load_exact(root) if quick is None else load_list(root)
+        exact = load_exact(root)
         return len(exact.papers), len(exact.taxonomy.by_slug), len(exact.talks.talks), exact.warnings
-    return len(quick.papers), len(quick.taxonomy.by_slug), 0, []
+    return len(quick.papers), len(quick.taxonomy.by_slug), len(quick.talks), []

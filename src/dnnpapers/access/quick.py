@@ -15,7 +15,7 @@ import datetime as dt
 import gc
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from sys import intern
@@ -25,36 +25,46 @@ from typing import Any, Iterator
 from dnnpapers.model.fields import (
     CONTROL,
     FIRST_YEAR,
+    TALK_KINDS,
     timezone_problem,
     SLUG_RE,
     arxiv_id_problem,
     authors_problem,
+    clock_problem,
     doi_problem,
     last_year,
+    site_path_problem,
     url_problem,
     venue_problem,
 )
 from dnnpapers.storage.files import TooLarge, read_bounded
-from dnnpapers.storage.layout import DISMISSED_FILE, METRICS_FILE, PAGE_FILE, PAPERS_FILE, TAXONOMY_FILE
-from dnnpapers.storage.fastyaml import UNSURE, _decode, _entry_texts, _parse_text, _shape, _structure_is_plain, entry_prefix, parse, split_entries
+from dnnpapers.storage.layout import DISMISSED_FILE, METRICS_FILE, PAGE_FILE, PAPERS_FILE, TALKS_FILE, TAXONOMY_FILE
+from dnnpapers.storage.fastyaml import INDICATOR_FIRST, UNSURE, _decode, _entry_texts, _parse_text, _shape, _structure_is_plain, entry_prefix, parse, parse_typed, split_entries
 from dnnpapers.access.known_entries import entry_key, recall_entries, remember_entries
-from dnnpapers.model.rules import normalise_title, paper_problems, taxonomy_problems
+from dnnpapers.model.rules import dismissed_problems, normalise_title, paper_problems, taxonomy_problems
+from dnnpapers.model.talks import log_rules
 from dnnpapers.model.taxonomy import Taxonomy
 
-__all__ = ["QuickList", "accept_list", "accept_appended", "parse", "accept_paper", "accept_papers_text", "split_entries", "entry_prefix", "UNSURE"]
+__all__ = [
+    "QuickList", "accept_list", "accept_appended", "parse", "accept_paper", "accept_papers_text", "accept_talks", "accept_dismissed", "split_entries",
+    "entry_prefix", "UNSURE",
+]
 
 # Where YAML 1.1 (PyYAML, the exact path) and YAML 1.2 (yaml-rs) read a plain scalar differently,
-# yaml-rs gives a string: yes/no/on/off, 0b101, 1_000, 1:20. A string value of that form sends
+# yaml-rs gives a string: yes/no/on/off, 0b101, 1_000, 1:20, and '=' (which PyYAML refuses). A string value of that form sends
 # the file to the exact path (a quoted one too: false alarms only cost time).
-_ONE_ONE_ONLY = re.compile(r"(?:[Yy]es|YES|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF|[-+]?0b[01_]+|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|[-+]?[0-9.]*_[0-9_.]*)")
+_ONE_ONE_ONLY = re.compile(r"(?:=|[Yy]es|YES|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF|[-+]?0b[01_]+|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|[-+]?[0-9.]*_[0-9_.]*)")
 def _plain(value: Any) -> bool:
     """A string pydantic keeps as it is (nothing to strip) and that YAML 1.1 and 1.2 read alike."""
-    return type(value) is str and value == value.strip() and (" " in value or _ONE_ONE_ONLY.fullmatch(value) is None)
+    return (
+        type(value) is str and value == value.strip() and (" " in value or _ONE_ONE_ONLY.fullmatch(value) is None)
+        and not value.startswith(INDICATOR_FIRST)
+    )
 
 
 def _text(value: Any) -> bool:
-    """What text_problem accepts, once _plain holds: not empty, no control character."""
-    return _plain(value) and value != "" and CONTROL.search(value) is None
+    """What text_problem accepts, once _plain holds: not empty, no control character (a printable text has none)."""
+    return _plain(value) and value != "" and (value.isprintable() or CONTROL.search(value) is None)
 
 
 def _optional(value: Any, check) -> bool:
@@ -65,24 +75,24 @@ def _texts(value: Any, at_least: int = 0) -> bool:
     return type(value) is list and len(value) >= at_least and all(_text(v) for v in value)
 
 
-# One check per field, given the value and the entry's year (None is handled by accept_paper).
+# One check per field, given the value, the entry's year and the last year allowed (None is handled by accept_paper).
 _CHECKS = {
-    "id": lambda v, y: _plain(v) and SLUG_RE.match(v) is not None,
-    "title": lambda v, y: _text(v),
-    "authors": lambda v, y: _texts(v, 1) and authors_problem(v) is None,
-    "year": lambda v, y: True,  # checked first, in accept_paper
-    "venue": lambda v, y: _text(v) and venue_problem(v, y) is None,
-    "arxiv": lambda v, y: _plain(v) and arxiv_id_problem(v) is None,
-    "doi": lambda v, y: _plain(v) and doi_problem(v) is None,
-    "url": lambda v, y: _plain(v) and url_problem(v) is None,
-    "code": lambda v, y: _plain(v) and url_problem(v) is None,
-    "tags": lambda v, y: type(v) is list and len(v) >= 1 and all(_plain(t) for t in v),
-    "focus": lambda v, y: _text(v),
-    "notes": lambda v, y: _text(v),
-    "awards": lambda v, y: _texts(v),
-    "added": lambda v, y: type(v) is dt.date,
-    "venue_checked": lambda v, y: type(v) is bool,
-    "code_checked": lambda v, y: type(v) is bool,
+    "id": lambda v, y, last: _plain(v) and SLUG_RE.match(v) is not None,
+    "title": lambda v, y, last: _text(v),
+    "authors": lambda v, y, last: _texts(v, 1) and authors_problem(v) is None,
+    "year": lambda v, y, last: True,  # checked first, in accept_paper
+    "venue": lambda v, y, last: _text(v) and venue_problem(v, y, last) is None,
+    "arxiv": lambda v, y, last: _plain(v) and arxiv_id_problem(v) is None,
+    "doi": lambda v, y, last: _plain(v) and doi_problem(v) is None,
+    "url": lambda v, y, last: _plain(v) and url_problem(v) is None,
+    "code": lambda v, y, last: _plain(v) and url_problem(v) is None,
+    "tags": lambda v, y, last: type(v) is list and len(v) >= 1 and all(_plain(t) for t in v),
+    "focus": lambda v, y, last: _text(v),
+    "notes": lambda v, y, last: _text(v),
+    "awards": lambda v, y, last: _texts(v),
+    "added": lambda v, y, last: type(v) is dt.date,
+    "venue_checked": lambda v, y, last: type(v) is bool,
+    "code_checked": lambda v, y, last: type(v) is bool,
 }
 PAPER_FIELDS = set(_CHECKS)
 REQUIRED = {"id", "title", "authors", "year", "tags"}
@@ -94,13 +104,14 @@ def accept_paper(entry: Any, first: int = FIRST_YEAR, last: int | None = None) -
     if type(entry) is not dict or not REQUIRED <= entry.keys() <= PAPER_FIELDS:
         return False
     year = entry["year"]
-    if type(year) is not int or not first <= year <= (last or last_year()):
+    last = last or last_year()  # the venue's check needs it too: asking the clock per entry showed in the profile
+    if type(year) is not int or not first <= year <= last:
         return False
     for key, value in entry.items():
         if value is None:
             if key in _NOT_NULL:
                 return False
-        elif not _CHECKS[key](value, year):
+        elif not _CHECKS[key](value, year, last):
             return False
     return True
 
@@ -134,8 +145,9 @@ def _accept_page(data: Any) -> bool:
     if data is None:
         return True
     texts, lists = {"title", "title_zh"}, {"books", "people", "courses", "conferences", "companies", "related"}
-    # A `jekyll:` target (a nested model) is left to the exact path, which builds it; such a list renders to a site anyway.
-    if type(data) is not dict or not data.keys() <= texts | lists | {"milestone_citations", "categories", "timezone", "site_url"}:
+    if type(data) is not dict or not data.keys() <= texts | lists | {"milestone_citations", "categories", "timezone", "site_url", "jekyll"}:
+        return False
+    if "jekyll" in data and not (data["jekyll"] is None or _accept_jekyll(data["jekyll"])):
         return False
     if "categories" in data and not _texts(data["categories"]):
         return False
@@ -151,6 +163,15 @@ def _accept_page(data: Any) -> bool:
     )
 
 
+def _accept_jekyll(data: Any) -> bool:
+    return (
+        type(data) is dict and {"dir"} <= data.keys() <= {"dir", "path", "layout", "posts"}
+        and _text(data["dir"]) and ("layout" not in data or _text(data["layout"]))
+        and ("path" not in data or (_plain(data["path"]) and site_path_problem(data["path"]) is None))
+        and type(data.get("posts", False)) is bool
+    )
+
+
 def _accept_metrics(data: Any) -> bool:
     if data is None:
         return True
@@ -161,7 +182,7 @@ def _accept_metrics(data: Any) -> bool:
         return value is None or (type(value) is int and value >= 0)
 
     return all(
-        type(pid) is str and type(m) is dict and "fetched" in m
+        _plain(pid) and type(m) is dict and "fetched" in m
         and m.keys() <= {"citations", "influential", "fetched", "venue_source", "repository", "stars", "pushed", "archived"}
         and type(m["fetched"]) is dt.date and count(m.get("citations")) and count(m.get("influential")) and count(m.get("stars"))
         and _optional(m.get("venue_source"), _text) and _optional(m.get("repository"), _text)
@@ -178,17 +199,20 @@ def _papers_of(data: Any) -> list | None:
 def _accept_texts(prefix: str, texts: list[str], last: int) -> list[dict] | None:
     """The values of these entry texts, parsed as one plain file, when that file holds exactly as many entries
     (a value crossing from one text into the next would leave it unreadable or an entry short) and each is
-    accepted; their field names and tags interned: repeated in every entry, so kept once."""
+    accepted; their field names, tags, authors and venues interned (_interned)."""
     entries = _papers_of(_parse_text("papers:\n" + prefix + ("\n" + prefix).join(texts) + "\n"))
     if entries is None or len(entries) != len(texts) or not all(accept_paper(e, FIRST_YEAR, last) for e in entries):
         return None
-    return [_interned(e) for e in entries]
+    return list(map(_interned, entries))
 
 
 def _interned(entry: dict) -> dict:
-    tags = entry.get("tags")
-    if type(tags) is list:
-        entry["tags"] = [intern(tag) for tag in tags]
+    """Field names, tags, authors and venues interned: repeated across entries, so kept once."""
+    for name in ("tags", "authors"):
+        if type(entry.get(name)) is list:
+            entry[name] = [intern(v) if type(v) is str else v for v in entry[name]]
+    if type(entry.get("venue")) is str:
+        entry["venue"] = intern(entry["venue"])
     return {intern(name): value for name, value in entry.items()}
 
 
@@ -269,12 +293,118 @@ class QuickList:
     papers: list[dict]
     page: dict | None
     metrics: dict | None
+    talks: list[dict] = field(default_factory=list)
+    leaders: list[dict] = field(default_factory=list)
+    dismissed: list[dict] = field(default_factory=list)
+
+
+# talks.yaml and dismissed.yaml are read by parse_typed, so a string value reads alike in YAML 1.1 and 1.2 (a
+# quoted "10:00" is text, an unquoted one made the file UNSURE): text needs only what pydantic checks.
+def _words(value: Any) -> bool:
+    """Text as the models keep it: not empty, nothing to strip, no control character."""
+    return type(value) is str and value != "" and value == value.strip() and CONTROL.search(value) is None
+
+
+def _words_or_none(value: Any) -> bool:
+    return value is None or _words(value)
+
+
+def _link_or_none(value: Any) -> bool:
+    return value is None or (type(value) is str and value == value.strip() and url_problem(value) is None)
+
+
+def _clock_or_none(value: Any) -> bool:
+    return value is None or (type(value) is str and value == value.strip() and clock_problem(value) is None)
+
+
+_TALK_TEXTS = ("title", "event", "place", "notes")
+_TALK_FIELDS = {"date", "start", "end", "kind", "presenters", "papers", "links", *_TALK_TEXTS}
+
+
+def _accept_presenter(value: Any) -> bool:
+    if type(value) is str:
+        return _words(value)
+    return type(value) is dict and {"name"} <= value.keys() <= {"name", "affiliation"} and _words(value["name"]) and _words_or_none(value.get("affiliation"))
+
+
+def _accept_talk(data: Any) -> bool:
+    """True only if the Talk model accepts ``data`` as it is (the rules across talks are log_rules')."""
+    if type(data) is not dict or not {"date", "presenters"} <= data.keys() <= _TALK_FIELDS or type(data["date"]) is not dt.date:
+        return False
+    presenters, papers, links = data["presenters"], data.get("papers", []), data.get("links", {})
+    return (
+        _clock_or_none(data.get("start")) and _clock_or_none(data.get("end"))
+        and type(data.get("kind", "")) is str
+        and type(presenters) is list and len(presenters) >= 1 and all(_accept_presenter(p) for p in presenters)
+        and type(papers) is list and all(_words(p) for p in papers)
+        and all(_words_or_none(data.get(name)) for name in _TALK_TEXTS)
+        and type(links) is dict and links.keys() <= {"slides", "video", "notes", "recording"} and all(_link_or_none(v) for v in links.values())
+    )
+
+
+def _accept_term(data: Any) -> bool:
+    return (
+        type(data) is dict and data.keys() == {"from", "to", "names"} and type(data["from"]) is dt.date and type(data["to"]) is dt.date
+        and type(data["names"]) is list and len(data["names"]) >= 1 and all(_words(n) for n in data["names"])
+    )
+
+
+def _talk_view(talk: dict) -> SimpleNamespace:
+    """A talk's values as log_rules reads a Talk."""
+    names = [p if type(p) is str else p["name"] for p in talk["presenters"]]
+    return SimpleNamespace(
+        date=talk["date"], start=talk.get("start"), end=talk.get("end"), kind=talk.get("kind", "paper-talk"), papers=talk.get("papers", []),
+        title=talk.get("title"), presenter_names=names,
+    )
+
+
+def accept_talks(data: Any, papers: list[dict]) -> tuple[list[dict], list[dict]] | None:
+    """(talks, leaders) of a talks file's values (from parse_typed) that are certainly valid and need no advice for
+    ``papers``, each talk naming its papers by list id; None when not sure."""
+    if data is None:
+        return [], []
+    if type(data) is not dict or not data.keys() <= {"talks", "leaders"}:
+        return None
+    talks, leaders = (data[key] if data.get(key) is not None else [] for key in ("talks", "leaders"))  # null: none (0 or '': a problem)
+    if type(talks) is not list or type(leaders) is not list or not all(map(_accept_talk, talks)) or not all(map(_accept_term, leaders)):
+        return None
+    ids = {paper["id"]: None for paper in papers}
+    by_arxiv = {paper["arxiv"]: paper["id"] for paper in papers if paper.get("arxiv")}
+    stand_in = _NoPositions()  # a warning (an arXiv id where the list id belongs) is located by the exact path too
+    terms = [(i, SimpleNamespace(from_=t["from"], to=t["to"], names=t["names"])) for i, t in enumerate(leaders)]
+    log_rules(stand_in, list(enumerate(map(_talk_view, talks))), terms, ids, by_arxiv)
+    return None if stand_in.found else (talks, leaders)
+
+
+def accept_dismissed(data: Any, papers: list[dict]) -> list[dict] | None:
+    """The entries of a dismissed file's values (from parse_typed) that are certainly valid beside ``papers``; None when not sure."""
+    if data is None:
+        return []
+    if type(data) is not dict or not data.keys() <= {"dismissed"}:
+        return None
+    entries = data.get("dismissed", [])
+    if type(entries) is not list or not all(
+        type(e) is dict and {"arxiv", "date"} <= e.keys() <= {"arxiv", "date", "reason"} and type(e["arxiv"]) is str and e["arxiv"] == e["arxiv"].strip()
+        and arxiv_id_problem(e["arxiv"]) is None and type(e["date"]) is dt.date and _words_or_none(e.get("reason"))
+        for e in entries
+    ):
+        return None
+    stand_in = _NoPositions()
+    dismissed_problems([_Entry(e) for e in entries], {p["arxiv"]: p["id"] for p in papers if p.get("arxiv")}, stand_in)
+    return None if stand_in.found else entries
 
 
 def _read(path: Path) -> Any:
     try:
         return parse(read_bounded(path))
     except (OSError, TooLarge):  # the exact path words it
+        return UNSURE
+
+
+def _read_typed(path: Path) -> Any:
+    try:
+        return parse_typed(read_bounded(path))
+    except (OSError, TooLarge):
         return UNSURE
 
 
@@ -368,8 +498,6 @@ def accept_list(root: Path) -> QuickList | None:
         return None
     taxonomy = Taxonomy(roots)
     optional = {}
-    if (root / DISMISSED_FILE).exists():
-        return None  # dismissals are checked against the papers with positions: the exact path's work
     for name, path, accept in (("page", PAGE_FILE, _accept_page), ("metrics", METRICS_FILE, _accept_metrics)):
         if (root / path).exists():
             data = _read(root / path)
@@ -382,4 +510,15 @@ def accept_list(root: Path) -> QuickList | None:
         return None
     if papers is None:
         return None
-    return QuickList(taxonomy, papers, optional.get("page"), optional.get("metrics"))
+    quick = QuickList(taxonomy, papers, optional.get("page"), optional.get("metrics"))
+    if (root / TALKS_FILE).exists():
+        talks = accept_talks(_read_typed(root / TALKS_FILE), papers)
+        if talks is None:
+            return None
+        quick.talks, quick.leaders = talks
+    if (root / DISMISSED_FILE).exists():
+        dismissed = accept_dismissed(_read_typed(root / DISMISSED_FILE), papers)
+        if dismissed is None:
+            return None
+        quick.dismissed = dismissed
+    return quick

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 __all__ = [
     "ET_AL", "SLUG", "SLUG_RE", "CONTROL", "FIRST_YEAR", "last_year", "arxiv_id_problem", "doi_problem", "url_problem",
-    "text_problem", "clock_problem", "timezone_problem", "year_problem", "venue_problem", "venue_year", "venue_name", "authors_problem", "bare_arxiv_id", "bare_doi",
+    "text_problem", "clock_problem", "site_path_problem", "TALK_KINDS", "timezone_problem", "year_problem", "venue_problem", "venue_year", "venue_name", "authors_problem", "bare_arxiv_id", "bare_doi",
 ]
 
 ET_AL = "et al."
@@ -112,6 +112,26 @@ def clock_problem(value: str) -> str | None:
 _ZONE_NAME = re.compile(r"[A-Za-z0-9_+-]+(?:/[A-Za-z0-9_+-]+)*")
 
 
+#: The reading group's activities (its charter), and notes of talks heard elsewhere: slug → (English, Chinese).
+TALK_KINDS = {
+    "paper-talk": ("Paper talk", "论文研讨"),
+    "topic-discussion": ("Topic discussion", "主题讨论"),
+    "invited-talk": ("Invited talk", "邀请报告"),
+    "public-talk": ("Public talk", "公开报告"),
+    "qa": ("Q&A with the advisor", "老师问答"),
+    "lecture-notes": ("Lecture notes", "讲座笔记"),
+}
+
+_SITE_PATH_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def site_path_problem(value: str) -> str | None:
+    """A folder of the Jekyll site for the pages: plain segments, none that Jekyll skips (_x, .x) or that leads up."""
+    if not all(_SITE_PATH_SEGMENT.fullmatch(part) and part not in (".", "..") for part in value.split("/")):
+        return "give folder names of letters, digits, '.', '_' or '-' separated by '/', none starting with '.' or '_' (Jekyll skips those), e.g. papers"
+    return None
+
+
 def timezone_problem(value: str) -> str | None:
     """Why ``value`` is not an IANA timezone name (Asia/Shanghai), or None.
 
@@ -179,14 +199,15 @@ def venue_name(venue: str) -> str:
     return " ".join(_VENUE_YEAR.sub(" ", venue).split())
 
 
-def venue_problem(venue: str, year: int | None) -> str | None:
-    """A venue names its own year ('ICLR 2018'), not before the paper's first year; or it is 'arXiv'."""
+def venue_problem(venue: str, year: int | None, last: int | None = None) -> str | None:
+    """A venue names its own year ('ICLR 2018'), not before the paper's first year; or it is 'arXiv'.
+    ``last``: last_year(), when the caller has it already."""
     if venue == "arXiv":
         return None
     found = venue_year(venue)
     if found is None:
         return f"venue {venue!r} needs its year ('ICLR 2018'), or is 'arXiv' when unpublished"
-    if found > last_year():
+    if found > (last or last_year()):
         return f"venue year {found} is in the future"
     if year is not None and found < year:
         return f"the venue's year {found} is before 'year: {year}'; year is when the work first appeared (the earlier of arXiv v1 and the venue), so write year: {found}"

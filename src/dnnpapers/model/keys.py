@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Container
@@ -23,6 +24,7 @@ def ascii_fold(text: str) -> str:
 SUFFIXES = {"jr.", "jr", "sr.", "sr", "ii", "iii", "iv"}
 
 
+@functools.lru_cache(maxsize=1 << 16)  # every output asks it of every author; names repeat across papers
 def split_name(name: str) -> tuple[str, str, str]:
     """(given, family, suffix) of 'Given Family Suffix': 'Martin Luther King Jr.' → ('Martin Luther', 'King', 'Jr.')."""
     parts = name.split()

@@ -27,10 +27,12 @@ from dnnpapers.model.fields import (
     ET_AL,
     FIRST_YEAR,
     SLUG,
+    TALK_KINDS,
     arxiv_id_problem,
     authors_problem,
     clock_problem,
     doi_problem,
+    site_path_problem,
     text_problem,
     timezone_problem,
     url_problem,
@@ -184,21 +186,11 @@ class Link(_Strict):
     note: Text | None = None
 
 
-_SITE_PATH_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-
-
-def _site_path_problem(value: str) -> str | None:
-    """A folder of the Jekyll site for the pages: plain segments, none that Jekyll skips (_x, .x) or that leads up."""
-    if not all(_SITE_PATH_SEGMENT.fullmatch(part) and part not in (".", "..") for part in value.split("/")):
-        return "give folder names of letters, digits, '.', '_' or '-' separated by '/', none starting with '.' or '_' (Jekyll skips those), e.g. papers"
-    return None
-
-
 class JekyllTarget(_Strict):
     """``jekyll:`` in ``data/page.yaml``: render also writes the pages into this Jekyll site (GitHub Pages)."""
 
     dir: Text = Field(description="The Jekyll site's folder, relative to the list (../site); render writes only the files it owns there.")
-    path: Annotated[str, _raising(_site_path_problem)] = Field(default="papers", description="The site's folder (and URL path) for the pages: /papers/, /papers/talks/, /papers/zh/.")
+    path: Annotated[str, _raising(site_path_problem)] = Field(default="papers", description="The site's folder (and URL path) for the pages: /papers/, /papers/talks/, /papers/zh/.")
     layout: Text = Field(default="page", description="The layout of the pages (the site's own; page in most themes).")
     posts: bool = Field(default=False, description="Also write each talk with notes as a post in _posts/ (categories: [LectureNotes]).")
 
@@ -227,17 +219,6 @@ class PageFile(_Strict):
         if reason:
             raise ValueError(reason)
         return value
-
-
-#: The reading group's activities (its charter), and notes of talks heard elsewhere: slug → (English, Chinese).
-TALK_KINDS = {
-    "paper-talk": ("Paper talk", "论文研讨"),
-    "topic-discussion": ("Topic discussion", "主题讨论"),
-    "invited-talk": ("Invited talk", "邀请报告"),
-    "public-talk": ("Public talk", "公开报告"),
-    "qa": ("Q&A with the advisor", "老师问答"),
-    "lecture-notes": ("Lecture notes", "讲座笔记"),
-}
 
 
 class Presenter(_Strict):

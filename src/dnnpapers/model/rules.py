@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # rules also serve the quick path, which must not import pyda
     from dnnpapers.storage.store import Document
     from dnnpapers.model.taxonomy import Taxonomy
 
-__all__ = ["normalise_title", "suggest", "paper_problems", "taxonomy_problems"]
+__all__ = ["normalise_title", "suggest", "paper_problems", "taxonomy_problems", "dismissed_problems"]
 
 #: (position of the entry in the file, the validated paper or, for an invalid entry, its fields that are valid alone)
 Entry = tuple[int, "Paper"]
@@ -122,3 +122,17 @@ def _walk_located(nodes: Sequence[TaxonomyNode], loc: tuple) -> Iterable[tuple[t
         here = loc + (i,)
         yield here, node
         yield from _walk_located(node.children, here + ("children",))
+
+
+def dismissed_problems(dismissed: Sequence, listed: dict[str, str], doc: Document) -> list[Problem]:
+    """A paper dismissed twice, or dismissed and listed (``listed``: arXiv id → list id), located in data/dismissed.yaml."""
+    seen: dict[str, int] = {}
+    problems = []
+    for i, entry in enumerate(dismissed):
+        if entry.arxiv in listed:
+            problems.append(doc.problem(("dismissed", i, "arxiv"), f"{entry.arxiv!r} is dismissed but also listed as {listed[entry.arxiv]!r}; keep it in one file"))
+        if entry.arxiv in seen:
+            line, _ = doc.locate(("dismissed", seen[entry.arxiv]))
+            problems.append(doc.problem(("dismissed", i, "arxiv"), f"{entry.arxiv!r} is dismissed twice (first at line {line})"))
+        seen.setdefault(entry.arxiv, i)
+    return problems

@@ -13,19 +13,21 @@ import os
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from dnnpapers.errors import DnnpapersError, Problem, ProblemsFound
-from dnnpapers.model.fields import arxiv_id_problem, bare_arxiv_id
+from dnnpapers.model.fields import TALK_KINDS, arxiv_id_problem, bare_arxiv_id
 from dnnpapers.storage.layout import TALKS_FILE
-from dnnpapers.model.models import TALK_KINDS, LeaderTerm, Paper, Presenter, Talk
 from dnnpapers.model.rules import normalise_title, suggest
-from dnnpapers.storage.store import INVALID, Document, parse_document, read_document
-from dnnpapers.model.validation import translate_all
 
-__all__ = ["TalkLog", "load_talks", "is_upcoming", "presenter_label", "talk_title", "talks_from_text", "talk_anchors", "group_today", "TODAY_VARIABLE", "LAST_DAY"]
+if TYPE_CHECKING:  # the rules also serve the quick path, which must not import pydantic or PyYAML
+    from dnnpapers.model.models import LeaderTerm, Paper, Presenter, Talk
+    from dnnpapers.storage.store import Document
+
+__all__ = [
+    "TalkLog", "load_talks", "is_upcoming", "presenter_label", "talk_title", "talks_from_text", "talk_anchors", "group_today", "log_rules",
+    "TODAY_VARIABLE", "LAST_DAY",
+]
 
 #: The last day a talk may have: talks.ics writes four-digit years, an all-day event ends the next day and
 #: the calendar carries its zone's rules to the January after the last talk, all of which must exist.
@@ -77,6 +79,8 @@ def load_talks(root: Path, papers: list[Paper] | None) -> TalkLog:
 
     ``papers`` None: the papers have problems of their own, so talks' paper ids are not judged.
     """
+    from dnnpapers.storage.store import read_document
+
     path = root / TALKS_FILE
     if not path.exists():
         return TalkLog()
@@ -85,6 +89,8 @@ def load_talks(root: Path, papers: list[Paper] | None) -> TalkLog:
 
 def talks_from_text(raw: bytes, display: str, papers: list[Paper]) -> TalkLog:
     """A talks.yaml text validated as ``check`` would (ProblemsFound with every located problem)."""
+    from dnnpapers.storage.store import parse_document
+
     return _load(parse_document(raw, display), papers)
 
 
@@ -135,6 +141,8 @@ def group_today(timezone: str) -> dt.date:
 
 
 def _load(doc: Document, papers: list[Paper] | None) -> TalkLog:
+    from dnnpapers.model.models import LeaderTerm, Talk
+
     problems: list[Problem] = list(doc.problems)
     data = {} if doc.data is None else doc.data
     if not isinstance(data, dict):
@@ -144,16 +152,23 @@ def _load(doc: Document, papers: list[Paper] | None) -> TalkLog:
             problems.append(doc.problem((key,), f"unknown top-level key {key!r}{suggest(str(key), ['talks', 'leaders'])}; only 'talks' and 'leaders' are allowed"))
     talks = _entries(doc, data, "talks", Talk, problems)
     leaders = _entries(doc, data, "leaders", LeaderTerm, problems)
-    warnings: list[Problem] = []
-    resolved = _talk_rules(doc, talks, papers, problems, warnings)
-    problems += _term_rules(doc, leaders)
+    ids = None if papers is None else {paper.id: None for paper in papers}
+    by_arxiv = {paper.arxiv: paper.id for paper in papers or [] if paper.arxiv}
+    named, found, warnings = log_rules(doc, talks, leaders, ids, by_arxiv)
+    problems += found
     if problems:
         raise ProblemsFound(problems)
-    return TalkLog([talk for _, talk in resolved], [term for _, term in leaders], sorted(warnings))
+    resolved = [talk.model_copy(update={"papers": papers_of}) for (_, talk), papers_of in zip(talks, named)]
+    return TalkLog(resolved, [term for _, term in leaders], sorted(warnings))
 
 
 def _entries(doc: Document, data: dict, key: str, model, problems: list[Problem]) -> list[tuple[int, object]]:
     """(position, model) for each valid entry of the ``key`` list; every invalid one's problems."""
+    from pydantic import ValidationError
+
+    from dnnpapers.model.validation import translate_all
+    from dnnpapers.storage.store import INVALID
+
     items = data.get(key)
     if items is None or items is INVALID:
         return []
@@ -174,9 +189,24 @@ def _entries(doc: Document, data: dict, key: str, model, problems: list[Problem]
     return valid
 
 
-def _talk_rules(doc: Document, talks: list[tuple[int, Talk]], papers: list[Paper] | None, problems: list[Problem], warnings: list[Problem]) -> list[tuple[int, Talk]]:
-    ids = {paper.id: paper for paper in papers or []}
-    by_arxiv = {paper.arxiv: paper.id for paper in papers or [] if paper.arxiv}
+def log_rules(doc: Document, talks: Sequence[tuple[int, Talk]], leaders: Sequence[tuple[int, LeaderTerm]], ids: dict[str, None] | None,
+              by_arxiv: dict[str, str]) -> tuple[list[list[str]], list[Problem], list[Problem]]:
+    """The rules across a log's valid talks and terms: (each talk's papers as list ids, problems, warnings).
+
+    ``ids``: the listed papers' ids in file order, None when the papers have
+    problems of their own (talks' paper ids are not judged then). Talks and terms
+    are read by attribute, so the quick path's plain values are judged by these
+    same rules (with a stand-in for ``doc`` that only notes that something was found).
+    """
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    named = _talk_rules(doc, talks, ids, by_arxiv, problems, warnings)
+    problems += _term_rules(doc, leaders)
+    return named, problems, warnings
+
+
+def _talk_rules(doc: Document, talks: Sequence[tuple[int, Talk]], ids: dict[str, None] | None, by_arxiv: dict[str, str], problems: list[Problem],
+                warnings: list[Problem]) -> list[list[str]]:
     seen: dict[tuple, int] = {}
     resolved = []
     for index, talk in talks:
@@ -191,10 +221,10 @@ def _talk_rules(doc: Document, talks: list[tuple[int, Talk]], papers: list[Paper
             problems.append(doc.problem(at + ("end",), f"'end' {talk.end} is not after 'start' {talk.start}"))
         named = []
         for i, given in enumerate(talk.papers):
-            paper_id = given if papers is None else _paper_id(given, ids, by_arxiv)
+            paper_id = given if ids is None else _paper_id(given, ids, by_arxiv)
             where = at + ("papers", i)
             if paper_id is None:
-                problems.append(doc.problem(where, f"no listed paper has the id {given!r}{suggest(given, ids)}; name papers by their id in data/papers.yaml"))
+                problems.append(doc.problem(where, f"no listed paper has the id {given!r}{suggest(given, ids or {})}; name papers by their id in data/papers.yaml"))
                 continue
             if paper_id != given:
                 warnings.append(doc.problem(where, f"{given!r} is the arXiv id of {paper_id!r}; write the list id"))
@@ -209,11 +239,11 @@ def _talk_rules(doc: Document, talks: list[tuple[int, Talk]], papers: list[Paper
             line, _ = doc.locate(("talks", seen[key]))
             problems.append(doc.problem(at, f"the same talk as line {line} (same date, start, presenters and {'papers' if named else 'title'})"))
         seen.setdefault(key, index)
-        resolved.append((index, talk.model_copy(update={"papers": list(dict.fromkeys(named))})))
+        resolved.append(list(dict.fromkeys(named)))
     return resolved
 
 
-def _paper_id(given: str, ids: dict[str, Paper], by_arxiv: dict[str, str]) -> str | None:
+def _paper_id(given: str, ids: dict[str, None], by_arxiv: dict[str, str]) -> str | None:
     if given in ids:
         return given
     bare = bare_arxiv_id(given)

@@ -24,6 +24,7 @@ class Taxonomy:
             self.by_slug.setdefault(node.slug, node)
             self.parent.setdefault(node.slug, parent)
             self.depth.setdefault(node.slug, depth)
+        self._chains: dict[str, tuple[str, ...]] = {}  # slug → its ancestors, asked for by every paper's every tag
 
     def _walk(self, nodes: Sequence[Any], parent: str | None, depth: int) -> Iterator[tuple[Any, str | None, int]]:
         for node in nodes:
@@ -42,15 +43,21 @@ class Taxonomy:
 
     def ancestors(self, slug: str) -> list[str]:
         """Slugs from the root down to ``slug``'s parent."""
-        chain = []
-        parent = self.parent.get(slug)
-        while parent is not None:
-            chain.append(parent)
-            parent = self.parent.get(parent)
-        return chain[::-1]
+        return list(self._chain(slug))
+
+    def _chain(self, slug: str) -> tuple[str, ...]:
+        chain = self._chains.get(slug)
+        if chain is None:
+            found = []
+            parent = self.parent.get(slug)
+            while parent is not None:
+                found.append(parent)
+                parent = self.parent.get(parent)
+            chain = self._chains[slug] = tuple(found[::-1])
+        return chain
 
     def root_of(self, slug: str) -> str:
-        return (self.ancestors(slug) or [slug])[0]
+        return (self._chain(slug) or (slug,))[0]
 
     def subtree(self, slug: str) -> list[str]:
         """``slug`` and every slug below it."""

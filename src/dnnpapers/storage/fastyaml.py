@@ -14,7 +14,7 @@ from typing import Any, Iterator
 
 from dnnpapers.limits import MAX_DEPTH
 
-__all__ = ["UNSURE", "parse", "split_entries", "entry_prefix"]
+__all__ = ["UNSURE", "INDICATOR_FIRST", "parse", "parse_typed", "split_entries", "entry_prefix"]
 
 UNSURE = object()
 
@@ -31,8 +31,9 @@ _MARKUP = re.compile(r"[!&*<%?]")
 _DEEP_LINE = re.compile(r"^[ ?:-]{%d}" % (MAX_DEPTH // 2), re.M)
 
 
-def _structure_is_plain(text: str) -> bool:
-    """No tags, anchors, aliases, merge keys, directives, complex keys, tabs or second documents."""
+def _structure_is_plain(text: str, numbers: bool = True) -> bool:
+    """No tags, anchors, aliases, merge keys, directives, complex keys, tabs or second documents
+    (``numbers``: nor anything that may be a number with a leading zero, even inside a quoted value)."""
     if "\t" in text or "\n---" in text or "\n..." in text or text.startswith(("---", "...", "%")):
         return False
     for hit in _MARKUP.finditer(text):
@@ -43,13 +44,81 @@ def _structure_is_plain(text: str) -> bool:
             return False
         if (char == "<" and after == "<") or (char == "%" and before == "\n") or (char == "?" and after == " " and text[text.rfind("\n", 0, i) + 1 : i].strip() == ""):
             return False
-    return _LEADING_ZERO.search(text) is None and _REFUSED.search(text) is None
+    if "\x85" in text or "\u2028" in text or "\u2029" in text:  # line breaks in YAML 1.1, not in 1.2: a comment ends there or not
+        return False
+    return (not numbers or _LEADING_ZERO.search(text) is None) and _REFUSED.search(text) is None
 
 
 def parse(raw: bytes) -> Any:
     """The values of a YAML file (None when empty) when yaml-rs reads them as PyYAML would; UNSURE otherwise."""
     text = _decode(raw)
     return UNSURE if text is None else _parse_text(text)
+
+
+# What PyYAML's resolver (YAML 1.1) reads a plain scalar as other than text: booleans, numbers (sexagesimal
+# 10:00 too), nulls, timestamps (2020-8-5 1:02:03 too), '=' and '<<' (its own regular expressions).
+_TYPED_IN_ONE_ONE = re.compile(
+    r"""(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"""
+    r"""|[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*"""
+    r"""|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"""
+    r"""|[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+"""
+    r"""|~|null|Null|NULL|<<|="""
+    r"""|[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"""
+    r"""|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?"""
+    r"""(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)"""
+)
+
+
+#: A text starting with one of these is plain text to YAML 1.2 (yaml-rs), but in a flow collection PyYAML reads an
+#: indicator there: [?x] is a mapping, [:0] and [|] errors. So such a string is trusted only when written in quotes.
+INDICATOR_FIRST = ("?", ":", "|", ">")
+
+
+def parse_typed(raw: bytes) -> Any:
+    """Like ``parse``, for a file whose values are text, dates and lists of them (talks.yaml, dismissed.yaml):
+    numbers with a leading zero inside quotes (a time "09:00") are fine, as every number is refused there anyway.
+
+    A string yaml-rs reads that PyYAML would read as a boolean, number, null or
+    timestamp had it been written plain (10:00, yes, 2020-08-32), or as an
+    indicator (INDICATOR_FIRST), is trusted only
+    when every occurrence of it in the text is in quotes ("10:00"), as a time is
+    written; else UNSURE. (A plain scalar's text is its value: a value with no
+    white space that it yields appears as it is in the file, not next to a quote.)
+    """
+    text = _decode(raw)
+    if text is None:
+        return UNSURE
+    data = _parse_text(text, numbers=False)
+    if data is UNSURE:
+        return UNSURE
+    typed: set[str] = set()
+    _typed_strings(data, typed)
+    return data if all(_only_quoted(text, value) for value in typed) else UNSURE
+
+
+def _typed_strings(data: Any, found: set[str]) -> None:
+    if type(data) is str:
+        if data and (_TYPED_IN_ONE_ONE.fullmatch(data) or data[0] in INDICATOR_FIRST):
+            found.add(data)
+    elif type(data) is list:
+        for item in data:
+            _typed_strings(item, found)
+    elif type(data) is dict:
+        for key, value in data.items():
+            _typed_strings(key, found)
+            _typed_strings(value, found)
+
+
+def _only_quoted(text: str, value: str) -> bool:
+    if any(c.isspace() for c in value):
+        return False
+    at = text.find(value)
+    while at >= 0:
+        quote = text[at - 1 : at]
+        if quote not in ("'", '"') or text[at + len(value) : at + len(value) + 1] != quote:
+            return False
+        at = text.find(value, at + 1)
+    return True
 
 
 def _decode(raw: bytes) -> str | None:
@@ -59,12 +128,12 @@ def _decode(raw: bytes) -> str | None:
         return None
 
 
-def _parse_text(text: str) -> Any:
+def _parse_text(text: str, numbers: bool = True) -> Any:
     try:
         import yaml_rs
     except ImportError:  # the fast path is an optimisation, never a requirement
         return UNSURE
-    if not _structure_is_plain(text) or _DEEP_LINE.search(text):
+    if not _structure_is_plain(text, numbers) or _DEEP_LINE.search(text):
         return UNSURE
     try:
         return yaml_rs.loads(text, parse_datetime=True)
