@@ -50,6 +50,18 @@ def _own_cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("DNNPAPERS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium per test worker, shared by every test that only loads pages in it (tests/browser.py;
+    a start costs ~1 CPU-second). Tests needing other settings (a phone, scripts off, the network off) start their own.
+    Skips the test without Chromium, or fails it with DNNPAPERS_REQUIRE_BROWSER=1."""
+    from browser import chromium
+
+    driver = chromium()
+    yield driver
+    driver.quit()
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from browser import chromium as start_browser, console_errors, open_page, require_browser, visible_ids as visible
+from browser import console_errors, open_page, require_browser, visible_ids as visible
 from conftest import invoke_dnnpapers, run_dnnpapers
 from dnnpapers.cli import app
 from dnnpapers.access.loading import load_list
@@ -269,7 +269,7 @@ def _tags_suggested(root: Path) -> set[str]:
     return set(re.findall(r"--tag[ =]([\w-]+)", text)) - {"SLUG"}
 
 
-def test_a_year_of_a_list_keeps_it_valid_rendered_and_searchable_after_every_step(tmp_path):
+def test_a_year_of_a_list_keeps_it_valid_rendered_and_searchable_after_every_step(tmp_path, browser):
     services = FakeServices()
     for paper in (SEED_EXIT, SEED_EXIT2, SEED_SKIP, SEED_SKIP2, WEEK1_EXIT, WEEK1_QUANT, HOSTILE, LATE_EXIT, BIB_EXIT, BIB_SKIP):
         services.add(paper, citations=7, year=paper.published.year)
@@ -277,12 +277,10 @@ def test_a_year_of_a_list_keeps_it_valid_rendered_and_searchable_after_every_ste
         for paper in _background(week, base):
             services.add(paper)
     httpd, base_url = serve(services)
-    browser = start_browser()
-    year = Year(tmp_path, services, base_url, browser)
+    year = Year(tmp_path, services, base_url, browser)  # the worker's one Chromium (conftest), for the whole year
     try:
         _live(year, tmp_path)
     finally:
-        browser.quit()
         httpd.shutdown()
     assert year.problems == [], "\n".join(year.problems)
 

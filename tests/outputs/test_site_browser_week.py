@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pytest
 
-from browser import browser  # noqa: F401 - the fixture
 from browser import chromium, console_errors, open_page, serve_folder, status_text, visible_ids
 from conftest import REPO
 from dnnpapers.access.loading import load_list
