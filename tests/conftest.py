@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,6 +15,19 @@ from typer.testing import CliRunner
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
+
+
+def _keep_bytecode() -> None:
+    """Compiled modules kept from run to run even where PYTHONDONTWRITEBYTECODE is set (it is on the project's machines):
+    else each test worker rewrites and compiles every test module again (~2.5 CPU-s), and each of the suite's ~100
+    ``python -m dnnpapers`` processes compiles the package's modules again (~0.05 CPU-s each). They go where Python puts
+    them by default, __pycache__/ beside the sources (ignored by git); the processes the tests start inherit this."""
+    if sys.dont_write_bytecode and "PYTHONPYCACHEPREFIX" not in os.environ:
+        sys.dont_write_bytecode = False
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+
+_keep_bytecode()
 
 
 #: Files holding the longest tests, longest first: run before the rest, so that under `-n 2` neither
