@@ -50,14 +50,6 @@ def chromium(javascript: bool = True, width: int = 1280, height: int = 900):
     return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """One Chromium for a test module (import this fixture into the module)."""
-    driver = chromium()
-    yield driver
-    driver.quit()
-
-
 class Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,6 +16,41 @@ from typer.testing import CliRunner
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
+
+
+def _keep_bytecode() -> None:
+    """Compiled modules kept from run to run even where PYTHONDONTWRITEBYTECODE is set (it is on the project's machines):
+    else each test worker rewrites and compiles every test module again (~2.5 CPU-s), and each of the suite's ~100
+    ``python -m dnnpapers`` processes compiles the package's modules again (~0.05 CPU-s each). They go where Python puts
+    them by default, __pycache__/ beside the sources (ignored by git); the processes the tests start inherit this."""
+    if sys.dont_write_bytecode and "PYTHONPYCACHEPREFIX" not in os.environ:
+        sys.dont_write_bytecode = False
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+
+_keep_bytecode()
+
+
+def _temporary_folders_in_memory(folder: str = "/dev/shm") -> None:
+    """The tests' temporary lists in a RAM-backed folder where there is one with room, unless TMPDIR says where they go.
+    Every write of the tool is staged and fsynced, and on a busy disk the suite waited on fsync longer than it computed
+    (tests/storage, tests/access, test_talks_week and the year test under -n 2: 46-56 s of wall time on disk, 25-32 s
+    here, the same CPU). What the tests check (the bytes, renames, refusals, killed writes) is the same on tmpfs; the
+    tests of a full or read-only disk mount their own. Not where the folder is small (containers give 64 MiB) or noexec
+    (the scaffold test runs a venv's scripts from its tmp_path)."""
+    if os.environ.get("TMPDIR") or not os.path.isdir(folder) or not os.access(folder, os.W_OK | os.X_OK):
+        return
+    try:
+        stats = os.statvfs(folder)
+    except OSError:
+        return
+    if stats.f_bavail * stats.f_frsize < 2 << 30 or stats.f_flag & os.ST_NOEXEC:
+        return
+    os.environ["TMPDIR"] = folder  # the test processes' children too
+    tempfile.tempdir = None  # asked again by pytest's tmp_path and by tempfile
+
+
+_temporary_folders_in_memory()
 
 
 #: Files holding the longest tests, longest first: run before the rest, so that under `-n 2` neither
@@ -48,6 +85,18 @@ typer.testing._get_command = _command_once
 def _own_cache(tmp_path_factory, monkeypatch):
     """Each test keeps its answers and verdicts to itself, never in the user's cache (tests that care set their own)."""
     monkeypatch.setenv("DNNPAPERS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium per test worker, shared by every test that only loads pages in it (tests/browser.py;
+    a start costs ~1 CPU-second). Tests needing other settings (a phone, scripts off, the network off) start their own.
+    Skips the test without Chromium, or fails it with DNNPAPERS_REQUIRE_BROWSER=1."""
+    from browser import chromium
+
+    driver = chromium()
+    yield driver
+    driver.quit()
 
 
 @pytest.fixture

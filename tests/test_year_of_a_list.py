@@ -2,7 +2,7 @@
 
 Each feature has its own tests; this one makes them meet as a curator's year does (commands
 in this process through typer's CliRunner, as the CLI's own tests do where the process is not
-the point; `init`, a first `add` and a pipe run as processes):
+the point; the first `init`, a first `add` and a pipe run as processes):
 `init` with each taxonomy choice, weekly `discover` then `add` and `dismiss`,
 `update` with citation data, talks in the past and the future, `tag`, `remove`
 (also of a paper a talk names), `import-bib`, hand edits and a hostile pull
@@ -31,8 +31,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from browser import chromium as start_browser, console_errors, open_page, require_browser, visible_ids as visible
-from conftest import invoke_dnnpapers, run_dnnpapers
+from browser import console_errors, open_page, require_browser, visible_ids as visible
+from conftest import invoke, invoke_dnnpapers, run_dnnpapers
 from dnnpapers.cli import app
 from dnnpapers.access.loading import load_list
 from dnnpapers.outputs.site import SITE, SITE_ZH, SiteQuery, shown
@@ -169,14 +169,18 @@ class Year:
             self.problem(f"dnnpapers {' '.join(args)} exited {done.returncode}, not {expect}: {(done.stderr or done.stdout).strip()[-300:]}")
         return done
 
-    def init(self, folder: Path, *args: str) -> None:
-        done = subprocess.run([sys.executable, "-m", "dnnpapers", "init", str(folder), "--tool", TOOL, *args], capture_output=True, text=True,
-                              env={**os.environ, **self.env(folder)}, stdin=subprocess.DEVNULL, timeout=60)
-        if done.returncode != 0:
+    def init(self, folder: Path, *args: str, process: bool = False) -> None:
+        """``dnnpapers init FOLDER``: a real process if ``process``, else in this process."""
+        if process:
+            done = subprocess.run([sys.executable, "-m", "dnnpapers", "init", str(folder), "--tool", TOOL, *args], capture_output=True, text=True,
+                                  env={**os.environ, **self.env(folder)}, stdin=subprocess.DEVNULL, timeout=60)
+        else:
+            done = invoke(["init", str(folder), "--tool", TOOL, *args], **self.env(folder))
+        if done.returncode != 0 or "Traceback" in done.stderr:
             self.problem(f"init {folder.relative_to(self.tmp)} {' '.join(args)} exited {done.returncode}: {done.stderr.strip()}")
             folder.parent.mkdir(parents=True, exist_ok=True)  # as a user would, to go on with the year
-            subprocess.run([sys.executable, "-m", "dnnpapers", "init", str(folder), "--tool", TOOL, *args], capture_output=True,
-                           env={**os.environ, **self.env(folder)}, check=True, timeout=60)
+            again = invoke(["init", str(folder), "--tool", TOOL, *args], **self.env(folder))
+            assert again.returncode == 0, again.stderr
 
     def in_process(self, root: Path, *args: str):
         return self.runner.invoke(app, [*args, "--root", str(root)], env=self.env(root))
@@ -269,7 +273,7 @@ def _tags_suggested(root: Path) -> set[str]:
     return set(re.findall(r"--tag[ =]([\w-]+)", text)) - {"SLUG"}
 
 
-def test_a_year_of_a_list_keeps_it_valid_rendered_and_searchable_after_every_step(tmp_path):
+def test_a_year_of_a_list_keeps_it_valid_rendered_and_searchable_after_every_step(tmp_path, browser):
     services = FakeServices()
     for paper in (SEED_EXIT, SEED_EXIT2, SEED_SKIP, SEED_SKIP2, WEEK1_EXIT, WEEK1_QUANT, HOSTILE, LATE_EXIT, BIB_EXIT, BIB_SKIP):
         services.add(paper, citations=7, year=paper.published.year)
@@ -277,12 +281,10 @@ def test_a_year_of_a_list_keeps_it_valid_rendered_and_searchable_after_every_ste
         for paper in _background(week, base):
             services.add(paper)
     httpd, base_url = serve(services)
-    browser = start_browser()
-    year = Year(tmp_path, services, base_url, browser)
+    year = Year(tmp_path, services, base_url, browser)  # the worker's one Chromium (conftest), for the whole year
     try:
         _live(year, tmp_path)
     finally:
-        browser.quit()
         httpd.shutdown()
     assert year.problems == [], "\n".join(year.problems)
 
@@ -292,7 +294,7 @@ def _live(year: Year, tmp: Path) -> None:
     (tmp / "own-taxonomy.yaml").write_text(OWN_TAXONOMY, encoding="utf-8")
 
     # January: three lists begin, one with this list's tree (in a folder whose parents are new), one empty, one from a file.
-    year.init(dnn, "--title", "Dynamic NN reading group")
+    year.init(dnn, "--title", "Dynamic NN reading group", process=True)
     year.init(empty, "--taxonomy", "empty", "--title", "Efficient Transformers")
     year.init(own, "--taxonomy", str(tmp / "own-taxonomy.yaml"), "--title", "Token reduction")
     subprocess.run(["git", "init", "-q", str(dnn)], check=True)

@@ -1,7 +1,9 @@
 """Two commands at once lose nothing: each applies its change to the list as it is under the lock.
 
-Every test runs real ``dnnpapers`` processes against a real HTTP server that
-answers one command slowly, and lands the other command meanwhile.
+Every test runs the command that waits as a real ``dnnpapers`` process, against
+a real HTTP server that answers it slowly, and lands the other command meanwhile
+from this process (through the CLI, in process: still another process than the
+waiting one, so the lock between them is the lock between two processes).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import sys
 import threading
 import time
 
-from conftest import run_dnnpapers, write_list
+from conftest import invoke_dnnpapers, write_list
 from dnnpapers.access.loading import load_list
 from fakes import ArxivPaper
 
@@ -38,7 +40,7 @@ def _list(tmp_path, services):
 
 
 def _start(args, root, base, services):
-    """A dnnpapers process in the background, as run_dnnpapers would run it."""
+    """A dnnpapers process in the background, as conftest.run_dnnpapers would run it."""
     import os
 
     env = {**os.environ, **services.environment(base), "DNNPAPERS_CACHE_DIR": str(root / ".cache"), "NO_COLOR": "1"}
@@ -68,7 +70,7 @@ def test_update_while_add_lands_keeps_the_new_papers_metrics(tmp_path, server):
     services.slow["s2"] = [held := threading.Event()]  # answered once the other command has landed
     update = _start(["update"], root, base, services)
     _wait_for_request(services, "s2")
-    done = run_dnnpapers(["add", NEW.arxiv_id, "--tag", "layer-skip"], root, base, services)
+    done = invoke_dnnpapers(["add", NEW.arxiv_id, "--tag", "layer-skip"], root, base, services)
     assert done.returncode == 0, done.stderr
     held.set()
     assert _finish(update)[0] == 0
@@ -82,13 +84,13 @@ def test_update_while_add_lands_keeps_the_new_papers_metrics(tmp_path, server):
 def test_add_while_update_lands_keeps_the_new_citation_counts(tmp_path, server):
     services, base = server
     root = _list(tmp_path, services)
-    assert run_dnnpapers(["update"], root, base, services).returncode == 0  # A, B, C at 10
+    assert invoke_dnnpapers(["update"], root, base, services).returncode == 0  # A, B, C at 10
     for paper in (A, B, C):
         services.s2[f"arxiv:{paper.arxiv_id}"]["citationCount"] = 500
     services.slow["s2"] = [held := threading.Event()]  # answered once the other command has landed
     add = _start(["add", NEW.arxiv_id, "--tag", "layer-skip"], root, base, services)
     _wait_for_request(services, "s2", services.count("s2") + 1)
-    assert run_dnnpapers(["update", "--refresh"], root, base, services).returncode == 0
+    assert invoke_dnnpapers(["update", "--refresh"], root, base, services).returncode == 0
     held.set()
     assert _finish(add)[0] == 0
     final = load_list(root)
@@ -98,11 +100,11 @@ def test_add_while_update_lands_keeps_the_new_citation_counts(tmp_path, server):
 def test_update_apply_while_remove_lands_puts_each_venue_on_its_own_paper(tmp_path, server):
     services, base = server
     root = _list(tmp_path, services)
-    assert run_dnnpapers(["update"], root, base, services).returncode == 0
+    assert invoke_dnnpapers(["update"], root, base, services).returncode == 0
     services.slow["s2"] = [held := threading.Event()]  # answered once the other command has landed
     update = _start(["update", "--venues", "--apply", "--refresh"], root, base, services)
     _wait_for_request(services, "s2", services.count("s2") + 1)
-    assert run_dnnpapers(["remove", "author2020b"], root, base, services).returncode == 0
+    assert invoke_dnnpapers(["remove", "author2020b"], root, base, services).returncode == 0
     held.set()
     code, out, err = _finish(update)
     assert code == 0, err
@@ -118,7 +120,7 @@ def test_update_apply_while_tag_lands_keeps_both_changes(tmp_path, server):
     services.slow["s2"] = [held := threading.Event()]  # answered once the other command has landed
     update = _start(["update", "--venues", "--apply"], root, base, services)
     _wait_for_request(services, "s2")
-    done = run_dnnpapers(["tag", "author2020c", "--add", "layer-skip"], root, base, services)
+    done = invoke_dnnpapers(["tag", "author2020c", "--add", "layer-skip"], root, base, services)
     assert done.returncode == 0, done.stderr
     held.set()
     assert _finish(update)[0] == 0
@@ -133,12 +135,12 @@ def test_render_while_add_runs_writes_whole_outputs_of_one_moment(tmp_path, serv
     services.slow["s2"] = [held := threading.Event()]  # answered once the other command has landed
     add = _start(["add", NEW.arxiv_id, "--tag", "layer-skip"], root, base, services)
     _wait_for_request(services, "s2")
-    assert run_dnnpapers(["render"], root, base, services).returncode == 0
+    assert invoke_dnnpapers(["render"], root, base, services).returncode == 0
     held.set()
     assert _finish(add)[0] == 0
     rendered = json.loads((root / "generated" / "papers.json").read_text(encoding="utf-8"))
     assert [p["arxiv"] for p in rendered["papers"]] == [A.arxiv_id, B.arxiv_id, C.arxiv_id]
     assert len(load_list(root).papers) == 4
-    assert run_dnnpapers(["render", "--check"], root, base, services).returncode == 1  # the page shows the moment before the add
-    assert run_dnnpapers(["render"], root, base, services).returncode == 0
-    assert run_dnnpapers(["render", "--check"], root, base, services).returncode == 0
+    assert invoke_dnnpapers(["render", "--check"], root, base, services).returncode == 1  # the page shows the moment before the add
+    assert invoke_dnnpapers(["render"], root, base, services).returncode == 0
+    assert invoke_dnnpapers(["render", "--check"], root, base, services).returncode == 0

@@ -291,10 +291,10 @@ def test_render_check_reports_materials_and_site_stale_once_the_talk_is_held(upc
     assert cli(upcoming, "render", "--check", today="2026-12-10").returncode == 0
 
 
-def test_the_web_page_s_discussed_filter_in_chromium_leaves_out_a_paper_whose_talk_is_to_come(tmp_path):
+def test_the_web_page_s_discussed_filter_in_chromium_leaves_out_a_paper_whose_talk_is_to_come(tmp_path, browser):
     import datetime as dt
 
-    from outputs.test_site_browser import _browser, _errors, _open, _visible  # skips without Chromium (fails with DNNPAPERS_REQUIRE_BROWSER=1)
+    from browser import console_errors, open_page, visible_ids  # the fixture skipped this test already without Chromium
 
     from dnnpapers.access.loading import load_list
     from dnnpapers.outputs.site import SiteQuery, shown
@@ -303,16 +303,12 @@ def test_the_web_page_s_discussed_filter_in_chromium_leaves_out_a_paper_whose_ta
     for day, paper in (("2026-12-01", "liu2020fastbert"), ("2026-12-09", "huang2017multiscale")):
         assert cli(root, "talk", "add", day, "--presenter", "Li Lei", "--paper", paper).returncode == 0
     assert cli(root, "render").returncode == 0
-    browser = _browser()
-    try:
-        _open(browser, (root / "generated" / "site" / "index.html").as_uri())
-        card = browser.execute_script("return document.querySelector('[data-id=huang2017multiscale]').textContent")
-        assert "🗓 talk on 2026-12-09" in card and "discussed" not in card
-        browser.find_element("id", "page_discussed").click()
-        assert _visible(browser) == shown(load_list(root), SiteQuery(discussed=True), today=dt.date(2026, 12, 5)) == ["liu2020fastbert"]
-        assert _errors(browser) == []
-    finally:
-        browser.quit()
+    open_page(browser, (root / "generated" / "site" / "index.html").as_uri())
+    card = browser.execute_script("return document.querySelector('[data-id=huang2017multiscale]').textContent")
+    assert "🗓 talk on 2026-12-09" in card and "discussed" not in card
+    browser.find_element("id", "page_discussed").click()
+    assert visible_ids(browser) == shown(load_list(root), SiteQuery(discussed=True), today=dt.date(2026, 12, 5)) == ["liu2020fastbert"]
+    assert console_errors(browser) == []
 
 
 # --- talk dates the calendar cannot hold ----------------------------------------------------------------

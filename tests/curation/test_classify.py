@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
+
 import pytest
 
-pytest.importorskip("sklearn", reason="the classifier needs the [discover] extra (the test extra installs it)")
+if importlib.util.find_spec("sklearn") is None:  # found, not imported: importing it costs each test worker a second at collection
+    pytest.skip("the classifier needs the [discover] extra (the test extra installs it)", allow_module_level=True)
 
 from dnnpapers.curation.classify import terms  # noqa: E402
 

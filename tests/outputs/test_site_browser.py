@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from browser import browser  # noqa: F401 - the fixture
 from browser import chromium as _browser  # bench/webpage.py takes the driver from here too
 from browser import console_errors as _errors
 from browser import open_page as _open

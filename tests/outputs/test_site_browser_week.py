@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from browser import browser  # noqa: F401 - the fixture
 from browser import chromium, console_errors, open_page, serve_folder, status_text, visible_ids
 from conftest import REPO
 from dnnpapers.access.loading import load_list
 from dnnpapers.outputs.site import SITE, SITE_ZH, SiteQuery, shown
 from selenium.webdriver.common.by import By
-from outputs.test_site_week import PAGE_LIKE_IDS, cited_list, page_like_list
+from outputs.test_site_week import PAGE_LIKE_IDS, cited, page_like  # noqa: F401 - the fixtures, each rendered once here
 
 
 def _search(browser, text: str) -> list[str]:
@@ -25,8 +24,8 @@ def _search(browser, text: str) -> list[str]:
     return visible_ids(browser)
 
 
-def test_a_paper_with_citation_data_shows_authors_and_year_as_elements_and_is_found_by_author_and_venue(browser, tmp_path):
-    root = cited_list(tmp_path)
+def test_a_paper_with_citation_data_shows_authors_and_year_as_elements_and_is_found_by_author_and_venue(browser, cited):
+    root = cited
     paper_list = load_list(root)
     open_page(browser, (root / SITE).as_uri())
     meta = browser.execute_script(
@@ -41,8 +40,8 @@ def test_a_paper_with_citation_data_shows_authors_and_year_as_elements_and_is_fo
 
 
 @pytest.mark.parametrize("name", [SITE, SITE_ZH])
-def test_paper_ids_like_the_pages_own_break_nothing_and_their_permalinks_land_on_them(browser, tmp_path, name):
-    root = page_like_list(tmp_path)
+def test_paper_ids_like_the_pages_own_break_nothing_and_their_permalinks_land_on_them(browser, page_like, name):
+    root = page_like
     paper_list = load_list(root)
     open_page(browser, (root / name).as_uri())
     assert console_errors(browser) == []

@@ -14,14 +14,13 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, write_list
+from conftest import REPO, invoke, write_list
 from dnnpapers.model.fields import SLUG, SLUG_RE
 from dnnpapers.model.metrics import metrics_text
 from dnnpapers.model.models import PaperMetrics
@@ -42,9 +41,10 @@ def _paper(paper_id: str, n: int) -> dict:
 
 
 def _render(root: Path) -> None:
-    """``dnnpapers check`` (the list is one it accepts), then ``render``, as a user runs them (their own processes)."""
+    """``dnnpapers check`` (the list is one it accepts), then ``render``, as a user runs them (in this process: the
+    pages are the point, not the process; the CLI's own tests run it as one)."""
     for command in ("check", "render"):
-        done = subprocess.run([sys.executable, "-m", "dnnpapers", command, "--root", str(root)], capture_output=True, text=True, timeout=120)
+        done = invoke([command, "--root", str(root)])
         assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -64,8 +64,20 @@ def page_like_list(root: Path) -> Path:
     return root
 
 
-def test_a_card_with_citation_data_keeps_its_authors_year_and_venue_as_elements(tmp_path):
-    root = cited_list(tmp_path)
+@pytest.fixture(scope="module")
+def cited(tmp_path_factory) -> Path:
+    """``cited_list`` rendered once for the module's tests, which only read it (import it into a module to share it)."""
+    return cited_list(tmp_path_factory.mktemp("cited"))
+
+
+@pytest.fixture(scope="module")
+def page_like(tmp_path_factory) -> Path:
+    """``page_like_list`` rendered once for the module's tests, which only read it."""
+    return page_like_list(tmp_path_factory.mktemp("odd"))
+
+
+def test_a_card_with_citation_data_keeps_its_authors_year_and_venue_as_elements(cited):
+    root = cited
     text = (root / SITE).read_text(encoding="utf-8")
     card = re.search(r'<article class="paper" id="huang2017multiscale".*?</article>', text, re.S).group(0)
     assert "&lt;span" not in card, "markup printed as text"
@@ -78,8 +90,8 @@ def _element_ids(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize("name", [SITE, SITE_ZH])
-def test_no_paper_id_can_name_one_of_the_pages_own_elements(tmp_path, name):
-    root = page_like_list(tmp_path)
+def test_no_paper_id_can_name_one_of_the_pages_own_elements(page_like, name):
+    root = page_like
     paper_list = load_list(root)
     text = (root / name).read_text(encoding="utf-8")
     ids = _element_ids(text)
@@ -120,14 +132,13 @@ def _vnu() -> list[str] | None:
     return [command] if command else None
 
 
-def test_the_nu_html_checker_finds_no_error_in_the_pages_shipped_cited_or_with_page_like_ids(tmp_path):
+def test_the_nu_html_checker_finds_no_error_in_the_pages_shipped_cited_or_with_page_like_ids(cited, page_like):
     vnu = _vnu()
     if vnu is None:
         if os.environ.get("DNNPAPERS_REQUIRE_VNU") == "1":
             pytest.fail("DNNPAPERS_REQUIRE_VNU=1 but neither DNNPAPERS_VNU_JAR (with java) nor a vnu command is there")
         pytest.skip("needs the Nu Html Checker: npm install vnu-jar, a Java runtime, DNNPAPERS_VNU_JAR=.../vnu.jar")
-    cited = cited_list(tmp_path / "cited")
-    odd = page_like_list(tmp_path / "odd")
+    odd = page_like
     pages = [REPO / SITE, REPO / SITE_ZH, cited / SITE, odd / SITE, odd / SITE_ZH]
     done = subprocess.run([*vnu, "--errors-only", "--format", "json", *map(str, pages)], capture_output=True, text=True, timeout=300)
     messages = json.loads(done.stderr or done.stdout)["messages"]

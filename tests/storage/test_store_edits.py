@@ -57,7 +57,7 @@ def styled_files(draw):
     return raw, entries
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(styled_files(), st.data())
 def test_adding_keeps_every_byte_and_the_result_passes_check(file, data):
     raw, entries = file
@@ -75,7 +75,7 @@ def test_adding_keeps_every_byte_and_the_result_passes_check(file, data):
         assert b"\n" not in out.replace(b"\r\n", b"")
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(styled_files(), st.data())
 def test_setting_a_field_changes_only_that_entry(file, data):
     raw, entries = file
@@ -96,7 +96,7 @@ def test_setting_a_field_changes_only_that_entry(file, data):
         assert old_lines[-following:] == new_lines[-following:]
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(styled_files(), st.data())
 def test_removing_an_entry_takes_out_exactly_its_lines(file, data):
     from dnnpapers.storage.store import remove_entry

@@ -288,7 +288,7 @@ def _set(root: Path, index: int, key: str, value) -> None:
     edit_list(root, change)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(layouts(), st.data())
 def test_every_edit_in_every_layout_happens_exactly_or_is_refused_leaving_the_file_as_it_was(layout, data):
     assert papers_problems(layout.raw, "papers.yaml", TAXONOMY) == [], layout.raw
