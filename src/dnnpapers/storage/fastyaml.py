@@ -46,6 +46,8 @@ def _structure_is_plain(text: str, numbers: bool = True) -> bool:
             return False
     if "\x85" in text or "\u2028" in text or "\u2029" in text:  # line breaks in YAML 1.1, not in 1.2: a comment ends there or not
         return False
+    if "\r" in text and re.search("\r(?!\n)", text):  # a bare CR: yaml-rs reads "key: \r:" as a second, empty key; PyYAML refuses it
+        return False
     return (not numbers or _LEADING_ZERO.search(text) is None) and _REFUSED.search(text) is None
 
 
@@ -128,12 +130,36 @@ def _decode(raw: bytes) -> str | None:
         return None
 
 
+# A plain scalar where a value starts (after "key: ", "- ", "[", "{" or ",", or at a line's start) that YAML 1.1
+# (PyYAML) and yaml-rs may read differently: +010 is 8 to one and 10 to the other, 1e5, .5 and _1 are text to one
+# and numbers to the other (yaml-rs takes underscores anywhere), 1:20 is 80, 1_000 is 1000, yes is true, = and <<
+# are special. Any such start sends the file to the exact path (a false alarm, such as a plain title that starts
+# with "1.5", only costs time); plain decimal integers and dates, which read alike, do not.
+_READ_DIFFERENTLY = re.compile(  # (one start character and a look at the next: many times faster than alternatives)
+    r"[ \n\[{,](?=[-+._0-9YyNnOo=<])((?:[-+]?(?:[._][0-9_.]|0[0-9_.:eExXoObB]|[1-9][0-9_]*[_.:eE])[0-9a-zA-Z_.:+-]*"
+    r"|[Yy]es|YES|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF|=|<<)(?=[ ]*(?:\n|$|[\]},#]|: )))"
+)
+
+
+def _read_differently(text: str) -> bool:
+    """Whether a plain scalar in the text may mean one thing to YAML 1.1 (PyYAML) and another to yaml-rs:
+    a token above where a value starts (after "key:", "- ", "[", "{", "," or at a line's start)."""
+    text = "\n" + text  # (the first line has a start character too)
+    for hit in _READ_DIFFERENTLY.finditer(text):
+        at = hit.start(1) - 1
+        while text[at] == " ":
+            at -= 1
+        if text[at] in "\n[{,:" or (text[at] == "-" and at + 1 < hit.start(1) and text[at - 1] in " \n"):
+            return True
+    return False
+
+
 def _parse_text(text: str, numbers: bool = True) -> Any:
     try:
         import yaml_rs
     except ImportError:  # the fast path is an optimisation, never a requirement
         return UNSURE
-    if not _structure_is_plain(text, numbers) or _DEEP_LINE.search(text):
+    if not _structure_is_plain(text, numbers) or _DEEP_LINE.search(text) or (numbers and _read_differently(text)):
         return UNSURE
     try:
         return yaml_rs.loads(text, parse_datetime=True)

@@ -1,0 +1,49 @@
+"""The fast reader trusts yaml-rs only where it reads a file as PyYAML (the exact path) does."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from hypothesis import given, settings, strategies as st
+
+from dnnpapers.storage.fastyaml import UNSURE, _parse_text
+
+pytest.importorskip("yaml_rs")
+
+# Where a plain scalar can stand: a mapping's value, a sequence's item, in flow collections, as a key.
+PLACES = ["k: {}\n", "k: [{}]\n", "k:\n  - {}\n", "k: [a, {}]\n", "k: {{a: {}}}\n", "{}: 1\n", "k:   {}  # c\n", "- {}\n", "k: [a,{}]"]
+
+
+def _exact(text: str):
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return "refused"
+
+
+@pytest.mark.parametrize("token", ["+010", "0E0", "1e5", "1.0e5", ".5", "_2020", "+0_9", "+09", "1:20", "1_000", "yes", "Off", "=", "+.5"])
+@pytest.mark.parametrize("place", PLACES)
+def test_a_scalar_yaml_11_and_12_read_differently_sends_the_file_to_the_exact_path(token, place):
+    text = place.format(token)
+    assert _parse_text(text) is UNSURE or repr(_parse_text(text)) == repr(_exact(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(token=st.text("0129eE.+-_:xo", min_size=1, max_size=5).filter(lambda t: t[0] != ":" and t != "-"), place=st.sampled_from(PLACES))
+def test_any_number_like_scalar_is_read_as_the_exact_path_reads_it_or_left_to_it(token, place):
+    """(A text starting with ":" is an indicator in a flow collection: the quick path trusts it only quoted, INDICATOR_FIRST.)"""
+    text = place.format(token)
+    parsed = _parse_text(text)
+    if parsed is not UNSURE:
+        assert repr(parsed) == repr(_exact(text))
+
+
+def test_plain_integers_dates_and_titles_with_numbers_keep_the_fast_path():
+    text = "papers:\n  - id: a\n    title: 'EAGLE-2: Faster 1.5x'\n    year: 2024\n    doi: 10.1109/TPAMI.2021.3117837\n    added: 2024-05-01\n    tags: [early-exit]\n"
+    assert _parse_text(text) == yaml.safe_load(text)
+
+
+def test_a_bare_carriage_return_sends_the_file_to_the_exact_path():
+    """yaml-rs reads "notes: \\r:" as a note and a second, empty key; PyYAML refuses the file (found by Hypothesis)."""
+    assert _parse_text("papers:\n  - id: h\n    notes: \r:\n") is UNSURE
+    assert _parse_text("a: 1\r\nb: 2\r\n") == {"a": 1, "b": 2}  # CRLF lines read alike
