@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 
 from pydantic import TypeAdapter
 
@@ -51,8 +52,11 @@ def verbatim(value: str) -> str:
 _AND = re.compile(r"(?i)(?<!\S)and(?!\S)")
 
 
+@lru_cache(maxsize=1 << 16)
 def _bib_name(name: str) -> str:
-    """'Family, Suffix, Given' as BibTeX reads it; a name holding the word 'and' is kept whole in braces."""
+    """'Family, Suffix, Given' as BibTeX reads it; a name holding the word 'and' is kept whole in braces.
+
+    Worked out once a name (kept for the process): a list names its authors many times over."""
     if name == ET_AL:
         return "others"
     if _AND.search(name):
@@ -82,17 +86,18 @@ def _keeps_case(word: str) -> bool:
 
 def bib_title(title: str) -> str:
     """The title as BibTeX text with only the case-sensitive words braced."""
-    words = []
-    for word in " ".join(title.split()).split(" "):
-        if not _keeps_case(word):  # the word's core keeps no case either (it is a part of the word)
-            words.append(word.translate(_TEX_TABLE))
-            continue
-        before, core, after = _EDGES.match(word).groups()
-        if core and _keeps_case(core):
-            words.append(before.translate(_TEX_TABLE) + "{" + core.translate(_TEX_TABLE) + "}" + after.translate(_TEX_TABLE))
-        else:
-            words.append(word.translate(_TEX_TABLE))
-    return " ".join(words)
+    return " ".join(map(_bib_word, title.split()))
+
+
+@lru_cache(maxsize=1 << 16)
+def _bib_word(word: str) -> str:
+    """One word of a title as BibTeX text, worked out once a word (kept for the process): titles share most of their words."""
+    if not _keeps_case(word):  # the word's core keeps no case either (it is a part of the word)
+        return word.translate(_TEX_TABLE)
+    before, core, after = _EDGES.match(word).groups()
+    if core and _keeps_case(core):
+        return before.translate(_TEX_TABLE) + "{" + core.translate(_TEX_TABLE) + "}" + after.translate(_TEX_TABLE)
+    return word.translate(_TEX_TABLE)
 
 
 def bib_entry(paper: Paper) -> str:
