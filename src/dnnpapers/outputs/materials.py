@@ -18,7 +18,7 @@ from typing import Callable
 
 from dnnpapers.model.fields import venue_name
 from dnnpapers.model.metrics import code_stars
-from dnnpapers.outputs.markdown import Md, Slugger, link, text
+from dnnpapers.outputs.markdown import Md, Slugger, link, literal, literal_link, text
 from dnnpapers.model.models import ET_AL, Paper, PaperMetrics, TaxonomyNode
 from dnnpapers.access.paperlist import PaperList
 
@@ -98,6 +98,7 @@ class PaperView:
     discussed: list[tuple[str, str]] = field(default_factory=list)  # (date, anchor on the talks page) of each talk held on it
     upcoming: list[tuple[str, str]] = field(default_factory=list)  # the same of each talk on it still to come
     home: str = ""  # the topic whose row carries the paper's anchor (its first on the page): links to #id land there
+    cells: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # its row's cells that no language changes (made by Rows)
 
     @property
     def anchor(self) -> Md:
@@ -157,26 +158,38 @@ class Rows:
     def row(self, p: PaperView, anchored: bool) -> str:
         cells = self.cells.get(p.paper.id)
         if cells is None:
-            paper, t = p.paper, self.t
-            cells = self.cells[paper.id] = {
-                "anchor": "",
-                "date": text(p.date),
-                "paper": link(paper.title, p.href) if p.href else text(paper.title),
-                "authors": text(p.authors),
-                "code": f" · {link(t['code'], paper.code)}{_stars(paper, p.metrics)}" if paper.code else "",
-                "focus": text(paper.focus) if paper.focus else "",
-                "notes": "<br>".join(p.notes_parts(t, include_talks=False)),
-            }
-        if not (anchored or p.talked_about):
-            if "" not in cells:
-                cells[""] = self.pattern.format_map(cells)  # the row as most tables show it
-            return cells[""]
+            cells = self.cells[p.paper.id] = self._cells(p)
+        if not (anchored or p.discussed or p.upcoming):
+            row = cells.get("")
+            if row is None:
+                row = cells[""] = self.pattern.format_map(cells)  # the row as most tables show it
+            return row
         own = dict(cells)
         if anchored:
             own["anchor"] = p.anchor
         if p.talked_about:
             own["notes"] = "<br>".join([*([cells["notes"]] if cells["notes"] else []), *p.talk_links(self.t, self.talks_page)])
         return self.pattern.format_map(own)
+
+    def _cells(self, p: PaperView) -> dict[str, str]:
+        """The row's cells; those no language changes are made once a paper and kept on its view (``p.cells``)."""
+        paper, t, shared = p.paper, self.t, p.cells
+        if not shared:
+            notes = [literal(paper.notes)] if paper.notes else []  # the Notes cell's start, as notes_parts makes it
+            notes += [f"🏆 {literal(award)}" for award in paper.awards]
+            shared.update(
+                anchor="",
+                date=literal(p.date),
+                paper=literal_link(paper.title, p.href) if p.href else literal(paper.title),
+                authors=literal(p.authors),
+                focus=literal(paper.focus) if paper.focus else "",
+                notes="<br>".join(notes),
+            )
+        notes = shared["notes"]
+        if p.metrics and p.metrics.citations is not None:
+            cited = str.format(t["cited"], n=f"{p.metrics.citations:,}")  # (digits: nothing for Markup.format to escape)
+            notes = f"{notes}<br>{cited}" if notes else cited
+        return {**shared, "code": f" · {literal_link(t['code'], paper.code)}{_stars(paper, p.metrics)}" if paper.code else "", "notes": notes}
 
 
 @dataclass
@@ -359,8 +372,17 @@ def materials_pages(
         return template(name, {**context, "rows": rows[posixpath.dirname(context["page"])]})
 
     context = _index_context(paper_list, views, lang, index, chart_name, talks_page)
+    sizes: dict[tuple[str, str], int] = {}
+
     def table_bytes(topics: list[TopicView], folder: str = "") -> int:
-        return sum(len(rows[folder].row(p, False)) + 1 for topic in topics for p in topic.papers)
+        """What the rows of these topics' tables weigh, each topic's measured once (the split asks level by level)."""
+        total = 0
+        for topic in topics:
+            size = sizes.get((folder, topic.node.slug))
+            if size is None:
+                size = sizes[(folder, topic.node.slug)] = sum(len(rows[folder].row(p, False)) + 1 for p in topic.papers)
+            total += size
+        return total
 
     whole = render("materials.md.j2", context) if table_bytes(context["all_topics"]) <= budget else ""  # the rows alone are too many: no need to try
     if whole and len(whole.encode("utf-8")) <= budget:
