@@ -14,7 +14,7 @@ import datetime as dt
 import posixpath
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable, TypeVar
 
 from dnnpapers.model.fields import venue_name
 from dnnpapers.model.metrics import code_stars
@@ -159,16 +159,16 @@ class Rows:
         cells = self.cells.get(p.paper.id)
         if cells is None:
             cells = self.cells[p.paper.id] = self._cells(p)
-        if not (anchored or p.discussed or p.upcoming):
-            row = cells.get("")
+        if not (p.discussed or p.upcoming):  # the row is the same in every folder: made once, with its anchor and without
+            key = "#" if anchored else ""
+            row = cells.get(key)
             if row is None:
-                row = cells[""] = self.pattern.format_map(cells)  # the row as most tables show it
+                row = cells[key] = self.pattern.format_map({**cells, "anchor": p.anchor} if anchored else cells)
             return row
         own = dict(cells)
         if anchored:
             own["anchor"] = p.anchor
-        if p.talked_about:
-            own["notes"] = "<br>".join([*([cells["notes"]] if cells["notes"] else []), *p.talk_links(self.t, self.talks_page)])
+        own["notes"] = "<br>".join([*([cells["notes"]] if cells["notes"] else []), *p.talk_links(self.t, self.talks_page)])
         return self.pattern.format_map(own)
 
     def _cells(self, p: PaperView) -> dict[str, str]:
@@ -211,7 +211,7 @@ class PaperViews(dict):
     """Paper id → PaperView, and ``by_tag``: each topic's views in reading order (made once, used by every page)."""
 
     by_tag: dict[str, list[PaperView]]
-    _counts: dict[str, tuple[int, list[tuple[int, int]]]]
+    _counts: dict[str, Any]  # a topic's counts by its slug; what ``once`` made by its key (neither is a slug: they hold a space)
 
     def counts(self, slug: str, taxonomy) -> tuple[int, list[tuple[int, int]]]:
         """(papers in the topic with its subtopics, [(year, papers tagged here)] newest first), made once a topic."""
@@ -220,6 +220,12 @@ class PaperViews(dict):
             years = Counter(v.date_year for v in self.by_tag.get(slug, []))
             self._counts[slug] = (len(below), sorted(years.items(), reverse=True))
         return self._counts[slug]
+
+    def once(self, key: str, make: Callable[[], T]) -> T:
+        """``make()``, made once for these views: what every page of both languages shows alike (venues, timeline)."""
+        if key not in self._counts:
+            self._counts[key] = make()
+        return self._counts[key]
 
 
 def paper_views(paper_list: PaperList, today: dt.date | None = None) -> PaperViews:
@@ -355,6 +361,7 @@ class MaterialsPages:
 
 
 Render = Callable[[str, dict], str]
+T = TypeVar("T")
 
 
 def materials_pages(
@@ -375,13 +382,21 @@ def materials_pages(
     sizes: dict[tuple[str, str], int] = {}
 
     def table_bytes(topics: list[TopicView], folder: str = "") -> int:
-        """What the rows of these topics' tables weigh, each topic's measured once (the split asks level by level)."""
+        """What the rows of these topics' tables weigh, or any number past ``budget`` once they pass it (all that is
+        asked); each topic's weight measured once (the split asks again level by level)."""
         total = 0
         for topic in topics:
             size = sizes.get((folder, topic.node.slug))
             if size is None:
-                size = sizes[(folder, topic.node.slug)] = sum(len(rows[folder].row(p, False)) + 1 for p in topic.papers)
+                row, slug, size = rows[folder].row, topic.node.slug, 0
+                for p in topic.papers:  # the rows the page shows: a lower bound of its size, as the split needs
+                    size += len(row(p, p.home == slug)) + 1
+                    if total + size > budget:
+                        return total + size  # (this topic's weight left unknown: measured in full when next asked)
+                sizes[(folder, topic.node.slug)] = size
             total += size
+            if total > budget:
+                return total
         return total
 
     whole = render("materials.md.j2", context) if table_bytes(context["all_topics"]) <= budget else ""  # the rows alone are too many: no need to try
@@ -418,7 +433,7 @@ class _Split:
     index: str
     talks_page: str
     render: Render
-    table_bytes: Callable[[list[TopicView]], int]  # what the rows of these topics' tables weigh
+    table_bytes: Callable[[list[TopicView]], int]  # what the rows of these topics' tables weigh (or any number past the budget)
     budget: int
     pages: dict[str, str] = field(default_factory=dict)
     placed: dict[str, TopicView] = field(default_factory=dict)
@@ -467,7 +482,7 @@ def _index_context(paper_list: PaperList, views: PaperViews, lang: str, index: s
     slugger.slug(title)
     present = {
         "books": bool(page.books), "people": bool(page.people), "courses": bool(page.courses),
-        "conferences": bool(page.conferences) or any(v.paper.published for v in views.values()),
+        "conferences": bool(page.conferences) or views.once("any published", lambda: any(v.paper.published for v in views.values())),
         "classification": True, "companies": bool(page.companies), "timeline": True,
         "related": bool(page.related), "papers": True,
     }
@@ -494,8 +509,8 @@ def _index_context(paper_list: PaperList, views: PaperViews, lang: str, index: s
         "all_topics": all_topics if split is None else [],
         "split": split is not None,
         "papers_count": len(views),
-        "venues": venues(views.values()),
-        "timeline": timeline(paper_list, views),
+        "venues": views.once("the venues", lambda: venues(views.values())),
+        "timeline": views.once("the timeline", lambda: timeline(paper_list, views)),
         "milestone_citations": page.milestone_citations,
         "topic_link": topic_link,
         "href": lambda topic: f"#{topic.anchor}",
