@@ -62,6 +62,9 @@ def _build(paper_list: PaperList, templates: Path | None = None) -> tuple[dict[s
     overrides, inside = (root / "templates", root) if templates is None else (templates, templates)
     env = _environment(overrides, inside, len(paper_list.papers))
     row_pattern = format_template(env, ROW_TEMPLATE, ROW_FIELDS)
+    # The web pages first, while little else is held: their cards are the most a render holds at once (the outputs keep their order)
+    bibs = export.bib_entries(paper_list.papers)
+    site = site_pages(paper_list, _html_environment(overrides, inside, len(paper_list.papers)), bibs, today)
     outputs: dict[str, bytes] = {}
     placed = {}
     for lang, chart_name, talks_page in (("en", CHART, TALKS), ("zh", CHART_ZH, TALKS_ZH)):
@@ -69,12 +72,11 @@ def _build(paper_list: PaperList, templates: Path | None = None) -> tuple[dict[s
         placed[lang] = pages
         outputs.update({f"generated/{name}": text.encode("utf-8") for name, text in pages.pages.items()})
         outputs[chart_name] = chart.papers_per_year(paper_list, lang).encode("utf-8")
-    bibs = export.bib_entries(paper_list.papers)
     outputs[BIB] = export.bibtex(paper_list, entries=bibs).encode("utf-8")
     outputs[JSON] = export.json_export(paper_list).encode("utf-8")
     outputs[CSL] = csl_json(paper_list.papers).encode("utf-8")
     outputs[SCHEMA_FILE] = papers_schema(paper_list.taxonomy).encode("utf-8")
-    outputs.update(site_pages(paper_list, _html_environment(overrides, inside, len(paper_list.papers)), bibs, today))
+    outputs.update(site)
     too_big = len(placed["en"].pages) > 1 or len(outputs[MATERIALS]) > README_BUDGET  # the full region would be nearly as large
     outputs[README_FILE] = _readme(paper_list, views, env, placed["en"].topic_href, Rows(row_pattern, STRINGS["en"], TALKS), compact_only=too_big, today=today)
     if (root / TALKS_FILE).exists():
