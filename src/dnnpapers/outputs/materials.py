@@ -14,7 +14,7 @@ import datetime as dt
 import posixpath
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Sequence, TypeVar
 
 from dnnpapers.model.fields import venue_name
 from dnnpapers.model.metrics import code_stars
@@ -95,8 +95,9 @@ class PaperView:
     authors: str
     metrics: PaperMetrics | None
     milestone: bool
-    discussed: list[tuple[str, str]] = field(default_factory=list)  # (date, anchor on the talks page) of each talk held on it
-    upcoming: list[tuple[str, str]] = field(default_factory=list)  # the same of each talk on it still to come
+    # (empty: a tuple, which the collector need not follow; a list render keeps tens of thousands of views at once)
+    discussed: Sequence[tuple[str, str]] = ()  # (date, anchor on the talks page) of each talk held on it
+    upcoming: Sequence[tuple[str, str]] = ()  # the same of each talk on it still to come
     home: str = ""  # the topic whose row carries the paper's anchor (its first on the page): links to #id land there
     cells: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # its row's cells that no language changes (made by Rows)
 

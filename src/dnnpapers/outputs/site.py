@@ -18,6 +18,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Sequence
 from functools import lru_cache
 
 import jinja2
@@ -177,9 +178,9 @@ class SitePaper:
     venue: str
     cited: int | None
     milestone: bool
-    discussed: list[str]  # the days of the talks held on it
-    upcoming: list[str]  # the days of the talks on it still to come
-    tags: list[tuple[str, str]]  # (slug, label)
+    discussed: Sequence[str]  # the days of the talks held on it
+    upcoming: Sequence[str]  # the days of the talks on it still to come
+    tags: Sequence[tuple[str, str]]  # (slug, label)
     bib: str
     stars: int | None = None  # its code repository's, when known
     html: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # its card's parts no language changes: made by _card, shared by its other language's
@@ -276,7 +277,7 @@ class _Common:
     by each page in turn), each one's topics, the topics' counts, the venues, the years, the embedded JSON."""
 
     entries: list[SitePaper]
-    tags: list[list[str]]  # each entry's topics, in its order, once each
+    tags: list[tuple[str, ...]]  # each entry's topics, in its order, once each
     counts: dict[str, int]
     venues: list[tuple[str, int]]
     years: list[int]
@@ -295,14 +296,16 @@ class _Common:
         for i, paper in enumerate(_page_order(paper_list)):
             metrics = metrics_of(paper.id)
             cited = metrics.citations if metrics and metrics.citations is not None else None
-            held = [talk.date.isoformat() for talk, _ in discussed[paper.id]] if paper.id in discussed else []
+            # tuples where lists would do: tens of thousands of entries live as long as the pages take, and the
+            # collector need not follow a tuple of strings
+            held = tuple(talk.date.isoformat() for talk, _ in discussed[paper.id]) if paper.id in discussed else ()
             entries.append(
                 SitePaper(
                     paper, author_line(paper), f"{paper.year}", paper.venue or "arXiv", cited, is_milestone(paper, metrics, threshold), held,
-                    [talk.date.isoformat() for talk, _ in upcoming[paper.id]] if paper.id in upcoming else [], [], bibs[paper.id], code_stars(paper, metrics),
+                    tuple(talk.date.isoformat() for talk, _ in upcoming[paper.id]) if paper.id in upcoming else (), (), bibs[paper.id], code_stars(paper, metrics),
                 )
             )
-            data.append({"id": paper.id, "year": paper.year, "tags": sorted(set(paper.tags)), "venue": _venue(paper), "code": bool(paper.code), "cited": cited, "discussed": bool(held), "order": i})
+            data.append({"id": paper.id, "year": paper.year, "tags": tuple(sorted(set(paper.tags))), "venue": _venue(paper), "code": bool(paper.code), "cited": cited, "discussed": bool(held), "order": i})
         counts = dict.fromkeys((node.slug for node in taxonomy.walk()), 0)
         lineage = {node.slug: [node.slug, *taxonomy.ancestors(node.slug)] for node in taxonomy.walk()}
         by_venue: dict[str, int] = {}
@@ -313,7 +316,7 @@ class _Common:
             by_venue[venue] = by_venue.get(venue, 0) + 1
         return cls(
             entries=entries,
-            tags=[list(dict.fromkeys(e.paper.tags)) for e in entries],
+            tags=[tuple(dict.fromkeys(e.paper.tags)) for e in entries],
             counts=counts,
             venues=sorted(by_venue.items(), key=lambda item: (-item[1], item[0].casefold())),
             years=[p.year for p in paper_list.papers] or [0],
@@ -333,7 +336,7 @@ def _page(paper_list: PaperList, env: jinja2.Environment, lang: str, bibs: dict[
     threshold = paper_list.page.milestone_citations
     papers = common.entries
     for entry, tags in zip(papers, common.tags):  # the entries are this page's now
-        entry.tags = [(tag, labels[tag]) for tag in tags]
+        entry.tags = tuple([(tag, labels[tag]) for tag in tags])
     topics: dict[str, SiteTopic] = {}
     roots: list[SiteTopic] = []
     for node in taxonomy.walk():
