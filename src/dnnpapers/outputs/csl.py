@@ -68,5 +68,7 @@ def csl_item(paper: Paper) -> dict:
 
 def csl_json(papers: list[Paper]) -> str:
     """A CSL-JSON array, one item a line, sorted by id: stable bytes and readable diffs."""
-    lines = ",\n".join("  " + json.dumps(csl_item(p), ensure_ascii=False, sort_keys=True) for p in sorted(papers, key=lambda p: p.id))
-    return f"[\n{lines}\n]\n" if papers else "[]\n"
+    if not papers:
+        return "[]\n"
+    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode  # json.dumps's own encoding, without a new encoder an item
+    return "".join(["[\n  ", ",\n  ".join([encode(csl_item(p)) for p in sorted(papers, key=lambda p: p.id)]), "\n]\n"])
