@@ -99,7 +99,7 @@ class PaperView:
     discussed: Sequence[tuple[str, str]] = ()  # (date, anchor on the talks page) of each talk held on it
     upcoming: Sequence[tuple[str, str]] = ()  # the same of each talk on it still to come
     home: str = ""  # the topic whose row carries the paper's anchor (its first on the page): links to #id land there
-    cells: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # its row's cells that no language changes (made by Rows)
+    cells: dict[str, str | int] = field(default_factory=dict, repr=False, compare=False)  # its row's cells that no language changes (made by Rows)
 
     @property
     def anchor(self) -> Md:
@@ -185,11 +185,12 @@ class Rows:
                 authors=literal(p.authors),
                 focus=literal(paper.focus) if paper.focus else "",
                 notes="<br>".join(notes),
+                parts=len(notes),  # (not a field of the row: how many parts the notes have, some maybe empty)
             )
         notes = shared["notes"]
         if p.metrics and p.metrics.citations is not None:
             cited = str.format(t["cited"], n=f"{p.metrics.citations:,}")  # (digits: nothing for Markup.format to escape)
-            notes = f"{notes}<br>{cited}" if notes else cited
+            notes = f"{notes}<br>{cited}" if shared["parts"] else cited
         return {**shared, "code": f" · {literal_link(t['code'], paper.code)}{_stars(paper, p.metrics)}" if paper.code else "", "notes": notes}
 
 
