@@ -70,5 +70,5 @@ def csl_json(papers: list[Paper]) -> str:
     """A CSL-JSON array, one item a line, sorted by id: stable bytes and readable diffs."""
     if not papers:
         return "[]\n"
-    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode  # json.dumps's own encoding, without a new encoder an item
+    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, check_circular=False).encode  # json.dumps's own encoding, one encoder a file (and the items are trees: no cycle to look for)
     return "".join(["[\n  ", ",\n  ".join([encode(csl_item(p)) for p in sorted(papers, key=lambda p: p.id)]), "\n]\n"])

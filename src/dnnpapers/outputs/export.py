@@ -170,5 +170,5 @@ def _json_list(key: str, items: list[dict]) -> str:
     """``"key": [...]`` with one item a line: diffs stay readable, and the C encoder does the work."""
     if not items:
         return f'  "{key}": []'
-    encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps's own encoding, without a new encoder an item
+    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode  # json.dumps's own encoding, one encoder a file (and the items are trees: no cycle to look for)
     return "".join([f'  "{key}": [\n    ', ",\n    ".join([encode(item) for item in items]), "\n  ]"])
