@@ -209,7 +209,7 @@ def _render_and_remember(root: Path, check: bool, jekyll: Path | None = None) ->
     """
     before = digest(root, "render")
     paper_list = load_list(root)
-    outputs, rows = _build(paper_list)  # (not with the collector paused: 10-20% faster, but the views are cycles, so 40 MB more at 10,000 papers)
+    outputs, rows = _build(paper_list)  # (the collector is paused in it only while it makes what lives on: the Markdown pages' Jinja cycles hold their rows until a pass)
     changed = _render_outputs(paper_list, outputs, check, leftovers=True, site=_site_plan(paper_list, outputs, rows, jekyll))
     if paper_list.page.jekyll is None and digest(root, "render") == before:
         remember(before, {"outputs": [[name, file_digest(data)] for name, data in outputs.items()]})
