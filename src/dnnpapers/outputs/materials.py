@@ -154,7 +154,8 @@ class Rows:
         self.cells: dict[str, dict[str, str]] = {} if cells is None else cells
 
     def __call__(self, papers: list[PaperView], slug: str | None = None) -> Md:
-        return Md("\n".join(self.row(p, p.home == slug) for p in papers))
+        row = self.row
+        return Md("\n".join([row(p, p.home == slug) for p in papers]))
 
     def row(self, p: PaperView, anchored: bool) -> str:
         cells = self.cells.get(p.paper.id)

@@ -302,7 +302,7 @@ class _Common:
             entries.append(
                 SitePaper(
                     paper, author_line(paper), f"{paper.year}", paper.venue or "arXiv", cited, is_milestone(paper, metrics, threshold), held,
-                    tuple(talk.date.isoformat() for talk, _ in upcoming[paper.id]) if paper.id in upcoming else (), (), bibs[paper.id], code_stars(paper, metrics),
+                    tuple(talk.date.isoformat() for talk, _ in upcoming[paper.id]) if paper.id in upcoming else (), (), bibs[paper.id], code_stars(paper, metrics) if metrics else None,
                 )
             )
             data.append({"id": paper.id, "year": paper.year, "tags": tuple(sorted(set(paper.tags))), "venue": _venue(paper), "code": bool(paper.code), "cited": cited, "discussed": bool(held), "order": i})
