@@ -17,6 +17,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Sequence
 from functools import lru_cache
@@ -158,7 +159,12 @@ def sort_ids(paper_list: PaperList, ids: list[str], mode: str) -> list[str]:
 
 
 def _venue(paper: Paper) -> str:
-    return (venue_name(paper.venue) if paper.published else None) or "arXiv"
+    return _venue_of(paper.venue)
+
+
+def _venue_of(venue: str | None) -> str:
+    """The venue a paper of ``venue`` is filtered by: its name without the year; arXiv when unpublished."""
+    return (venue_name(venue) if venue is not None and venue != "arXiv" else None) or "arXiv"
 
 
 def _page_order(paper_list: PaperList) -> list[Paper]:
@@ -292,6 +298,7 @@ class _Common:
         upcoming = paper_list.talks.upcoming(today) if today else {}
         threshold = paper_list.page.milestone_citations
         metrics_of = paper_list.metrics.get
+        venue_of = {venue: _venue_of(venue) for venue in {p.venue for p in paper_list.papers}}  # (a few hundred venues)
         entries, data = [], []
         for i, paper in enumerate(_page_order(paper_list)):
             metrics = metrics_of(paper.id)
@@ -305,15 +312,15 @@ class _Common:
                     tuple(talk.date.isoformat() for talk, _ in upcoming[paper.id]) if paper.id in upcoming else (), (), bibs[paper.id], code_stars(paper, metrics) if metrics else None,
                 )
             )
-            data.append({"id": paper.id, "year": paper.year, "tags": tuple(sorted(set(paper.tags))), "venue": _venue(paper), "code": bool(paper.code), "cited": cited, "discussed": bool(held), "order": i})
+            data.append({"id": paper.id, "year": paper.year, "tags": tuple(sorted(set(paper.tags))), "venue": venue_of[paper.venue], "code": bool(paper.code), "cited": cited, "discussed": bool(held), "order": i})
         counts = dict.fromkeys((node.slug for node in taxonomy.walk()), 0)
         lineage = {node.slug: [node.slug, *taxonomy.ancestors(node.slug)] for node in taxonomy.walk()}
+        for tags, n in Counter(tuple(p.tags) for p in paper_list.papers).items():  # (papers share a few hundred sets of tags)
+            for slug in {s for tag in tags for s in lineage[tag]}:  # each paper once under every topic it or an ancestor of its tags names
+                counts[slug] += n
         by_venue: dict[str, int] = {}
-        for paper in paper_list.papers:
-            for slug in {s for tag in paper.tags for s in lineage[tag]}:  # each paper once under every topic it or an ancestor of its tags names
-                counts[slug] += 1
-            venue = _venue(paper)
-            by_venue[venue] = by_venue.get(venue, 0) + 1
+        for venue, n in Counter(p.venue for p in paper_list.papers).items():  # in the order the venues first come, as papers would
+            by_venue[venue_of[venue]] = by_venue.get(venue_of[venue], 0) + n
         return cls(
             entries=entries,
             tags=[tuple(dict.fromkeys(e.paper.tags)) for e in entries],
