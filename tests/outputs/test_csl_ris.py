@@ -125,3 +125,18 @@ def test_the_papers_schema_rejects_an_unknown_tag_and_accepts_the_shipped_list()
     data["papers"][0]["tags"] = ["early-exits"]
     with pytest.raises(jsonschema.ValidationError, match="'early-exits' is not one of"):
         jsonschema.Draft202012Validator(schema).validate(data)
+
+
+def test_each_item_gets_name_dicts_of_its_own_though_each_name_is_worked_out_once():
+    from dnnpapers.outputs.csl import csl_item
+
+    paper = Paper(id="van2020x", title="T", authors=["Laurens van der Maaten", "Martin Luther King Jr.", "et al."], year=2020, venue="arXiv", arxiv="2001.90001", tags=["survey"])
+    first = csl_item(paper)
+    first["author"][0]["family"] = "changed by a caller"
+    first["author"][1].clear()
+    again = csl_item(paper)
+    assert again["author"] == [
+        {"family": "Maaten", "given": "Laurens", "non-dropping-particle": "van der"},
+        {"family": "King", "given": "Martin Luther", "suffix": "Jr."},
+        {"literal": "others"},
+    ]

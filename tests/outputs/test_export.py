@@ -10,6 +10,8 @@ import subprocess
 import bibtexparser
 import pybtex.errors
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pybtex.database import parse_string
 
 from conftest import REPO, write_list
@@ -159,3 +161,40 @@ def test_bibtex_itself_typesets_the_hard_names(tmp_path):
     assert done.returncode == 0, (tmp_path / "refs.blg").read_text(errors="replace")
     bbl = " ".join((tmp_path / "refs.bbl").read_text(encoding="utf-8").split())
     assert "Laurens van~der Maaten, Martin~Luther King, Jr., {Google Brain and DeepMind}, and Bert De~Brabandere" in bbl  # one author, braces kept for LaTeX
+
+
+def _bib_title_whole(title: str) -> str:
+    """bib_title as it was before its words were cached: every word of the title worked out each time."""
+    from dnnpapers.outputs.export import _EDGES, _TEX_TABLE, _keeps_case
+
+    words = []
+    for word in " ".join(title.split()).split(" "):
+        if not _keeps_case(word):
+            words.append(word.translate(_TEX_TABLE))
+            continue
+        before, core, after = _EDGES.match(word).groups()
+        if core and _keeps_case(core):
+            words.append(before.translate(_TEX_TABLE) + "{" + core.translate(_TEX_TABLE) + "}" + after.translate(_TEX_TABLE))
+        else:
+            words.append(word.translate(_TEX_TABLE))
+    return " ".join(words)
+
+
+_TITLE_WORDS = st.text(alphabet="aBcDxyZ3D-/(){}_&%$#~^\\:'\"é中ß", min_size=1, max_size=8) | st.sampled_from(["BERT", "ViT", "MoE", "ResNet-50", "(3D)", "x_y", "{z}", "FastBERT:", "bert", "Bert"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_TITLE_WORDS, min_size=0, max_size=8).flatmap(lambda words: st.lists(st.sampled_from([" ", "  ", "\t", "\n", " \u00a0"]), min_size=len(words), max_size=len(words)).map(lambda gaps: "".join(w + g for w, g in zip(words, gaps)))), min_size=1, max_size=4))
+def test_a_title_worked_out_a_cached_word_at_a_time_is_the_title_worked_out_whole(titles):
+    from dnnpapers.outputs.export import bib_title
+
+    for title in titles + titles:  # (the second time every word comes from the cache)
+        assert bib_title(title) == _bib_title_whole(title)
+
+
+def test_each_name_is_worked_out_once_and_each_entry_still_names_its_own_authors():
+    names = HOSTILE.model_copy(update={"id": "other2020x", "authors": ["Víctor Campos", "Ann Other", "et al."]})
+    first, second = bib_entry(HOSTILE), bib_entry(names)
+    assert "author = {Campos, Víctor and De Brabandere, Bert and 张三 and others}" in first
+    assert "author = {Campos, Víctor and Other, Ann and others}" in second
+    assert bib_entry(HOSTILE) == first

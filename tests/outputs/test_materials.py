@@ -8,9 +8,12 @@ import re
 from urllib.parse import unquote
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from conftest import REPO, write_list
+from strategies import papers
 from dnnpapers.cli import app
 from dnnpapers.outputs.markdown import Slugger
 from dnnpapers.access.loading import load_list
@@ -149,3 +152,50 @@ def test_topic_pages_of_an_earlier_split_go_when_the_list_fits_one_page_again(tm
     render(load_list(root))
     assert list((root / "generated/materials").glob("*.md")) == []
     assert render(load_list(root), check=True) == []
+
+
+def _row_as_it_was(p, t, pattern, talks_page, anchored):
+    """A table row before its language-free cells were shared and made without Md (the oracle)."""
+    from dnnpapers.outputs.markdown import link, text
+    from dnnpapers.outputs.materials import _stars
+
+    paper = p.paper
+    cells = {
+        "anchor": p.anchor if anchored else "",
+        "date": text(p.date),
+        "paper": link(paper.title, p.href) if p.href else text(paper.title),
+        "authors": text(p.authors),
+        "code": f" · {link(t['code'], paper.code)}{_stars(paper, p.metrics)}" if paper.code else "",
+        "focus": text(paper.focus) if paper.focus else "",
+        "notes": "<br>".join(p.notes_parts(t, include_talks=False)),
+    }
+    if p.talked_about:
+        cells["notes"] = "<br>".join([*([cells["notes"]] if cells["notes"] else []), *p.talk_links(t, talks_page)])
+    return pattern.format_map(cells)
+
+
+@settings(max_examples=80, deadline=None)
+@given(papers(0), st.none() | st.integers(0, 10**7), st.lists(st.tuples(st.sampled_from(["2024-01-02", "2025-03-04"]), st.sampled_from(["a-talk", "b_talk"])), max_size=2))
+def test_each_languages_row_made_with_the_cells_the_other_made_is_the_row_made_alone(entry, cited, talks):
+    import datetime as dt
+    from pathlib import Path
+
+    from dnnpapers.model.models import Paper, PaperMetrics
+    from dnnpapers.outputs.materials import ROW_FIELDS, ROW_TEMPLATE, STRINGS, Rows, _paper_view
+    from dnnpapers.outputs.render import _environment
+    from dnnpapers.outputs.templating import format_template
+
+    paper = Paper(**entry)
+    metrics = PaperMetrics(citations=cited, fetched=dt.date(2026, 1, 1)) if cited is not None else None
+    pattern = format_template(_environment(Path("/nonexistent"), Path("/nonexistent"), 1), ROW_TEMPLATE, ROW_FIELDS)
+
+    def view():
+        made = _paper_view(paper, metrics, 1000)
+        made.discussed = tuple(talks)
+        return made
+
+    shared = view()  # the first language makes its language-free cells, the next take them
+    for lang, folder_page, anchored in [("en", "talks.md", True), ("zh", "../talks.zh.md", False), ("zh", "talks.zh.md", True), ("en", "../talks.md", False)]:
+        t = STRINGS[lang]
+        made = Rows(pattern, t, folder_page).row(shared, anchored)
+        assert made == Rows(pattern, t, folder_page).row(view(), anchored) == _row_as_it_was(view(), t, pattern, folder_page, anchored)

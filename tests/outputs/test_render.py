@@ -229,3 +229,28 @@ def test_random_valid_lists_render_even_tables_with_every_paper_under_its_tags(t
     html = MD.render(page)
     assert "<script" not in html
     assert re.findall(r"<img [^>]*>", html) == ['<img src="papers-per-year.svg" alt="Papers per year" />']
+
+
+def _forget_what_renders_keep():
+    """Empty every cache a render keeps for the process (words, names, topic links): as in a fresh process."""
+    from dnnpapers.outputs import csl, export, site
+
+    for cached in (export._bib_word, export._bib_name, csl._name_parts, site._tag):
+        cached.cache_clear()
+
+
+def _swapped(entry: dict) -> dict:
+    """The entry with the case of its title's words and of its authors' names swapped: what a cache must tell apart."""
+    swapped = {key: value for key, value in entry.items() if key not in ("arxiv", "doi")}  # (ids of their own)
+    return {**swapped, "id": f"swapped-{entry['id']}", "title": f"{entry['title'].swapcase()} swapped", "authors": [a if a == "et al." else a.swapcase() for a in entry["authors"]]}
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(paper_lists(max_size=6), paper_lists(max_size=6))
+def test_what_one_render_keeps_for_the_process_changes_no_byte_of_the_next(tmp_path_factory, entries, others):
+    lists = [load_list(write_list(tmp_path_factory.mktemp("kept"), papers)) for papers in (entries, others + [_swapped(e) for e in entries])]
+    _forget_what_renders_keep()
+    fresh = build(lists[0])
+    _forget_what_renders_keep()
+    build(lists[1])  # another list's words, names and topics kept first
+    assert build(lists[0]) == fresh

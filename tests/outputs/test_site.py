@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, write_list
+from strategies import papers
 from dnnpapers.access.loading import load_list
 from dnnpapers.outputs.render import build
 from dnnpapers.outputs.site import SITE, SITE_ZH, SiteQuery, embedded_json, normalise, shown
@@ -156,3 +157,63 @@ def test_normalise_ignores_case_and_accents(value):
     odd = any(c in "ßİıſﬅ\u0345" or c.upper().lower() != c.lower() or c.lower().upper() != c.upper() for c in value)
     assert normalise(value.upper()) == normalise(value.lower()) or odd
     assert normalise("Álvarez Zoë") == "alvarez zoe"
+
+
+def _card_as_it_was(e, t, pattern):
+    """_card before its parts were shared between the languages and made without Markup (the oracle)."""
+    from markupsafe import Markup, escape
+
+    paper = e.paper
+    title = escape(paper.title)
+    meta = Markup('<span class="authors">{}</span> · <span class="year">{}</span> · <span class="venue">{}</span>').format(e.authors, e.date, e.venue)
+    if e.cited is not None:
+        meta += Markup(' · <span class="cited">{}</span>').format(t["cited_n"].format(n=f"{e.cited:,}"))
+    if paper.code:
+        meta += Markup(' · <a href="{}">{}</a>').format(paper.code, t["code_link"])
+        if e.stars is not None:
+            meta += Markup(' <span class="stars" title="{}">★ {}</span>').format(t["stars"], f"{e.stars:,}")
+    notes = ""
+    if paper.notes or paper.awards:
+        notes = '<p class="notes">' + (f'<span class="note">{escape(paper.notes)}</span>' if paper.notes else "")
+        notes += "".join(f' <span class="award">🏆 {escape(award)}</span>' for award in paper.awards) + "</p>\n"
+    tags = "".join(f'<a class="tag" href="#topic_{slug}">{escape(label)}</a>' for slug, label in e.tags)
+    tags += "".join(f'<span class="talk">🗣 {escape(t["discussed_on"].format(date=day))}</span>' for day in e.discussed)
+    tags += "".join(f'<span class="talk">🗓 {escape(t["talk_on"].format(date=day))}</span>' for day in e.upcoming)
+    return pattern.format_map({
+        "id": paper.id, "title": f'<a href="{escape(paper.link)}">{title}</a>' if paper.link else title, "meta": meta,
+        "focus": f'<p class="focus">{escape(paper.focus)}</p>\n' if paper.focus else "", "notes": notes, "tags": tags,
+        "permalink": escape(t["permalink"]), "copy": escape(t["copy_bib"]),
+    })
+
+
+@settings(max_examples=80, deadline=None)
+@given(papers(0), st.none() | st.integers(0, 10**6), st.none() | st.integers(0, 10**5), st.lists(st.sampled_from(["2024-01-02", "2025-03-04"]), max_size=2), st.sampled_from(["a <b> & 'c'", "早退", "x"]))
+def test_each_languages_card_made_with_the_parts_the_other_made_is_the_card_made_alone(entry, cited, stars, days, label):
+    from pathlib import Path
+
+    from dnnpapers.model.models import Paper
+    from dnnpapers.outputs.render import _html_environment
+    from dnnpapers.outputs.site import PAPER_FIELDS, PAPER_TEMPLATE, STRINGS, SitePaper, _card, author_line
+    from dnnpapers.outputs.templating import format_template
+
+    paper = Paper(**entry)
+    pattern = format_template(_html_environment(Path("/nonexistent"), Path("/nonexistent"), 1), PAPER_TEMPLATE, PAPER_FIELDS) + "\n"
+
+    def entry_in(lang: str, shared: dict) -> SitePaper:
+        tags = tuple((tag, f"{label} {tag} {lang}") for tag in dict.fromkeys(paper.tags))
+        return SitePaper(paper, author_line(paper), f"{paper.year}", paper.venue or "arXiv", cited, False, tuple(days), tuple(days[::-1]), tags, "", stars, shared)
+
+    shared: dict = {}
+    for lang in ("en", "zh", "en"):  # the first makes the shared parts, the others take them
+        e = entry_in(lang, shared)
+        assert _card(e, STRINGS[lang], pattern) == _card_as_it_was(e, STRINGS[lang], pattern) == _card(entry_in(lang, {}), STRINGS[lang], pattern)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_cards_escape_text_as_markupsafe_does(value):
+    from markupsafe import escape
+
+    from dnnpapers.outputs.site import _html, _native_html
+
+    assert _html(value) == _native_html(value) == str(escape(value))

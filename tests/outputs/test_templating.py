@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import invoke, write_list
 
@@ -125,3 +127,23 @@ def test_a_row_template_reaches_only_its_fields(pattern, message, tmp_path):
     with pytest.raises(DnnpapersError) as found:
         build(load_list(root))
     assert message in str(found.value) and str(found.value).startswith("templates/paper_row.md: ")
+
+
+_PIECES = st.lists(st.text(alphabet="ab\n<é🏆", max_size=8) | st.sampled_from(["\x000\x00", "\n\n\nx", "x\n\n\n", "a\n\n\nb", "\n", ""]), min_size=1, max_size=4)
+_AROUND = st.sampled_from(["", "\n", "\n\n", "\n\n\n", "x", "x\n", "\nx", "{% if true %}\n{% endif %}\n"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(_PIECES, st.lists(_AROUND, min_size=5, max_size=5), st.sampled_from(["", "\x001\x00", "a\n\n\n\nb"]))
+def test_a_page_with_its_pieces_spliced_in_as_bytes_is_the_page_rendered_whole(pieces, around, data):
+    """Blank-line runs folded at a piece's edges, pieces of nothing but newlines, a marker in the data: the same bytes."""
+    import jinja2
+    from markupsafe import Markup
+
+    from dnnpapers.outputs.templating import render_bytes, render_template
+
+    body = "".join(f"{around[i % len(around)]}{{{{ p[{i}] }}}}" for i in range(len(pieces))) + around[-1] + "{{ data }}" + around[0]
+    env = jinja2.Environment(loader=jinja2.DictLoader({"page": body}), autoescape=True, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    encoded = [piece.encode("utf-8") for piece in pieces]
+    whole = render_template(env, "page", {"p": [Markup(piece) for piece in pieces], "data": data}).encode("utf-8")
+    assert render_bytes(env, "page", lambda piece: {"p": [piece(i) for i in range(len(pieces))], "data": data}, encoded) == whole

@@ -32,7 +32,8 @@ def _nice_step(peak: int) -> int:
 def papers_per_year(paper_list: PaperList, lang: str) -> str:
     """Each paper counts once, in the year it first appeared, under the domain of its first tag."""
     taxonomy = paper_list.taxonomy
-    counts: Counter[tuple[int, str]] = Counter((p.year, taxonomy.root_of(p.tags[0])) for p in paper_list.papers)
+    domain = {slug: taxonomy.root_of(slug) for slug in taxonomy.by_slug}  # looked up once a topic, not once a paper
+    counts: Counter[tuple[int, str]] = Counter((p.year, domain[p.tags[0]]) for p in paper_list.papers)
     domains = [root for root in taxonomy.roots if any(d == root.slug for _, d in counts)]
     title = "Papers per year, by domain" if lang == "en" else "每年论文数（按领域）"
     if not counts:

@@ -8,6 +8,7 @@ and whose ``number`` is its id, as CSL's own guidance for preprints says.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 from dnnpapers.outputs.export import JOURNALS, _AND
 from dnnpapers.model.fields import venue_name
@@ -18,8 +19,14 @@ __all__ = ["csl_item", "csl_json"]
 
 
 def _name(author: str) -> dict:
+    return dict(_name_parts(author))  # a dict of its own: an item's caller may change it
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_parts(author: str) -> tuple[tuple[str, str], ...]:
+    """The name's CSL parts, worked out once a name (kept for the process): a list names its authors many times over."""
     if _AND.search(author):  # an organisation: one literal name
-        return {"literal": author}
+        return (("literal", author),)
     given, family, suffix = split_name(author)
     particle = []
     words = family.split()
@@ -32,7 +39,7 @@ def _name(author: str) -> dict:
         name["non-dropping-particle"] = " ".join(particle)
     if suffix:
         name["suffix"] = suffix
-    return name
+    return tuple(name.items())
 
 
 # A list that ends in "et al." ends in this name: pandoc's citeproc renders a final literal "others"
@@ -61,5 +68,7 @@ def csl_item(paper: Paper) -> dict:
 
 def csl_json(papers: list[Paper]) -> str:
     """A CSL-JSON array, one item a line, sorted by id: stable bytes and readable diffs."""
-    lines = ",\n".join("  " + json.dumps(csl_item(p), ensure_ascii=False, sort_keys=True) for p in sorted(papers, key=lambda p: p.id))
-    return f"[\n{lines}\n]\n" if papers else "[]\n"
+    if not papers:
+        return "[]\n"
+    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, check_circular=False).encode  # json.dumps's own encoding, one encoder a file (and the items are trees: no cycle to look for)
+    return "".join(["[\n  ", ",\n  ".join([encode(csl_item(p)) for p in sorted(papers, key=lambda p: p.id)]), "\n]\n"])

@@ -11,7 +11,7 @@ import unicodedata
 
 from markupsafe import Markup
 
-__all__ = ["Md", "text", "plain", "inert", "link", "url", "Slugger", "anchor"]
+__all__ = ["Md", "text", "literal", "plain", "inert", "link", "literal_link", "url", "Slugger", "anchor"]
 
 
 class Md(Markup):
@@ -35,7 +35,13 @@ def text(value: object) -> Md:
     """``value`` as Markdown that renders literally, on one line (safe in a table cell)."""
     if isinstance(value, Md):
         return value
-    return Md(" ".join(str(value).split()).translate(_SPECIAL))
+    return Md(literal(value))
+
+
+def literal(value: object) -> str:
+    """``text(value)`` of data (never Md) as a plain str: for the cells a format pattern joins by the
+    thousand, which no template has to tell from data (an Md is one more object for the collector)."""
+    return " ".join(str(value).split()).translate(_SPECIAL)
 
 
 _ESCAPED = re.compile(r"\\([\\`*_\[\]<>&|~$])|&#123;|&#125;")
@@ -80,7 +86,12 @@ def url(target: str) -> str:
 
 
 def link(label: object, target: str) -> Md:
-    return Md(f"[{text(label)}]({url(target)})")
+    return Md(literal_link(label, target))
+
+
+def literal_link(label: object, target: str) -> str:
+    """``link(label, target)`` as a plain str (see ``literal``)."""
+    return f"[{label if isinstance(label, Md) else literal(label)}]({url(target)})"
 
 
 _REMOVED = {"No", "Pe", "Pf", "Pi", "Ps", "Po", "Pd", "Sm", "Sc", "Sk", "So", "Cc", "Co", "Cf", "Cn", "Zs", "Zl", "Zp"}

@@ -14,11 +14,11 @@ import datetime as dt
 import posixpath
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable, Sequence, TypeVar
 
 from dnnpapers.model.fields import venue_name
 from dnnpapers.model.metrics import code_stars
-from dnnpapers.outputs.markdown import Md, Slugger, link, text
+from dnnpapers.outputs.markdown import Md, Slugger, link, literal, literal_link, text
 from dnnpapers.model.models import ET_AL, Paper, PaperMetrics, TaxonomyNode
 from dnnpapers.access.paperlist import PaperList
 
@@ -95,9 +95,11 @@ class PaperView:
     authors: str
     metrics: PaperMetrics | None
     milestone: bool
-    discussed: list[tuple[str, str]] = field(default_factory=list)  # (date, anchor on the talks page) of each talk held on it
-    upcoming: list[tuple[str, str]] = field(default_factory=list)  # the same of each talk on it still to come
+    # (empty: a tuple, which the collector need not follow; a list render keeps tens of thousands of views at once)
+    discussed: Sequence[tuple[str, str]] = ()  # (date, anchor on the talks page) of each talk held on it
+    upcoming: Sequence[tuple[str, str]] = ()  # the same of each talk on it still to come
     home: str = ""  # the topic whose row carries the paper's anchor (its first on the page): links to #id land there
+    cells: dict[str, str | int] = field(default_factory=dict, repr=False, compare=False)  # its row's cells that no language changes (made by Rows)
 
     @property
     def anchor(self) -> Md:
@@ -152,31 +154,45 @@ class Rows:
         self.cells: dict[str, dict[str, str]] = {} if cells is None else cells
 
     def __call__(self, papers: list[PaperView], slug: str | None = None) -> Md:
-        return Md("\n".join(self.row(p, p.home == slug) for p in papers))
+        row = self.row
+        return Md("\n".join([row(p, p.home == slug) for p in papers]))
 
     def row(self, p: PaperView, anchored: bool) -> str:
         cells = self.cells.get(p.paper.id)
         if cells is None:
-            paper, t = p.paper, self.t
-            cells = self.cells[paper.id] = {
-                "anchor": "",
-                "date": text(p.date),
-                "paper": link(paper.title, p.href) if p.href else text(paper.title),
-                "authors": text(p.authors),
-                "code": f" · {link(t['code'], paper.code)}{_stars(paper, p.metrics)}" if paper.code else "",
-                "focus": text(paper.focus) if paper.focus else "",
-                "notes": "<br>".join(p.notes_parts(t, include_talks=False)),
-            }
-        if not (anchored or p.talked_about):
-            if "" not in cells:
-                cells[""] = self.pattern.format_map(cells)  # the row as most tables show it
-            return cells[""]
+            cells = self.cells[p.paper.id] = self._cells(p)
+        if not (p.discussed or p.upcoming):  # the row is the same in every folder: made once, with its anchor and without
+            key = "#" if anchored else ""
+            row = cells.get(key)
+            if row is None:
+                row = cells[key] = self.pattern.format_map({**cells, "anchor": p.anchor} if anchored else cells)
+            return row
         own = dict(cells)
         if anchored:
             own["anchor"] = p.anchor
-        if p.talked_about:
-            own["notes"] = "<br>".join([*([cells["notes"]] if cells["notes"] else []), *p.talk_links(self.t, self.talks_page)])
+        own["notes"] = "<br>".join([*([cells["notes"]] if cells["notes"] else []), *p.talk_links(self.t, self.talks_page)])
         return self.pattern.format_map(own)
+
+    def _cells(self, p: PaperView) -> dict[str, str]:
+        """The row's cells; those no language changes are made once a paper and kept on its view (``p.cells``)."""
+        paper, t, shared = p.paper, self.t, p.cells
+        if not shared:
+            notes = [literal(paper.notes)] if paper.notes else []  # the Notes cell's start, as notes_parts makes it
+            notes += [f"🏆 {literal(award)}" for award in paper.awards]
+            shared.update(
+                anchor="",
+                date=literal(p.date),
+                paper=literal_link(paper.title, p.href) if p.href else literal(paper.title),
+                authors=literal(p.authors),
+                focus=literal(paper.focus) if paper.focus else "",
+                notes="<br>".join(notes),
+                parts=len(notes),  # (not a field of the row: how many parts the notes have, some maybe empty)
+            )
+        notes = shared["notes"]
+        if p.metrics and p.metrics.citations is not None:
+            cited = str.format(t["cited"], n=f"{p.metrics.citations:,}")  # (digits: nothing for Markup.format to escape)
+            notes = f"{notes}<br>{cited}" if shared["parts"] else cited
+        return {**shared, "code": f" · {literal_link(t['code'], paper.code)}{_stars(paper, p.metrics)}" if paper.code else "", "notes": notes}
 
 
 @dataclass
@@ -198,7 +214,7 @@ class PaperViews(dict):
     """Paper id → PaperView, and ``by_tag``: each topic's views in reading order (made once, used by every page)."""
 
     by_tag: dict[str, list[PaperView]]
-    _counts: dict[str, tuple[int, list[tuple[int, int]]]]
+    _counts: dict[str, Any]  # a topic's counts by its slug; what ``once`` made by its key (neither is a slug: they hold a space)
 
     def counts(self, slug: str, taxonomy) -> tuple[int, list[tuple[int, int]]]:
         """(papers in the topic with its subtopics, [(year, papers tagged here)] newest first), made once a topic."""
@@ -207,6 +223,12 @@ class PaperViews(dict):
             years = Counter(v.date_year for v in self.by_tag.get(slug, []))
             self._counts[slug] = (len(below), sorted(years.items(), reverse=True))
         return self._counts[slug]
+
+    def once(self, key: str, make: Callable[[], T]) -> T:
+        """``make()``, made once for these views: what every page of both languages shows alike (venues, timeline)."""
+        if key not in self._counts:
+            self._counts[key] = make()
+        return self._counts[key]
 
 
 def paper_views(paper_list: PaperList, today: dt.date | None = None) -> PaperViews:
@@ -342,6 +364,7 @@ class MaterialsPages:
 
 
 Render = Callable[[str, dict], str]
+T = TypeVar("T")
 
 
 def materials_pages(
@@ -359,8 +382,25 @@ def materials_pages(
         return template(name, {**context, "rows": rows[posixpath.dirname(context["page"])]})
 
     context = _index_context(paper_list, views, lang, index, chart_name, talks_page)
+    sizes: dict[tuple[str, str], int] = {}
+
     def table_bytes(topics: list[TopicView], folder: str = "") -> int:
-        return sum(len(rows[folder].row(p, False)) + 1 for topic in topics for p in topic.papers)
+        """What the rows of these topics' tables weigh, or any number past ``budget`` once they pass it (all that is
+        asked); each topic's weight measured once (the split asks again level by level)."""
+        total = 0
+        for topic in topics:
+            size = sizes.get((folder, topic.node.slug))
+            if size is None:
+                row, slug, size = rows[folder].row, topic.node.slug, 0
+                for p in topic.papers:  # the rows the page shows: a lower bound of its size, as the split needs
+                    size += len(row(p, p.home == slug)) + 1
+                    if total + size > budget:
+                        return total + size  # (this topic's weight left unknown: measured in full when next asked)
+                sizes[(folder, topic.node.slug)] = size
+            total += size
+            if total > budget:
+                return total
+        return total
 
     whole = render("materials.md.j2", context) if table_bytes(context["all_topics"]) <= budget else ""  # the rows alone are too many: no need to try
     if whole and len(whole.encode("utf-8")) <= budget:
@@ -396,7 +436,7 @@ class _Split:
     index: str
     talks_page: str
     render: Render
-    table_bytes: Callable[[list[TopicView]], int]  # what the rows of these topics' tables weigh
+    table_bytes: Callable[[list[TopicView]], int]  # what the rows of these topics' tables weigh (or any number past the budget)
     budget: int
     pages: dict[str, str] = field(default_factory=dict)
     placed: dict[str, TopicView] = field(default_factory=dict)
@@ -445,7 +485,7 @@ def _index_context(paper_list: PaperList, views: PaperViews, lang: str, index: s
     slugger.slug(title)
     present = {
         "books": bool(page.books), "people": bool(page.people), "courses": bool(page.courses),
-        "conferences": bool(page.conferences) or any(v.paper.published for v in views.values()),
+        "conferences": bool(page.conferences) or views.once("any published", lambda: any(v.paper.published for v in views.values())),
         "classification": True, "companies": bool(page.companies), "timeline": True,
         "related": bool(page.related), "papers": True,
     }
@@ -472,8 +512,8 @@ def _index_context(paper_list: PaperList, views: PaperViews, lang: str, index: s
         "all_topics": all_topics if split is None else [],
         "split": split is not None,
         "papers_count": len(views),
-        "venues": venues(views.values()),
-        "timeline": timeline(paper_list, views),
+        "venues": views.once("the venues", lambda: venues(views.values())),
+        "timeline": views.once("the timeline", lambda: timeline(paper_list, views)),
         "milestone_citations": page.milestone_citations,
         "topic_link": topic_link,
         "href": lambda topic: f"#{topic.anchor}",

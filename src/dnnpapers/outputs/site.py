@@ -17,10 +17,13 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
+from typing import Sequence
+from functools import lru_cache
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from dnnpapers.outputs import chart
 from dnnpapers.outputs.export import bib_entry
@@ -29,7 +32,7 @@ from dnnpapers.model.fields import venue_name
 from dnnpapers.model.metrics import code_stars
 from dnnpapers.model.models import Paper
 from dnnpapers.access.paperlist import PaperList
-from dnnpapers.outputs.templating import format_template, render_template
+from dnnpapers.outputs.templating import format_template, render_bytes
 
 __all__ = ["SITE", "SITE_ZH", "SORTS", "SiteQuery", "site_pages", "shown", "sort_ids", "normalise", "search_text", "embedded_json"]
 
@@ -156,7 +159,12 @@ def sort_ids(paper_list: PaperList, ids: list[str], mode: str) -> list[str]:
 
 
 def _venue(paper: Paper) -> str:
-    return (venue_name(paper.venue) if paper.published else None) or "arXiv"
+    return _venue_of(paper.venue)
+
+
+def _venue_of(venue: str | None) -> str:
+    """The venue a paper of ``venue`` is filtered by: its name without the year; arXiv when unpublished."""
+    return (venue_name(venue) if venue is not None and venue != "arXiv" else None) or "arXiv"
 
 
 def _page_order(paper_list: PaperList) -> list[Paper]:
@@ -176,11 +184,12 @@ class SitePaper:
     venue: str
     cited: int | None
     milestone: bool
-    discussed: list[str]  # the days of the talks held on it
-    upcoming: list[str]  # the days of the talks on it still to come
-    tags: list[tuple[str, str]]  # (slug, label)
+    discussed: Sequence[str]  # the days of the talks held on it
+    upcoming: Sequence[str]  # the days of the talks on it still to come
+    tags: Sequence[tuple[str, str]]  # (slug, label)
     bib: str
     stars: int | None = None  # its code repository's, when known
+    html: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # its card's parts no language changes: made by _card, shared by its other language's
 
 
 @dataclass
@@ -212,119 +221,189 @@ def site_pages(paper_list: PaperList, env: jinja2.Environment, bibs: dict[str, s
     bibs = bibs if bibs is not None else {p.id: bib_entry(p) for p in paper_list.papers}
     pattern = format_template(env, PAPER_TEMPLATE, PAPER_FIELDS) + "\n"  # one card a line block
     today = today or (paper_list.today() if paper_list.talks.talks else None)
-    return {name: _page(paper_list, env, lang, bibs, pattern, today).encode("utf-8") for lang, name in (("en", SITE), ("zh", SITE_ZH))}
+    common = _Common.of(paper_list, bibs, today)
+    return {name: _page(paper_list, env, lang, bibs, pattern, today, common) for lang, name in (("en", SITE), ("zh", SITE_ZH))}
 
 
 def _card(e: SitePaper, t: dict[str, str], pattern: str) -> str:
-    """The paper's card: the same HTML the page template would write, made without a template call per paper."""
+    """The paper's card: the same HTML the page template would write, made without a template call per paper.
+
+    Its parts that no language changes are made once and kept on ``e.html`` (which the other language's entry
+    shares). Plain strings throughout (``_html``, not Markup: a card would make a dozen objects for the collector).
+    """
     paper = e.paper
-    title = escape(paper.title)
-    # Markup throughout: a str joined to Markup is escaped, so mixing the two would print the spans as text.
-    meta = Markup('<span class="authors">{}</span> · <span class="year">{}</span> · <span class="venue">{}</span>').format(e.authors, e.date, e.venue)
+    shared = e.html
+    if not shared:
+        notes = ""
+        if paper.notes or paper.awards:
+            notes = '<p class="notes">' + (f'<span class="note">{_html(paper.notes)}</span>' if paper.notes else "")
+            notes += "".join([f' <span class="award">🏆 {_html(award)}</span>' for award in paper.awards]) + "</p>\n"
+        title = _html(paper.title)
+        shared.update(
+            id=paper.id,
+            title=f'<a href="{_html(paper.link)}">{title}</a>' if paper.link else title,
+            meta=f'<span class="authors">{_html(e.authors)}</span> · <span class="year">{_html(e.date)}</span> · <span class="venue">{_html(e.venue)}</span>',
+            focus=f'<p class="focus">{_html(paper.focus)}</p>\n' if paper.focus else "",
+            notes=notes,
+        )
+    meta = shared["meta"]
     if e.cited is not None:
-        meta += Markup(' · <span class="cited">{}</span>').format(t["cited_n"].format(n=f"{e.cited:,}"))
+        meta += f' · <span class="cited">{_html(t["cited_n"].format(n=f"{e.cited:,}"))}</span>'
     if paper.code:
-        meta += Markup(' · <a href="{}">{}</a>').format(paper.code, t["code_link"])
+        meta += f' · <a href="{_html(paper.code)}">{_html(t["code_link"])}</a>'
         if e.stars is not None:
-            meta += Markup(' <span class="stars" title="{}">★ {}</span>').format(t["stars"], f"{e.stars:,}")
-    notes = ""
-    if paper.notes or paper.awards:
-        notes = '<p class="notes">' + (f'<span class="note">{escape(paper.notes)}</span>' if paper.notes else "")
-        notes += "".join(f' <span class="award">🏆 {escape(award)}</span>' for award in paper.awards) + "</p>\n"
-    tags = "".join(f'<a class="tag" href="#topic_{slug}">{escape(label)}</a>' for slug, label in e.tags)
-    tags += "".join(f'<span class="talk">🗣 {escape(t["discussed_on"].format(date=day))}</span>' for day in e.discussed)
-    tags += "".join(f'<span class="talk">🗓 {escape(t["talk_on"].format(date=day))}</span>' for day in e.upcoming)
-    return pattern.format_map({
-        "id": paper.id,
-        "title": f'<a href="{escape(paper.link)}">{title}</a>' if paper.link else title,
-        "meta": meta,
-        "focus": f'<p class="focus">{escape(paper.focus)}</p>\n' if paper.focus else "",
-        "notes": notes,
-        "tags": tags,
-        "permalink": escape(t["permalink"]),
-        "copy": escape(t["copy_bib"]),
-    })
+            meta += f' <span class="stars" title="{_html(t["stars"])}">★ {e.stars:,}</span>'
+    tags = "".join([_tag(slug, label) for slug, label in e.tags])
+    if e.discussed or e.upcoming:
+        tags += "".join([f'<span class="talk">🗣 {_html(t["discussed_on"].format(date=day))}</span>' for day in e.discussed])
+        tags += "".join([f'<span class="talk">🗓 {_html(t["talk_on"].format(date=day))}</span>' for day in e.upcoming])
+    return pattern.format_map({**shared, "meta": meta, "tags": tags, "permalink": _html(t["permalink"]), "copy": _html(t["copy_bib"])})
 
 
-def _page(paper_list: PaperList, env: jinja2.Environment, lang: str, bibs: dict[str, str], pattern: str, today: dt.date | None) -> str:
+def _native_html(text: str) -> str:
+    """markupsafe's ``escape`` of a plain string, as a plain string: the same replacements, in its order."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;").replace('"', "&#34;")
+
+
+try:  # markupsafe's own C function under ``escape``, a third of the time (and no Markup for the collector)
+    from markupsafe import _escape_inner as _html
+except ImportError:  # pragma: no cover - a markupsafe without it
+    _html = _native_html
+
+
+@lru_cache(maxsize=1 << 12)
+def _tag(slug: str, label: str) -> str:
+    """A topic's link on a card, made once a topic and language (kept for the process): thousands of cards show it."""
+    return f'<a class="tag" href="#topic_{slug}">{_html(label)}</a>'
+
+
+@dataclass
+class _Common:
+    """What both languages' pages share, worked out once: the papers' entries in page order (their tags labelled
+    by each page in turn), each one's topics, the topics' counts, the venues, the years, the embedded JSON."""
+
+    entries: list[SitePaper]
+    tags: list[tuple[str, ...]]  # each entry's topics, in its order, once each
+    counts: dict[str, int]
+    venues: list[tuple[str, int]]
+    years: list[int]
+    papers_json: str
+    topics_json: str
+    bibtex_json: bytes
+
+    @classmethod
+    def of(cls, paper_list: PaperList, bibs: dict[str, str], today: dt.date | None) -> _Common:
+        taxonomy = paper_list.taxonomy
+        discussed = paper_list.talks.discussed(today) if today else {}
+        upcoming = paper_list.talks.upcoming(today) if today else {}
+        threshold = paper_list.page.milestone_citations
+        metrics_of = paper_list.metrics.get
+        venue_of = {venue: _venue_of(venue) for venue in {p.venue for p in paper_list.papers}}  # (a few hundred venues)
+        entries, data = [], []
+        for i, paper in enumerate(_page_order(paper_list)):
+            metrics = metrics_of(paper.id)
+            cited = metrics.citations if metrics and metrics.citations is not None else None
+            # tuples where lists would do: tens of thousands of entries live as long as the pages take, and the
+            # collector need not follow a tuple of strings
+            held = tuple(talk.date.isoformat() for talk, _ in discussed[paper.id]) if paper.id in discussed else ()
+            entries.append(
+                SitePaper(
+                    paper, author_line(paper), f"{paper.year}", paper.venue or "arXiv", cited, is_milestone(paper, metrics, threshold), held,
+                    tuple(talk.date.isoformat() for talk, _ in upcoming[paper.id]) if paper.id in upcoming else (), (), bibs[paper.id], code_stars(paper, metrics) if metrics else None,
+                )
+            )
+            data.append({"id": paper.id, "year": paper.year, "tags": tuple(sorted(set(paper.tags))), "venue": venue_of[paper.venue], "code": bool(paper.code), "cited": cited, "discussed": bool(held), "order": i})
+        counts = dict.fromkeys((node.slug for node in taxonomy.walk()), 0)
+        lineage = {node.slug: [node.slug, *taxonomy.ancestors(node.slug)] for node in taxonomy.walk()}
+        for tags, n in Counter(tuple(p.tags) for p in paper_list.papers).items():  # (papers share a few hundred sets of tags)
+            for slug in {s for tag in tags for s in lineage[tag]}:  # each paper once under every topic it or an ancestor of its tags names
+                counts[slug] += n
+        by_venue: dict[str, int] = {}
+        for venue, n in Counter(p.venue for p in paper_list.papers).items():  # in the order the venues first come, as papers would
+            by_venue[venue_of[venue]] = by_venue.get(venue_of[venue], 0) + n
+        return cls(
+            entries=entries,
+            tags=[tuple(dict.fromkeys(e.paper.tags)) for e in entries],
+            counts=counts,
+            venues=sorted(by_venue.items(), key=lambda item: (-item[1], item[0].casefold())),
+            years=[p.year for p in paper_list.papers] or [0],
+            papers_json=embedded_json(data),
+            topics_json=embedded_json([{"slug": node.slug, "parent": taxonomy.parent[node.slug]} for node in taxonomy.walk()]),
+            bibtex_json=embedded_json({e.paper.id: e.bib for e in entries}).encode("utf-8"),
+        )
+
+
+def _page(paper_list: PaperList, env: jinja2.Environment, lang: str, bibs: dict[str, str], pattern: str, today: dt.date | None, common: _Common | None = None) -> bytes:
+    """One language's page, as UTF-8 (its cards, by far the most of it, never joined into one string)."""
+    common = common or _Common.of(paper_list, bibs, today)
     t = STRINGS[lang]
     taxonomy = paper_list.taxonomy
     label = (lambda node: node.en) if lang == "en" else (lambda node: node.zh)
-    discussed = paper_list.talks.discussed(today) if today else {}
-    upcoming = paper_list.talks.upcoming(today) if today else {}
+    labels = {slug: label(node) for slug, node in taxonomy.by_slug.items()}
     threshold = paper_list.page.milestone_citations
-    papers = []
-    for paper in _page_order(paper_list):
-        metrics = paper_list.metrics.get(paper.id)
-        cited = metrics.citations if metrics and metrics.citations is not None else None
-        papers.append(
-            SitePaper(
-                paper=paper,
-                authors=author_line(paper),
-                date=f"{paper.year}",
-                venue=paper.venue or "arXiv",
-                cited=cited,
-                milestone=is_milestone(paper, metrics, threshold),
-                discussed=[talk.date.isoformat() for talk, _ in discussed.get(paper.id, [])],
-                upcoming=[talk.date.isoformat() for talk, _ in upcoming.get(paper.id, [])],
-                tags=[(tag, label(taxonomy[tag])) for tag in dict.fromkeys(paper.tags)],
-                bib=bibs[paper.id],
-                stars=code_stars(paper, metrics),
-            )
-        )
+    papers = common.entries
+    for entry, tags in zip(papers, common.tags):  # the entries are this page's now
+        entry.tags = tuple([(tag, labels[tag]) for tag in tags])
     topics: dict[str, SiteTopic] = {}
     roots: list[SiteTopic] = []
     for node in taxonomy.walk():
-        topic = SiteTopic(node.slug, label(node), node.description, taxonomy.depth[node.slug])
+        topic = SiteTopic(node.slug, label(node), node.description, taxonomy.depth[node.slug], count=common.counts[node.slug])
         topics[node.slug] = topic
         parent = taxonomy.parent[node.slug]
         (topics[parent].children if parent else roots).append(topic)
-    for entry in papers:
-        topics[taxonomy.home(entry.paper.tags)].papers.append(entry)
-    for topic in topics.values():
-        topic.cards = Markup("".join(_card(e, t, pattern) for e in topic.papers))
-    for entry in papers:  # each paper once under every topic it or an ancestor of its tags names
-        for slug in {s for tag in entry.paper.tags for s in [tag, *taxonomy.ancestors(tag)]}:
-            topics[slug].count += 1
-    venues: dict[str, int] = {}
-    for paper in paper_list.papers:
-        venues[_venue(paper)] = venues.get(_venue(paper), 0) + 1
-    years = [p.year for p in paper_list.papers] or [0]
-    data = {
-        "papers": [
-            {"id": e.paper.id, "year": e.paper.year, "tags": sorted(set(e.paper.tags)), "venue": _venue(e.paper), "code": bool(e.paper.code), "cited": e.cited, "discussed": bool(e.discussed), "order": i}
-            for i, e in enumerate(papers)
-        ],
-        "topics": [{"slug": node.slug, "parent": taxonomy.parent[node.slug]} for node in taxonomy.walk()],
-        "strings": {key: t[key] for key in ("showing", "one_shown", "copy_bib", "copied")},
-    }
+    for entry, tags in zip(papers, common.tags):
+        topics[tags[0] if len(tags) == 1 else taxonomy.home(tags)].papers.append(entry)
+    pieces = [_cards(topic.papers, t, pattern) for topic in topics.values()]
+    pieces.append(common.bibtex_json)
     style = _source(env, "site.css")
     script = _source(env, "site.js")
     title = paper_list.page.title if lang == "en" else paper_list.page.title_zh
-    context = {
-        "t": t,
-        "title": title,
-        "description": t["description"].format(title=title, n=len(papers)),
-        "lazy_cards": len(papers) >= LAZY_CARDS,
-        "showing": (t["one_shown"] if len(papers) == 1 else t["showing"]).format(n=len(papers), total=len(papers)),
-        "total": len(papers),
-        "topics": roots,
-        "all_topics": list(topics.values()),
-        "venues": sorted(venues.items(), key=lambda item: (-item[1], item[0].casefold())),
-        "first_year": min(years),
-        "last_year": max(years),
-        "has_talks": bool(discussed),  # the filter "discussed by the reading group" has something to find
-        "milestones": sorted((e for e in papers if e.milestone), key=lambda e: e.paper.reading_key),
-        "milestone_rule": t["milestone_rule"].format(n=threshold),
-        "chart": Markup(chart.papers_per_year(paper_list, lang)),
-        "style": Markup(style),
-        "noscript_style": Markup(NOSCRIPT_STYLE),
-        "script": Markup(script),
-        "data": Markup(embedded_json(data)),
-        "bibtex": Markup(embedded_json({e.paper.id: e.bib for e in papers})),  # read on the first copy only
-        "csp": f"default-src 'none'; script-src '{_hash(script)}'; style-src '{_hash(style)}' '{_hash(NOSCRIPT_STYLE)}'; img-src data:; base-uri 'none'; form-action 'none'",
-    }
-    return render_template(env, "site.html.j2", context)
+    strings = embedded_json({key: t[key] for key in ("showing", "one_shown", "copy_bib", "copied")})
+    discussed = paper_list.talks.discussed(today) if today else {}
+
+    def context(piece) -> dict:
+        for i, topic in enumerate(topics.values()):
+            topic.cards = piece(i)
+        return {
+            "t": t,
+            "title": title,
+            "description": t["description"].format(title=title, n=len(papers)),
+            "lazy_cards": len(papers) >= LAZY_CARDS,
+            "showing": (t["one_shown"] if len(papers) == 1 else t["showing"]).format(n=len(papers), total=len(papers)),
+            "total": len(papers),
+            "topics": roots,
+            "all_topics": list(topics.values()),
+            "venues": common.venues,
+            "first_year": min(common.years),
+            "last_year": max(common.years),
+            "has_talks": bool(discussed),  # the filter "discussed by the reading group" has something to find
+            "milestones": sorted((e for e in papers if e.milestone), key=lambda e: e.paper.reading_key),
+            "milestone_rule": t["milestone_rule"].format(n=threshold),
+            "chart": Markup(chart.papers_per_year(paper_list, lang)),
+            "style": Markup(style),
+            "noscript_style": Markup(NOSCRIPT_STYLE),
+            "script": Markup(script),
+            # the same JSON as the whole data embedded at once: keys sorted, so "papers", "strings", "topics"
+            "data": Markup(f'{{"papers":{common.papers_json},"strings":{strings},"topics":{common.topics_json}}}'),
+            "bibtex": piece(len(pieces) - 1),  # read on the first copy only
+            "csp": f"default-src 'none'; script-src '{_hash(script)}'; style-src '{_hash(style)}' '{_hash(NOSCRIPT_STYLE)}'; img-src data:; base-uri 'none'; form-action 'none'",
+        }
+
+    page = render_bytes(env, "site.html.j2", context, pieces)
+    for topic in topics.values():  # Jinja's context is a cycle that keeps the topics until the collector runs: not their papers
+        topic.papers = []
+    return page
+
+
+#: Cards joined into one string at most this many at a time: one card with an emoji makes a string take four bytes a character.
+_CARDS_AT_ONCE = 1000
+
+
+def _cards(entries: list[SitePaper], t: dict[str, str], pattern: str) -> bytes:
+    """A topic's cards, as UTF-8."""
+    if len(entries) <= _CARDS_AT_ONCE:
+        return "".join([_card(e, t, pattern) for e in entries]).encode("utf-8")
+    return b"".join(["".join([_card(e, t, pattern) for e in entries[i:i + _CARDS_AT_ONCE]]).encode("utf-8") for i in range(0, len(entries), _CARDS_AT_ONCE)])
 
 
 #: From this many papers the cards are laid out only near the screen (CSS content-visibility): at 10,000 it
