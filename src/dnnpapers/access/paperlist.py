@@ -20,6 +20,7 @@ from dnnpapers.model.models import (
     DismissedPaper,
     Link,
     MetricsFile,
+    PAPER_DEFAULTS,
     PageFile,
     Paper,
     PaperMetrics,
@@ -62,7 +63,7 @@ class PaperList:
         return [paper for paper in self.papers if slug in paper.tags]
 
 
-_PAPER_DEFAULTS = {name: field.get_default(call_default_factory=True) for name, field in Paper.model_fields.items() if not field.is_required()}
+_PAPER_DEFAULTS = PAPER_DEFAULTS
 
 
 def from_quick(root: Path, quick: QuickList) -> PaperList:

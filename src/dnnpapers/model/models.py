@@ -42,6 +42,7 @@ from dnnpapers.model.taxonomy import Taxonomy
 
 __all__ = [
     "ET_AL",
+    "PAPER_DEFAULTS",
     "FIRST_YEAR",
     "SLUG",
     "Paper",
@@ -166,6 +167,11 @@ class Paper(_Strict):
     def reading_key(self) -> tuple:
         """The order the pages list papers in: the venue's year (else the first), the first year, the title."""
         return (self.venue_year or self.year, self.year, self.title.casefold(), self.id)
+
+
+#: Every field of Paper that has a default, and its default: a paper made from accepted values with every field
+#: given (``Paper.model_construct(**{**PAPER_DEFAULTS, **values})``) need not have pydantic resolve them one by one.
+PAPER_DEFAULTS = {name: field.get_default(call_default_factory=True) for name, field in Paper.model_fields.items() if not field.is_required()}
 
 
 class PapersFile(_Strict):

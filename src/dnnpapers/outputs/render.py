@@ -14,10 +14,10 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from dnnpapers.outputs import chart, export
+from dnnpapers.outputs import chart, export, incremental
 from dnnpapers.outputs.csl import csl_json
 from dnnpapers.errors import DnnpapersError
-from dnnpapers.storage.files import TooLarge, confine, locked, read_bounded, remove_leftovers, write_files
+from dnnpapers.storage.files import TooLarge, confine, read_bounded, remove_leftovers, write_files
 from dnnpapers.outputs.github import ISSUE_FORM, issue_form
 from dnnpapers.storage.layout import TALKS_FILE, TOPIC_PAGES, leftover_temps
 from dnnpapers.outputs.markdown import Md, Slugger, link, text
@@ -26,7 +26,7 @@ from dnnpapers.access.paperlist import PAPERS_FILE, PaperList
 from dnnpapers.access.loading import load_list
 from dnnpapers.outputs.readme import README_FILE, splice
 from dnnpapers.model.schema import SCHEMA_FILE, TALKS_SCHEMA_FILE, papers_schema, talks_schema
-from dnnpapers.outputs.site import SITE, SITE_ZH, site_pages
+from dnnpapers.outputs.site import PAPER_FIELDS, PAPER_TEMPLATE, SITE, SITE_ZH, site_pages
 from dnnpapers.outputs.templating import environment, format_template, render_template
 from dnnpapers.access.verdicts import Outcome, digest, file_digest, remember
 
@@ -54,8 +54,11 @@ def build(paper_list: PaperList, templates: Path | None = None) -> dict[str, byt
     return _build(paper_list, templates)[0]
 
 
-def _build(paper_list: PaperList, templates: Path | None = None) -> tuple[dict[str, bytes], dict[str, dict[str, str]]]:
-    """The outputs, and per language each paper's row relative to generated/ (for a Jekyll site's copies)."""
+def _build(paper_list: PaperList, templates: Path | None = None, patterns: dict[str, str] | None = None) -> tuple[dict[str, bytes], dict[str, dict[str, str]]]:
+    """The outputs, and per language each paper's row relative to generated/ (for a Jekyll site's copies).
+
+    ``patterns``: filled with the row and card patterns of the list's templates (kept for a render after an edit).
+    """
     root = paper_list.root
     today = paper_list.today() if paper_list.talks.talks else None  # one day for every page: which talks are held, which to come
     views = paper_views(paper_list, today)
@@ -74,7 +77,10 @@ def _build(paper_list: PaperList, templates: Path | None = None) -> tuple[dict[s
     outputs[JSON] = export.json_export(paper_list).encode("utf-8")
     outputs[CSL] = csl_json(paper_list.papers).encode("utf-8")
     outputs[SCHEMA_FILE] = papers_schema(paper_list.taxonomy).encode("utf-8")
-    outputs.update(site_pages(paper_list, _html_environment(overrides, inside, len(paper_list.papers)), bibs, today))
+    html = _html_environment(overrides, inside, len(paper_list.papers))
+    outputs.update(site_pages(paper_list, html, bibs, today))
+    if patterns is not None:
+        patterns.update(row=row_pattern, card=format_template(html, PAPER_TEMPLATE, PAPER_FIELDS))
     too_big = len(placed["en"].pages) > 1 or len(outputs[MATERIALS]) > README_BUDGET  # the full region would be nearly as large
     outputs[README_FILE] = _readme(paper_list, views, env, placed["en"].topic_href, Rows(row_pattern, STRINGS["en"], TALKS), compact_only=too_big, today=today)
     if (root / TALKS_FILE).exists():
@@ -172,25 +178,33 @@ def render_root(root: Path, check: bool = False, jekyll: Path | None = None) -> 
     The outputs then always show the data of one moment (papers and metrics alike).
     ``check`` reads without the lock, so a read-only checkout can be checked.
     ``jekyll``: a Jekyll site's folder to write into as well (else data/page.yaml's ``jekyll.dir``, if any).
+    After an edit of a few papers only their pieces are made again (``incremental``).
     """
-    if check:
-        return _render_and_remember(root, check=True, jekyll=jekyll)
-    with locked(root / PAPERS_FILE, inside=root):
-        return _render_and_remember(root, check=False, jekyll=jekyll)
+    return incremental.render_root(root, check, jekyll)
 
 
-def _render_and_remember(root: Path, check: bool, jekyll: Path | None = None) -> Outcome:
-    """Render, and keep the outputs' digests as the verdict on these inputs (when they did not change meanwhile).
+def render_and_remember(root: Path, check: bool, jekyll: Path | None = None) -> Outcome:
+    """Render from nothing, and keep the outputs' digests as the verdict on these inputs (when they did not change
+    meanwhile) and the render's state, from which a render after an edit makes only what changed.
 
     A list whose data/page.yaml names a Jekyll site keeps no verdict: the site's folder is
     someone else's, and `render --check` reads it each time (any file may have come or gone).
     """
     before = digest(root, "render")
+    key = incremental.state_key(root)
+    try:
+        raw = read_bounded(root / PAPERS_FILE)
+    except (OSError, TooLarge):
+        raw = None  # load_list words it
     paper_list = load_list(root)
-    outputs, rows = _build(paper_list)  # (not with the collector paused: 10-20% faster, but the views are cycles, so 40 MB more at 10,000 papers)
+    patterns: dict[str, str] = {}
+    outputs, rows = _build(paper_list, patterns=patterns)  # (not with the collector paused: 10-20% faster, but the views are cycles, so 40 MB more at 10,000 papers)
     changed = _render_outputs(paper_list, outputs, check, leftovers=True, site=_site_plan(paper_list, outputs, rows, jekyll))
     if paper_list.page.jekyll is None and digest(root, "render") == before:
-        remember(before, {"outputs": [[name, file_digest(data)] for name, data in outputs.items()]})
+        manifest = [[name, file_digest(data)] for name, data in outputs.items()]
+        remember(before, {"outputs": manifest})
+        if jekyll is None:
+            incremental.record(root, key, raw, paper_list, manifest, patterns["row"], patterns["card"])
     return changed
 
 

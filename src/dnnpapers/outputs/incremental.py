@@ -1,0 +1,387 @@
+"""Render after an edit: the last full render's outputs, with only the changed papers' pieces made again.
+
+Every full render keeps a *render state* in the cache, one file per list beside the
+verdicts: a key over every input but papers.yaml (the tool, the other data files,
+templates, the README outside its region, the quarter hour when talks make the pages
+depend on the day), the papers file it read, each entry's facts that show outside its
+own pieces (id, sort key, tags, home topic, the keys no two papers share), each
+output's digest, and the row and card patterns of the list's templates.
+
+A render whose key matches and whose papers file differs only inside a few entries
+reads those entries alone, makes each one's pieces as they were and as they are (its
+table rows, BibTeX entry, JSON and CSL-JSON lines, web card and the card's BibTeX),
+and replaces the old pieces by the new in the outputs on disk, but only where every
+old piece is found exactly as often as the full render put it there. Anything else
+(a changed id, year, venue, tag or order; a milestone or talked-about paper; an
+output not as it was written; a size near a split; an entry the quick path is not
+sure of) is the full render: this path only ever skips work, so deleting or
+corrupting the state changes no byte.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
+
+from dnnpapers.access.verdicts import Outcome, digest, file_digest, remember
+from dnnpapers.storage.cache import cache_file, keep_atomically, text_digest
+from dnnpapers.storage.fastyaml import UNSURE, parse, split_entries
+from dnnpapers.storage.files import TooLarge, locked, read_bounded, write_files
+from dnnpapers.storage.layout import DISMISSED_FILE, METRICS_FILE, PAPERS_FILE, TAXONOMY_FILE, TOPIC_PAGES, leftover_temps, link_out
+
+if TYPE_CHECKING:
+    from dnnpapers.access.paperlist import PaperList
+
+__all__ = ["render_root", "record", "after_edit", "STATE"]
+
+STATE = "render-state"
+_FORMAT = 1
+#: Past this many changed entries the full render is about as fast (and certainly right).
+MAX_CHANGED = 64
+_TOPIC_FOLDER = str(TOPIC_PAGES) + "/"
+_README_MARGIN = 1024  # the README's region is measured between its markers, a few newlines off what render weighs
+
+
+def render_root(root: Path, check: bool = False, jekyll: Path | None = None) -> Outcome:
+    """Render the list at ``root`` (after an edit: only what changed), holding the list's lock so no command
+    writes between; ``check`` writes nothing and takes no lock (a read-only checkout can be checked)."""
+    if check:
+        return _render(root, True, jekyll)
+    with locked(root / PAPERS_FILE, inside=root):
+        return _render(root, False, jekyll)
+
+
+def _render(root: Path, check: bool, jekyll: Path | None) -> Outcome:
+    if jekyll is None:  # a Jekyll site's folder is someone else's: read whole each time (the full render)
+        done = after_edit(root, check)
+        if done is not None:
+            return done
+    from dnnpapers.outputs.render import render_and_remember
+
+    return render_and_remember(root, check, jekyll)
+
+
+def _state_path(root: Path) -> Path | None:
+    return cache_file(STATE, f"{text_digest(str(root.resolve()))}.state")
+
+
+def state_key(root: Path) -> str:
+    """The digest of every input but papers.yaml (which the state keeps whole, to compare entry by entry)."""
+    return digest(root, "render", but=PAPERS_FILE)
+
+
+def _facts(paper, home: str) -> list:
+    """What of a paper shows outside its own pieces, or must stay unique across papers."""
+    from dnnpapers.model.rules import normalise_title
+
+    return [paper.id, paper.venue_year or paper.year, paper.year, paper.title.casefold(), list(paper.tags), home,
+            paper.arxiv or "", (paper.doi or "").lower(), normalise_title(paper.title)]
+
+
+def _order(facts: list) -> tuple:
+    """``Paper.reading_key`` from a paper's facts: the order of every table and of the web page."""
+    return (facts[1], facts[2], facts[3], facts[0])
+
+
+def record(root: Path, key: str, raw: bytes | None, paper_list: PaperList, manifest: list[list[str]], row_pattern: str, card_pattern: str) -> None:
+    """Keep the state of a full render of ``raw`` (papers.yaml as read) whose outputs have the digests of ``manifest``."""
+    path = _state_path(root)
+    if path is None or raw is None or paper_list.page.jekyll is not None or (root / DISMISSED_FILE).exists():
+        return
+    try:
+        split = split_entries(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return
+    if split is None or len(split[2]) != len(paper_list.papers):
+        return
+    taxonomy = paper_list.taxonomy
+    state = {
+        "format": _FORMAT,
+        "key": key,
+        "entries": [_facts(p, taxonomy.home(p.tags)) for p in paper_list.papers],
+        "outputs": manifest,
+        "row": row_pattern,
+        "card": card_pattern,
+        "milestone": paper_list.page.milestone_citations,
+        "talked": sorted({pid for talk in paper_list.talks.talks for pid in talk.papers}),
+    }
+    keep_atomically(path, json.dumps(state, ensure_ascii=False).encode("utf-8") + b"\0" + raw)
+
+
+def after_edit(root: Path, check: bool) -> Outcome | None:
+    """What render changes (with ``check``: would change) when only pieces of papers changed since the last full
+    render, having written it (unless ``check``); None when the full render must answer."""
+    path = _state_path(root)
+    if path is None:
+        return None
+    try:
+        head, sep, old_raw = path.read_bytes().partition(b"\0")
+        state = json.loads(head)
+        if not sep or type(state) is not dict or state.get("format") != _FORMAT:
+            return None
+        return _after_edit(root, check, state, old_raw, path)
+    except (OSError, TooLarge, ValueError, KeyError, TypeError, IndexError, AttributeError):  # a state not as written: the full render
+        return None
+
+
+def _after_edit(root: Path, check: bool, state: dict, old_raw: bytes, path: Path) -> Outcome | None:
+    before = digest(root, "render")
+    if state["key"] != state_key(root) or (root / DISMISSED_FILE).exists():
+        return None
+    raw = read_bounded(root / PAPERS_FILE)
+    old_text, text = old_raw.decode("utf-8"), raw.decode("utf-8")
+    old_split, new_split = split_entries(old_text), split_entries(text)
+    if old_split is None or new_split is None or old_split[:2] != new_split[:2] or old_text.endswith("\n") != text.endswith("\n"):
+        return None
+    old_entries, new_entries = old_split[2], new_split[2]
+    facts = state["entries"]
+    if not len(old_entries) == len(new_entries) == len(facts):
+        return None
+    changed = [i for i, (a, b) in enumerate(zip(old_entries, new_entries)) if a != b]
+    if len(changed) > MAX_CHANGED:
+        return None
+    manifest: list[list[str]] = state["outputs"]
+    names = [item[0] for item in manifest]
+    current = _outputs_as_written(root, manifest)
+    if current is None:
+        return None
+    new = {}
+    if changed:
+        pairs = _papers(root, state, new_split[1], changed, old_entries, new_entries)
+        if pairs is None:
+            return None
+        new = _spliced(state, pairs, current)
+        if new is None:
+            return None
+    written = [name for name in names if name in new]
+    if not check:
+        if new:
+            write_files({root / name: new[name] for name in written}, inside=root)
+        for i, (_, paper, home) in (pairs["pairs"].items() if changed else []):
+            facts[i] = _facts(paper, home)
+        state["outputs"] = [[name, file_digest(new[name])] if name in new else item for name, item in zip(names, manifest)]
+        if changed:
+            keep_atomically(path, json.dumps(state, ensure_ascii=False).encode("utf-8") + b"\0" + raw)
+    if digest(root, "render") == before:
+        outputs = manifest if check else state["outputs"]
+        if check:  # what the outputs should be: the manifest with the changed ones made again
+            outputs = [[name, file_digest(new[name])] if name in new else item[:2] for name, item in zip(names, manifest)]
+        remember(before, {"outputs": [item[:2] for item in outputs]})
+    return Outcome(written, [], [])
+
+
+def _outputs_as_written(root: Path, manifest: list[list[str]]) -> dict[str, bytes] | None:
+    """Each output's bytes, when every one is on disk as the full render wrote it and nothing else is there that
+    render would remove (a topic page of an earlier split, a killed write's leftovers); else None."""
+    names = [item[0] for item in manifest]
+    if any(link_out(root, root / name) for name in [*names, str(TOPIC_PAGES)]) or leftover_temps(root, names, TOPIC_PAGES):
+        return None
+    pages = root / TOPIC_PAGES
+    made = set(names)
+    if pages.is_dir() and any(str(p.relative_to(root)) not in made for p in pages.glob("*.md")):
+        return None
+    current = {}
+    for name, expected, *_ in manifest:
+        data = read_bounded(root / name)
+        if file_digest(data) != expected:
+            return None
+        current[name] = data
+    return current
+
+
+def _papers(root: Path, state: dict, prefix: str, changed: list[int], old_entries: list[str], new_entries: list[str]) -> dict | None:
+    """{index: (old paper, new paper, home topic)} of the changed entries, when each is valid alone and
+    changes nothing outside its own pieces (see _facts); else None."""
+    from dnnpapers.access.quick import _node, accept_paper
+    from dnnpapers.model.fields import FIRST_YEAR, last_year
+    from dnnpapers.model.models import PAPER_DEFAULTS, Paper
+    from dnnpapers.model.taxonomy import Taxonomy
+
+    last = last_year()
+    facts = state["entries"]
+    taxonomy_data = parse(read_bounded(root / TAXONOMY_FILE))
+    taxonomy = Taxonomy([_node(n) for n in taxonomy_data["taxonomy"]])
+
+    def paper(text: str):
+        data = parse(("papers:\n" + prefix + text + "\n").encode("utf-8"))
+        if data is UNSURE or type(data) is not dict or data.keys() != {"papers"} or type(data["papers"]) is not list or len(data["papers"]) != 1:
+            return None
+        entry = data["papers"][0]
+        return Paper.model_construct(**{**PAPER_DEFAULTS, **entry}) if accept_paper(entry, FIRST_YEAR, last) else None
+
+    pairs, new_facts = {}, {}
+    for i in changed:
+        old, new = paper(old_entries[i]), paper(new_entries[i])
+        if old is None or new is None:
+            return None
+        home = facts[i][5]
+        if _facts(old, home) != facts[i]:
+            return None  # the state does not describe this text
+        new_facts[i] = _facts(new, home)
+        pairs[i] = (old, new, home)
+    talked = set(state["talked"])
+    metrics = _metrics(root, {old.id for old, _, _ in pairs.values()})
+    if metrics is None:
+        return None
+    from dnnpapers.outputs.materials import is_milestone
+
+    threshold = state["milestone"]
+    for old, new, _ in pairs.values():
+        m = metrics.get(old.id)
+        if not _same_outside(old, new) or old.id in talked or is_milestone(old, m, threshold) or is_milestone(new, m, threshold):
+            return None
+    if not _order_kept(facts, new_facts) or not _unique(facts, new_facts):
+        return None
+    return {"pairs": pairs, "taxonomy": taxonomy, "metrics": metrics}
+
+
+def _same_outside(old, new) -> bool:
+    """The two versions of a paper show the same outside their own pieces (its counts, venues, chart, filters)."""
+    from dnnpapers.model.fields import venue_name
+
+    def venue(p):
+        return venue_name(p.venue) if p.published else None
+
+    return (old.id == new.id and old.year == new.year and old.venue_year == new.venue_year and old.published == new.published
+            and venue(old) == venue(new) and list(old.tags) == list(new.tags) and bool(old.code) == bool(new.code))
+
+
+def _order_kept(facts: list[list], new_facts: dict[int, list]) -> bool:
+    """Every changed paper sits where it sat among the papers it shares a topic with."""
+    for i, changed in new_facts.items():
+        tags = set(changed[4])
+        old_i, new_i = _order(facts[i]), _order(changed)
+        for j, other in enumerate(facts):
+            if j != i and not tags.isdisjoint(other[4]):
+                if (old_i < _order(other)) != (new_i < _order(new_facts.get(j, other))):
+                    return False
+    return True
+
+
+def _unique(facts: list[list], new_facts: dict[int, list]) -> bool:
+    """No changed paper now shares an arXiv id, DOI or title with another paper (check's duplicate rules)."""
+    for k in (6, 7, 8):
+        mine = [f[k] for f in new_facts.values() if f[k]]
+        others = {f[k] for j, f in enumerate(facts) if j not in new_facts and f[k]}
+        if len(set(mine)) != len(mine) or not others.isdisjoint(mine):
+            return False
+    return True
+
+
+def _metrics(root: Path, ids: set[str]) -> dict | None:
+    """The metrics of these papers as the full render read them; None when only the exact path can read the file."""
+    path = root / METRICS_FILE
+    if not path.exists():
+        return {}
+    from dnnpapers.model.models import PaperMetrics
+
+    data = parse(read_bounded(path))
+    if data is UNSURE or type(data) is not dict:
+        return None
+    kept = data.get("metrics") or {}
+    return {pid: PaperMetrics.model_construct(**kept[pid]) for pid in ids if pid in kept}
+
+
+def _pieces(state: dict, taxonomy, metrics: dict, paper, home: str) -> dict[str, list[tuple[str, int]]]:
+    """The paper's pieces in each group of outputs: [(text, how often the full render puts it there)]."""
+    from dnnpapers.outputs import export, site
+    from dnnpapers.outputs.csl import csl_item
+    from dnnpapers.outputs.materials import STRINGS, Rows, paper_views
+
+    m = metrics.get(paper.id)
+    one = SimpleNamespace(papers=[paper], taxonomy=taxonomy, metrics={paper.id: m} if m else {},
+                          page=SimpleNamespace(milestone_citations=state["milestone"]), talks=SimpleNamespace(talks=[]))
+    view = paper_views(one)[paper.id]
+    tags = list(dict.fromkeys(paper.tags))
+    pieces: dict[str, list[tuple[str, int]]] = {}
+    for lang in ("en", "zh"):
+        rows = Rows(state["row"], STRINGS[lang], "talks.md")  # a new one each time: it keeps cells by paper id
+        pieces[f"rows-{lang}"] = [(f"\n{rows.row(view, True)}\n", 1), (f"\n{rows.row(view, False)}\n", len(tags) - 1)]
+    bib = export.bib_entry(paper)
+    pieces["bib"] = [(bib, 1)]
+    pieces["json"] = [("\n    " + json.dumps(export.paper_entries(one, [paper])[0], ensure_ascii=False), 1)]
+    pieces["csl"] = [("\n  " + json.dumps(csl_item(paper), ensure_ascii=False, sort_keys=True), 1)]
+    for lang in ("en", "zh"):
+        label = (lambda node: node.en) if lang == "en" else (lambda node: node.zh)
+        card = site.SitePaper(  # as site._page makes it, for a paper that is no milestone and never talked about
+            paper=paper, authors=site.author_line(paper), date=f"{paper.year}", venue=paper.venue or "arXiv",
+            cited=m.citations if m and m.citations is not None else None, milestone=False, discussed=[], upcoming=[],
+            tags=[(tag, label(taxonomy[tag])) for tag in tags], bib=bib, stars=site.code_stars(paper, m),
+        )
+        pieces[f"site-{lang}"] = [(site._card(card, site.STRINGS[lang], state["card"] + "\n"), 1), (site.embedded_json({paper.id: bib})[1:-1], 1)]
+    return pieces
+
+
+def _group(name: str) -> str | None:
+    """Which of a paper's pieces the output ``name`` holds."""
+    from dnnpapers.outputs.render import BIB, CSL, JSON, MATERIALS, MATERIALS_ZH, README_FILE, SITE, SITE_ZH
+
+    if name == MATERIALS or (name.startswith(_TOPIC_FOLDER) and not name.endswith(".zh.md")):
+        return "rows-en"
+    if name == MATERIALS_ZH or name.startswith(_TOPIC_FOLDER):
+        return "rows-zh"
+    return {README_FILE: "readme", BIB: "bib", JSON: "json", CSL: "csl", SITE: "site-en", SITE_ZH: "site-zh"}.get(name)
+
+
+def _spliced(state: dict, papers: dict, current: dict[str, bytes]) -> dict[str, bytes] | None:
+    """The outputs whose bytes change, each old piece replaced by the new; None unless every old piece is found
+    exactly as often as the full render puts it, nowhere overlapping, and no size decision could flip."""
+    from dnnpapers.outputs.materials import PAGE_BUDGET
+
+    taxonomy, metrics = papers["taxonomy"], papers["metrics"]
+    swaps: dict[str, list[tuple[bytes, bytes, int]]] = {}  # group → (old piece, new piece, times)
+    grows = True
+    for old, new, home in papers["pairs"].values():
+        before, after = _pieces(state, taxonomy, metrics, old, home), _pieces(state, taxonomy, metrics, new, home)
+        before["readme"], after["readme"] = before["rows-en"], after["rows-en"]
+        for group, pieces in before.items():
+            for (was, times), (now, _) in zip(pieces, after[group]):
+                grows = grows and len(now) >= len(was) and len(now.encode("utf-8")) >= len(was.encode("utf-8"))
+                if times:
+                    swaps.setdefault(group, []).append((was.encode("utf-8"), now.encode("utf-8"), times))
+    found: dict[str, list[tuple[int, bytes, bytes]]] = {}
+    counts: dict[tuple[str, bytes], int] = {}
+    for name, data in current.items():
+        group = _group(name)
+        for was, now, _ in swaps.get(group, []):
+            at = data.find(was)
+            while at >= 0:
+                found.setdefault(name, []).append((at, was, now))
+                counts[group, was] = counts.get((group, was), 0) + 1
+                at = data.find(was, at + len(was))
+    split = any(name.startswith(_TOPIC_FOLDER) for name in current)
+    for group, items in swaps.items():
+        seen = [counts.get((group, was), 0) for was, _, _ in items]
+        if seen == [times for _, _, times in items]:
+            continue
+        if not (group == "readme" and grows and not any(seen)):  # the README's compact form has no rows;
+            return None  # growing cannot make the full one fit again
+    if split and not grows:
+        return None  # a shorter row could let a topic page hold its subtopics again
+    changed = {}
+    for name, spots in found.items():
+        spots.sort()
+        data, parts, at = current[name], [], 0
+        for start, was, now in spots:
+            if start < at:
+                return None  # two pieces overlap: not pieces of their own
+            parts += [data[at:start], now]
+            at = start + len(was)
+        parts.append(data[at:])
+        changed[name] = b"".join(parts)
+    for name, data in changed.items():
+        group = _group(name)
+        if group in ("rows-en", "rows-zh") and len(data) > PAGE_BUDGET:
+            return None  # past the budget a page splits (or splits further)
+        if group == "readme" and (b"\r" in data or _region_size(data) + _README_MARGIN > PAGE_BUDGET):
+            return None  # past the budget the README takes its compact form
+    return {name: data for name, data in changed.items() if data != current[name]}
+
+
+def _region_size(readme: bytes) -> int:
+    from dnnpapers.outputs.readme import BEGIN, END
+
+    begin, end = readme.find(BEGIN.encode()), readme.find(END.encode())
+    return end - begin if 0 <= begin < end else 1 << 62
