@@ -34,7 +34,7 @@ def render(
 
         changed = fresh_render_check(root)
     if changed is None:
-        from dnnpapers.outputs.incremental import render_root
+        from dnnpapers.outputs.render import render_root
 
         changed = _run(lambda: render_root(root, check=check, jekyll=jekyll))
     if check and changed:

@@ -28,13 +28,13 @@ from typing import TYPE_CHECKING
 from dnnpapers.access.verdicts import Outcome, digest, file_digest, remember
 from dnnpapers.storage.cache import cache_file, keep_atomically, text_digest
 from dnnpapers.storage.fastyaml import UNSURE, parse, split_entries
-from dnnpapers.storage.files import TooLarge, locked, read_bounded, write_files
+from dnnpapers.storage.files import TooLarge, read_bounded, write_files
 from dnnpapers.storage.layout import DISMISSED_FILE, METRICS_FILE, PAPERS_FILE, TAXONOMY_FILE, TOPIC_PAGES, leftover_temps, link_out
 
 if TYPE_CHECKING:
     from dnnpapers.access.paperlist import PaperList
 
-__all__ = ["render_root", "record", "after_edit", "STATE"]
+__all__ = ["record", "after_edit", "state_key", "STATE"]
 
 STATE = "render-state"
 _FORMAT = 1
@@ -42,25 +42,6 @@ _FORMAT = 1
 MAX_CHANGED = 64
 _TOPIC_FOLDER = str(TOPIC_PAGES) + "/"
 _README_MARGIN = 1024  # the README's region is measured between its markers, a few newlines off what render weighs
-
-
-def render_root(root: Path, check: bool = False, jekyll: Path | None = None) -> Outcome:
-    """Render the list at ``root`` (after an edit: only what changed), holding the list's lock so no command
-    writes between; ``check`` writes nothing and takes no lock (a read-only checkout can be checked)."""
-    if check:
-        return _render(root, True, jekyll)
-    with locked(root / PAPERS_FILE, inside=root):
-        return _render(root, False, jekyll)
-
-
-def _render(root: Path, check: bool, jekyll: Path | None) -> Outcome:
-    if jekyll is None:  # a Jekyll site's folder is someone else's: read whole each time (the full render)
-        done = after_edit(root, check)
-        if done is not None:
-            return done
-    from dnnpapers.outputs.render import render_and_remember
-
-    return render_and_remember(root, check, jekyll)
 
 
 def _state_path(root: Path) -> Path | None:
@@ -85,8 +66,10 @@ def _order(facts: list) -> tuple:
     return (facts[1], facts[2], facts[3], facts[0])
 
 
-def record(root: Path, key: str, raw: bytes | None, paper_list: PaperList, manifest: list[list[str]], row_pattern: str, card_pattern: str) -> None:
-    """Keep the state of a full render of ``raw`` (papers.yaml as read) whose outputs have the digests of ``manifest``."""
+def record(root: Path, key: str, raw: bytes | None, paper_list: PaperList, manifest: list[list[str]], groups: dict[str, str], row_pattern: str, card_pattern: str) -> None:
+    """Keep the state of a full render of ``raw`` (papers.yaml as read) whose outputs have the digests of ``manifest``;
+    ``groups``: which of a paper's pieces each output holds ('rows-en', 'rows-zh', 'readme', 'bib', 'json', 'csl',
+    'site-en', 'site-zh'; the others hold none)."""
     path = _state_path(root)
     if path is None or raw is None or paper_list.page.jekyll is not None or (root / DISMISSED_FILE).exists():
         return
@@ -102,6 +85,7 @@ def record(root: Path, key: str, raw: bytes | None, paper_list: PaperList, manif
         "key": key,
         "entries": [_facts(p, taxonomy.home(p.tags)) for p in paper_list.papers],
         "outputs": manifest,
+        "groups": groups,
         "row": row_pattern,
         "card": card_pattern,
         "milestone": paper_list.page.milestone_citations,
@@ -314,23 +298,12 @@ def _pieces(state: dict, taxonomy, metrics: dict, paper, home: str) -> dict[str,
     return pieces
 
 
-def _group(name: str) -> str | None:
-    """Which of a paper's pieces the output ``name`` holds."""
-    from dnnpapers.outputs.render import BIB, CSL, JSON, MATERIALS, MATERIALS_ZH, README_FILE, SITE, SITE_ZH
-
-    if name == MATERIALS or (name.startswith(_TOPIC_FOLDER) and not name.endswith(".zh.md")):
-        return "rows-en"
-    if name == MATERIALS_ZH or name.startswith(_TOPIC_FOLDER):
-        return "rows-zh"
-    return {README_FILE: "readme", BIB: "bib", JSON: "json", CSL: "csl", SITE: "site-en", SITE_ZH: "site-zh"}.get(name)
-
-
 def _spliced(state: dict, papers: dict, current: dict[str, bytes]) -> dict[str, bytes] | None:
     """The outputs whose bytes change, each old piece replaced by the new; None unless every old piece is found
     exactly as often as the full render puts it, nowhere overlapping, and no size decision could flip."""
     from dnnpapers.outputs.materials import PAGE_BUDGET
 
-    taxonomy, metrics = papers["taxonomy"], papers["metrics"]
+    taxonomy, metrics, groups = papers["taxonomy"], papers["metrics"], state["groups"]
     swaps: dict[str, list[tuple[bytes, bytes, int]]] = {}  # group → (old piece, new piece, times)
     grows = True
     for old, new, home in papers["pairs"].values():
@@ -344,7 +317,7 @@ def _spliced(state: dict, papers: dict, current: dict[str, bytes]) -> dict[str, 
     found: dict[str, list[tuple[int, bytes, bytes]]] = {}
     counts: dict[tuple[str, bytes], int] = {}
     for name, data in current.items():
-        group = _group(name)
+        group = groups.get(name)
         for was, now, _ in swaps.get(group, []):
             at = data.find(was)
             while at >= 0:
@@ -372,7 +345,7 @@ def _spliced(state: dict, papers: dict, current: dict[str, bytes]) -> dict[str, 
         parts.append(data[at:])
         changed[name] = b"".join(parts)
     for name, data in changed.items():
-        group = _group(name)
+        group = groups.get(name)
         if group in ("rows-en", "rows-zh") and len(data) > PAGE_BUDGET:
             return None  # past the budget a page splits (or splits further)
         if group == "readme" and (b"\r" in data or _region_size(data) + _README_MARGIN > PAGE_BUDGET):

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from dnnpapers.outputs import chart, export, incremental
 from dnnpapers.outputs.csl import csl_json
 from dnnpapers.errors import DnnpapersError
-from dnnpapers.storage.files import TooLarge, confine, read_bounded, remove_leftovers, write_files
+from dnnpapers.storage.files import TooLarge, confine, locked, read_bounded, remove_leftovers, write_files
 from dnnpapers.outputs.github import ISSUE_FORM, issue_form
 from dnnpapers.storage.layout import TALKS_FILE, TOPIC_PAGES, leftover_temps
 from dnnpapers.outputs.markdown import Md, Slugger, link, text
@@ -180,7 +180,27 @@ def render_root(root: Path, check: bool = False, jekyll: Path | None = None) -> 
     ``jekyll``: a Jekyll site's folder to write into as well (else data/page.yaml's ``jekyll.dir``, if any).
     After an edit of a few papers only their pieces are made again (``incremental``).
     """
-    return incremental.render_root(root, check, jekyll)
+    if check:
+        return _render_root(root, True, jekyll)
+    with locked(root / PAPERS_FILE, inside=root):
+        return _render_root(root, False, jekyll)
+
+
+def _render_root(root: Path, check: bool, jekyll: Path | None) -> Outcome:
+    if jekyll is None:  # (a Jekyll site's folder is someone else's: read whole each time, by the full render)
+        done = incremental.after_edit(root, check)
+        if done is not None:
+            return done
+    return render_and_remember(root, check, jekyll)
+
+
+def _piece_group(name: str) -> str | None:
+    """Which of a paper's pieces the output ``name`` holds (incremental.record)."""
+    if name == MATERIALS or (name.startswith(f"{TOPIC_PAGES}/") and not name.endswith(".zh.md")):
+        return "rows-en"
+    if name == MATERIALS_ZH or name.startswith(f"{TOPIC_PAGES}/"):
+        return "rows-zh"
+    return {README_FILE: "readme", BIB: "bib", JSON: "json", CSL: "csl", SITE: "site-en", SITE_ZH: "site-zh"}.get(name)
 
 
 def render_and_remember(root: Path, check: bool, jekyll: Path | None = None) -> Outcome:
@@ -204,7 +224,8 @@ def render_and_remember(root: Path, check: bool, jekyll: Path | None = None) -> 
         manifest = [[name, file_digest(data)] for name, data in outputs.items()]
         remember(before, {"outputs": manifest})
         if jekyll is None:
-            incremental.record(root, key, raw, paper_list, manifest, patterns["row"], patterns["card"])
+            groups = {name: group for name in outputs if (group := _piece_group(name))}
+            incremental.record(root, key, raw, paper_list, manifest, groups, patterns["row"], patterns["card"])
     return changed
 
 
