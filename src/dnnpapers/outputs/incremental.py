@@ -83,6 +83,8 @@ def record(root: Path, key: str, raw: bytes | None, paper_list: PaperList, manif
     state = {
         "format": _FORMAT,
         "key": key,
+        "header": split[0],
+        "prefix": split[1],
         "entries": [_facts(p, taxonomy.home(p.tags)) for p in paper_list.papers],
         "outputs": manifest,
         "groups": groups,
@@ -115,16 +117,12 @@ def _after_edit(root: Path, check: bool, state: dict, old_raw: bytes, path: Path
     if state["key"] != state_key(root) or (root / DISMISSED_FILE).exists():
         return None
     raw = read_bounded(root / PAPERS_FILE)
-    old_text, text = old_raw.decode("utf-8"), raw.decode("utf-8")
-    old_split, new_split = split_entries(old_text), split_entries(text)
-    if old_split is None or new_split is None or old_split[:2] != new_split[:2] or old_text.endswith("\n") != text.endswith("\n"):
-        return None
-    old_entries, new_entries = old_split[2], new_split[2]
     facts = state["entries"]
-    if not len(old_entries) == len(new_entries) == len(facts):
+    found = _changed_entries(state["header"], state["prefix"], old_raw.decode("utf-8"), raw.decode("utf-8"))
+    if found is None:
         return None
-    changed = [i for i, (a, b) in enumerate(zip(old_entries, new_entries)) if a != b]
-    if len(changed) > MAX_CHANGED:
+    changed, old_entries, new_entries = found
+    if len(changed) > MAX_CHANGED or any(i >= len(facts) for i in changed):
         return None
     manifest: list[list[str]] = state["outputs"]
     names = [item[0] for item in manifest]
@@ -133,7 +131,7 @@ def _after_edit(root: Path, check: bool, state: dict, old_raw: bytes, path: Path
         return None
     new = {}
     if changed:
-        pairs = _papers(root, state, new_split[1], changed, old_entries, new_entries)
+        pairs = _papers(root, state, state["prefix"], changed, old_entries, new_entries)
         if pairs is None:
             return None
         new = _spliced(state, pairs, current)
@@ -154,6 +152,53 @@ def _after_edit(root: Path, check: bool, state: dict, old_raw: bytes, path: Path
             outputs = [[name, file_digest(new[name])] if name in new else item[:2] for name, item in zip(names, manifest)]
         remember(before, {"outputs": [item[:2] for item in outputs]})
     return Outcome(written, [], [])
+
+
+def _changed_entries(header: str, prefix: str, old: str, new: str) -> tuple[list[int], dict[int, str], dict[int, str]] | None:
+    """(the indices of the entries that differ, {index: old text}, {index: new text}) when ``new`` is ``old`` (a
+    papers file of the plain shape with this header and entry prefix) with only whole entries' texts changed and as
+    many entries as before; else None. Only the stretch between the common start and end is split into entries:
+    the plain shape is a rule on each line, so the lines outside it keep theirs."""
+    if not (old.startswith(header) and new.startswith(header)):
+        return None
+    same = _common_start(old, new)
+    if same < len(header):
+        return None
+    tail = min(_common_end(old, new), len(old) - same, len(new) - same)
+    boundary = "\n" + prefix
+    at = old.rfind(boundary, len(header) - 1, same)  # the entry the first difference is in (or one before)
+    start = len(header) if at < len(header) else at + 1
+    ends = [text.find(boundary, len(text) - tail) for text in (old, new)]
+    parts = [split_entries(header + text[start:end if end >= 0 else len(text)]) for text, end in zip((old, new), ends)]
+    if parts[0] is None or parts[1] is None or len(parts[0][2]) != len(parts[1][2]) or parts[0][1] != prefix or parts[1][1] != prefix:
+        return None
+    first = old.count(boundary, 0, start - 1 + len(boundary)) - 1  # the index of the entry at ``start``
+    changed = [first + k for k, (a, b) in enumerate(zip(parts[0][2], parts[1][2])) if a != b]
+    return changed, {first + k: a for k, a in enumerate(parts[0][2])}, {first + k: b for k, b in enumerate(parts[1][2])}
+
+
+_CHUNK = 1 << 16
+
+
+def _common_start(a: str, b: str) -> int:
+    """How many characters ``a`` and ``b`` share from their start (compared a chunk at a time)."""
+    at, limit = 0, min(len(a), len(b))
+    while at < limit and a[at:at + _CHUNK] == b[at:at + _CHUNK]:
+        at += _CHUNK
+    end = min(at + _CHUNK, limit)
+    while at < end and a[at] == b[at]:
+        at += 1
+    return min(at, limit)
+
+
+def _common_end(a: str, b: str) -> int:
+    """How many characters ``a`` and ``b`` share at their end."""
+    n, limit = 0, min(len(a), len(b))
+    while n + _CHUNK <= limit and a[len(a) - n - _CHUNK:len(a) - n] == b[len(b) - n - _CHUNK:len(b) - n]:
+        n += _CHUNK
+    while n < limit and a[len(a) - n - 1] == b[len(b) - n - 1]:
+        n += 1
+    return n
 
 
 def _outputs_as_written(root: Path, manifest: list[list[str]]) -> dict[str, bytes] | None:
