@@ -3,6 +3,7 @@ render state only ever skips work (deleted, corrupted or stale, it changes no by
 
 from __future__ import annotations
 
+import marshal
 import os
 import shutil
 from pathlib import Path
@@ -141,24 +142,34 @@ def test_a_second_edit_after_a_spliced_render_is_spliced_too(work, tmp_path, mon
     assert _outputs(work) == _cold(work, tmp_path / "cold", monkeypatch)
 
 
-@pytest.mark.parametrize("damage", ["delete", "truncate", "garbage", "not-json-object", "snapshot-flipped", "entries-lie"])
+def _lying(state: dict) -> dict:
+    """The state with entry 4's facts claiming another title (as a state of another papers file would)."""
+    state["entries"][4][3] = "another title"
+    return state
+
+
+@pytest.mark.parametrize("damage", ["delete", "truncate", "garbage", "not-a-dict", "another-format", "papers-changed", "entries-lie", "outputs-lie", "groups-missing"])
 def test_a_deleted_or_corrupted_state_changes_no_byte(work, tmp_path, monkeypatch, damage):
-    state = incremental._state_path(work)
-    data = state.read_bytes()
-    head, _, snapshot = data.partition(b"\0")
+    path = incremental._state_path(work)
+    data = path.read_bytes()
+    state = marshal.loads(data)
     damaged = {
         "delete": None,
-        "truncate": data[: len(data) // 2],
-        "garbage": os.urandom(200),
-        "not-json-object": b"[1, 2]\0" + snapshot,
-        "snapshot-flipped": head + b"\0" + snapshot.replace(b"title: ", b"title: X", 1),
-        "entries-lie": head.replace(b'"tags"', b'"tags"').replace(BASE[4]["title"].casefold().encode(), b"zzz", 1) + b"\0" + snapshot,
+        "truncate": lambda: data[: len(data) // 2],
+        "garbage": lambda: os.urandom(200),
+        "not-a-dict": lambda: marshal.dumps([1, 2]),
+        "another-format": lambda: marshal.dumps({**state, "format": 0}),
+        "papers-changed": lambda: marshal.dumps({**state, "papers": state["papers"].replace(b"title: ", b"title: X", 1)}),
+        "entries-lie": lambda: marshal.dumps(_lying(state)),
+        "outputs-lie": lambda: marshal.dumps({**state, "outputs": [[name, "0" * 64] for name, _ in state["outputs"]]}),
+        "groups-missing": lambda: marshal.dumps({k: v for k, v in state.items() if k != "groups"}),
     }[damage]
     if damaged is None:
-        state.unlink()
+        path.unlink()
     else:
-        state.write_bytes(damaged)
+        path.write_bytes(damaged())
     _edit(work, _retitled(BASE, 4, BASE[4]["title"] + " Revisited"))
+    assert incremental.after_edit(work, check=True) is None
     assert _render(work) == _cold(work, tmp_path / "cold", monkeypatch)
 
 
