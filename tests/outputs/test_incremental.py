@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, tree
@@ -295,3 +295,31 @@ def test_random_edits_render_a_cold_renders_bytes(pristine, tmp_path_factory, mo
     (here / "data" / "talks.yaml").unlink(missing_ok=True)
     _write(here, entries, metrics, talks)
     assert _same(_render(here), _cold(here, root.parent / "prop-cold", monkeypatch))
+
+
+ENTRY_TEXTS = st.lists(
+    st.builds(lambda n, title, more: f"id: p{n}\n    title: {title}" + more, st.integers(0, 99), st.sampled_from(["A", "B b", "- c", "'d: e'"]),
+              st.sampled_from(["", "\n    notes: x\n", "\n# a comment", "\n\n    notes: y", "\nbad: 1", "\n  - id: q"])),
+    min_size=1, max_size=8,
+)  # (the last two break the plain shape, or add an entry)
+
+
+@settings(max_examples=200, deadline=None)
+@given(old=ENTRY_TEXTS, new=ENTRY_TEXTS, trailing=st.sampled_from(["\n", "", "\n\n"]))
+def test_the_changed_entries_are_those_a_whole_split_finds_changed(old, new, trailing):
+    from dnnpapers.storage.fastyaml import split_entries
+
+    header, prefix = "# a list\npapers:\n", "  - "
+    old_text = header + prefix + ("\n" + prefix).join(old) + "\n"
+    new_text = header + prefix + ("\n" + prefix).join(new) + trailing
+    found = incremental._changed_entries(header, prefix, old_text, new_text)
+    whole_old, whole_new = split_entries(old_text), split_entries(new_text)
+    assume(whole_old is not None)  # the state is kept only for a file of the plain shape
+    if whole_new is None or len(whole_old[2]) != len(whole_new[2]):
+        assert found is None
+        return
+    differ = [i for i, (a, b) in enumerate(zip(whole_old[2], whole_new[2])) if a != b]
+    assert found is not None
+    changed, was, now = found
+    assert changed == differ
+    assert all(was[i] == whole_old[2][i] and now[i] == whole_new[2][i] for i in changed)

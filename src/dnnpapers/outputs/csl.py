@@ -8,11 +8,15 @@ and whose ``number`` is its id, as CSL's own guidance for preprints says.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from dnnpapers.outputs.export import JOURNALS, _AND
 from dnnpapers.model.fields import venue_name
 from dnnpapers.model.keys import split_name
-from dnnpapers.model.models import ET_AL, Paper
+from dnnpapers.model.fields import ET_AL
+
+if TYPE_CHECKING:
+    from dnnpapers.model.models import Paper
 
 __all__ = ["csl_item", "csl_json"]
 

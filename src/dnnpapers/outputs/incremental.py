@@ -80,8 +80,13 @@ def record(root: Path, key: str, raw: bytes | None, paper_list: PaperList, manif
         return
     if split is None or len(split[2]) != len(paper_list.papers):
         return
+    from dnnpapers.model.models import PAPER_DEFAULTS, Paper, PaperMetrics
+
     taxonomy = paper_list.taxonomy
     state = {
+        "paper_fields": list(Paper.model_fields),  # (the model's, so that a changed paper is made without pydantic)
+        "paper_defaults": PAPER_DEFAULTS,
+        "metrics_fields": list(PaperMetrics.model_fields),
         "format": _FORMAT,
         "key": key,
         "header": split[0],
@@ -171,7 +176,8 @@ def _changed_entries(header: str, prefix: str, old: str, new: str) -> tuple[list
     at = old.rfind(boundary, len(header) - 1, same)  # the entry the first difference is in (or one before)
     start = len(header) if at < len(header) else at + 1
     ends = [text.find(boundary, len(text) - tail) for text in (old, new)]
-    parts = [split_entries(header + text[start:end if end >= 0 else len(text)]) for text, end in zip((old, new), ends)]
+    # a stretch that ends before an entry gets the newline that entry's boundary starts with (split_entries drops it)
+    parts = [split_entries(header + (text[start:end] + "\n" if end >= 0 else text[start:])) for text, end in zip((old, new), ends)]
     if parts[0] is None or parts[1] is None or len(parts[0][2]) != len(parts[1][2]) or parts[0][1] != prefix or parts[1][1] != prefix:
         return None
     first = old.count(boundary, 0, start - 1 + len(boundary)) - 1  # the index of the entry at ``start``
@@ -227,7 +233,7 @@ def _papers(root: Path, state: dict, prefix: str, changed: list[int], old_entrie
     changes nothing outside its own pieces (see _facts); else None."""
     from dnnpapers.access.quick import _node, accept_paper
     from dnnpapers.model.fields import FIRST_YEAR, last_year
-    from dnnpapers.model.models import PAPER_DEFAULTS, Paper
+    from dnnpapers.model.paperfacts import PlainPaper
     from dnnpapers.model.taxonomy import Taxonomy
 
     last = last_year()
@@ -240,7 +246,7 @@ def _papers(root: Path, state: dict, prefix: str, changed: list[int], old_entrie
         if data is UNSURE or type(data) is not dict or data.keys() != {"papers"} or type(data["papers"]) is not list or len(data["papers"]) != 1:
             return None
         entry = data["papers"][0]
-        return Paper.model_construct(**{**PAPER_DEFAULTS, **entry}) if accept_paper(entry, FIRST_YEAR, last) else None
+        return PlainPaper(entry, state["paper_defaults"]) if accept_paper(entry, FIRST_YEAR, last) else None
 
     pairs, new_facts = {}, {}
     for i in changed:
@@ -253,7 +259,7 @@ def _papers(root: Path, state: dict, prefix: str, changed: list[int], old_entrie
         new_facts[i] = _facts(new, home)
         pairs[i] = (old, new, home)
     talked = set(state["talked"])
-    metrics = _metrics(root, {old.id for old, _, _ in pairs.values()})
+    metrics = _metrics(root, {old.id for old, _, _ in pairs.values()}, state["metrics_fields"])
     if metrics is None:
         return None
     from dnnpapers.outputs.materials import is_milestone
@@ -301,18 +307,33 @@ def _unique(facts: list[list], new_facts: dict[int, list]) -> bool:
     return True
 
 
-def _metrics(root: Path, ids: set[str]) -> dict | None:
-    """The metrics of these papers as the full render read them; None when only the exact path can read the file."""
+def _metrics(root: Path, ids: set[str], fields: list[str]) -> dict | None:
+    """The metrics of these papers as the full render read them (each field given, as PaperMetrics has them);
+    None when only the exact path can read the file."""
     path = root / METRICS_FILE
     if not path.exists():
         return {}
-    from dnnpapers.model.models import PaperMetrics
-
     data = parse(read_bounded(path))
     if data is UNSURE or type(data) is not dict:
         return None
     kept = data.get("metrics") or {}
-    return {pid: PaperMetrics.model_construct(**kept[pid]) for pid in ids if pid in kept}
+    return {pid: SimpleNamespace(**{**dict.fromkeys(fields), **kept[pid]}) for pid in ids if pid in kept}
+
+
+def _json_entry(state: dict, taxonomy, paper, metrics) -> dict:
+    """The paper's item of papers.json, as export.paper_entries makes it from the model (pydantic's dump: fields in
+    the model's order, none that is None or its default, dates in ISO form)."""
+    defaults = state["paper_defaults"]
+    entry = {name: _plain(value) for name in state["paper_fields"]
+             if (value := getattr(paper, name)) is not None and not (name in defaults and value == defaults[name])}
+    entry["tags"] = [{"slug": tag, "en": taxonomy[tag].en, "zh": taxonomy[tag].zh} for tag in paper.tags]
+    if metrics:
+        entry["metrics"] = {name: _plain(value) for name in state["metrics_fields"] if (value := getattr(metrics, name)) is not None}
+    return entry
+
+
+def _plain(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def _pieces(state: dict, taxonomy, metrics: dict, paper, home: str) -> dict[str, list[tuple[str, int]]]:
@@ -332,7 +353,7 @@ def _pieces(state: dict, taxonomy, metrics: dict, paper, home: str) -> dict[str,
         pieces[f"rows-{lang}"] = [(f"\n{rows.row(view, True)}\n", 1), (f"\n{rows.row(view, False)}\n", len(tags) - 1)]
     bib = export.bib_entry(paper)
     pieces["bib"] = [(bib, 1)]
-    pieces["json"] = [("\n    " + json.dumps(export.paper_entries(one, [paper])[0], ensure_ascii=False), 1)]
+    pieces["json"] = [("\n    " + json.dumps(_json_entry(state, taxonomy, paper, m), ensure_ascii=False), 1)]
     pieces["csl"] = [("\n  " + json.dumps(csl_item(paper), ensure_ascii=False, sort_keys=True), 1)]
     for lang in ("en", "zh"):
         label = (lambda node: node.en) if lang == "en" else (lambda node: node.zh)

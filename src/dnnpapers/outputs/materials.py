@@ -14,13 +14,16 @@ import datetime as dt
 import posixpath
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from dnnpapers.model.fields import venue_name
 from dnnpapers.model.metrics import code_stars
 from dnnpapers.outputs.markdown import Md, Slugger, link, text
-from dnnpapers.model.models import ET_AL, Paper, PaperMetrics, TaxonomyNode
-from dnnpapers.access.paperlist import PaperList
+from dnnpapers.model.fields import ET_AL
+
+if TYPE_CHECKING:  # (a render after an edit makes rows without pydantic)
+    from dnnpapers.model.models import Paper, PaperMetrics, TaxonomyNode
+    from dnnpapers.access.paperlist import PaperList
 
 __all__ = ["STRINGS", "PAGE_BUDGET", "ROW_TEMPLATE", "ROW_FIELDS", "Rows", "PaperView", "TopicView", "Timeline", "MaterialsPages", "PaperViews", "paper_views", "topic_views", "walk",
            "count_line", "is_milestone", "venues", "timeline", "materials_pages", "relative"]

@@ -11,7 +11,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import jinja2
+from typing import TYPE_CHECKING
+
 from markupsafe import Markup
 
 from dnnpapers.outputs import chart, export, incremental
@@ -19,16 +20,19 @@ from dnnpapers.outputs.csl import csl_json
 from dnnpapers.errors import DnnpapersError
 from dnnpapers.storage.files import TooLarge, confine, locked, read_bounded, remove_leftovers, write_files
 from dnnpapers.outputs.github import ISSUE_FORM, issue_form
-from dnnpapers.storage.layout import TALKS_FILE, TOPIC_PAGES, leftover_temps
+from dnnpapers.storage.layout import PAPERS_FILE, TALKS_FILE, TOPIC_PAGES, leftover_temps
 from dnnpapers.outputs.markdown import Md, Slugger, link, text
 from dnnpapers.outputs.materials import PAGE_BUDGET, ROW_FIELDS, ROW_TEMPLATE, STRINGS, PaperViews, Rows, count_line, materials_pages, paper_views, topic_views, walk
-from dnnpapers.access.paperlist import PAPERS_FILE, PaperList
 from dnnpapers.access.loading import load_list
 from dnnpapers.outputs.readme import README_FILE, splice
 from dnnpapers.model.schema import SCHEMA_FILE, TALKS_SCHEMA_FILE, papers_schema, talks_schema
 from dnnpapers.outputs.site import PAPER_FIELDS, PAPER_TEMPLATE, SITE, SITE_ZH, site_pages
-from dnnpapers.outputs.templating import environment, format_template, render_template
 from dnnpapers.access.verdicts import Outcome, digest, file_digest, remember
+
+if TYPE_CHECKING:  # (a render after an edit needs neither Jinja nor pydantic: see incremental)
+    import jinja2
+
+    from dnnpapers.access.paperlist import PaperList
 
 __all__ = ["build", "render", "render_root", "README_BUDGET", "OUTPUTS", "TALK_OUTPUTS"]
 
@@ -63,6 +67,8 @@ def _build(paper_list: PaperList, templates: Path | None = None, patterns: dict[
     today = paper_list.today() if paper_list.talks.talks else None  # one day for every page: which talks are held, which to come
     views = paper_views(paper_list, today)
     overrides, inside = (root / "templates", root) if templates is None else (templates, templates)
+    from dnnpapers.outputs.templating import format_template
+
     env = _environment(overrides, inside, len(paper_list.papers))
     row_pattern = format_template(env, ROW_TEMPLATE, ROW_FIELDS)
     outputs: dict[str, bytes] = {}
@@ -308,12 +314,19 @@ def _finalize(value: object) -> Markup:
 
 def _html_environment(overrides: Path, inside: Path, papers: int) -> jinja2.Environment:
     """The web page's templates: HTML autoescaping, no Markdown helpers."""
+    from dnnpapers.outputs.templating import environment
+
     return environment(overrides, inside, lambda value: "" if value is None else value, {}, papers)
 
 
 def _environment(overrides: Path, inside: Path, papers: int) -> jinja2.Environment:
+    from dnnpapers.outputs.templating import environment
+
     helpers = dict(link=link, text=text, Md=Md, indent=lambda n: Md("  " * n), hashes=lambda n: Md("#" * min(n, 6)))
     return environment(overrides, inside, _finalize, helpers, papers)
 
 
-_render = render_template
+def _render(env: jinja2.Environment, name: str, context: dict) -> str:
+    from dnnpapers.outputs.templating import render_template
+
+    return render_template(env, name, context)

@@ -18,8 +18,8 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import jinja2
 from markupsafe import Markup, escape
 
 from dnnpapers.outputs import chart
@@ -27,9 +27,12 @@ from dnnpapers.outputs.export import bib_entry
 from dnnpapers.outputs.materials import is_milestone
 from dnnpapers.model.fields import venue_name
 from dnnpapers.model.metrics import code_stars
-from dnnpapers.model.models import Paper
-from dnnpapers.access.paperlist import PaperList
-from dnnpapers.outputs.templating import format_template, render_template
+
+if TYPE_CHECKING:  # (a render after an edit makes cards without pydantic or Jinja)
+    import jinja2
+
+    from dnnpapers.model.models import Paper
+    from dnnpapers.access.paperlist import PaperList
 
 __all__ = ["SITE", "SITE_ZH", "SORTS", "SiteQuery", "site_pages", "shown", "sort_ids", "normalise", "search_text", "embedded_json"]
 
@@ -210,6 +213,8 @@ def site_pages(paper_list: PaperList, env: jinja2.Environment, bibs: dict[str, s
     ``today`` tells the talks held (a paper "discussed") from those to come.
     """
     bibs = bibs if bibs is not None else {p.id: bib_entry(p) for p in paper_list.papers}
+    from dnnpapers.outputs.templating import format_template
+
     pattern = format_template(env, PAPER_TEMPLATE, PAPER_FIELDS) + "\n"  # one card a line block
     today = today or (paper_list.today() if paper_list.talks.talks else None)
     return {name: _page(paper_list, env, lang, bibs, pattern, today).encode("utf-8") for lang, name in (("en", SITE), ("zh", SITE_ZH))}
@@ -324,6 +329,8 @@ def _page(paper_list: PaperList, env: jinja2.Environment, lang: str, bibs: dict[
         "bibtex": Markup(embedded_json({e.paper.id: e.bib for e in papers})),  # read on the first copy only
         "csp": f"default-src 'none'; script-src '{_hash(script)}'; style-src '{_hash(style)}' '{_hash(NOSCRIPT_STYLE)}'; img-src data:; base-uri 'none'; form-action 'none'",
     }
+    from dnnpapers.outputs.templating import render_template
+
     return render_template(env, "site.html.j2", context)
 
 
