@@ -148,7 +148,8 @@ def _lying(state: dict) -> dict:
     return state
 
 
-@pytest.mark.parametrize("damage", ["delete", "truncate", "garbage", "not-a-dict", "another-format", "papers-changed", "entries-lie", "outputs-lie", "groups-missing"])
+@pytest.mark.parametrize("damage", ["delete", "truncate", "garbage", "not-a-dict", "another-format", "papers-changed", "entries-lie", "outputs-lie", "groups-missing",
+                                    "row-pattern-lies", "card-pattern-lies"])
 def test_a_deleted_or_corrupted_state_changes_no_byte(work, tmp_path, monkeypatch, damage):
     path = incremental._state_path(work)
     data = path.read_bytes()
@@ -163,6 +164,8 @@ def test_a_deleted_or_corrupted_state_changes_no_byte(work, tmp_path, monkeypatc
         "entries-lie": lambda: marshal.dumps(_lying(state)),
         "outputs-lie": lambda: marshal.dumps({**state, "outputs": [[name, "0" * 64] for name, _ in state["outputs"]]}),
         "groups-missing": lambda: marshal.dumps({k: v for k, v in state.items() if k != "groups"}),
+        "row-pattern-lies": lambda: marshal.dumps({**state, "row": "| {paper} | {date} |"}),
+        "card-pattern-lies": lambda: marshal.dumps({**state, "card": "<li>{title}</li>"}),
     }[damage]
     if damaged is None:
         path.unlink()
@@ -206,6 +209,17 @@ def test_what_shows_outside_a_papers_pieces_takes_the_full_render(work, tmp_path
     FALLBACKS[change]()
     assert incremental.after_edit(work, check=True) is None
     assert _same(_render(work), _cold(work, tmp_path / "cold", monkeypatch))
+
+
+def test_a_page_that_would_pass_its_budget_takes_the_full_render(work, tmp_path, monkeypatch):
+    from dnnpapers.outputs import materials
+
+    monkeypatch.setattr(materials, "PAGE_BUDGET", len((work / "generated" / "materials.md").read_bytes()) + 3)
+    _edit(work, _retitled(BASE, 4, BASE[4]["title"] + " Revisited"))
+    assert incremental.after_edit(work, check=True) is None
+    outputs = _render(work)
+    assert any(name.startswith("generated/materials/") for name in outputs)  # split, as a cold render splits it
+    assert outputs == _cold(work, tmp_path / "cold", monkeypatch)
 
 
 def _cli(args: list[str]):

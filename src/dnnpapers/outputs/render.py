@@ -218,19 +218,20 @@ def render_and_remember(root: Path, check: bool, jekyll: Path | None = None) -> 
     """
     before = digest(root, "render")
     key = incremental.state_key(root)
-    try:
-        raw = read_bounded(root / PAPERS_FILE)
-    except (OSError, TooLarge):
-        raw = None  # load_list words it
     paper_list = load_list(root)
     patterns: dict[str, str] = {}
     outputs, rows = _build(paper_list, patterns=patterns)  # (not with the collector paused: 10-20% faster, but the views are cycles, so 40 MB more at 10,000 papers)
     changed = _render_outputs(paper_list, outputs, check, leftovers=True, site=_site_plan(paper_list, outputs, rows, jekyll))
+    try:  # (read again rather than kept through the render: at 50,000 papers, 15 MB more at its peak)
+        raw = read_bounded(root / PAPERS_FILE)
+    except (OSError, TooLarge):
+        raw = None
     if paper_list.page.jekyll is None and digest(root, "render") == before:
         manifest = [[name, file_digest(data)] for name, data in outputs.items()]
+        del outputs, rows  # (the state is made after: it does not add to the render's peak memory)
         remember(before, {"outputs": manifest})
         if jekyll is None:
-            groups = {name: group for name in outputs if (group := _piece_group(name))}
+            groups = {name: group for name, _ in manifest if (group := _piece_group(name))}
             incremental.record(root, key, raw, paper_list, manifest, groups, patterns["row"], patterns["card"])
     return changed
 
