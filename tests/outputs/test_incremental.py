@@ -339,3 +339,43 @@ def test_the_changed_entries_are_those_a_whole_split_finds_changed(old, new, tra
     changed, was, now = found
     assert changed == differ
     assert all(was[i] == whole_old[2][i] and now[i] == whole_new[2][i] for i in changed)
+
+
+def test_a_list_that_publishes_to_a_jekyll_site_always_renders_whole(work, tmp_path):
+    site = work.parent / "site"
+    shutil.rmtree(site, ignore_errors=True)
+    (site / "_posts").mkdir(parents=True)
+    (site / "_config.yml").write_text("title: Group site\n", encoding="utf-8")
+    page = work / "data" / "page.yaml"
+    page.write_text(page.read_text(encoding="utf-8") + "jekyll:\n  dir: ../site\n", encoding="utf-8")
+    render.render_root(work)
+    assert incremental.after_edit(work, check=True) is None  # the state of the list without a site no longer holds
+    entries = _retitled(BASE, 4, "A Title The Site Must Show")
+    (work / "data" / "papers.yaml").write_text("# a list\npapers:\n" + "".join(format_entry(e) for e in entries), encoding="utf-8")
+    assert incremental.after_edit(work, check=True) is None
+    render.render_root(work)
+    assert any("A Title The Site Must Show" in p.read_text(encoding="utf-8") for p in site.rglob("*.md"))
+    shutil.rmtree(site)
+
+
+def test_renders_at_once_after_an_edit_take_turns_and_leave_a_state_that_holds(work, tmp_path, monkeypatch):
+    import threading
+
+    _edit(work, _retitled(BASE, 4, BASE[4]["title"] + " Revisited"))
+    errors = []
+
+    def run():
+        try:
+            render.render_root(work)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    _edit(work, _retitled(BASE, 4, BASE[4]["title"] + " Revisited Twice"))
+    assert incremental.after_edit(work, check=False) is not None  # the state the runs left describes the outputs
+    assert _outputs(work) == _cold(work, tmp_path / "cold", monkeypatch)
