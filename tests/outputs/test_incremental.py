@@ -379,3 +379,12 @@ def test_renders_at_once_after_an_edit_take_turns_and_leave_a_state_that_holds(w
     _edit(work, _retitled(BASE, 4, BASE[4]["title"] + " Revisited Twice"))
     assert incremental.after_edit(work, check=False) is not None  # the state the runs left describes the outputs
     assert _outputs(work) == _cold(work, tmp_path / "cold", monkeypatch)
+
+
+def test_a_readme_of_crlf_lines_takes_the_full_render(work, tmp_path, monkeypatch):
+    readme = work / "README.md"
+    readme.write_bytes(readme.read_bytes().replace(b"\n", b"\r\n"))
+    render.render_root(work)
+    _edit(work, _retitled(BASE, 4, BASE[4]["title"] + " Revisited"))
+    assert incremental.after_edit(work, check=True) is None
+    assert _render(work) == _cold(work, tmp_path / "cold", monkeypatch)

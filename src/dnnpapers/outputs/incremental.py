@@ -372,6 +372,8 @@ def _spliced(state: dict, papers: dict, current: dict[str, bytes]) -> dict[str, 
     from dnnpapers.outputs.materials import PAGE_BUDGET
 
     taxonomy, metrics, groups = papers["taxonomy"], papers["metrics"], state["groups"]
+    if any(groups.get(name) == "readme" and b"\r" in data for name, data in current.items()):
+        return None  # a README of CRLF lines has its rows so too (and a compact region none to find either way)
     swaps: dict[str, list[tuple[bytes, bytes, int]]] = {}  # group → (old piece, new piece, times)
     grows = True
     for old, new, home in papers["pairs"].values():
@@ -379,7 +381,8 @@ def _spliced(state: dict, papers: dict, current: dict[str, bytes]) -> dict[str, 
         before["readme"], after["readme"] = before["rows-en"], after["rows-en"]
         for group, pieces in before.items():
             for (was, times), (now, _) in zip(pieces, after[group]):
-                grows = grows and len(now) >= len(was) and len(now.encode("utf-8")) >= len(was.encode("utf-8"))
+                if group in ("rows-en", "rows-zh"):  # (what the size decisions weigh: rows, in characters and in bytes)
+                    grows = grows and len(now) >= len(was) and len(now.encode("utf-8")) >= len(was.encode("utf-8"))
                 if times:
                     swaps.setdefault(group, []).append((was.encode("utf-8"), now.encode("utf-8"), times))
     found: dict[str, list[tuple[int, bytes, bytes]]] = {}
@@ -416,7 +419,7 @@ def _spliced(state: dict, papers: dict, current: dict[str, bytes]) -> dict[str, 
         group = groups.get(name)
         if group in ("rows-en", "rows-zh") and len(data) > PAGE_BUDGET:
             return None  # past the budget a page splits (or splits further)
-        if group == "readme" and (b"\r" in data or _region_size(data) + _README_MARGIN > PAGE_BUDGET):
+        if group == "readme" and _region_size(data) + _README_MARGIN > PAGE_BUDGET:
             return None  # past the budget the README takes its compact form
     return {name: data for name, data in changed.items() if data != current[name]}
 
