@@ -67,10 +67,11 @@ def _order(facts: list) -> tuple:
     return (facts[1], facts[2], facts[3], facts[0])
 
 
-def record(root: Path, key: str, raw: bytes | None, paper_list: PaperList, manifest: list[list[str]], groups: dict[str, str], row_pattern: str, card_pattern: str) -> None:
+def record(root: Path, key: str, raw: bytes | None, paper_list: PaperList, manifest: list[list[str]], groups: dict[str, str], notes: dict) -> None:
     """Keep the state of a full render of ``raw`` (papers.yaml as read) whose outputs have the digests of ``manifest``;
     ``groups``: which of a paper's pieces each output holds ('rows-en', 'rows-zh', 'readme', 'bib', 'json', 'csl',
-    'site-en', 'site-zh'; the others hold none)."""
+    'site-en', 'site-zh'; the others hold none); ``notes``: the row and card patterns of the list's templates ('row',
+    'card') and whether the README's region took its compact form ('readme_compact'), as the render found them."""
     path = _state_path(root)
     if path is None or raw is None or paper_list.page.jekyll is not None or (root / DISMISSED_FILE).exists():
         return
@@ -94,8 +95,9 @@ def record(root: Path, key: str, raw: bytes | None, paper_list: PaperList, manif
         "entries": [_facts(p, taxonomy.home(p.tags)) for p in paper_list.papers],
         "outputs": manifest,
         "groups": groups,
-        "row": row_pattern,
-        "card": card_pattern,
+        "row": notes["row"],
+        "card": notes["card"],
+        "readme_compact": notes["readme_compact"],
         "milestone": paper_list.page.milestone_citations,
         "talked": sorted({pid for talk in paper_list.talks.talks for pid in talk.papers}),
     }
@@ -372,19 +374,17 @@ def _spliced(state: dict, papers: dict, current: dict[str, bytes]) -> dict[str, 
     from dnnpapers.outputs.materials import PAGE_BUDGET
 
     taxonomy, metrics, groups = papers["taxonomy"], papers["metrics"], state["groups"]
-    if any(groups.get(name) == "readme" and b"\r" in data for name, data in current.items()):
-        return None  # a README of CRLF lines has its rows so too (and a compact region none to find either way)
     swaps: dict[str, list[tuple[bytes, bytes, int]]] = {}  # group → (old piece, new piece, times)
     grows = True
     for old, new, home in papers["pairs"].values():
         before, after = _pieces(state, taxonomy, metrics, old, home), _pieces(state, taxonomy, metrics, new, home)
-        before["readme"], after["readme"] = before["rows-en"], after["rows-en"]
+        # the README's rows are the English page's; its compact form has none (a list's own template may yet show some)
+        before["readme"], after["readme"] = [(was, 0 if state["readme_compact"] else times) for was, times in before["rows-en"]], after["rows-en"]
         for group, pieces in before.items():
             for (was, times), (now, _) in zip(pieces, after[group]):
                 if group in ("rows-en", "rows-zh"):  # (what the size decisions weigh: rows, in characters and in bytes)
                     grows = grows and len(now) >= len(was) and len(now.encode("utf-8")) >= len(was.encode("utf-8"))
-                if times:
-                    swaps.setdefault(group, []).append((was.encode("utf-8"), now.encode("utf-8"), times))
+                swaps.setdefault(group, []).append((was.encode("utf-8"), now.encode("utf-8"), times))  # (times 0: found nowhere)
     found: dict[str, list[tuple[int, bytes, bytes]]] = {}
     counts: dict[tuple[str, bytes], int] = {}
     for name, data in current.items():
@@ -396,14 +396,12 @@ def _spliced(state: dict, papers: dict, current: dict[str, bytes]) -> dict[str, 
                 counts[group, was] = counts.get((group, was), 0) + 1
                 at = data.find(was, at + len(was))
     split = any(name.startswith(_TOPIC_FOLDER) for name in current)
-    for group, items in swaps.items():
-        seen = [counts.get((group, was), 0) for was, _, _ in items]
-        if seen == [times for _, _, times in items]:
-            continue
-        if not (group == "readme" and grows and not any(seen)):  # the README's compact form has no rows;
-            return None  # growing cannot make the full one fit again
+    if any(counts.get((group, was), 0) != times for group, items in swaps.items() for was, _, times in items):
+        return None
     if split and not grows:
         return None  # a shorter row could let a topic page hold its subtopics again
+    if state["readme_compact"] and not grows:
+        return None  # a shorter row could let the README's full region fit again
     changed = {}
     for name, spots in found.items():
         spots.sort()

@@ -88,7 +88,7 @@ def _build(paper_list: PaperList, templates: Path | None = None, patterns: dict[
     if patterns is not None:
         patterns.update(row=row_pattern, card=format_template(html, PAPER_TEMPLATE, PAPER_FIELDS))
     too_big = len(placed["en"].pages) > 1 or len(outputs[MATERIALS]) > README_BUDGET  # the full region would be nearly as large
-    outputs[README_FILE] = _readme(paper_list, views, env, placed["en"].topic_href, Rows(row_pattern, STRINGS["en"], TALKS), compact_only=too_big, today=today)
+    outputs[README_FILE] = _readme(paper_list, views, env, placed["en"].topic_href, Rows(row_pattern, STRINGS["en"], TALKS), compact_only=too_big, today=today, notes=patterns)
     if (root / TALKS_FILE).exists():
         outputs.update(_talks_outputs(paper_list, env, {lang: pages.paper_href for lang, pages in placed.items()}, today))
     if (root / ISSUE_FORM).exists():  # a list that uses the form keeps its tag choices in step
@@ -232,12 +232,13 @@ def render_and_remember(root: Path, check: bool, jekyll: Path | None = None) -> 
         remember(before, {"outputs": manifest})
         if jekyll is None:
             groups = {name: group for name, _ in manifest if (group := _piece_group(name))}
-            incremental.record(root, key, raw, paper_list, manifest, groups, patterns["row"], patterns["card"])
+            incremental.record(root, key, raw, paper_list, manifest, groups, patterns)
     return changed
 
 
 def _readme(
-    paper_list: PaperList, views: PaperViews, env: jinja2.Environment, topic_href: dict[str, str], rows: Rows, compact_only: bool = False, today: dt.date | None = None
+    paper_list: PaperList, views: PaperViews, env: jinja2.Environment, topic_href: dict[str, str], rows: Rows, compact_only: bool = False, today: dt.date | None = None,
+    notes: dict | None = None,
 ) -> bytes:
     path = paper_list.root / README_FILE
     confine(paper_list.root, [path])  # before reading it: a link out may lead anywhere, /dev/zero too
@@ -285,8 +286,11 @@ def _readme(
         return _render(env, "readme.md.j2", context)
 
     text_region = region(compact=True) if compact_only else region(compact=False)
-    if not compact_only and len(text_region.encode("utf-8")) > README_BUDGET:
+    compact = compact_only or len(text_region.encode("utf-8")) > README_BUDGET
+    if compact and not compact_only:
         text_region = region(compact=True)
+    if notes is not None:  # (a render after an edit looks for no rows in the compact form)
+        notes["readme_compact"] = compact
     return splice(current, text_region, str(path)).encode("utf-8")
 
 
