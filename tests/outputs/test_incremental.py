@@ -388,3 +388,14 @@ def test_a_readme_of_crlf_lines_takes_the_full_render(work, tmp_path, monkeypatc
     _edit(work, _retitled(BASE, 4, BASE[4]["title"] + " Revisited"))
     assert incremental.after_edit(work, check=True) is None
     assert _render(work) == _cold(work, tmp_path / "cold", monkeypatch)
+
+
+def test_a_readme_template_that_shows_papers_its_own_way_takes_the_full_render(work, tmp_path, monkeypatch):
+    (work / "templates").mkdir()
+    (work / "templates" / "readme.md.j2").write_text(
+        "{% for topic in all_topics %}{% for p in topic.papers %}- {{ p.paper.title }}\n{% endfor %}{% endfor %}", encoding="utf-8"
+    )
+    render.render_root(work)
+    _edit(work, _retitled(BASE, 4, BASE[4]["title"] + " Revisited"))
+    assert incremental.after_edit(work, check=True) is None  # its rows are not where a table's would be
+    assert _render(work) == _cold(work, tmp_path / "cold", monkeypatch)
