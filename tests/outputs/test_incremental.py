@@ -397,5 +397,16 @@ def test_a_readme_template_that_shows_papers_its_own_way_takes_the_full_render(w
     )
     render.render_root(work)
     _edit(work, _retitled(BASE, 4, BASE[4]["title"] + " Revisited"))
-    assert incremental.after_edit(work, check=True) is None  # its rows are not where a table's would be
+    assert incremental.after_edit(work, check=True) is None  # its own README may show a paper anywhere
     assert _render(work) == _cold(work, tmp_path / "cold", monkeypatch)
+
+
+def test_a_lists_own_row_and_card_are_spliced_as_they_are(work, tmp_path, monkeypatch):
+    shipped = REPO / "src" / "dnnpapers" / "outputs" / "templates"
+    (work / "templates").mkdir()
+    (work / "templates" / "paper_row.md").write_text("| {anchor}{date} | {paper} · {authors}{code} | {focus} | {notes} |", encoding="utf-8")
+    (work / "templates" / "site_paper.html").write_text((shipped / "site_paper.html").read_text(encoding="utf-8").replace('class="title"', 'class="title own"'), encoding="utf-8")
+    render.render_root(work)
+    _edit(work, _retitled(BASE, 4, BASE[4]["title"] + " Revisited"))
+    assert incremental.after_edit(work, check=False) is not None
+    assert _outputs(work) == _cold(work, tmp_path / "cold", monkeypatch)

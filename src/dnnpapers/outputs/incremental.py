@@ -73,7 +73,7 @@ def record(root: Path, key: str, raw: bytes | None, paper_list: PaperList, manif
     'site-en', 'site-zh'; the others hold none); ``notes``: the row and card patterns of the list's templates ('row',
     'card') and whether the README's region took its compact form ('readme_compact'), as the render found them."""
     path = _state_path(root)
-    if path is None or raw is None or paper_list.page.jekyll is not None or (root / DISMISSED_FILE).exists():
+    if path is None or raw is None or paper_list.page.jekyll is not None or (root / DISMISSED_FILE).exists() or _own_pages(root):
         return
     try:
         split = split_entries(raw.decode("utf-8"))
@@ -102,6 +102,17 @@ def record(root: Path, key: str, raw: bytes | None, paper_list: PaperList, manif
         "talked": sorted({pid for talk in paper_list.talks.talks for pid in talk.papers}),
     }
     _keep(path, state, raw)
+
+
+#: A list's own templates that show a paper only as its pieces: the row and the card (kept in the state), and the
+#: page's style and script. A list's own page, README or talks template may show a paper anywhere: it renders whole.
+PIECE_TEMPLATES = frozenset({"paper_row.md", "site_paper.html", "site.css", "site.js"})
+
+
+def _own_pages(root: Path) -> bool:
+    """Whether the list has templates of its own that may show papers outside their pieces."""
+    folder = root / "templates"
+    return folder.is_dir() and any(p.relative_to(folder).as_posix() not in PIECE_TEMPLATES for p in folder.rglob("*") if not p.is_dir())
 
 
 def _keep(path: Path, state: dict, raw: bytes) -> None:
