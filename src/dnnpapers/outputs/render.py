@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
@@ -58,10 +57,11 @@ def build(paper_list: PaperList, templates: Path | None = None) -> dict[str, byt
     return _build(paper_list, templates)[0]
 
 
-def _build(paper_list: PaperList, templates: Path | None = None, patterns: dict[str, str] | None = None) -> tuple[dict[str, bytes], dict[str, dict[str, str]]]:
+def _build(paper_list: PaperList, templates: Path | None = None, patterns: dict | None = None) -> tuple[dict[str, bytes], dict[str, dict[str, str]]]:
     """The outputs, and per language each paper's row relative to generated/ (for a Jekyll site's copies).
 
-    ``patterns``: filled with the row and card patterns of the list's templates (kept for a render after an edit).
+    ``patterns``: filled with the row and card patterns of the list's templates and whether the README took its
+    compact form (what a render after an edit needs to know: incremental.record).
     """
     root = paper_list.root
     today = paper_list.today() if paper_list.talks.talks else None  # one day for every page: which talks are held, which to come
@@ -219,7 +219,7 @@ def render_and_remember(root: Path, check: bool, jekyll: Path | None = None) -> 
     before = digest(root, "render")
     key = incremental.state_key(root)
     paper_list = load_list(root)
-    patterns: dict[str, str] = {}
+    patterns: dict = {}
     outputs, rows = _build(paper_list, patterns=patterns)  # (not with the collector paused: 10-20% faster, but the views are cycles, so 40 MB more at 10,000 papers)
     changed = _render_outputs(paper_list, outputs, check, leftovers=True, site=_site_plan(paper_list, outputs, rows, jekyll))
     try:  # (read again rather than kept through the render: at 50,000 papers, 15 MB more at its peak)
