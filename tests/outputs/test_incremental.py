@@ -314,7 +314,7 @@ def test_random_edits_render_a_cold_renders_bytes(pristine, tmp_path_factory, mo
 
 
 ENTRY_TEXTS = st.lists(
-    st.builds(lambda n, title, more: f"id: p{n}\n    title: {title}" + more, st.integers(0, 99), st.sampled_from(["A", "B b", "- c", "'d: e'"]),
+    st.builds(lambda n, title, more: f"id: p{n}\n    title: {title}" + more, st.integers(0, 99), st.sampled_from(["A", "B b", "- c", "'d: e'", "中文", "é"]),
               st.sampled_from(["", "\n    notes: x\n", "\n# a comment", "\n\n    notes: y", "\nbad: 1", "\n  - id: q"])),
     min_size=1, max_size=8,
 )  # (the last two break the plain shape, or add an entry)
@@ -328,7 +328,7 @@ def test_the_changed_entries_are_those_a_whole_split_finds_changed(old, new, tra
     header, prefix = "# a list\npapers:\n", "  - "
     old_text = header + prefix + ("\n" + prefix).join(old) + "\n"
     new_text = header + prefix + ("\n" + prefix).join(new) + trailing
-    found = incremental._changed_entries(header, prefix, old_text, new_text)
+    found = incremental._changed_entries(header, prefix, old_text.encode(), new_text.encode())
     whole_old, whole_new = split_entries(old_text), split_entries(new_text)
     assume(whole_old is not None)  # the state is kept only for a file of the plain shape
     if whole_new is None or len(whole_old[2]) != len(whole_new[2]):

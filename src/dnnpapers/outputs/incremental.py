@@ -143,7 +143,7 @@ def _after_edit(root: Path, check: bool, state: dict, old_raw: bytes, path: Path
         return None
     raw = read_bounded(root / PAPERS_FILE)
     facts = state["entries"]
-    found = _changed_entries(state["header"], state["prefix"], old_raw.decode("utf-8"), raw.decode("utf-8"))
+    found = _changed_entries(state["header"], state["prefix"], old_raw, raw)
     if found is None:
         return None
     changed, old_entries, new_entries = found
@@ -174,23 +174,24 @@ def _after_edit(root: Path, check: bool, state: dict, old_raw: bytes, path: Path
     return Outcome(written, [], [])
 
 
-def _changed_entries(header: str, prefix: str, old: str, new: str) -> tuple[list[int], dict[int, str], dict[int, str]] | None:
+def _changed_entries(header: str, prefix: str, old: bytes, new: bytes) -> tuple[list[int], dict[int, str], dict[int, str]] | None:
     """(the indices of the entries that differ, {index: old text}, {index: new text}) when ``new`` is ``old`` (a
     papers file of the plain shape with this header and entry prefix) with only whole entries' texts changed and as
-    many entries as before; else None. Only the stretch between the common start and end is split into entries:
-    the plain shape is a rule on each line, so the lines outside it keep theirs."""
-    if not (old.startswith(header) and new.startswith(header)):
+    many entries as before; else None. Only the stretch between the common start and end is decoded and split into
+    entries: the plain shape is a rule on each line, so the lines outside it keep theirs (and stay UTF-8)."""
+    head = header.encode("utf-8")
+    if not (old.startswith(head) and new.startswith(head)):
         return None
     same = _common_start(old, new)
-    if same < len(header):
+    if same < len(head):
         return None
     tail = min(_common_end(old, new), len(old) - same, len(new) - same)
-    boundary = "\n" + prefix
-    at = old.rfind(boundary, len(header) - 1, same)  # the entry the first difference is in (or one before)
-    start = len(header) if at < len(header) else at + 1
-    ends = [text.find(boundary, len(text) - tail) for text in (old, new)]
+    boundary = ("\n" + prefix).encode("utf-8")
+    at = old.rfind(boundary, len(head) - 1, same)  # the entry the first difference is in (or one before)
+    start = len(head) if at < len(head) else at + 1
+    ends = [data.find(boundary, len(data) - tail) for data in (old, new)]
     # a stretch that ends before an entry gets the newline that entry's boundary starts with (split_entries drops it)
-    parts = [split_entries(header + (text[start:end] + "\n" if end >= 0 else text[start:])) for text, end in zip((old, new), ends)]
+    parts = [split_entries(header + (data[start:end] + b"\n" if end >= 0 else data[start:]).decode("utf-8")) for data, end in zip((old, new), ends)]
     if parts[0] is None or parts[1] is None or len(parts[0][2]) != len(parts[1][2]) or parts[0][1] != prefix or parts[1][1] != prefix:
         return None
     first = old.count(boundary, 0, start - 1 + len(boundary)) - 1  # the index of the entry at ``start``
@@ -201,8 +202,8 @@ def _changed_entries(header: str, prefix: str, old: str, new: str) -> tuple[list
 _CHUNK = 1 << 16
 
 
-def _common_start(a: str, b: str) -> int:
-    """How many characters ``a`` and ``b`` share from their start (compared a chunk at a time)."""
+def _common_start(a: bytes, b: bytes) -> int:
+    """How many bytes ``a`` and ``b`` share from their start (compared a chunk at a time)."""
     at, limit = 0, min(len(a), len(b))
     while at < limit and a[at:at + _CHUNK] == b[at:at + _CHUNK]:
         at += _CHUNK
@@ -212,8 +213,8 @@ def _common_start(a: str, b: str) -> int:
     return min(at, limit)
 
 
-def _common_end(a: str, b: str) -> int:
-    """How many characters ``a`` and ``b`` share at their end."""
+def _common_end(a: bytes, b: bytes) -> int:
+    """How many bytes ``a`` and ``b`` share at their end."""
     n, limit = 0, min(len(a), len(b))
     while n + _CHUNK <= limit and a[len(a) - n - _CHUNK:len(a) - n] == b[len(b) - n - _CHUNK:len(b) - n]:
         n += _CHUNK
