@@ -65,11 +65,14 @@ def _files(root: Path, kind: str) -> list[Path]:
     return found
 
 
-def digest(root: Path, kind: str) -> str:
-    """The digest of everything ``kind`` ('check' or 'render') depends on at ``root``."""
+def digest(root: Path, kind: str, but: Path | None = None) -> str:
+    """The digest of everything ``kind`` ('check' or 'render') depends on at ``root``; ``but``: a file (relative to
+    ``root``) left out, whose bytes the caller compares itself (render after an edit: papers.yaml)."""
     h = sha256()
-    h.update(f"{kind}\0{tool_digest()}\0".encode())
+    h.update(f"{kind}\0{tool_digest()}\0".encode() + (f"but {but}\0".encode() if but is not None else b""))
     for path in _files(root, kind):
+        if but is not None and path == root / but:
+            continue
         h.update(str(path.relative_to(root)).encode("utf-8", "surrogateescape") + b"\0")
         _hash_file(h, path, whole=path.name == "README.md" and path.parent == root)
     now = dt.datetime.now(dt.timezone.utc)

@@ -6,9 +6,12 @@ change weekly, so a refresh touches this file alone and its diff reads line by l
 
 from __future__ import annotations
 
-from dnnpapers.model.models import Paper, PaperMetrics
+from typing import TYPE_CHECKING
+
 from dnnpapers.model.repositories import github_repository
-from dnnpapers.storage.store import format_scalar
+
+if TYPE_CHECKING:  # (a render after an edit reads stars without pydantic)
+    from dnnpapers.model.models import Paper, PaperMetrics
 
 __all__ = ["metrics_text", "code_stars", "describes_code"]
 
@@ -16,6 +19,8 @@ HEADER = "# Machine-owned: written by `dnnpapers add` and `dnnpapers update`. Do
 
 
 def metrics_text(metrics: dict[str, PaperMetrics]) -> str:
+    from dnnpapers.storage.store import format_scalar
+
     lines = [HEADER, "metrics:\n" if metrics else "metrics: {}\n"]
     for paper_id in sorted(metrics):
         fields = metrics[paper_id].model_dump(exclude_none=True)

@@ -37,13 +37,14 @@ from dnnpapers.model.fields import (
     timezone_problem,
     url_problem,
     venue_problem,
-    venue_year,
     year_problem,
 )
+from dnnpapers.model.paperfacts import PaperFacts
 from dnnpapers.model.taxonomy import Taxonomy
 
 __all__ = [
     "ET_AL",
+    "PAPER_DEFAULTS",
     "FIRST_YEAR",
     "SLUG",
     "Paper",
@@ -97,7 +98,7 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True, frozen=True)
 
 
-class Paper(_Strict):
+class Paper(PaperFacts, _Strict):
     """One paper of the list, as a curator writes it."""
 
     id: Slug = Field(description="Unique readable key, also the BibTeX key: surname + year + word, e.g. 'huang2017msdnet'.")
@@ -147,27 +148,10 @@ class Paper(_Strict):
             raise ValueError(reason)
         return venue
 
-    @property
-    def venue_year(self) -> int | None:
-        return venue_year(self.venue)
 
-    @property
-    def link(self) -> str | None:
-        """Where a reader finds the paper: its arXiv page, else its DOI, else its url."""
-        if self.arxiv:
-            return f"https://arxiv.org/abs/{self.arxiv}"
-        if self.doi:
-            return f"https://doi.org/{self.doi}"
-        return self.url
-
-    @property
-    def published(self) -> bool:
-        return self.venue is not None and self.venue != "arXiv"
-
-    @property
-    def reading_key(self) -> tuple:
-        """The order the pages list papers in: the venue's year (else the first), the first year, the title."""
-        return (self.venue_year or self.year, self.year, self.title.casefold(), self.id)
+#: Every field of Paper that has a default, and its default: a paper made from accepted values with every field
+#: given (``Paper.model_construct(**{**PAPER_DEFAULTS, **values})``) need not have pydantic resolve them one by one.
+PAPER_DEFAULTS = {name: field.get_default(call_default_factory=True) for name, field in Paper.model_fields.items() if not field.is_required()}
 
 
 class PapersFile(_Strict):

@@ -10,7 +10,6 @@ import json
 from typing import TYPE_CHECKING
 
 from dnnpapers.model.fields import FIRST_YEAR
-from dnnpapers.model.models import PapersFile, TalksFile
 
 if TYPE_CHECKING:
     from dnnpapers.model.taxonomy import Taxonomy
@@ -24,6 +23,8 @@ TALKS_SCHEMA_FILE = "generated/talks.schema.json"
 
 def papers_schema(taxonomy: Taxonomy | None = None) -> str:
     """The schema as stable, pretty JSON text ending in a newline."""
+    from dnnpapers.model.models import PapersFile  # (only here: render after an edit names the file without pydantic)
+
     schema = PapersFile.model_json_schema()
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
     paper = schema["$defs"]["Paper"]["properties"]
@@ -37,6 +38,8 @@ def papers_schema(taxonomy: Taxonomy | None = None) -> str:
 
 def talks_schema(paper_ids: list[str] | None = None) -> str:
     """The schema of data/talks.yaml; with the list's paper ids, editors complete a talk's papers."""
+    from dnnpapers.model.models import TalksFile
+
     schema = TalksFile.model_json_schema()
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:dnnpapers:schema:talks", **schema}
     talk = schema["$defs"]["Talk"]["properties"]

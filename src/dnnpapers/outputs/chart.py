@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections import Counter
 from html import escape
+from typing import TYPE_CHECKING
 
-from dnnpapers.access.paperlist import PaperList
+if TYPE_CHECKING:
+    from dnnpapers.access.paperlist import PaperList
 
 __all__ = ["papers_per_year", "PALETTE"]
 

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from dnnpapers.outputs.export import JOURNALS, _AND
 from dnnpapers.model.fields import venue_name
 from dnnpapers.model.keys import split_name
-from dnnpapers.model.models import ET_AL, Paper
+from dnnpapers.model.fields import ET_AL
+
+if TYPE_CHECKING:
+    from dnnpapers.model.models import Paper
 
 __all__ = ["csl_item", "csl_json"]
 

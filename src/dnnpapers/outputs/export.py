@@ -7,16 +7,19 @@ acronyms and mixed-case names (BERT, ViT, MoE, FastBERT, MSDNet).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from functools import lru_cache
-
-from pydantic import TypeAdapter
+from typing import TYPE_CHECKING
 
 from dnnpapers.model.fields import venue_name
 from dnnpapers.model.keys import split_name
-from dnnpapers.model.models import ET_AL, Paper
-from dnnpapers.access.paperlist import PaperList
+from dnnpapers.model.fields import ET_AL
+
+if TYPE_CHECKING:  # (a render after an edit makes entries without pydantic)
+    from dnnpapers.model.models import Paper
+    from dnnpapers.access.paperlist import PaperList
 
 __all__ = ["bibtex", "bib_entry", "bib_entries", "bib_title", "json_export", "paper_entries", "JOURNALS"]
 
@@ -26,7 +29,14 @@ JOURNALS = {
     "JSTSP", "Nature", "Science", "Neural Computation", "Nature Machine Intelligence", "TMLR", "Proceedings of the IEEE",
 }
 
-_PAPERS = TypeAdapter(list[Paper])
+
+@functools.cache
+def _papers_adapter():
+    from pydantic import TypeAdapter
+
+    from dnnpapers.model.models import Paper
+
+    return TypeAdapter(list[Paper])
 
 # BibTeX matches braces without regard to backslashes, so a literal brace must not be a brace.
 _TEX = {
@@ -155,7 +165,7 @@ def paper_entries(paper_list: PaperList, papers: list[Paper] | None = None) -> l
     taxonomy = paper_list.taxonomy
     chosen = paper_list.papers if papers is None else papers
     labels = {node.slug: {"slug": node.slug, "en": node.en, "zh": node.zh} for node in taxonomy.walk()}
-    dumped = _PAPERS.dump_python(chosen, mode="json", exclude_none=True, exclude_defaults=True)  # one call, not one per paper
+    dumped = _papers_adapter().dump_python(chosen, mode="json", exclude_none=True, exclude_defaults=True)  # one call, not one per paper
     rows = []
     for paper, entry in zip(chosen, dumped):
         entry["tags"] = [labels[tag] for tag in paper.tags]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dnnpapers.model.models import Taxonomy
-from dnnpapers.storage.store import format_scalar
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dnnpapers.model.taxonomy import Taxonomy
 
 __all__ = ["ISSUE_FORM", "issue_form"]
 
@@ -15,6 +17,8 @@ def issue_form(taxonomy: Taxonomy) -> str:
 
     A taxonomy with no topics yet gets a free-text field: GitHub refuses a dropdown without options.
     """
+    from dnnpapers.storage.store import format_scalar  # (only here: PyYAML's quoting rules)
+
     options = "".join(
         f"        - {format_scalar(f'{node.slug} ({node.en} · {node.zh})')}\n" for node in taxonomy.walk()
     )

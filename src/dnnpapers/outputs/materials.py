@@ -14,13 +14,15 @@ import datetime as dt
 import posixpath
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Sequence, TypeVar
 
-from dnnpapers.model.fields import venue_name
+from dnnpapers.model.fields import ET_AL, venue_name
 from dnnpapers.model.metrics import code_stars
 from dnnpapers.outputs.markdown import Md, Slugger, link, literal, literal_link, text
-from dnnpapers.model.models import ET_AL, Paper, PaperMetrics, TaxonomyNode
-from dnnpapers.access.paperlist import PaperList
+
+if TYPE_CHECKING:  # (a render after an edit makes rows without pydantic)
+    from dnnpapers.model.models import Paper, PaperMetrics, TaxonomyNode
+    from dnnpapers.access.paperlist import PaperList
 
 __all__ = ["STRINGS", "PAGE_BUDGET", "ROW_TEMPLATE", "ROW_FIELDS", "Rows", "PaperView", "TopicView", "Timeline", "MaterialsPages", "PaperViews", "paper_views", "topic_views", "walk",
            "count_line", "is_milestone", "venues", "timeline", "materials_pages", "relative"]

@@ -12,26 +12,28 @@ import gc
 import re
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-import jinja2
 from markupsafe import Markup
 
-from dnnpapers.outputs import chart, export
+from dnnpapers.outputs import chart, export, incremental
 from dnnpapers.outputs.csl import csl_json
 from dnnpapers.errors import DnnpapersError
 from dnnpapers.storage.files import TooLarge, confine, locked, read_bounded, remove_leftovers, write_files
 from dnnpapers.outputs.github import ISSUE_FORM, issue_form
-from dnnpapers.storage.layout import TALKS_FILE, TOPIC_PAGES, leftover_temps
+from dnnpapers.storage.layout import PAPERS_FILE, TALKS_FILE, TOPIC_PAGES, leftover_temps
 from dnnpapers.outputs.markdown import Md, Slugger, link, text
 from dnnpapers.outputs.materials import PAGE_BUDGET, ROW_FIELDS, ROW_TEMPLATE, STRINGS, PaperViews, Rows, count_line, materials_pages, paper_views, topic_views, walk
-from dnnpapers.access.paperlist import PAPERS_FILE, PaperList
 from dnnpapers.access.loading import load_list
 from dnnpapers.outputs.readme import README_FILE, splice
 from dnnpapers.model.schema import SCHEMA_FILE, TALKS_SCHEMA_FILE, papers_schema, talks_schema
-from dnnpapers.outputs.site import SITE, SITE_ZH, site_pages
-from dnnpapers.outputs.templating import environment, format_template, render_template
+from dnnpapers.outputs.site import PAPER_FIELDS, PAPER_TEMPLATE, SITE, SITE_ZH, site_pages
 from dnnpapers.access.verdicts import Outcome, digest, file_digest, remember
+
+if TYPE_CHECKING:  # (a render after an edit needs neither Jinja nor pydantic: see incremental)
+    import jinja2
+
+    from dnnpapers.access.paperlist import PaperList
 
 __all__ = ["build", "render", "render_root", "README_BUDGET", "OUTPUTS", "TALK_OUTPUTS"]
 
@@ -57,19 +59,26 @@ def build(paper_list: PaperList, templates: Path | None = None) -> dict[str, byt
     return _build(paper_list, templates)[0]
 
 
-def _build(paper_list: PaperList, templates: Path | None = None) -> tuple[dict[str, bytes], dict[str, dict[str, str]]]:
-    """The outputs, and per language each paper's row relative to generated/ (for a Jekyll site's copies)."""
+def _build(paper_list: PaperList, templates: Path | None = None, patterns: dict | None = None) -> tuple[dict[str, bytes], dict[str, dict[str, str]]]:
+    """The outputs, and per language each paper's row relative to generated/ (for a Jekyll site's copies).
+
+    ``patterns``: filled with the row and card patterns of the list's templates and whether the README took its
+    compact form (what a render after an edit needs to know: incremental.record).
+    """
     root = paper_list.root
     today = paper_list.today() if paper_list.talks.talks else None  # one day for every page: which talks are held, which to come
     with _collector_paused():
         views = paper_views(paper_list, today)
     overrides, inside = (root / "templates", root) if templates is None else (templates, templates)
+    from dnnpapers.outputs.templating import format_template
+
     env = _environment(overrides, inside, len(paper_list.papers))
     row_pattern = format_template(env, ROW_TEMPLATE, ROW_FIELDS)
     # The web pages first, while little else is held: their cards are the most a render holds at once (the outputs keep their order)
     with _collector_paused():
         bibs = export.bib_entries(paper_list.papers)
-        site = site_pages(paper_list, _html_environment(overrides, inside, len(paper_list.papers)), bibs, today)
+        html = _html_environment(overrides, inside, len(paper_list.papers))
+        site = site_pages(paper_list, html, bibs, today)
     outputs: dict[str, bytes] = {}
     placed = {}
     for lang, chart_name, talks_page in (("en", CHART, TALKS), ("zh", CHART_ZH, TALKS_ZH)):
@@ -82,8 +91,10 @@ def _build(paper_list: PaperList, templates: Path | None = None) -> tuple[dict[s
     outputs[CSL] = csl_json(paper_list.papers).encode("utf-8")
     outputs[SCHEMA_FILE] = papers_schema(paper_list.taxonomy).encode("utf-8")
     outputs.update(site)
+    if patterns is not None:
+        patterns.update(row=row_pattern, card=format_template(html, PAPER_TEMPLATE, PAPER_FIELDS))
     too_big = len(placed["en"].pages) > 1 or len(outputs[MATERIALS]) > README_BUDGET  # the full region would be nearly as large
-    outputs[README_FILE] = _readme(paper_list, views, env, placed["en"].topic_href, Rows(row_pattern, STRINGS["en"], TALKS), compact_only=too_big, today=today)
+    outputs[README_FILE] = _readme(paper_list, views, env, placed["en"].topic_href, Rows(row_pattern, STRINGS["en"], TALKS), compact_only=too_big, today=today, notes=patterns)
     if (root / TALKS_FILE).exists():
         outputs.update(_talks_outputs(paper_list, env, {lang: pages.paper_href for lang, pages in placed.items()}, today))
     if (root / ISSUE_FORM).exists():  # a list that uses the form keeps its tag choices in step
@@ -194,30 +205,61 @@ def render_root(root: Path, check: bool = False, jekyll: Path | None = None) -> 
     The outputs then always show the data of one moment (papers and metrics alike).
     ``check`` reads without the lock, so a read-only checkout can be checked.
     ``jekyll``: a Jekyll site's folder to write into as well (else data/page.yaml's ``jekyll.dir``, if any).
+    After an edit of a few papers only their pieces are made again (``incremental``).
     """
     if check:
-        return _render_and_remember(root, check=True, jekyll=jekyll)
+        return _render_root(root, True, jekyll)
     with locked(root / PAPERS_FILE, inside=root):
-        return _render_and_remember(root, check=False, jekyll=jekyll)
+        return _render_root(root, False, jekyll)
 
 
-def _render_and_remember(root: Path, check: bool, jekyll: Path | None = None) -> Outcome:
-    """Render, and keep the outputs' digests as the verdict on these inputs (when they did not change meanwhile).
+def _render_root(root: Path, check: bool, jekyll: Path | None) -> Outcome:
+    if jekyll is None:  # (a Jekyll site's folder is someone else's: read whole each time, by the full render)
+        done = incremental.after_edit(root, check)
+        if done is not None:
+            return done
+    return render_and_remember(root, check, jekyll)
+
+
+def _piece_group(name: str) -> str | None:
+    """Which of a paper's pieces the output ``name`` holds (incremental.record)."""
+    if name == MATERIALS or (name.startswith(f"{TOPIC_PAGES}/") and not name.endswith(".zh.md")):
+        return "rows-en"
+    if name == MATERIALS_ZH or name.startswith(f"{TOPIC_PAGES}/"):
+        return "rows-zh"
+    return {README_FILE: "readme", BIB: "bib", JSON: "json", CSL: "csl", SITE: "site-en", SITE_ZH: "site-zh"}.get(name)
+
+
+def render_and_remember(root: Path, check: bool, jekyll: Path | None = None) -> Outcome:
+    """Render from nothing, and keep the outputs' digests as the verdict on these inputs (when they did not change
+    meanwhile) and the render's state, from which a render after an edit makes only what changed.
 
     A list whose data/page.yaml names a Jekyll site keeps no verdict: the site's folder is
     someone else's, and `render --check` reads it each time (any file may have come or gone).
     """
     before = digest(root, "render")
+    key = incremental.state_key(root)
     paper_list = load_list(root)
-    outputs, rows = _build(paper_list)  # (the collector is paused in it only while it makes what lives on: the Markdown pages' Jinja cycles hold their rows until a pass)
+    patterns: dict = {}
+    outputs, rows = _build(paper_list, patterns=patterns)  # (the collector is paused in it only while it makes what lives on: the Markdown pages' Jinja cycles hold their rows until a pass)
     changed = _render_outputs(paper_list, outputs, check, leftovers=True, site=_site_plan(paper_list, outputs, rows, jekyll))
+    try:  # (read again rather than kept through the render: at 50,000 papers, 15 MB more at its peak)
+        raw = read_bounded(root / PAPERS_FILE)
+    except (OSError, TooLarge):
+        raw = None
     if paper_list.page.jekyll is None and digest(root, "render") == before:
-        remember(before, {"outputs": [[name, file_digest(data)] for name, data in outputs.items()]})
+        manifest = [[name, file_digest(data)] for name, data in outputs.items()]
+        del outputs, rows  # (the state is made after: it does not add to the render's peak memory)
+        remember(before, {"outputs": manifest})
+        if jekyll is None:
+            groups = {name: group for name, _ in manifest if (group := _piece_group(name))}
+            incremental.record(root, key, raw, paper_list, manifest, groups, patterns)
     return changed
 
 
 def _readme(
-    paper_list: PaperList, views: PaperViews, env: jinja2.Environment, topic_href: dict[str, str], rows: Rows, compact_only: bool = False, today: dt.date | None = None
+    paper_list: PaperList, views: PaperViews, env: jinja2.Environment, topic_href: dict[str, str], rows: Rows, compact_only: bool = False, today: dt.date | None = None,
+    notes: dict | None = None,
 ) -> bytes:
     path = paper_list.root / README_FILE
     confine(paper_list.root, [path])  # before reading it: a link out may lead anywhere, /dev/zero too
@@ -265,8 +307,11 @@ def _readme(
         return _render(env, "readme.md.j2", context)
 
     text_region = region(compact=True) if compact_only else region(compact=False)
-    if not compact_only and len(text_region.encode("utf-8")) > README_BUDGET:
+    compact = compact_only or len(text_region.encode("utf-8")) > README_BUDGET
+    if compact and not compact_only:
         text_region = region(compact=True)
+    if notes is not None:  # (a render after an edit looks for no rows in the compact form)
+        notes["readme_compact"] = compact
     return splice(current, text_region, str(path)).encode("utf-8")
 
 
@@ -295,12 +340,19 @@ def _finalize(value: object) -> Markup:
 
 def _html_environment(overrides: Path, inside: Path, papers: int) -> jinja2.Environment:
     """The web page's templates: HTML autoescaping, no Markdown helpers."""
+    from dnnpapers.outputs.templating import environment
+
     return environment(overrides, inside, lambda value: "" if value is None else value, {}, papers)
 
 
 def _environment(overrides: Path, inside: Path, papers: int) -> jinja2.Environment:
+    from dnnpapers.outputs.templating import environment
+
     helpers = dict(link=link, text=text, Md=Md, indent=lambda n: Md("  " * n), hashes=lambda n: Md("#" * min(n, 6)))
     return environment(overrides, inside, _finalize, helpers, papers)
 
 
-_render = render_template
+def _render(env: jinja2.Environment, name: str, context: dict) -> str:
+    from dnnpapers.outputs.templating import render_template
+
+    return render_template(env, name, context)

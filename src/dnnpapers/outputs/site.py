@@ -19,10 +19,9 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 from functools import lru_cache
 
-import jinja2
 from markupsafe import Markup
 
 from dnnpapers.outputs import chart
@@ -30,9 +29,12 @@ from dnnpapers.outputs.export import bib_entry
 from dnnpapers.outputs.materials import is_milestone
 from dnnpapers.model.fields import venue_name
 from dnnpapers.model.metrics import code_stars
-from dnnpapers.model.models import Paper
-from dnnpapers.access.paperlist import PaperList
-from dnnpapers.outputs.templating import format_template, render_bytes
+
+if TYPE_CHECKING:  # (a render after an edit makes cards without pydantic or Jinja)
+    import jinja2
+
+    from dnnpapers.model.models import Paper
+    from dnnpapers.access.paperlist import PaperList
 
 __all__ = ["SITE", "SITE_ZH", "SORTS", "SiteQuery", "site_pages", "shown", "sort_ids", "normalise", "search_text", "embedded_json"]
 
@@ -219,6 +221,8 @@ def site_pages(paper_list: PaperList, env: jinja2.Environment, bibs: dict[str, s
     ``today`` tells the talks held (a paper "discussed") from those to come.
     """
     bibs = bibs if bibs is not None else {p.id: bib_entry(p) for p in paper_list.papers}
+    from dnnpapers.outputs.templating import format_template
+
     pattern = format_template(env, PAPER_TEMPLATE, PAPER_FIELDS) + "\n"  # one card a line block
     today = today or (paper_list.today() if paper_list.talks.talks else None)
     common = _Common.of(paper_list, bibs, today)
@@ -388,6 +392,8 @@ def _page(paper_list: PaperList, env: jinja2.Environment, lang: str, bibs: dict[
             "bibtex": piece(len(pieces) - 1),  # read on the first copy only
             "csp": f"default-src 'none'; script-src '{_hash(script)}'; style-src '{_hash(style)}' '{_hash(NOSCRIPT_STYLE)}'; img-src data:; base-uri 'none'; form-action 'none'",
         }
+
+    from dnnpapers.outputs.templating import render_bytes
 
     page = render_bytes(env, "site.html.j2", context, pieces)
     for topic in topics.values():  # Jinja's context is a cycle that keeps the topics until the collector runs: not their papers
