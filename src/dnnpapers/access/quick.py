@@ -25,7 +25,6 @@ from typing import Any, Iterator
 from dnnpapers.model.fields import (
     CONTROL,
     FIRST_YEAR,
-    TALK_KINDS,
     timezone_problem,
     SLUG_RE,
     arxiv_id_problem,

@@ -8,7 +8,6 @@ look across entries (duplicates, tags that exist) live in ``rules``.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated
 
 from pydantic import (
