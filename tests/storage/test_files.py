@@ -138,3 +138,9 @@ def test_the_lock_is_the_one_filelock_takes_so_either_waits_for_the_other(tmp_pa
             FileLock(str(lock_file(path)), timeout=0.1).acquire()
     with locked(path, timeout=0.1):  # released on leaving
         pass
+
+
+def test_a_file_given_in_parts_is_written_as_their_bytes_one_after_the_other(tmp_path):
+    whole, other = tmp_path / "whole.md", tmp_path / "other.md"
+    write_files({whole: [b"ab", memoryview(b"xcdx")[1:3], b"", bytearray(b"e")], other: b"plain"})
+    assert whole.read_bytes() == b"abcde" and other.read_bytes() == b"plain"

@@ -194,7 +194,7 @@ def _proven(root: Path, item: list[str], new: dict[str, bytes], seen: dict[str, 
         st = os.stat(root / name)
         if after is not None and max(st.st_ctime_ns, st.st_mtime_ns) < after:
             return [name, "", file_status(st)]
-        return [name, file_digest(new[name])]
+        return [name, file_digest(b"".join(new[name]))]
     st = seen.get(name)
     if st is None or item[2:] == [file_status(st)]:
         return item  # not read (as noted), or as noted
@@ -438,9 +438,10 @@ def _pieces(state: dict, taxonomy, metrics: dict, paper, home: str) -> dict[str,
     return pieces
 
 
-def _spliced(state: dict, papers: dict, current: dict[str, bytes]) -> dict[str, bytes] | None:
-    """The outputs whose bytes change, each old piece replaced by the new; None unless every old piece is found
-    exactly as often as the full render puts it, nowhere overlapping, and no size decision could flip."""
+def _spliced(state: dict, papers: dict, current: dict[str, bytes]) -> dict[str, list] | None:
+    """The outputs whose bytes change, each as its parts (views of the old bytes between the new pieces); None unless
+    every old piece is found exactly as often as the full render puts it, nowhere overlapping, and no size decision
+    could flip."""
     from dnnpapers.outputs.materials import PAGE_BUDGET
 
     taxonomy, metrics, groups = papers["taxonomy"], papers["metrics"], state["groups"]
@@ -476,20 +477,30 @@ def _spliced(state: dict, papers: dict, current: dict[str, bytes]) -> dict[str, 
     for name, spots in found.items():
         spots.sort()
         data, parts, at = current[name], [], 0
+        view = memoryview(data)  # (slices of it are not copies: the outputs run to megabytes)
         for start, was, now in spots:
             if start < at:
                 return None  # two pieces overlap: not pieces of their own
-            parts += [data[at:start], now]
+            parts += [view[at:start], now]
             at = start + len(was)
-        parts.append(data[at:])
-        changed[name] = b"".join(parts)
-    for name, data in changed.items():
+        parts.append(view[at:])
+        size = sum(map(len, parts))
         group = groups.get(name)
-        if group in ("rows-en", "rows-zh") and len(data) > PAGE_BUDGET:
+        if group in ("rows-en", "rows-zh") and size > PAGE_BUDGET:
             return None  # past the budget a page splits (or splits further)
-        if group == "readme" and _region_size(data) + _README_MARGIN > PAGE_BUDGET:
+        if group == "readme" and _region_size(b"".join(parts)) + _README_MARGIN > PAGE_BUDGET:
             return None  # past the budget the README takes its compact form
-    return {name: data for name, data in changed.items() if data != current[name]}
+        if size != len(data) or _differs(spots, parts, data):
+            changed[name] = parts
+    return changed
+
+
+def _differs(spots: list[tuple[int, bytes, bytes]], parts: list, data: bytes) -> bool:
+    """Whether the spliced ``parts`` differ from ``data`` (of the same size): where each new piece is as long as the
+    old, they differ where the pieces do; else (pieces that grew and shrank by as much) byte for byte."""
+    if all(len(was) == len(now) for _, was, now in spots):
+        return any(was != now for _, was, now in spots)
+    return b"".join(parts) != data
 
 
 def _region_size(readme: bytes) -> int:

@@ -21,7 +21,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from dnnpapers import limits
 from dnnpapers.errors import DnnpapersError
@@ -67,8 +67,10 @@ def confine(root: Path, paths: Iterable[Path], where: str = "the list") -> None:
             )
 
 
-def write_files(files: Mapping[Path, bytes], make_folders: bool = True, inside: Path | None = None) -> None:
+def write_files(files: Mapping[Path, bytes | Sequence[bytes | memoryview]], make_folders: bool = True, inside: Path | None = None) -> None:
     """Write every file or none of them (WriteError naming the path and the reason).
+
+    A file's bytes may come in parts, written one after the other (a large file spliced need not be joined first).
 
     ``inside``: the list's root; a file whose path leads outside it is refused before any is written.
     """
@@ -92,7 +94,7 @@ def write_files(files: Mapping[Path, bytes], make_folders: bool = True, inside: 
                 pass
 
 
-def _stage(path: Path, data: bytes, make_folders: bool) -> str:
+def _stage(path: Path, data: bytes | Sequence[bytes | memoryview], make_folders: bool) -> str:
     target = _target(path)
     if target.is_dir():
         raise WriteError(f"{path}: is a folder, not a file; nothing was changed")
@@ -112,7 +114,8 @@ def _stage(path: Path, data: bytes, make_folders: bool) -> str:
         raise WriteError(f"{path}: cannot write in {folder} ({describe_os_error(exc)}); nothing was changed") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for part in (data,) if isinstance(data, (bytes, bytearray, memoryview)) else data:
+                handle.write(part)
             handle.flush()
             os.fsync(handle.fileno())
         mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
