@@ -470,3 +470,12 @@ def test_an_output_changed_right_after_a_spliced_render_takes_the_full_render(wo
     if how != "touched":  # (touched, its bytes are as written: splicing it is right too)
         assert incremental.after_edit(work, check=True) is None
     assert _render(work) == _cold(work, tmp_path / "cold", monkeypatch)
+
+
+def test_a_render_with_nothing_changed_reads_no_output_its_status_proves(work, tmp_path, monkeypatch):
+    if not _clock_moves(tmp_path):
+        pytest.skip("this file system's clock gives a write and the reading after it the same tick")
+    _edit(work, _retitled(BASE, 4, "First Title Edit"))
+    render.render_root(work)  # notes every output's status
+    monkeypatch.setattr(incremental, "_read", lambda fd, size: pytest.fail("an output proven by its status was read"))
+    assert not render.render_root(work) and not render.render_root(work, check=True)

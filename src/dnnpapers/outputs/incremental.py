@@ -156,7 +156,7 @@ def _after_edit(root: Path, check: bool, state: dict, old_raw: bytes, path: Path
     names = [item[0] for item in manifest]
     lock = lock_file(root / PAPERS_FILE)  # (held when not ``check``: its times are the list's clock)
     before = None if check else clock_now(lock)
-    found_outputs = _outputs_as_written(root, manifest, state["groups"])
+    found_outputs = _outputs_as_written(root, manifest, state["groups"] if changed else {})
     if found_outputs is None:
         return None
     current, seen = found_outputs
@@ -253,7 +253,7 @@ def _common_end(a: bytes, b: bytes) -> int:
 
 
 def _outputs_as_written(root: Path, manifest: list[list[str]], groups: dict[str, str]) -> tuple[dict[str, bytes], dict[str, os.stat_result]] | None:
-    """({name: bytes} of each output that holds papers' pieces, {name: its status} of each output read), when every
+    """({name: bytes} of each output that holds papers' pieces (``groups``), {name: its status} of each output read), when every
     output is on disk as the render that noted it wrote it and nothing else is there that render would remove (a topic
     page of an earlier split, a killed write's leftovers); else None. An output whose status is the one noted beside
     its digest is as written (see _proven): its digest is not worked out, nor, when it holds no pieces, its bytes read."""
