@@ -5,7 +5,8 @@ verdicts: a key over every input but papers.yaml (the tool, the other data files
 templates, the README outside its region, the quarter hour when talks make the pages
 depend on the day), the papers file it read, each entry's facts that show outside its
 own pieces (id, sort key, tags, home topic, the keys no two papers share), each
-output's digest, and the row and card patterns of the list's templates.
+output's digest (and, once proven, its status: see _proven), and the row and card
+patterns of the list's templates.
 
 A render whose key matches and whose papers file differs only inside a few entries
 reads those entries alone, makes each one's pieces as they were and as they are (its
