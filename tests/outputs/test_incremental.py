@@ -410,3 +410,72 @@ def test_a_lists_own_row_and_card_are_spliced_as_they_are(work, tmp_path, monkey
     _edit(work, _retitled(BASE, 4, BASE[4]["title"] + " Revisited"))
     assert incremental.after_edit(work, check=False) is not None
     assert _outputs(work) == _cold(work, tmp_path / "cold", monkeypatch)
+
+
+# --- outputs proven as written by their status (size, times, inode), not their digest -----------------------------
+
+
+def _noted(root: Path) -> dict[str, list[str]]:
+    return {item[0]: item for item in marshal.loads(incremental._state_path(root).read_bytes())["outputs"]}
+
+
+def _clock_moves(folder: Path) -> bool:
+    """Whether the file system's clock, read right after a write, is later than the written file's ctime (a kernel
+    with multigrain timestamps; on a coarse clock the reading shares the write's tick, and no status is noted)."""
+    from dnnpapers.storage.files import clock_now
+
+    written, probe = folder / "written", folder / "probe"
+    probe.write_bytes(b"")
+    written.write_bytes(b"x")
+    return clock_now(probe) > written.stat().st_ctime_ns
+
+
+def test_after_a_spliced_render_the_outputs_are_proven_by_their_status_not_read_whole(work, tmp_path, monkeypatch):
+    if not _clock_moves(tmp_path):
+        pytest.skip("this file system's clock gives a write and the reading after it the same tick")
+    _edit(work, _retitled(BASE, 4, "First Title Edit"))
+    assert render.render_root(work).written  # reads each output once (its digest), notes its status, writes the spliced ones
+    noted = _noted(work)
+    assert all(len(item) == 3 for item in noted.values())
+    assert all(item[1] == "" for name, item in noted.items() if name == "generated/papers.bib")  # written: no digest worked out
+    _edit(work, _retitled(BASE, 4, "Second Title Edit"))
+    monkeypatch.setattr(incremental, "file_digest", lambda data: pytest.fail("an output proven by its status was digested"))
+    assert "generated/papers.bib" in render.render_root(work).written
+
+
+def _same_size_rewrite(path: Path, how: str) -> None:
+    """The file's bytes changed by another program, its size kept: in place, or by a new file renamed over it."""
+    data = bytearray(path.read_bytes())
+    data[data.index(b"@")] = ord("%")
+    if how == "in place":
+        with open(path, "r+b") as file:
+            file.write(bytes(data))
+    else:
+        spare = path.with_name("spare")
+        spare.write_bytes(bytes(data))
+        os.replace(spare, path)
+
+
+@pytest.mark.parametrize("how", ["in place", "renamed over", "touched"])
+def test_an_output_changed_right_after_a_spliced_render_takes_the_full_render(work, tmp_path, monkeypatch, how):
+    """At once, its size kept: the status a render notes for what it wrote holds only while no one writes the file."""
+    _edit(work, _retitled(BASE, 4, "First Title Edit"))
+    assert render.render_root(work).written
+    bib = work / "generated" / "papers.bib"
+    if how == "touched":
+        os.utime(bib)  # (bytes as written: the full render finds nothing to change there)
+    else:
+        _same_size_rewrite(bib, how)
+    _edit(work, _retitled(BASE, 4, "Second Title Edit"))
+    if how != "touched":  # (touched, its bytes are as written: splicing it is right too)
+        assert incremental.after_edit(work, check=True) is None
+    assert _render(work) == _cold(work, tmp_path / "cold", monkeypatch)
+
+
+def test_a_render_with_nothing_changed_reads_no_output_its_status_proves(work, tmp_path, monkeypatch):
+    if not _clock_moves(tmp_path):
+        pytest.skip("this file system's clock gives a write and the reading after it the same tick")
+    _edit(work, _retitled(BASE, 4, "First Title Edit"))
+    render.render_root(work)  # notes every output's status
+    monkeypatch.setattr(incremental, "_read", lambda fd, size: pytest.fail("an output proven by its status was read"))
+    assert not render.render_root(work) and not render.render_root(work, check=True)

@@ -120,3 +120,27 @@ def test_a_signal_while_files_are_renamed_waits_until_all_are_in_place(tmp_path,
             signal.signal(signum, signal.default_int_handler if signum == signal.SIGINT else signal.SIG_DFL)
     assert (first.read_bytes(), second.read_bytes()) == (b"new papers", b"new metrics")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["metrics.yaml", "papers.yaml"]
+
+
+def test_the_lock_is_the_one_filelock_takes_so_either_waits_for_the_other(tmp_path):
+    from filelock import FileLock
+
+    from dnnpapers.errors import DnnpapersError
+    from dnnpapers.storage.files import lock_file, locked
+
+    path = tmp_path / "papers.yaml"
+    with FileLock(str(lock_file(path))):
+        with pytest.raises(DnnpapersError, match=r"papers\.yaml: another dnnpapers process has been writing it for 0\.1 s; try again"):
+            with locked(path, timeout=0.1):
+                pass
+    with locked(path, timeout=0.1):
+        with pytest.raises(TimeoutError):
+            FileLock(str(lock_file(path)), timeout=0.1).acquire()
+    with locked(path, timeout=0.1):  # released on leaving
+        pass
+
+
+def test_a_file_given_in_parts_is_written_as_their_bytes_one_after_the_other(tmp_path):
+    whole, other = tmp_path / "whole.md", tmp_path / "other.md"
+    write_files({whole: [b"ab", memoryview(b"xcdx")[1:3], b"", bytearray(b"e")], other: b"plain"})
+    assert whole.read_bytes() == b"abcde" and other.read_bytes() == b"plain"

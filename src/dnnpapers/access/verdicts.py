@@ -29,7 +29,7 @@ from dnnpapers.limits import MAX_INPUT_BYTES
 
 __all__ = [
     "checked", "digest", "recall", "remember", "file_digest", "stale_outputs", "fresh_render_check", "readme_input",
-    "VERDICTS", "TOPIC_PAGES", "SETTLED_NS",
+    "VERDICTS", "TOPIC_PAGES", "SETTLED_NS", "file_status",
     "Outcome",
 ]
 
@@ -148,7 +148,8 @@ def file_digest(data: bytes) -> str:
 SETTLED_NS = 2_000_000_000
 
 
-def _status(st: os.stat_result) -> str:
+def file_status(st: os.stat_result) -> str:
+    """What of a file's status stands for its bytes once they are known: size, times, inode, device."""
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
 
 
@@ -183,7 +184,7 @@ def stale_outputs(root: Path, manifest: list[list[str]]) -> tuple[Outcome, bool]
         try:
             with _open(root / name) as file:
                 st = os.fstat(file.fileno())
-                if item[2:] == [_status(st)]:
+                if item[2:] == [file_status(st)]:
                     continue
                 data = file.read(st.st_size + 1) if stat.S_ISREG(st.st_mode) else b""  # a device or FIFO is never an output
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
@@ -194,7 +195,7 @@ def stale_outputs(root: Path, manifest: list[list[str]]) -> tuple[Outcome, bool]
         if file_digest(data) != expected:
             stale.append(name)
         elif now - max(st.st_ctime_ns, st.st_mtime_ns) > SETTLED_NS:
-            item[2:] = [_status(st)]
+            item[2:] = [file_status(st)]
             learnt = True
     pages = root / TOPIC_PAGES
     gone = []

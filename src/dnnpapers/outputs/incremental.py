@@ -5,7 +5,8 @@ verdicts: a key over every input but papers.yaml (the tool, the other data files
 templates, the README outside its region, the quarter hour when talks make the pages
 depend on the day), the papers file it read, each entry's facts that show outside its
 own pieces (id, sort key, tags, home topic, the keys no two papers share), each
-output's digest, and the row and card patterns of the list's templates.
+output's digest (and, once proven, its status: see _proven), and the row and card
+patterns of the list's templates.
 
 A render whose key matches and whose papers file differs only inside a few entries
 reads those entries alone, makes each one's pieces as they were and as they are (its
@@ -22,14 +23,17 @@ from __future__ import annotations
 
 import json
 import marshal
+import os
+import stat
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-from dnnpapers.access.verdicts import Outcome, digest, file_digest
+from dnnpapers.access.verdicts import Outcome, digest, file_digest, file_status
+from dnnpapers.limits import MAX_INPUT_BYTES
 from dnnpapers.storage.cache import cache_file, keep_atomically, text_digest
 from dnnpapers.storage.fastyaml import UNSURE, parse, split_entries
-from dnnpapers.storage.files import TooLarge, read_bounded, write_files
+from dnnpapers.storage.files import TooLarge, clock_now, lock_file, read_bounded, write_files
 from dnnpapers.storage.layout import DISMISSED_FILE, METRICS_FILE, PAPERS_FILE, TAXONOMY_FILE, TOPIC_PAGES, leftover_temps, link_out
 
 if TYPE_CHECKING:
@@ -151,9 +155,12 @@ def _after_edit(root: Path, check: bool, state: dict, old_raw: bytes, path: Path
         return None
     manifest: list[list[str]] = state["outputs"]
     names = [item[0] for item in manifest]
-    current = _outputs_as_written(root, manifest)
-    if current is None:
+    lock = lock_file(root / PAPERS_FILE)  # (held when not ``check``: its times are the list's clock)
+    before = None if check else clock_now(lock)
+    found_outputs = _outputs_as_written(root, manifest, state["groups"] if changed else {})
+    if found_outputs is None:
         return None
+    current, seen = found_outputs
     new = {}
     if changed:
         pairs = _papers(root, state, state["prefix"], changed, old_entries, new_entries)
@@ -168,10 +175,33 @@ def _after_edit(root: Path, check: bool, state: dict, old_raw: bytes, path: Path
             write_files({root / name: new[name] for name in written}, inside=root)
         for i, (_, paper, home) in (pairs["pairs"].items() if changed else []):
             facts[i] = _facts(paper, home)
-        state["outputs"] = [[name, file_digest(new[name])] if name in new else item for name, item in zip(names, manifest)]
-        if changed:
+        after = clock_now(lock) if written else before
+        outputs = [_proven(root, item, new, seen, before, after) for item in manifest]
+        if changed or outputs != manifest:
+            state["outputs"] = outputs
             _keep(path, state, raw)
     return Outcome(written, [], [])
+
+
+def _proven(root: Path, item: list[str], new: dict[str, bytes], seen: dict[str, os.stat_result], before: int | None, after: int | None) -> list[str]:
+    """The output's manifest item after this render: [name, digest] or [name, digest, status], the status noted
+    only when it stands for the bytes (see files.clock_now): for a file just written, the status it has now, if
+    earlier than the clock read after the writes (its digest then is not worked out: "", and a file whose status
+    changes takes the full render); for a file read whole, the status it had, if earlier than the clock read before.
+    (A program that writes an output, its size kept, between our write and our look at its status, in the same tick
+    of the clock, goes unseen: as in git's index, a window of microseconds, and only for a writer that ignores the lock.)"""
+    name = item[0]
+    if name in new:
+        st = os.stat(root / name)
+        if after is not None and max(st.st_ctime_ns, st.st_mtime_ns) < after:
+            return [name, "", file_status(st)]
+        return [name, file_digest(b"".join(new[name]))]
+    st = seen.get(name)
+    if st is None or item[2:] == [file_status(st)]:
+        return item  # not read (as noted), or as noted
+    if before is not None and max(st.st_ctime_ns, st.st_mtime_ns) < before:
+        return [name, item[1], file_status(st)]
+    return item[:2]
 
 
 def _changed_entries(header: str, prefix: str, old: bytes, new: bytes) -> tuple[list[int], dict[int, str], dict[int, str]] | None:
@@ -223,9 +253,11 @@ def _common_end(a: bytes, b: bytes) -> int:
     return n
 
 
-def _outputs_as_written(root: Path, manifest: list[list[str]]) -> dict[str, bytes] | None:
-    """Each output's bytes, when every one is on disk as the full render wrote it and nothing else is there that
-    render would remove (a topic page of an earlier split, a killed write's leftovers); else None."""
+def _outputs_as_written(root: Path, manifest: list[list[str]], groups: dict[str, str]) -> tuple[dict[str, bytes], dict[str, os.stat_result]] | None:
+    """({name: bytes} of each output that holds papers' pieces (``groups``), {name: its status} of each output read), when every
+    output is on disk as the render that noted it wrote it and nothing else is there that render would remove (a topic
+    page of an earlier split, a killed write's leftovers); else None. An output whose status is the one noted beside
+    its digest is as written (see _proven): its digest is not worked out, nor, when it holds no pieces, its bytes read."""
     names = [item[0] for item in manifest]
     if any(link_out(root, root / name) for name in [*names, str(TOPIC_PAGES)]) or leftover_temps(root, names, TOPIC_PAGES):
         return None
@@ -233,13 +265,37 @@ def _outputs_as_written(root: Path, manifest: list[list[str]]) -> dict[str, byte
     made = set(names)
     if pages.is_dir() and any(str(p.relative_to(root)) not in made for p in pages.glob("*.md")):
         return None
-    current = {}
-    for name, expected, *_ in manifest:
-        data = read_bounded(root / name)
-        if file_digest(data) != expected:
+    current, seen = {}, {}
+    for name, expected, *status in manifest:
+        if name not in groups and status:
+            if [file_status(os.stat(root / name))] == status:
+                continue
+        fd = os.open(root / name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # (a FIFO in an output's place: not waited on)
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_INPUT_BYTES:
+                return None  # (the full render says why)
+            os.set_blocking(fd, True)
+            data = _read(fd, st.st_size)
+        finally:
+            os.close(fd)
+        if len(data) != st.st_size:
+            return None  # written meanwhile
+        if [file_status(st)] != status and (not expected or file_digest(data) != expected):
             return None
-        current[name] = data
-    return current
+        if name in groups:
+            current[name] = data
+        seen[name] = st
+    return current, seen
+
+
+def _read(fd: int, size: int) -> bytes:
+    """At most ``size`` + 1 bytes of the file (its status is what says it is as written, so no more is wanted)."""
+    chunks, total = [], 0
+    while total <= size and (chunk := os.read(fd, size + 1 - total)):
+        chunks.append(chunk)
+        total += len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _papers(root: Path, state: dict, prefix: str, changed: list[int], old_entries: list[str], new_entries: list[str]) -> dict | None:
@@ -315,9 +371,12 @@ def _unique(facts: list[list], new_facts: dict[int, list]) -> bool:
     """No changed paper now shares an arXiv id, DOI or title with another paper (check's duplicate rules)."""
     for k in (6, 7, 8):
         mine = [f[k] for f in new_facts.values() if f[k]]
-        others = {f[k] for j, f in enumerate(facts) if j not in new_facts and f[k]}
-        if len(set(mine)) != len(mine) or not others.isdisjoint(mine):
+        if len(set(mine)) != len(mine):
             return False
+        column = [f[k] for f in facts] if mine else []
+        for value in mine:  # (counted in C: a set of the others' would cost 3 ms a column at 10,000 papers)
+            if column.count(value) != sum(1 for j in new_facts if facts[j][k] == value):
+                return False
     return True
 
 
@@ -380,9 +439,10 @@ def _pieces(state: dict, taxonomy, metrics: dict, paper, home: str) -> dict[str,
     return pieces
 
 
-def _spliced(state: dict, papers: dict, current: dict[str, bytes]) -> dict[str, bytes] | None:
-    """The outputs whose bytes change, each old piece replaced by the new; None unless every old piece is found
-    exactly as often as the full render puts it, nowhere overlapping, and no size decision could flip."""
+def _spliced(state: dict, papers: dict, current: dict[str, bytes]) -> dict[str, list] | None:
+    """The outputs whose bytes change, each as its parts (views of the old bytes between the new pieces); None unless
+    every old piece is found exactly as often as the full render puts it, nowhere overlapping, and no size decision
+    could flip."""
     from dnnpapers.outputs.materials import PAGE_BUDGET
 
     taxonomy, metrics, groups = papers["taxonomy"], papers["metrics"], state["groups"]
@@ -418,20 +478,30 @@ def _spliced(state: dict, papers: dict, current: dict[str, bytes]) -> dict[str, 
     for name, spots in found.items():
         spots.sort()
         data, parts, at = current[name], [], 0
+        view = memoryview(data)  # (slices of it are not copies: the outputs run to megabytes)
         for start, was, now in spots:
             if start < at:
                 return None  # two pieces overlap: not pieces of their own
-            parts += [data[at:start], now]
+            parts += [view[at:start], now]
             at = start + len(was)
-        parts.append(data[at:])
-        changed[name] = b"".join(parts)
-    for name, data in changed.items():
+        parts.append(view[at:])
+        size = sum(map(len, parts))
         group = groups.get(name)
-        if group in ("rows-en", "rows-zh") and len(data) > PAGE_BUDGET:
+        if group in ("rows-en", "rows-zh") and size > PAGE_BUDGET:
             return None  # past the budget a page splits (or splits further)
-        if group == "readme" and _region_size(data) + _README_MARGIN > PAGE_BUDGET:
+        if group == "readme" and _region_size(b"".join(parts)) + _README_MARGIN > PAGE_BUDGET:
             return None  # past the budget the README takes its compact form
-    return {name: data for name, data in changed.items() if data != current[name]}
+        if size != len(data) or _differs(spots, parts, data):
+            changed[name] = parts
+    return changed
+
+
+def _differs(spots: list[tuple[int, bytes, bytes]], parts: list, data: bytes) -> bool:
+    """Whether the spliced ``parts`` differ from ``data`` (of the same size): where each new piece is as long as the
+    old, they differ where the pieces do; else (pieces that grew and shrank by as much) byte for byte."""
+    if all(len(was) == len(now) for _, was, now in spots):
+        return any(was != now for _, was, now in spots)
+    return b"".join(parts) != data
 
 
 def _region_size(readme: bytes) -> int:

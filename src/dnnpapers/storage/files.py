@@ -18,9 +18,10 @@ import errno
 import os
 import stat
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from dnnpapers import limits
 from dnnpapers.errors import DnnpapersError
@@ -28,7 +29,7 @@ from dnnpapers.interrupts import held
 from dnnpapers.storage.layout import TEMP_SUFFIX, leftover_temps, link_out, temp_prefix
 
 __all__ = [
-    "WriteError", "TooLarge", "write_files", "atomic_write", "locked", "describe_os_error", "confine", "remove_leftovers", "read_bounded",
+    "WriteError", "TooLarge", "write_files", "atomic_write", "locked", "lock_file", "clock_now", "describe_os_error", "confine", "remove_leftovers", "read_bounded",
 ]
 
 
@@ -66,8 +67,10 @@ def confine(root: Path, paths: Iterable[Path], where: str = "the list") -> None:
             )
 
 
-def write_files(files: Mapping[Path, bytes], make_folders: bool = True, inside: Path | None = None) -> None:
+def write_files(files: Mapping[Path, bytes | Sequence[bytes | memoryview]], make_folders: bool = True, inside: Path | None = None) -> None:
     """Write every file or none of them (WriteError naming the path and the reason).
+
+    A file's bytes may come in parts, written one after the other (a large file spliced need not be joined first).
 
     ``inside``: the list's root; a file whose path leads outside it is refused before any is written.
     """
@@ -91,7 +94,7 @@ def write_files(files: Mapping[Path, bytes], make_folders: bool = True, inside: 
                 pass
 
 
-def _stage(path: Path, data: bytes, make_folders: bool) -> str:
+def _stage(path: Path, data: bytes | Sequence[bytes | memoryview], make_folders: bool) -> str:
     target = _target(path)
     if target.is_dir():
         raise WriteError(f"{path}: is a folder, not a file; nothing was changed")
@@ -111,7 +114,8 @@ def _stage(path: Path, data: bytes, make_folders: bool) -> str:
         raise WriteError(f"{path}: cannot write in {folder} ({describe_os_error(exc)}); nothing was changed") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for part in (data,) if isinstance(data, (bytes, bytearray, memoryview)) else data:
+                handle.write(part)
             handle.flush()
             os.fsync(handle.fileno())
         mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
@@ -148,21 +152,66 @@ def remove_leftovers(root: Path, outputs: Iterable[str], pages: str | None = Non
     return found
 
 
+def lock_file(path: Path) -> Path:
+    """The lock file beside ``path`` that ``locked`` holds."""
+    target = _target(path)
+    return target.with_name(f".{target.name}.lock")
+
+
 @contextmanager
 def locked(path: Path, timeout: float = 60.0, inside: Path | None = None) -> Iterator[None]:
     """Hold an exclusive lock beside ``path`` so that concurrent writers take turns, none lost.
 
     The lock file is the tool's own: a symlink in its place is refused (opening it could truncate
     the file it leads to), as is, with ``inside``, a ``path`` that leads outside the list (its lock would too).
+    Where the system has flock (not Windows, not some network file systems) the lock is taken with it
+    directly, as filelock takes it (the same file, so the two take turns), without filelock's import (13 ms).
     """
-    from filelock import FileLock, Timeout
-
-    target = _target(path)
-    lock_path = target.with_name(f".{target.name}.lock")
+    lock_path = lock_file(path)
     if inside is not None:
         confine(inside, [path])
     if lock_path.is_symlink():
         raise DnnpapersError(f"{lock_path}: is a symlink, but this lock file is dnnpapers' own; remove the link and try again")
+    fd = _flock(lock_path, path, timeout)
+    if fd is None:
+        with _filelock(lock_path, path, timeout):
+            yield
+        return
+    try:
+        yield
+    finally:
+        os.close(fd)  # (closing the last descriptor releases the flock)
+
+
+def _flock(lock_path: Path, path: Path, timeout: float) -> int | None:
+    """The open lock file, flocked; None where flock cannot be had here (filelock then finds its own way)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        return None
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except OSError:
+        return None  # (a read-only folder, say: filelock's own ways, and its words)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                os.close(fd)
+                raise DnnpapersError(f"{path}: another dnnpapers process has been writing it for {timeout:g} s; try again") from None
+            time.sleep(0.05)
+        except OSError:
+            os.close(fd)
+            return None  # no flock on this file system
+
+
+@contextmanager
+def _filelock(lock_path: Path, path: Path, timeout: float) -> Iterator[None]:
+    from filelock import FileLock, Timeout
+
     lock = FileLock(str(lock_path), timeout=timeout)
     try:
         lock.acquire()
@@ -174,6 +223,22 @@ def locked(path: Path, timeout: float = 60.0, inside: Path | None = None) -> Ite
         yield
     finally:
         lock.release()
+
+
+def clock_now(path: Path) -> int | None:
+    """The file system's clock now, as the ctime it gives ``path`` when touched (a file the caller owns: the lock
+    file it holds); None when it cannot be touched. A file whose ctime is earlier than this reading and is the same
+    at a later look has not been written between (any write sets ctime to that clock's time, which no one can set
+    back); a ctime equal to the reading may share its tick of a coarse clock, so proves nothing."""
+    try:
+        # Touched twice, looked at between: a kernel with multigrain timestamps (Linux 6.13 on) gives the second touch
+        # a fine-grained time, later than any file's written before (the first, like any write, may get the tick's).
+        os.utime(path)
+        os.stat(path)
+        os.utime(path)
+        return os.stat(path).st_ctime_ns
+    except OSError:
+        return None
 
 
 class TooLarge(DnnpapersError):
