@@ -90,7 +90,8 @@ def _own_cache(tmp_path_factory, monkeypatch):
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium per test worker, shared by every test that only loads pages in it (tests/browser.py;
-    a start costs ~1 CPU-second). Tests needing other settings (a phone, scripts off, the network off) start their own.
+    a start costs ~1 CPU-second). Tests needing other settings (a phone, scripts off, the network off) set them for
+    themselves with ``browser.emulated``, which puts them back.
     Skips the test without Chromium, or fails it with DNNPAPERS_REQUIRE_BROWSER=1."""
     from browser import chromium
 
