@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from browser import chromium as _browser  # bench/webpage.py takes the driver from here too
+from browser import chromium as _browser  # noqa: F401 - bench/webpage.py takes the driver from here
+from browser import emulated
 from browser import console_errors as _errors
 from browser import open_page as _open
 from browser import serve_folder
@@ -124,10 +125,10 @@ def test_a_permalink_lands_on_its_paper_and_copy_puts_its_bibtex_on_the_clipboar
     assert button.text == "Copied"
 
 
-def test_the_page_makes_no_request_but_its_own_and_works_with_the_network_off(site, tmp_path):
+def test_the_page_makes_no_request_but_its_own_and_works_with_the_network_off(browser, site, tmp_path):
     base, paper_list, seen = site
-    driver = _browser()
-    try:
+    with emulated(browser, offline=True) as driver:
+        driver.get_log("performance")
         seen.clear()
         _open(driver, base + "/index.zh.html")
         requests = [json.loads(e["message"])["message"] for e in driver.get_log("performance")]
@@ -144,27 +145,21 @@ def test_the_page_makes_no_request_but_its_own_and_works_with_the_network_off(si
         driver.find_element(By.CSS_SELECTOR, "input[type=search]").send_keys("早退")
         assert _visible(driver) == shown(paper_list, SiteQuery(query="早退"))
         assert _errors(driver) == []
-    finally:
-        driver.quit()
 
 
-def test_with_scripts_off_the_whole_list_reads_grouped_by_topic(site, tmp_path):
+def test_with_scripts_off_the_whole_list_reads_grouped_by_topic(browser, site, tmp_path):
     base, paper_list, _ = site
-    driver = _browser(javascript=False)
-    try:
+    with emulated(browser, javascript=False) as driver:
         driver.get(base + "/index.html")
         assert _visible(driver) == shown(paper_list, SiteQuery())
         assert not driver.find_element(By.ID, "page_filters").is_displayed()
         assert "need JavaScript" in driver.find_element(By.CSS_SELECTOR, ".noscript").text
         _shot(driver, tmp_path, "site-noscript.png")
-    finally:
-        driver.quit()
 
 
-def test_keyboard_labels_live_region_dark_mode_and_a_phone(site, tmp_path):
+def test_keyboard_labels_live_region_dark_mode_and_a_phone(browser, site, tmp_path):
     base, _, _ = site
-    driver = _browser(width=390, height=844)
-    try:
+    with emulated(browser, width=390, height=844) as driver:
         _open(driver, base + "/index.html")
         unlabelled = driver.execute_script(
             "return Array.from(document.querySelectorAll('#filters input, #filters select')).filter(e => !e.labels || !e.labels.length).map(e => e.id || e.name)"
@@ -188,8 +183,6 @@ def test_keyboard_labels_live_region_dark_mode_and_a_phone(site, tmp_path):
         driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
         assert driver.execute_script("return getComputedStyle(document.body).backgroundColor") == "rgb(13, 17, 23)"
         _shot(driver, tmp_path, "site-dark.png")
-    finally:
-        driver.quit()
 
 
 def test_hostile_data_stays_text_and_breaks_nothing(browser, tmp_path):

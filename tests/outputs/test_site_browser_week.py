@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import chromium, console_errors, open_page, serve_folder, status_text, visible_ids
+from browser import console_errors, emulated, open_page, serve_folder, status_text, visible_ids
 from conftest import REPO
 from dnnpapers.access.loading import load_list
 from dnnpapers.outputs.site import SITE, SITE_ZH, SiteQuery, shown
@@ -57,13 +57,11 @@ def test_paper_ids_like_the_pages_own_break_nothing_and_their_permalinks_land_on
         assert console_errors(browser) == []
 
 
-@pytest.fixture(scope="module")
-def phone():
-    """Chromium as a phone: 375 × 812 CSS pixels, mobile, as Lighthouse's mobile run has it."""
-    driver = chromium(width=375, height=812)
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 375, "height": 812, "deviceScaleFactor": 2, "mobile": True})
-    yield driver
-    driver.quit()
+@pytest.fixture
+def phone(browser):
+    """The shared Chromium as a phone: 375 × 812 CSS pixels, mobile, as Lighthouse's mobile run has it."""
+    with emulated(browser, width=375, height=812, scale=2, mobile=True) as driver:
+        yield driver
 
 
 _SHIFTS = """
