@@ -198,3 +198,22 @@ def test_each_name_is_worked_out_once_and_each_entry_still_names_its_own_authors
     assert "author = {Campos, Víctor and De Brabandere, Bert and 张三 and others}" in first
     assert "author = {Campos, Víctor and Other, Ann and others}" in second
     assert bib_entry(HOSTILE) == first
+
+
+@settings(max_examples=60, deadline=None)
+@given(entry=__import__("strategies").papers(1), checked=st.booleans(), added=st.one_of(st.none(), st.dates()),
+       metrics=st.one_of(st.none(), st.fixed_dictionaries({"fetched": st.dates(), "citations": st.one_of(st.none(), st.integers(0, 10**6)),
+                                                           "stars": st.one_of(st.none(), st.integers(0, 10**5)), "archived": st.one_of(st.none(), st.booleans())})))
+def test_a_papers_json_item_made_without_pydantic_is_pydantics_own_dump(entry, checked, added, metrics):
+    """papers.json (and a render after an edit) makes each item from the fields; pydantic's dump is the reference."""
+    from dnnpapers.model.models import PAPER_DEFAULTS, PaperMetrics
+    from dnnpapers.outputs.export import paper_entry
+
+    paper = Paper(**entry, venue_checked=checked, code_checked=not checked, added=added)
+    fetched = PaperMetrics(**metrics) if metrics else None
+    item = paper_entry(paper, {tag: {"slug": tag} for tag in paper.tags}, fetched, list(Paper.model_fields), PAPER_DEFAULTS, list(PaperMetrics.model_fields))
+    expected = paper.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    expected["tags"] = [{"slug": tag} for tag in paper.tags]
+    if fetched:
+        expected["metrics"] = fetched.model_dump(mode="json", exclude_none=True)
+    assert json.dumps(item, ensure_ascii=False) == json.dumps(expected, ensure_ascii=False)

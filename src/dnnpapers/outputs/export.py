@@ -7,7 +7,6 @@ acronyms and mixed-case names (BERT, ViT, MoE, FastBERT, MSDNet).
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from functools import lru_cache
@@ -29,14 +28,6 @@ JOURNALS = {
     "JSTSP", "Nature", "Science", "Neural Computation", "Nature Machine Intelligence", "TMLR", "Proceedings of the IEEE",
 }
 
-
-@functools.cache
-def _papers_adapter():
-    from pydantic import TypeAdapter
-
-    from dnnpapers.model.models import Paper
-
-    return TypeAdapter(list[Paper])
 
 # BibTeX matches braces without regard to backslashes, so a literal brace must not be a brace.
 _TEX = {
@@ -162,18 +153,26 @@ def json_export(paper_list: PaperList, papers: list[Paper] | None = None) -> str
 
 def paper_entries(paper_list: PaperList, papers: list[Paper] | None = None) -> list[dict]:
     """Each paper as JSON data: its fields as in papers.yaml (none left empty), tags as {slug, en, zh}, metrics when fetched."""
-    taxonomy = paper_list.taxonomy
+    from dnnpapers.model.models import PAPER_DEFAULTS, Paper, PaperMetrics
+
     chosen = paper_list.papers if papers is None else papers
-    labels = {node.slug: {"slug": node.slug, "en": node.en, "zh": node.zh} for node in taxonomy.walk()}
-    dumped = _papers_adapter().dump_python(chosen, mode="json", exclude_none=True, exclude_defaults=True)  # one call, not one per paper
-    rows = []
-    for paper, entry in zip(chosen, dumped):
-        entry["tags"] = [labels[tag] for tag in paper.tags]
-        metrics = paper_list.metrics.get(paper.id)
-        if metrics:
-            entry["metrics"] = metrics.model_dump(mode="json", exclude_none=True)
-        rows.append(entry)
-    return rows
+    labels = {node.slug: {"slug": node.slug, "en": node.en, "zh": node.zh} for node in paper_list.taxonomy.walk()}
+    fields, metrics_fields = list(Paper.model_fields), list(PaperMetrics.model_fields)
+    return [paper_entry(paper, labels, paper_list.metrics.get(paper.id), fields, PAPER_DEFAULTS, metrics_fields) for paper in chosen]
+
+
+def paper_entry(paper, labels: dict, metrics, fields: list[str], defaults: dict, metrics_fields: list[str]) -> dict:
+    """One paper as JSON data, as pydantic's dump (mode json, no None, no default) makes it, but without pydantic:
+    a render after an edit makes it for a changed paper from the field names and defaults its state kept."""
+    entry = {name: _json_value(value) for name in fields if (value := getattr(paper, name)) is not None and not (name in defaults and value == defaults[name])}
+    entry["tags"] = [labels[tag] for tag in paper.tags]
+    if metrics:
+        entry["metrics"] = {name: _json_value(value) for name in metrics_fields if (value := getattr(metrics, name)) is not None}
+    return entry
+
+
+def _json_value(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def _json_list(key: str, items: list[dict]) -> str:

@@ -393,22 +393,6 @@ def _metrics(root: Path, ids: set[str], fields: list[str]) -> dict | None:
     return {pid: SimpleNamespace(**{**dict.fromkeys(fields), **kept[pid]}) for pid in ids if pid in kept}
 
 
-def _json_entry(state: dict, taxonomy, paper, metrics) -> dict:
-    """The paper's item of papers.json, as export.paper_entries makes it from the model (pydantic's dump: fields in
-    the model's order, none that is None or its default, dates in ISO form)."""
-    defaults = state["paper_defaults"]
-    entry = {name: _plain(value) for name in state["paper_fields"]
-             if (value := getattr(paper, name)) is not None and not (name in defaults and value == defaults[name])}
-    entry["tags"] = [{"slug": tag, "en": taxonomy[tag].en, "zh": taxonomy[tag].zh} for tag in paper.tags]
-    if metrics:
-        entry["metrics"] = {name: _plain(value) for name in state["metrics_fields"] if (value := getattr(metrics, name)) is not None}
-    return entry
-
-
-def _plain(value):
-    return value.isoformat() if hasattr(value, "isoformat") else value
-
-
 def _pieces(state: dict, taxonomy, metrics: dict, paper, home: str) -> dict[str, list[tuple[str, int]]]:
     """The paper's pieces in each group of outputs: [(text, how often the full render puts it there)]."""
     from dnnpapers.outputs import export, site
@@ -426,7 +410,9 @@ def _pieces(state: dict, taxonomy, metrics: dict, paper, home: str) -> dict[str,
         pieces[f"rows-{lang}"] = [(f"\n{rows.row(view, True)}\n", 1), (f"\n{rows.row(view, False)}\n", len(tags) - 1)]
     bib = export.bib_entry(paper)
     pieces["bib"] = [(bib, 1)]
-    pieces["json"] = [("\n    " + json.dumps(_json_entry(state, taxonomy, paper, m), ensure_ascii=False), 1)]
+    labels = {tag: {"slug": tag, "en": taxonomy[tag].en, "zh": taxonomy[tag].zh} for tag in paper.tags}
+    entry = export.paper_entry(paper, labels, m, state["paper_fields"], state["paper_defaults"], state["metrics_fields"])
+    pieces["json"] = [("\n    " + json.dumps(entry, ensure_ascii=False), 1)]
     pieces["csl"] = [("\n  " + json.dumps(csl_item(paper), ensure_ascii=False, sort_keys=True), 1)]
     for lang in ("en", "zh"):
         label = (lambda node: node.en) if lang == "en" else (lambda node: node.zh)
