@@ -47,3 +47,23 @@ def test_a_bare_carriage_return_sends_the_file_to_the_exact_path():
     """yaml-rs reads "notes: \\r:" as a note and a second, empty key; PyYAML refuses the file (found by Hypothesis)."""
     assert _parse_text("papers:\n  - id: h\n    notes: \r:\n") is UNSURE
     assert _parse_text("a: 1\r\nb: 2\r\n") == {"a": 1, "b": 2}  # CRLF lines read alike
+
+
+_LINE_STARTS = st.lists(
+    st.tuples(st.text(" ?:-", min_size=28, max_size=34), st.sampled_from(["", "x", "- a", "\r"]), st.sampled_from(["\n", "\r\n", "\r", "\x85"])),
+    min_size=1, max_size=6,
+)
+
+
+@given(_LINE_STARTS)
+@settings(max_examples=200, deadline=None)
+def test_too_deep_finds_the_lines_a_multiline_caret_finds(lines):
+    """The deep-line check, sought as the first line and then after each line break, finds exactly the lines that
+    ``^`` under re.M finds (a line starting with MAX_DEPTH / 2 indentation and indicator characters)."""
+    import re
+
+    from dnnpapers.limits import MAX_DEPTH
+    from dnnpapers.storage.fastyaml import _too_deep
+
+    text = "".join(start + rest + end for start, rest, end in lines)
+    assert _too_deep(text) is (re.compile(r"^[ ?:-]{%d}" % (MAX_DEPTH // 2), re.M).search(text) is not None)
