@@ -67,3 +67,15 @@ def test_too_deep_finds_the_lines_a_multiline_caret_finds(lines):
 
     text = "".join(start + rest + end for start, rest, end in lines)
     assert _too_deep(text) is (re.compile(r"^[ ?:-]{%d}" % (MAX_DEPTH // 2), re.M).search(text) is not None)
+
+
+@given(st.lists(st.sampled_from(["papers:", "  - id: a", "    title: x", "  -", "  - ", "- b", "", "# note", "    - c", "  -   d", "  x: 1"]), max_size=10),
+       st.sampled_from(["", "# head\n", "\n"]), st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_outline_counts_the_entries_split_entries_makes(lines, head, final_break):
+    """outline gives split_entries' header and prefix and the number of its entry texts, for any text."""
+    from dnnpapers.storage.fastyaml import outline, split_entries
+
+    text = head + "papers:\n" + "\n".join(lines) + ("\n" if final_break else "")
+    split = split_entries(text)
+    assert outline(text) == (None if split is None else (split[0], split[1], len(split[2])))

@@ -33,7 +33,7 @@ from dnnpapers.access.verdicts import Outcome, digest, file_digest, file_status
 from dnnpapers.limits import MAX_INPUT_BYTES
 from dnnpapers.model.rules import normalise_title  # (imported by every load already: access.quick)
 from dnnpapers.storage.cache import cache_file, keep_atomically, text_digest
-from dnnpapers.storage.fastyaml import UNSURE, parse, split_entries
+from dnnpapers.storage.fastyaml import UNSURE, outline, parse, split_entries
 from dnnpapers.storage.files import TooLarge, clock_now, lock_file, read_bounded, write_files
 from dnnpapers.storage.layout import DISMISSED_FILE, METRICS_FILE, PAPERS_FILE, TAXONOMY_FILE, TOPIC_PAGES, leftover_temps, link_out
 
@@ -79,10 +79,10 @@ def record(root: Path, key: str, raw: bytes | None, paper_list: PaperList, manif
     if path is None or raw is None or paper_list.page.jekyll is not None or (root / DISMISSED_FILE).exists() or _own_pages(root):
         return
     try:
-        split = split_entries(raw.decode("utf-8"))
+        split = outline(raw.decode("utf-8"))
     except UnicodeDecodeError:
         return
-    if split is None or len(split[2]) != len(paper_list.papers):
+    if split is None or split[2] != len(paper_list.papers):
         return
     from dnnpapers.model.models import PAPER_DEFAULTS, Paper, PaperMetrics
 

@@ -14,7 +14,7 @@ from typing import Any, Iterator
 
 from dnnpapers.limits import MAX_DEPTH
 
-__all__ = ["UNSURE", "INDICATOR_FIRST", "parse", "parse_typed", "split_entries", "entry_prefix"]
+__all__ = ["UNSURE", "INDICATOR_FIRST", "parse", "parse_typed", "split_entries", "outline", "entry_prefix"]
 
 UNSURE = object()
 
@@ -196,6 +196,15 @@ def split_entries(text: str) -> tuple[str, str, list[str]] | None:
         return None
     start, prefix = shape
     return text[:start], prefix, list(_entry_texts(text, start, prefix))
+
+
+def outline(text: str) -> tuple[str, str, int] | None:
+    """split_entries' header and prefix, and how many entry texts it gives, without making them (one count)."""
+    shape = _shape(text)
+    if shape is None:
+        return None
+    start, prefix = shape
+    return text[:start], prefix, text.count("\n" + prefix, start + len(prefix)) + 1  # (as _entry_texts finds them)
 
 
 def entry_prefix(text: str) -> str | None:
