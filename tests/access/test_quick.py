@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, SCENARIOS, write_list
@@ -204,3 +204,26 @@ def test_text_starting_with_an_indicator_in_a_flow_collection_is_left_to_the_exa
     data = parse(raw)
     assert data is UNSURE or not accept_paper(data["papers"][0])
     assert exact_papers(raw) is None  # PyYAML reads a mapping, or refuses
+
+
+# Values that repeat across entries, valid and not, and values that equal each other across types (1, 1.0, True).
+_AUTHOR_LISTS = st.sampled_from([["Gao Huang"], ["Gao Huang", "et al."], ["et al."], ["Huang, Gao"], ["-x"], [""], [1], [True], [1.0],
+                                 [["Gao Huang"]], "Gao Huang", [], None, ["Gao Huang", 1], ["yes"], [" lead"]])
+_VENUES = st.sampled_from(["ICLR 2018", "arXiv", "ICLR 2016", "ICLR 2999", "ICLR", 2018, True, ["ICLR 2018"], "", None, "NeurIPS 2017"])
+_TAG_LISTS = st.sampled_from([["early-exit"], ["early-exit", "survey"], [], "early-exit", [1], [True], ["yes"], [["x"]], [""], None])
+
+
+@given(st.lists(st.tuples(_AUTHOR_LISTS, _VENUES, _TAG_LISTS, st.sampled_from([2016, 2017, 2018])), min_size=1, max_size=12))
+@example([(["Gao Huang"], "ICLR 2016", ["x"], 2016), (["Gao Huang"], "ICLR 2016", ["x"], 2017), ("Gao Huang", None, ["x"], 2017), (["Gao Huang"], None, "x", 2017)])
+@settings(max_examples=150, deadline=None)
+def test_file_checks_kept_answers_are_accept_papers_own(fields):
+    """The checks of one file keep answers for author lists, venues and tags that repeat: every entry still gets
+    accept_paper's own answer, whatever came before it (same values, values equal across types, unhashable ones)."""
+    from dnnpapers.access.quick import file_checks
+    from dnnpapers.model.fields import FIRST_YEAR, last_year
+
+    last = last_year()
+    checks = file_checks(last)
+    for authors, venue, tags, year in fields:
+        entry = {"id": "huang2017multiscale", "title": "Multi-Scale Dense Networks", "authors": authors, "year": year, "venue": venue, "tags": tags}
+        assert accept_paper(entry, FIRST_YEAR, last, checks) is accept_paper(entry, FIRST_YEAR, last)

@@ -47,3 +47,35 @@ def test_a_bare_carriage_return_sends_the_file_to_the_exact_path():
     """yaml-rs reads "notes: \\r:" as a note and a second, empty key; PyYAML refuses the file (found by Hypothesis)."""
     assert _parse_text("papers:\n  - id: h\n    notes: \r:\n") is UNSURE
     assert _parse_text("a: 1\r\nb: 2\r\n") == {"a": 1, "b": 2}  # CRLF lines read alike
+
+
+_LINE_STARTS = st.lists(
+    st.tuples(st.text(" ?:-", min_size=28, max_size=34), st.sampled_from(["", "x", "- a", "\r"]), st.sampled_from(["\n", "\r\n", "\r", "\x85"])),
+    min_size=1, max_size=6,
+)
+
+
+@given(_LINE_STARTS)
+@settings(max_examples=200, deadline=None)
+def test_too_deep_finds_the_lines_a_multiline_caret_finds(lines):
+    """The deep-line check, sought as the first line and then after each line break, finds exactly the lines that
+    ``^`` under re.M finds (a line starting with MAX_DEPTH / 2 indentation and indicator characters)."""
+    import re
+
+    from dnnpapers.limits import MAX_DEPTH
+    from dnnpapers.storage.fastyaml import _too_deep
+
+    text = "".join(start + rest + end for start, rest, end in lines)
+    assert _too_deep(text) is (re.compile(r"^[ ?:-]{%d}" % (MAX_DEPTH // 2), re.M).search(text) is not None)
+
+
+@given(st.lists(st.sampled_from(["papers:", "  - id: a", "    title: x", "  -", "  - ", "- b", "", "# note", "    - c", "  -   d", "  x: 1"]), max_size=10),
+       st.sampled_from(["", "# head\n", "\n"]), st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_outline_counts_the_entries_split_entries_makes(lines, head, final_break):
+    """outline gives split_entries' header and prefix and the number of its entry texts, for any text."""
+    from dnnpapers.storage.fastyaml import outline, split_entries
+
+    text = head + "papers:\n" + "\n".join(lines) + ("\n" if final_break else "")
+    split = split_entries(text)
+    assert outline(text) == (None if split is None else (split[0], split[1], len(split[2])))

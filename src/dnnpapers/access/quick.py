@@ -98,8 +98,44 @@ REQUIRED = {"id", "title", "authors", "year", "tags"}
 _NOT_NULL = REQUIRED | {"awards", "venue_checked", "code_checked"}
 
 
-def accept_paper(entry: Any, first: int = FIRST_YEAR, last: int | None = None) -> bool:
-    """True only if the Paper model accepts ``entry`` as it is (nothing to coerce or strip)."""
+def _memoised(check, key):
+    """``check`` answering once per key of a value (the answer is the check's, kept); a value without
+    one (an unhashable item) is checked each time."""
+    memo: dict = {}
+
+    def checked(value: Any, year: int, last: int) -> bool:
+        try:
+            return memo[key(value, year)]
+        except KeyError:
+            answer = memo[key(value, year)] = check(value, year, last)
+            return answer
+        except TypeError:
+            return check(value, year, last)
+
+    return checked
+
+
+def _as_tuple(value: Any, year: int) -> tuple:
+    if type(value) is not list:
+        raise TypeError("not a list: checked each time")
+    return tuple(value)
+
+
+def file_checks(last: int) -> dict:
+    """_CHECKS for the entries of one file (one ``last``), the answers for values that repeat across entries
+    kept: author lists, venues (with the year) and tag lists. A key is the list as a tuple: a str equals only
+    a str, so a key holding anything else belongs to lists not all text, which are refused alike."""
+    return {
+        **_CHECKS,
+        "authors": _memoised(_CHECKS["authors"], _as_tuple),
+        "venue": _memoised(_CHECKS["venue"], lambda v, y: (v, y)),
+        "tags": _memoised(_CHECKS["tags"], _as_tuple),
+    }
+
+
+def accept_paper(entry: Any, first: int = FIRST_YEAR, last: int | None = None, checks: dict = _CHECKS) -> bool:
+    """True only if the Paper model accepts ``entry`` as it is (nothing to coerce or strip).
+    ``checks``: file_checks(last), for the entries of one file."""
     if type(entry) is not dict or not REQUIRED <= entry.keys() <= PAPER_FIELDS:
         return False
     year = entry["year"]
@@ -110,7 +146,7 @@ def accept_paper(entry: Any, first: int = FIRST_YEAR, last: int | None = None) -
         if value is None:
             if key in _NOT_NULL:
                 return False
-        elif not _CHECKS[key](value, year, last):
+        elif not checks[key](value, year, last):
             return False
     return True
 
@@ -195,24 +231,23 @@ def _papers_of(data: Any) -> list | None:
     return data["papers"] if type(data) is dict and data.keys() == {"papers"} and type(data["papers"]) is list else None
 
 
-def _accept_texts(prefix: str, texts: list[str], last: int) -> list[dict] | None:
+def _accept_texts(prefix: str, texts: list[str], last: int, checks: dict) -> list[dict] | None:
     """The values of these entry texts, parsed as one plain file, when that file holds exactly as many entries
     (a value crossing from one text into the next would leave it unreadable or an entry short) and each is
     accepted; their field names, tags, authors and venues interned (_interned)."""
     entries = _papers_of(_parse_text("papers:\n" + prefix + ("\n" + prefix).join(texts) + "\n"))
-    if entries is None or len(entries) != len(texts) or not all(accept_paper(e, FIRST_YEAR, last) for e in entries):
+    if entries is None or len(entries) != len(texts) or not all(accept_paper(e, FIRST_YEAR, last, checks) for e in entries):
         return None
     return list(map(_interned, entries))
 
 
 def _interned(entry: dict) -> dict:
-    """Field names, tags, authors and venues interned: repeated across entries, so kept once."""
-    for name in ("tags", "authors"):
-        if type(entry.get(name)) is list:
-            entry[name] = [intern(v) if type(v) is str else v for v in entry[name]]
-    if type(entry.get("venue")) is str:
-        entry["venue"] = intern(entry["venue"])
-    return {intern(name): value for name, value in entry.items()}
+    """Field names, tags, authors and venues interned: repeated across entries, so kept once.
+    ``entry`` is accepted: its tags and authors lists of str, its venue a str if any."""
+    entry["tags"], entry["authors"] = list(map(intern, entry["tags"])), list(map(intern, entry["authors"]))
+    if (venue := entry.get("venue")) is not None:
+        entry["venue"] = intern(venue)
+    return dict(zip(map(intern, entry), entry.values()))
 
 
 _CHUNK = 500
@@ -222,9 +257,9 @@ def _accept_chunks(text: str, shape: tuple[int, str], last: int) -> list[dict] |
     """Every entry, _CHUNK consecutive ones at a time (consecutive entries of a plain file are a plain file of
     their own), so each chunk's parse is freed before the next; None unless every chunk is accepted whole."""
     papers: list[dict] = []
-    texts = _entry_texts(text, *shape)
+    texts, checks = _entry_texts(text, *shape), file_checks(last)
     while chunk := list(islice(texts, _CHUNK)):
-        read = _accept_texts(shape[1], chunk, last)
+        read = _accept_texts(shape[1], chunk, last, checks)
         if read is None:
             return None
         papers += read
@@ -249,9 +284,10 @@ def _accept_by_entries(text: str, list_key: str | None, last: int) -> list[dict]
         if papers is None:
             return None
     else:
+        checks = file_checks(last)
         for key, entry_text in zip(keys, _entry_texts(text, *shape)):
             if key not in known:
-                read = _accept_texts(prefix, [entry_text], last)
+                read = _accept_texts(prefix, [entry_text], last, checks)
                 if read is None:
                     return None
                 known[key] = read[0]
@@ -421,7 +457,8 @@ def accept_papers_text(raw: bytes, taxonomy: Taxonomy, trusted: int = 0, list_ke
     papers = _accept_by_entries(text, list_key, last) if not trusted else None
     if papers is None:
         papers = _papers_of(_parse_text(text))
-        if papers is None or not all(accept_paper(entry, FIRST_YEAR, last) for entry in papers[trusted:]):
+        checks = file_checks(last)
+        if papers is None or not all(accept_paper(entry, FIRST_YEAR, last, checks) for entry in papers[trusted:]):
             return None
     return papers if _across_entries_fine(papers, taxonomy) else None
 

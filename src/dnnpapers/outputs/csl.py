@@ -51,8 +51,15 @@ def _name_parts(author: str) -> tuple[tuple[str, str], ...]:
 OTHERS = {"literal": "others"}
 
 
-def csl_item(paper: Paper) -> dict:
-    authors = [_name(a) for a in paper.authors if a != ET_AL] + ([OTHERS] if ET_AL in paper.authors else [])
+@lru_cache(maxsize=1 << 16)
+def _shared_name(author: str) -> dict:
+    """The name's CSL dict, one for every item that names it: for items encoded at once and let go (csl_json)."""
+    return _name(author)
+
+
+def csl_item(paper: Paper, name=_name) -> dict:
+    """``name``: each author's dict (by default one of its own: the caller may change the item)."""
+    authors = [name(a) for a in paper.authors if a != ET_AL] + ([OTHERS] if ET_AL in paper.authors else [])
     item: dict = {"id": paper.id, "title": paper.title, "author": authors}
     name = venue_name(paper.venue) if paper.published else None
     if name is None:
@@ -75,4 +82,4 @@ def csl_json(papers: list[Paper]) -> str:
     if not papers:
         return "[]\n"
     encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, check_circular=False).encode  # json.dumps's own encoding, one encoder a file (and the items are trees: no cycle to look for)
-    return "".join(["[\n  ", ",\n  ".join([encode(csl_item(p)) for p in sorted(papers, key=lambda p: p.id)]), "\n]\n"])
+    return "".join(["[\n  ", ",\n  ".join([encode(csl_item(p, _shared_name)) for p in sorted(papers, key=lambda p: p.id)]), "\n]\n"])

@@ -31,8 +31,9 @@ from typing import TYPE_CHECKING
 
 from dnnpapers.access.verdicts import Outcome, digest, file_digest, file_status
 from dnnpapers.limits import MAX_INPUT_BYTES
+from dnnpapers.model.rules import normalise_title  # (imported by every load already: access.quick)
 from dnnpapers.storage.cache import cache_file, keep_atomically, text_digest
-from dnnpapers.storage.fastyaml import UNSURE, parse, split_entries
+from dnnpapers.storage.fastyaml import UNSURE, outline, parse, split_entries
 from dnnpapers.storage.files import TooLarge, clock_now, lock_file, read_bounded, write_files
 from dnnpapers.storage.layout import DISMISSED_FILE, METRICS_FILE, PAPERS_FILE, TAXONOMY_FILE, TOPIC_PAGES, leftover_temps, link_out
 
@@ -60,8 +61,6 @@ def state_key(root: Path) -> str:
 
 def _facts(paper, home: str) -> list:
     """What of a paper shows outside its own pieces, or must stay unique across papers."""
-    from dnnpapers.model.rules import normalise_title
-
     return [paper.id, paper.venue_year or paper.year, paper.year, paper.title.casefold(), list(paper.tags), home,
             paper.arxiv or "", (paper.doi or "").lower(), normalise_title(paper.title)]
 
@@ -80,14 +79,15 @@ def record(root: Path, key: str, raw: bytes | None, paper_list: PaperList, manif
     if path is None or raw is None or paper_list.page.jekyll is not None or (root / DISMISSED_FILE).exists() or _own_pages(root):
         return
     try:
-        split = split_entries(raw.decode("utf-8"))
+        split = outline(raw.decode("utf-8"))
     except UnicodeDecodeError:
         return
-    if split is None or len(split[2]) != len(paper_list.papers):
+    if split is None or split[2] != len(paper_list.papers):
         return
     from dnnpapers.model.models import PAPER_DEFAULTS, Paper, PaperMetrics
 
     taxonomy = paper_list.taxonomy
+    homes: dict[tuple[str, ...], str] = {}  # each set of tags' home topic, worked out once (papers share a few hundred)
     state = {
         "paper_fields": list(Paper.model_fields),  # (the model's, so that a changed paper is made without pydantic)
         "paper_defaults": PAPER_DEFAULTS,
@@ -96,7 +96,7 @@ def record(root: Path, key: str, raw: bytes | None, paper_list: PaperList, manif
         "key": key,
         "header": split[0],
         "prefix": split[1],
-        "entries": [_facts(p, taxonomy.home(p.tags)) for p in paper_list.papers],
+        "entries": [_facts(p, homes[tags] if (tags := tuple(p.tags)) in homes else homes.setdefault(tags, taxonomy.home(tags))) for p in paper_list.papers],
         "outputs": manifest,
         "groups": groups,
         "row": notes["row"],

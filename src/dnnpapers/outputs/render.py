@@ -86,10 +86,11 @@ def _build(paper_list: PaperList, templates: Path | None = None, patterns: dict 
         placed[lang] = pages
         outputs.update({f"generated/{name}": text.encode("utf-8") for name, text in pages.pages.items()})
         outputs[chart_name] = chart.papers_per_year(paper_list, lang).encode("utf-8")
-    outputs[BIB] = export.bibtex(paper_list, entries=bibs).encode("utf-8")
-    outputs[JSON] = export.json_export(paper_list).encode("utf-8")
-    outputs[CSL] = csl_json(paper_list.papers).encode("utf-8")
-    outputs[SCHEMA_FILE] = papers_schema(paper_list.taxonomy).encode("utf-8")
+    with _collector_paused():  # (trees of dicts and lists, no cycle: each is freed as it is encoded)
+        outputs[BIB] = export.bibtex(paper_list, entries=bibs).encode("utf-8")
+        outputs[JSON] = export.json_export(paper_list).encode("utf-8")
+        outputs[CSL] = csl_json(paper_list.papers).encode("utf-8")
+        outputs[SCHEMA_FILE] = papers_schema(paper_list.taxonomy).encode("utf-8")
     outputs.update(site)
     if patterns is not None:
         patterns.update(row=row_pattern, card=format_template(html, PAPER_TEMPLATE, PAPER_FIELDS))
@@ -255,7 +256,8 @@ def render_and_remember(root: Path, check: bool, jekyll: Path | None = None) -> 
         remember(before, {"outputs": manifest})
         if jekyll is None:
             groups = {name: group for name, _ in manifest if (group := _piece_group(name))}
-            incremental.record(root, key, raw, paper_list, manifest, groups, patterns)
+            with _collector_paused():  # (its facts are lists of strings: no cycle)
+                incremental.record(root, key, raw, paper_list, manifest, groups, patterns)
     return changed
 
 
