@@ -79,3 +79,9 @@ def test_outline_counts_the_entries_split_entries_makes(lines, head, final_break
     text = head + "papers:\n" + "\n".join(lines) + ("\n" if final_break else "")
     split = split_entries(text)
     assert outline(text) == (None if split is None else (split[0], split[1], len(split[2])))
+
+
+@pytest.mark.parametrize("text", ["k: [a?]\n", "k: [0:?]\n", "k: {a: b?c}\n", "awards: [x, y?]\n"])
+def test_a_question_mark_in_a_flow_collection_sends_the_file_to_the_exact_path(text):
+    """PyYAML ends a plain scalar at "?" inside a flow collection and refuses the file; yaml-rs reads on (found by Hypothesis)."""
+    assert _parse_text(text) is UNSURE

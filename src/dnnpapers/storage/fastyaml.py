@@ -40,6 +40,9 @@ def _too_deep(text: str) -> bool:
     return _DEEP_LINE.match(text) is not None or _DEEP_LATER_LINE.search(text) is not None
 
 
+_FLOW_QUESTION = re.compile(r"[\[{][^\n]*\?")
+
+
 def _structure_is_plain(text: str, numbers: bool = True) -> bool:
     """No tags, anchors, aliases, merge keys, directives, complex keys, tabs or second documents
     (``numbers``: nor anything that may be a number with a leading zero, even inside a quoted value)."""
@@ -54,6 +57,8 @@ def _structure_is_plain(text: str, numbers: bool = True) -> bool:
         if (char == "<" and after == "<") or (char == "%" and before == "\n") or (char == "?" and after == " " and text[text.rfind("\n", 0, i) + 1 : i].strip() == ""):
             return False
     if "\x85" in text or "\u2028" in text or "\u2029" in text:  # line breaks in YAML 1.1, not in 1.2: a comment ends there or not
+        return False
+    if "?" in text and _FLOW_QUESTION.search(text):  # in a flow collection PyYAML ends a plain scalar at "?" ([a?] is an error), yaml-rs does not
         return False
     if "\r" in text and re.search("\r(?!\n)", text):  # a bare CR: yaml-rs reads "key: \r:" as a second, empty key; PyYAML refuses it
         return False
