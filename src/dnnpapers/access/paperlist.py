@@ -10,8 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from dnnpapers.errors import Problem, ProblemsFound
 from dnnpapers.storage.layout import DISMISSED_FILE, METRICS_FILE, PAGE_FILE, PAPERS_FILE, TAXONOMY_FILE
@@ -33,10 +32,11 @@ from dnnpapers.model.models import (
 )
 from dnnpapers.access.quick import QuickList, accept_papers_text
 from dnnpapers.model.rules import dismissed_problems, paper_problems, suggest, taxonomy_problems
-from dnnpapers.storage.store import INVALID, Document, Loc, parse_document, read_document
-from dnnpapers.model.talks import TalkLog, group_today, load_talks
+from dnnpapers.model.talks import TalkLog, group_today
 from dnnpapers.model.taxonomy import Taxonomy
-from dnnpapers.model.validation import load_optional, translate_all
+
+if TYPE_CHECKING:  # the exact path's modules (PyYAML's nodes, pydantic's errors) are imported when it runs: from_quick needs neither
+    from dnnpapers.storage.store import Document, Loc
 
 __all__ = ["PaperList", "load_exact", "from_quick", "papers_problems", "taxonomy_from_text", "PAPERS_FILE", "TAXONOMY_FILE", "PAGE_FILE", "METRICS_FILE"]
 
@@ -128,6 +128,10 @@ def from_quick(root: Path, quick: QuickList) -> PaperList:
 
 def load_exact(root: Path) -> PaperList:
     """The exact path alone: PyYAML nodes and pydantic, every problem located."""
+    from dnnpapers.model.talks import load_talks
+    from dnnpapers.model.validation import load_optional
+    from dnnpapers.storage.store import read_document
+
     problems: list[Problem] = []
     taxonomy = None
     papers: list[Paper] = []
@@ -161,6 +165,8 @@ def _dismissed_problems(root: Path, dismissed: DismissedFile, papers: list[Paper
     """A paper dismissed twice, or dismissed and listed: located in data/dismissed.yaml."""
     if not dismissed.dismissed:
         return []
+    from dnnpapers.storage.store import read_document
+
     doc = read_document(root / DISMISSED_FILE, str(root / DISMISSED_FILE))
     return dismissed_problems(dismissed.dismissed, {p.arxiv: p.id for p in papers if p.arxiv}, doc)
 
@@ -169,6 +175,8 @@ def papers_problems(raw: bytes, display: str, taxonomy: Taxonomy) -> list[Proble
     """Every problem ``check`` would report for this papers.yaml text (used before writing one)."""
     if accept_papers_text(raw, taxonomy) is not None:
         return []
+    from dnnpapers.storage.store import parse_document
+
     try:
         doc = parse_document(raw, display)
     except ProblemsFound as exc:
@@ -178,6 +186,8 @@ def papers_problems(raw: bytes, display: str, taxonomy: Taxonomy) -> list[Proble
 
 def taxonomy_from_text(raw: bytes, display: str) -> Taxonomy:
     """A taxonomy file on its own, validated as check would (ProblemsFound with every located problem)."""
+    from dnnpapers.storage.store import parse_document
+
     taxonomy, problems = _load_taxonomy(parse_document(raw, display))
     if problems or taxonomy is None:
         raise ProblemsFound(problems)
@@ -185,6 +195,10 @@ def taxonomy_from_text(raw: bytes, display: str) -> Taxonomy:
 
 
 def _load_taxonomy(doc: Document) -> tuple[Taxonomy | None, list[Problem]]:
+    from pydantic import ValidationError
+
+    from dnnpapers.model.validation import translate_all
+
     shape = _top_level(doc, "taxonomy", "nodes, each with slug, en and zh")
     if shape:
         return None, doc.problems + shape
@@ -197,6 +211,11 @@ def _load_taxonomy(doc: Document) -> tuple[Taxonomy | None, list[Problem]]:
 
 
 def _load_papers(doc: Document, taxonomy: Taxonomy | None) -> tuple[list[Paper], list[Problem]]:
+    from pydantic import ValidationError
+
+    from dnnpapers.model.validation import translate_all
+    from dnnpapers.storage.store import INVALID
+
     shape = _top_level(doc, "papers", "entries")
     if shape:
         return [], doc.problems + shape
@@ -228,16 +247,15 @@ def _valid_fields(raw: dict) -> SimpleNamespace:
     So a duplicate or an unknown tag is reported in the same run as the entry's
     own problems, not in the run after they are fixed.
     """
+    from pydantic import ValidationError
+
     fields = {}
     for name in _CROSS_ENTRY_FIELDS:
         try:
-            fields[name] = _FIELD_CHECK.validate_assignment(Paper.model_construct(), name, raw[name]).__dict__[name]
+            fields[name] = Paper.__pydantic_validator__.validate_assignment(Paper.model_construct(), name, raw[name]).__dict__[name]
         except (KeyError, ValidationError):
             fields[name] = [] if name == "tags" else None
     return SimpleNamespace(**fields)
-
-
-_FIELD_CHECK = Paper.__pydantic_validator__
 
 
 def _top_level(doc: Document, key: str, what: str) -> list[Problem]:
