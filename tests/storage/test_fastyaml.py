@@ -85,3 +85,41 @@ def test_outline_counts_the_entries_split_entries_makes(lines, head, final_break
 def test_a_question_mark_in_a_flow_collection_sends_the_file_to_the_exact_path(text):
     """PyYAML ends a plain scalar at "?" inside a flow collection and refuses the file; yaml-rs reads on (found by Hypothesis)."""
     assert _parse_text(text) is UNSURE
+
+
+def _structure_is_plain_as_three_scans(text: str, numbers: bool = True) -> bool:
+    """_structure_is_plain as it was written before its scans became one (the rules, one by one)."""
+    import re
+
+    markup = re.compile(r"[!&*<%?]")
+    refused = re.compile("[\x00-\x09\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uD800-\uDFFF\uFFFE\uFFFF]")
+    if "\t" in text or "\n---" in text or "\n..." in text or text.startswith(("---", "...", "%")):
+        return False
+    for hit in markup.finditer(text):
+        i, char = hit.start(), hit.group()
+        before = text[i - 1] if i else "\n"
+        after = text[i + 1 : i + 2]
+        if char in "!&*" and before in " \n[{," and after not in ("", " ", "\n", "\r"):
+            return False
+        if (char == "<" and after == "<") or (char == "%" and before == "\n") or (char == "?" and after == " " and text[text.rfind("\n", 0, i) + 1 : i].strip() == ""):
+            return False
+    if "\x85" in text or "\u2028" in text or "\u2029" in text:
+        return False
+    if "?" in text and re.search(r"[\[{][^\n]*\?", text):
+        return False
+    if "\r" in text and re.search("\r(?!\n)", text):
+        return False
+    return (not numbers or re.search(r":[ ]*[-+]?0[0-9oO]", text) is None) and refused.search(text) is None
+
+
+_STRUCTURE_CHARS = list("!&*<%?[]{},:- \n\r\t#'\"ax0.") + ["---", "...", "\n---", "<<", ": 0", ": 01", "? ", "\x85", "\u2028", "\u2029", "\x00", "\x7f",
+                                                           "\x84", "\x9f", "\xa0", "\ud800", "\ufffe", "\uffff", "é", "论"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_STRUCTURE_CHARS), max_size=16).map("".join), st.booleans())
+def test_the_one_scan_structure_check_decides_as_the_rules_one_by_one(text, numbers):
+    """_structure_is_plain's one scan sends exactly the texts to the exact path that its rules, applied one by one, did."""
+    from dnnpapers.storage.fastyaml import _structure_is_plain
+
+    assert _structure_is_plain(text, numbers) is _structure_is_plain_as_three_scans(text, numbers), repr(text)

@@ -20,10 +20,6 @@ UNSURE = object()
 
 # A value starting 0 then a digit or o: 010 is 8 in YAML 1.1 but 10 in 1.2; 0o17 is text in 1.1.
 _LEADING_ZERO = re.compile(r":[ ]*[-+]?0[0-9oO]")
-# Characters PyYAML refuses (the exact path reports them): all but \n, \r, \x20-\x7E, \x85, \xA0-\uD7FF,
-# \uE000-\uFFFD and \U00010000 on, written as the ranges left out (compiled in a tenth of the time: 0.4 ms).
-_REFUSED = re.compile("[\x00-\x09\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uD800-\uDFFF\uFFFE\uFFFF]")
-_MARKUP = re.compile(r"[!&*<%?]")
 # yaml-rs limits flow nesting itself but overflows its stack on deep block nesting (about 10,000
 # levels) and kills the process. Block nesting needs indentation: a collection is indented past its
 # parent's, or by "- ", but for a sequence under a mapping key, so depth <= 2 * (column + 1). A line
@@ -40,29 +36,35 @@ def _too_deep(text: str) -> bool:
     return _DEEP_LINE.match(text) is not None or _DEEP_LATER_LINE.search(text) is not None
 
 
-_FLOW_QUESTION = re.compile(r"[\[{][^\n]*\?")
+# Every character _structure_is_plain needs to look at, found in one scan (three scans took twice as long): those
+# PyYAML refuses (the exact path reports them: all but \n, \r, \x20-\x7E, \x85, \xA0-\uD7FF, \uE000-\uFFFD and
+# \U00010000 on, written as the ranges left out, a tab among them), U+0085, U+2028 and U+2029 (line breaks in YAML
+# 1.1, not in 1.2), and the indicators of tags, anchors, aliases, merge keys, directives and complex keys.
+_NOTABLE = re.compile("[\x00-\x09\x0B\x0C\x0E-\x1F\x7F-\x9F\u2028\u2029\uD800-\uDFFF\uFFFE\uFFFF!&*<%?]")
 
 
 def _structure_is_plain(text: str, numbers: bool = True) -> bool:
     """No tags, anchors, aliases, merge keys, directives, complex keys, tabs or second documents
     (``numbers``: nor anything that may be a number with a leading zero, even inside a quoted value)."""
-    if "\t" in text or "\n---" in text or "\n..." in text or text.startswith(("---", "...", "%")):
+    if "\n---" in text or "\n..." in text or text.startswith(("---", "...", "%")):
         return False
-    for hit in _MARKUP.finditer(text):
+    for hit in _NOTABLE.finditer(text):
         i, char = hit.start(), hit.group()
+        if char not in "!&*<%?":
+            return False  # refused by PyYAML (a tab too), or a line break in YAML 1.1, not in 1.2: a comment ends there or not
         before = text[i - 1] if i else "\n"
         after = text[i + 1 : i + 2]
         if char in "!&*" and before in " \n[{," and after not in ("", " ", "\n", "\r"):
             return False
-        if (char == "<" and after == "<") or (char == "%" and before == "\n") or (char == "?" and after == " " and text[text.rfind("\n", 0, i) + 1 : i].strip() == ""):
+        if (char == "<" and after == "<") or (char == "%" and before == "\n"):
             return False
-    if "\x85" in text or "\u2028" in text or "\u2029" in text:  # line breaks in YAML 1.1, not in 1.2: a comment ends there or not
-        return False
-    if "?" in text and _FLOW_QUESTION.search(text):  # in a flow collection PyYAML ends a plain scalar at "?" ([a?] is an error), yaml-rs does not
-        return False
+        if char == "?":
+            line = text[text.rfind("\n", 0, i) + 1 : i]
+            if (after == " " and line.strip() == "") or "[" in line or "{" in line:
+                return False  # a complex key; or in a flow collection, where PyYAML ends a plain scalar at "?" ([a?] is an error), yaml-rs does not
     if "\r" in text and re.search("\r(?!\n)", text):  # a bare CR: yaml-rs reads "key: \r:" as a second, empty key; PyYAML refuses it
         return False
-    return (not numbers or _LEADING_ZERO.search(text) is None) and _REFUSED.search(text) is None
+    return not numbers or _LEADING_ZERO.search(text) is None
 
 
 def parse(raw: bytes) -> Any:
