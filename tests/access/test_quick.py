@@ -227,3 +227,32 @@ def test_file_checks_kept_answers_are_accept_papers_own(fields):
     for authors, venue, tags, year in fields:
         entry = {"id": "huang2017multiscale", "title": "Multi-Scale Dense Networks", "authors": authors, "year": year, "venue": venue, "tags": tags}
         assert accept_paper(entry, FIRST_YEAR, last, checks) is accept_paper(entry, FIRST_YEAR, last)
+
+
+def test_every_new_style_arxiv_id_matched_whole_is_one_the_check_accepts_and_the_other_way_round():
+    """FAST_ACCEPTED's arXiv pattern, over every YYMM with four and five digits: it matches exactly the ids the
+    check accepts (so the check itself is asked only of ids written otherwise)."""
+    from dnnpapers.access.quick import _CHECKS, FAST_ACCEPTED
+
+    for yymm in range(10_000):
+        for digits in ("1234", "12345", "123"):
+            value = f"{yymm:04d}.{digits}"
+            assert (FAST_ACCEPTED["arxiv"].fullmatch(value) is not None) is _CHECKS["arxiv"](value, 2020, 2027), value
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.one_of(st.text("abnoyesf01-_: \n", max_size=8), st.sampled_from(["yes", "no", "on", "off", "0b101", "0b", "0b12", "yes-no", "a--b", "-a", "a-"])))
+def test_an_id_matched_whole_is_exactly_one_the_check_accepts(value):
+    from dnnpapers.access.quick import _CHECKS, FAST_ACCEPTED
+
+    assert (FAST_ACCEPTED["id"].fullmatch(value) is not None) is _CHECKS["id"](value, 2020, 2027), repr(value)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["huang2017multiscale", "yes", "0b1", "Bad", 7, None]), st.sampled_from(["1703.09844", "0703.09844", "1501.1234", "cs/0112017", "\uff11703.09844", 1703.09844, None])), min_size=1, max_size=6))
+def test_the_checks_of_one_file_answer_as_accept_papers_own(fields):
+    from dnnpapers.access.quick import accept_papers, file_checks
+    from dnnpapers.model.fields import FIRST_YEAR, last_year
+
+    entries = [{"id": i, "title": "T", "authors": ["A"], "year": 2017, "tags": ["x"], **({"arxiv": a} if a is not None else {})} for i, a in fields]
+    assert accept_papers(entries, FIRST_YEAR, last_year(), file_checks(last_year())) is all(accept_paper(e) for e in entries)

@@ -20,7 +20,7 @@ from itertools import islice
 from pathlib import Path
 from sys import intern
 from types import SimpleNamespace
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from dnnpapers.model.fields import (
     CONTROL,
@@ -121,12 +121,32 @@ def _as_tuple(value: Any, year: int) -> tuple:
     return tuple(value)
 
 
+# Values the checks of id and arxiv accept, each in one match (a value not matched is asked of the check itself):
+# a slug but the words YAML 1.1 reads as a boolean or a number (_ONE_ONE_ONLY's forms a slug can take); a new-style
+# arXiv id of ASCII digits, 0704-1412 with four digits after the dot, 1501 on with five (arxiv_id_problem's rules).
+_PLAIN_SLUG = re.compile(r"(?!(?:yes|no|on|off|0b[01]+)\Z)[a-z0-9]+(?:-[a-z0-9]+)*")
+_NEW_ARXIV_ID = re.compile(r"(?:07(?:0[4-9]|1[0-2])|(?:0[89]|1[0-4])(?:0[1-9]|1[0-2]))\.[0-9]{4}|(?:1[5-9]|[2-9][0-9])(?:0[1-9]|1[0-2])\.[0-9]{5}")
+FAST_ACCEPTED = {"id": _PLAIN_SLUG, "arxiv": _NEW_ARXIV_ID}
+
+
+def _matched_first(check, pattern):
+    """``check``, answered by one match for the values ``pattern`` matches whole (which ``check`` accepts: test_quick)."""
+    match = pattern.fullmatch
+
+    def checked(value: Any, year: int, last: int) -> bool:
+        return (type(value) is str and match(value) is not None) or check(value, year, last)
+
+    return checked
+
+
 def file_checks(last: int) -> dict:
     """_CHECKS for the entries of one file (one ``last``), the answers for values that repeat across entries
     kept: author lists, venues (with the year) and tag lists. A key is the list as a tuple: a str equals only
-    a str, so a key holding anything else belongs to lists not all text, which are refused alike."""
+    a str, so a key holding anything else belongs to lists not all text, which are refused alike. Ids and arXiv
+    ids, which do not repeat, are matched whole first (FAST_ACCEPTED)."""
     return {
         **_CHECKS,
+        **{name: _matched_first(_CHECKS[name], pattern) for name, pattern in FAST_ACCEPTED.items()},
         "authors": _memoised(_CHECKS["authors"], _as_tuple),
         "venue": _memoised(_CHECKS["venue"], lambda v, y: (v, y)),
         "tags": _memoised(_CHECKS["tags"], _as_tuple),
@@ -136,18 +156,25 @@ def file_checks(last: int) -> dict:
 def accept_paper(entry: Any, first: int = FIRST_YEAR, last: int | None = None, checks: dict = _CHECKS) -> bool:
     """True only if the Paper model accepts ``entry`` as it is (nothing to coerce or strip).
     ``checks``: file_checks(last), for the entries of one file."""
-    if type(entry) is not dict or not REQUIRED <= entry.keys() <= PAPER_FIELDS:
-        return False
-    year = entry["year"]
+    return accept_papers((entry,), first, last, checks)
+
+
+def accept_papers(entries: Iterable[Any], first: int = FIRST_YEAR, last: int | None = None, checks: dict = _CHECKS) -> bool:
+    """accept_paper for each entry (one loop: a call per entry showed in the profile)."""
     last = last or last_year()  # the venue's check needs it too: asking the clock per entry showed in the profile
-    if type(year) is not int or not first <= year <= last:
-        return False
-    for key, value in entry.items():
-        if value is None:
-            if key in _NOT_NULL:
-                return False
-        elif not checks[key](value, year, last):
+    required, fields, not_null = REQUIRED, PAPER_FIELDS, _NOT_NULL
+    for entry in entries:
+        if type(entry) is not dict or not required <= entry.keys() <= fields:
             return False
+        year = entry["year"]
+        if type(year) is not int or not first <= year <= last:
+            return False
+        for key, value in entry.items():
+            if value is None:
+                if key in not_null:
+                    return False
+            elif not checks[key](value, year, last):
+                return False
     return True
 
 
@@ -236,7 +263,7 @@ def _accept_texts(prefix: str, texts: list[str], last: int, checks: dict) -> lis
     (a value crossing from one text into the next would leave it unreadable or an entry short) and each is
     accepted; their field names, tags, authors and venues interned (_interned)."""
     entries = _papers_of(_parse_text("papers:\n" + prefix + ("\n" + prefix).join(texts) + "\n"))
-    if entries is None or len(entries) != len(texts) or not all(accept_paper(e, FIRST_YEAR, last, checks) for e in entries):
+    if entries is None or len(entries) != len(texts) or not accept_papers(entries, FIRST_YEAR, last, checks):
         return None
     return list(map(_interned, entries))
 
@@ -458,7 +485,7 @@ def accept_papers_text(raw: bytes, taxonomy: Taxonomy, trusted: int = 0, list_ke
     if papers is None:
         papers = _papers_of(_parse_text(text))
         checks = file_checks(last)
-        if papers is None or not all(accept_paper(entry, FIRST_YEAR, last, checks) for entry in papers[trusted:]):
+        if papers is None or not accept_papers(papers[trusted:], FIRST_YEAR, last, checks):
             return None
     return papers if _across_entries_fine(papers, taxonomy) else None
 
