@@ -154,3 +154,20 @@ def test_damaged_known_entries_are_no_help_and_no_harm(tmp_path, runner):
         kept.write_bytes(damage)
         (root / "data" / "papers.yaml").write_text("# changed\n" + (REPO / "data" / "papers.yaml").read_text(encoding="utf-8"), encoding="utf-8")
         assert _check(runner, root, cache)[0] == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines=st.lists(st.sampled_from(["  - id: a", "    title: x", "  -", "  - ", "    - c", "", "# note", "    é: 论", "  - 论"]), max_size=12),
+       head=st.sampled_from(["", "# head é\n", "\n"]), final_break=st.booleans(), bom=st.booleans())
+def test_entry_keys_from_the_bytes_are_the_keys_of_the_entry_texts(lines, head, final_break, bom):
+    """entry_keys, cutting the file's bytes, gives entry_key of each text _entry_texts cuts from the decoded file."""
+    from dnnpapers.access.known_entries import entry_key, entry_keys
+    from dnnpapers.storage.fastyaml import _entry_texts, _shape
+
+    text = head + "papers:\n  - id: first\n" + "\n".join(lines) + ("\n" if final_break else "")
+    shape = _shape(text)
+    if shape is None:
+        return
+    raw = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+    start = (3 if bom else 0) + len(text[: shape[0]].encode("utf-8"))
+    assert entry_keys(raw, start, shape[1]) == [entry_key(t) for t in _entry_texts(text, *shape)]

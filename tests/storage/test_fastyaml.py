@@ -123,3 +123,20 @@ def test_the_one_scan_structure_check_decides_as_the_rules_one_by_one(text, numb
     from dnnpapers.storage.fastyaml import _structure_is_plain
 
     assert _structure_is_plain(text, numbers) is _structure_is_plain_as_three_scans(text, numbers), repr(text)
+
+
+@given(st.lists(st.sampled_from(["  - id: a", "    title: x", "  -", "  - ", "    - c", "  -   d", "", "# note", "    é: 论"]), max_size=12),
+       st.sampled_from(["", "# head\n", "\n"]), st.booleans(), st.integers(1, 4))
+@settings(max_examples=300, deadline=None)
+def test_entry_runs_are_the_entry_texts_joined_a_run_at_a_time(lines, head, final_break, size):
+    """_entry_runs slices the file into what joining _entry_texts ``size`` at a time (with their prefixes) would make."""
+    from dnnpapers.storage.fastyaml import _entry_runs, _entry_texts, _shape
+
+    text = head + "papers:\n  - id: first\n" + "\n".join(lines) + ("\n" if final_break else "")
+    shape = _shape(text)
+    if shape is None:
+        return
+    start, prefix = shape
+    texts = list(_entry_texts(text, start, prefix))
+    runs = [texts[i : i + size] for i in range(0, len(texts), size)]
+    assert list(_entry_runs(text, start, prefix, size)) == [(len(run), prefix + ("\n" + prefix).join(run)) for run in runs]

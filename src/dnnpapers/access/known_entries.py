@@ -23,7 +23,7 @@ from pathlib import Path
 
 from dnnpapers.storage.cache import cache_file, keep_atomically, text_digest, tool_digest
 
-__all__ = ["recall_entries", "remember_entries", "entry_key", "ENTRIES"]
+__all__ = ["recall_entries", "remember_entries", "entry_key", "entry_keys", "ENTRIES"]
 
 ENTRIES = "entries"
 _DATES = ("added",)  # the entry fields that hold a date (quick._CHECKS)
@@ -32,6 +32,15 @@ _DATES = ("added",)  # the entry fields that hold a date (quick._CHECKS)
 def entry_key(text: str) -> bytes:
     """What an entry's text is kept under: 16 bytes of BLAKE2b, so a changed text is never taken for a kept one."""
     return blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).digest()
+
+
+def entry_keys(data: bytes, start: int, prefix: str) -> list[bytes]:
+    """entry_key of each entry text of a plain papers file (storage.fastyaml._entry_texts), from the bytes it was
+    decoded from: ``start``, the byte where the first entry's prefix starts. The texts' boundaries ("\\n" and the
+    prefix, ASCII) fall in UTF-8 where they fall in the text, so no text is made and encoded again."""
+    body = data[start + len(prefix) :]
+    pieces = (body[:-1] if body.endswith(b"\n") else body).split(b"\n" + prefix.encode("ascii"))
+    return [blake2b(piece, digest_size=16).digest() for piece in pieces]
 
 
 def _path(list_key: str) -> Path | None:

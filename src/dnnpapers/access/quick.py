@@ -11,12 +11,12 @@ PyYAML's C loader composes in ~1.1 s, and no pydantic import is needed).
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import gc
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from sys import intern
 from types import SimpleNamespace
@@ -38,8 +38,10 @@ from dnnpapers.model.fields import (
 )
 from dnnpapers.storage.files import TooLarge, read_bounded
 from dnnpapers.storage.layout import DISMISSED_FILE, METRICS_FILE, PAGE_FILE, PAPERS_FILE, TALKS_FILE, TAXONOMY_FILE
-from dnnpapers.storage.fastyaml import INDICATOR_FIRST, UNSURE, _decode, _entry_texts, _parse_text, _shape, _structure_is_plain, entry_prefix, parse, parse_typed, split_entries
-from dnnpapers.access.known_entries import entry_key, recall_entries, remember_entries
+from dnnpapers.storage.fastyaml import (
+    INDICATOR_FIRST, UNSURE, _decode, _entry_runs, _entry_texts, _parse_text, _shape, _structure_is_plain, entry_prefix, parse, parse_typed, split_entries,
+)
+from dnnpapers.access.known_entries import entry_keys, recall_entries, remember_entries
 from dnnpapers.model.rules import dismissed_problems, normalise_title, paper_problems, taxonomy_problems
 from dnnpapers.model.talks import log_rules
 from dnnpapers.model.taxonomy import Taxonomy
@@ -258,12 +260,12 @@ def _papers_of(data: Any) -> list | None:
     return data["papers"] if type(data) is dict and data.keys() == {"papers"} and type(data["papers"]) is list else None
 
 
-def _accept_texts(prefix: str, texts: list[str], last: int, checks: dict) -> list[dict] | None:
-    """The values of these entry texts, parsed as one plain file, when that file holds exactly as many entries
-    (a value crossing from one text into the next would leave it unreadable or an entry short) and each is
-    accepted; their field names, tags, authors and venues interned (_interned)."""
-    entries = _papers_of(_parse_text("papers:\n" + prefix + ("\n" + prefix).join(texts) + "\n"))
-    if entries is None or len(entries) != len(texts) or not accept_papers(entries, FIRST_YEAR, last, checks):
+def _accept_run(run: str, count: int, last: int, checks: dict) -> list[dict] | None:
+    """The values of a run of ``count`` entry texts (each after its prefix), parsed as one plain file, when that
+    file holds exactly as many entries (a value crossing from one text into the next would leave it unreadable or
+    an entry short) and each is accepted; their field names, tags, authors and venues interned (_interned)."""
+    entries = _papers_of(_parse_text("papers:\n" + run + "\n"))
+    if entries is None or len(entries) != count or not accept_papers(entries, FIRST_YEAR, last, checks):
         return None
     return list(map(_interned, entries))
 
@@ -284,27 +286,28 @@ def _accept_chunks(text: str, shape: tuple[int, str], last: int) -> list[dict] |
     """Every entry, _CHUNK consecutive ones at a time (consecutive entries of a plain file are a plain file of
     their own), so each chunk's parse is freed before the next; None unless every chunk is accepted whole."""
     papers: list[dict] = []
-    texts, checks = _entry_texts(text, *shape), file_checks(last)
-    while chunk := list(islice(texts, _CHUNK)):
-        read = _accept_texts(shape[1], chunk, last, checks)
+    checks = file_checks(last)
+    for count, run in _entry_runs(text, *shape, _CHUNK):  # (each run a slice of the file, not its entries' texts joined)
+        read = _accept_run(run, count, last, checks)
         if read is None:
             return None
         papers += read
     return papers
 
 
-def _accept_by_entries(text: str, list_key: str | None, last: int) -> list[dict] | None:
+def _accept_by_entries(raw: bytes, text: str, list_key: str | None, last: int) -> list[dict] | None:
     """The entries of a plain papers file, reading only those not accepted before (known_entries); None when not sure.
 
     With many unknown, all are read a chunk at a time (_accept_chunks): as fast as
-    the whole file at once, and only the values stay in memory.
+    the whole file at once, and only the values stay in memory. ``raw``: the bytes ``text`` was decoded from.
     """
     shape = _shape(text)
     if shape is None or not _structure_is_plain(text[: shape[0]]):
         return None
     prefix = shape[1]
     known = recall_entries(list_key, last) if list_key is not None else {}
-    keys = [entry_key(t) for t in _entry_texts(text, *shape)]  # one text at a time: no second copy of the list
+    bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+    keys = entry_keys(raw, bom + len(text[: shape[0]].encode("utf-8")), prefix)  # from the bytes: no entry's text made
     missing = sum(key not in known for key in keys)
     if missing > max(16, len(keys) // 8):
         papers = _accept_chunks(text, shape, last)
@@ -314,7 +317,7 @@ def _accept_by_entries(text: str, list_key: str | None, last: int) -> list[dict]
         checks = file_checks(last)
         for key, entry_text in zip(keys, _entry_texts(text, *shape)):
             if key not in known:
-                read = _accept_texts(prefix, [entry_text], last, checks)
+                read = _accept_run(prefix + entry_text, 1, last, checks)
                 if read is None:
                     return None
                 known[key] = read[0]
@@ -481,7 +484,7 @@ def accept_papers_text(raw: bytes, taxonomy: Taxonomy, trusted: int = 0, list_ke
     if text is None:
         return None
     last = last_year()
-    papers = _accept_by_entries(text, list_key, last) if not trusted else None
+    papers = _accept_by_entries(raw, text, list_key, last) if not trusted else None
     if papers is None:
         papers = _papers_of(_parse_text(text))
         checks = file_checks(last)

@@ -247,3 +247,25 @@ def _entry_texts(text: str, start: int, prefix: str) -> Iterator[str]:
         yield text[at:end]
         at = end + len(boundary)
     yield text[at:-1] if text.endswith("\n") else text[at:]
+
+
+def _entry_runs(text: str, start: int, prefix: str, size: int) -> Iterator[tuple[int, str]]:
+    """Consecutive entries, ``size`` at a time, each run one slice of the file: (how many, the text from the first
+    one's prefix to the last one's end), which is ``prefix + ("\\n" + prefix).join`` of their _entry_texts, made
+    without them."""
+    boundary = "\n" + prefix
+    last = len(text) - 1 if text.endswith("\n") else len(text)
+    at = start  # where the run's first entry's prefix starts
+    while True:
+        count, search = 0, at + len(prefix)
+        while True:
+            end = text.find(boundary, search)
+            count += 1
+            if end < 0:  # the file's last entry
+                yield count, text[at:last]
+                return
+            if count == size:
+                yield count, text[at:end]
+                at = end + 1
+                break
+            search = end + len(boundary)
