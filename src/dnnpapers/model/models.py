@@ -94,7 +94,9 @@ Tag = Annotated[str, WithJsonSchema({"type": "string", "pattern": SLUG})]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True, frozen=True)
+    # defer_build: a model's validator is built when it first validates (or gives its schema), not on import: a
+    # render of a list the quick path accepted builds its models by model_construct and validates none of them.
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True, frozen=True, defer_build=True)
 
 
 class Paper(PaperFacts, _Strict):
