@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 import marshal
-from hashlib import blake2b
+try:  # CPython's own BLAKE2b, as hashlib's (storage.cache: OpenSSL is not loaded to check a list)
+    from _blake2 import blake2b
+except ImportError:
+    from hashlib import blake2b
 from pathlib import Path
 
 from dnnpapers.storage.cache import cache_file, keep_atomically, text_digest, tool_digest

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
@@ -137,6 +136,8 @@ def group_today(timezone: str) -> dt.date:
             return dt.date.fromisoformat(raw)
         except ValueError:
             raise DnnpapersError(f"{TODAY_VARIABLE}={raw!r} is not a date written YYYY-MM-DD") from None
+    import zoneinfo  # (only here: a list without talks never asks)
+
     return dt.datetime.now(zoneinfo.ZoneInfo(timezone)).date()
 
 

@@ -32,18 +32,22 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
 from dnnpapers.access.paperlist import PaperList
 from dnnpapers.errors import DnnpapersError
-from dnnpapers.model.models import TALK_KINDS, Talk
+from dnnpapers.model.fields import TALK_KINDS
 from dnnpapers.model.talks import presenter_label, talk_title
 from dnnpapers.outputs.export import paper_entries
 from dnnpapers.outputs.markdown import anchor as heading_anchor, plain, text, url
-from dnnpapers.outputs.talkpage import STRINGS as TALK_STRINGS
 from dnnpapers.storage.files import TooLarge, confine, read_bounded
 from dnnpapers.storage.layout import leftover_temps
-from dnnpapers.storage.store import format_scalar
+
+if TYPE_CHECKING:
+    from dnnpapers.model.models import Talk
+
+# (A render of a list that publishes to no site asks only target_of: the talks pages' strings, PyYAML's quoting
+# rules and the tz database are imported where a site's files are made.)
 
 __all__ = ["Target", "Plan", "target_of", "site_files", "plan", "manifest", "MANIFEST", "PAPERS_DATA", "TALKS_DATA", "CATEGORY"]
 
@@ -153,6 +157,8 @@ _OPENER = re.compile(r"\{(?=[{%])")
 
 
 def _front_matter(fields: dict[str, object]) -> str:
+    from dnnpapers.storage.store import format_scalar
+
     lines = []
     for key, value in fields.items():
         if isinstance(value, list):
@@ -183,6 +189,8 @@ def site_files(paper_list: PaperList, outputs: dict[str, bytes], paper_href: dic
     urls = {name: _page_url(name, base) for name in pages}
     statics = {source: f"{base}/{dest}" for source, dest in _STATIC.items() if source in outputs}
     urls.update({source.removeprefix("generated/"): f"/{dest}" for source, dest in statics.items()})
+    from dnnpapers.outputs.talkpage import STRINGS as TALK_STRINGS
+
     page = paper_list.page
     titles = {"materials.md": page.title, "materials.zh.md": page.title_zh,
               "talks.md": str(TALK_STRINGS["en"]["title"]), "talks.zh.md": str(TALK_STRINGS["zh"]["title"])}
@@ -262,6 +270,10 @@ def _posts(paper_list: PaperList, talks: list[tuple[Talk, str]], rows: dict[str,
     ``rows``: each paper's row in the site ('/papers/#id'). A post's own URL is the site's
     choice (its permalink style), so its links to the pages start from the site's base URL.
     """
+    from zoneinfo import ZoneInfo
+
+    from dnnpapers.outputs.talkpage import STRINGS as TALK_STRINGS
+
     papers = {p.id: p for p in paper_list.papers}
     timezone = paper_list.page.timezone
     t = TALK_STRINGS["en"]
