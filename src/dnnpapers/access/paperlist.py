@@ -71,7 +71,7 @@ def _defaults(model) -> dict:
     return {name: field.get_default(call_default_factory=True) for name, field in model.model_fields.items() if not field.is_required()}
 
 
-_TALK_DEFAULTS = _defaults(Talk)
+_TALK_DEFAULTS: dict = {}  # (filled by the first talk: its links' default is a model, built only for a list with talks)
 # Every field in the model's order, at its default (None for the required ones, which an accepted entry has; and
 # for awards, whose empty list each paper gets its own of).
 _PAPER_FIELDS = {name: None if name == "awards" or field.is_required() else field.get_default() for name, field in Paper.model_fields.items()}
@@ -98,6 +98,8 @@ def _paper(entry: dict) -> Paper:
 
 def _talk(values: dict) -> Talk:
     """A Talk from values the quick path accepted (presenters and links as the models build them)."""
+    if not _TALK_DEFAULTS:
+        _TALK_DEFAULTS.update(_defaults(Talk))
     presenters = [Presenter.model_construct(**({"name": p} if isinstance(p, str) else {"affiliation": None, **p})) for p in values["presenters"]]
     links = TalkLinks.model_construct(**{"slides": None, "video": None, "notes": None, "recording": None, **values.get("links", {})})
     return Talk.model_construct(**{**_TALK_DEFAULTS, **values, "presenters": presenters, "links": links, "papers": list(values.get("papers", []))})
