@@ -57,3 +57,11 @@ def test_a_first_render_of_a_valid_list_without_talks_imports_no_pyyaml_and_buil
     assert "jinja2" in modules and "dnnpapers.access.paperlist" in modules
     unused = {"yaml", "dnnpapers.storage.store", "dnnpapers.model.validation", "dnnpapers.outputs.talkpage", "dnnpapers.outputs.talks_calendar"}
     assert not unused & modules, sorted(unused & modules)
+
+
+def test_a_first_render_builds_no_pydantic_validator(tmp_path):
+    """Papers the quick path accepted become models by model_construct and the schema ships with the tool:
+    no validator is built (defer_build), so pydantic's plugin discovery (importlib.metadata) never runs."""
+    root = write_list(tmp_path / "list", [MSD])
+    modules = _imported(["render"], root, tmp_path / "cache")
+    assert "pydantic" in modules and "importlib.metadata" not in modules and "pydantic.plugin._loader" not in modules

@@ -2,11 +2,17 @@
 
 With the list's taxonomy it also enumerates the tag slugs, so an editor
 completes a tag and flags a wrong one ('early-exits') as it is typed.
+
+The models' own schema of papers.yaml ships beside this module (``papers.schema.json``,
+which tests/model/test_schema.py holds to ``model_schema()``): a render, whose
+papers the quick path made by model_construct, then builds no pydantic validator
+for it (20 ms at start-up), and every machine writes the same bytes.
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dnnpapers.model.fields import FIRST_YEAR
@@ -19,13 +25,26 @@ __all__ = ["papers_schema", "talks_schema", "SCHEMA_FILE", "SCHEMA_ID", "TALKS_S
 SCHEMA_FILE = "generated/papers.schema.json"
 SCHEMA_ID = "urn:dnnpapers:schema:papers"
 TALKS_SCHEMA_FILE = "generated/talks.schema.json"
+#: PapersFile.model_json_schema() as the tool ships it (model_schema() makes it again).
+SHIPPED = Path(__file__).with_name("papers.schema.json")
+
+
+def model_schema() -> dict:
+    """The JSON Schema pydantic makes of papers.yaml's model; papers.schema.json is this, written by
+    ``python -c "from dnnpapers.model.schema import ship; ship()"``."""
+    from dnnpapers.model.models import PapersFile
+
+    return PapersFile.model_json_schema()
+
+
+def ship() -> None:
+    """Write model_schema() to papers.schema.json (after a change to the models)."""
+    SHIPPED.write_text(json.dumps(model_schema(), indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def papers_schema(taxonomy: Taxonomy | None = None) -> str:
     """The schema as stable, pretty JSON text ending in a newline."""
-    from dnnpapers.model.models import PapersFile  # (only here: render after an edit names the file without pydantic)
-
-    schema = PapersFile.model_json_schema()
+    schema = json.loads(SHIPPED.read_text(encoding="utf-8"))
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
     paper = schema["$defs"]["Paper"]["properties"]
     paper["year"]["minimum"] = FIRST_YEAR  # the upper bound moves with the calendar; check enforces it

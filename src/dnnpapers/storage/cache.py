@@ -33,7 +33,7 @@ def _tool() -> list[str]:
     parts = [__version__, sys.version]
     for folder, _, names in sorted(os.walk(_SOURCE)):
         for name in sorted(names):
-            if name.endswith((".py", ".j2", ".css", ".js", ".md", ".html", ".yaml", ".yml")):
+            if name.endswith((".py", ".j2", ".css", ".js", ".md", ".html", ".yaml", ".yml", ".json")):
                 stat = os.stat(os.path.join(folder, name))
                 parts.append(f"{os.path.relpath(os.path.join(folder, name), _SOURCE)}:{stat.st_size}:{stat.st_mtime_ns}")
     return parts
