@@ -48,7 +48,7 @@ def test_a_first_check_of_the_shipped_list_with_its_talks_needs_no_pydantic_and_
         assert not {"pydantic", "yaml", "yaml_rs", "jinja2", "rich"} & modules, args
 
 
-def test_a_first_render_of_a_valid_list_without_talks_imports_no_pyyaml_and_builds_no_validator_it_does_not_use(tmp_path):
+def test_a_first_render_of_a_valid_list_without_talks_imports_no_pyyaml_nor_the_talks_pages(tmp_path):
     """The quick path's values become models without the exact path's modules (PyYAML, the YAML store, pydantic's
     error translation), the talks pages are imported only for a list with talks, and a list that publishes to no
     Jekyll site imports none of the site's writers."""
