@@ -189,3 +189,18 @@ def test_a_file_past_the_input_bound_is_digested_by_its_size_without_a_byte_read
     with open(root / "templates" / "huge.md.j2", "r+b") as huge:
         huge.truncate(MAX_INPUT_BYTES + 2)
     assert digest(root, "render") != first  # a new size is a new digest
+
+
+def test_a_digest_is_the_same_with_openssl_loaded_or_not(tmp_path, monkeypatch):
+    """digest hashes with OpenSSL's SHA-256 once hashlib is loaded (a render), else with CPython's own (a check):
+    the verdicts one kept stay valid for the other."""
+    import hashlib
+
+    from dnnpapers.storage.cache import input_hasher
+
+    root = _list(tmp_path / "list")
+    assert type(input_hasher()) is type(hashlib.sha256())
+    with_openssl = digest(root, "render"), digest(root, "check")
+    monkeypatch.delitem(sys.modules, "hashlib")
+    assert type(input_hasher()) is not type(hashlib.sha256())
+    assert (digest(root, "render"), digest(root, "check")) == with_openssl

@@ -65,3 +65,10 @@ def test_a_first_render_builds_no_pydantic_validator(tmp_path):
     root = write_list(tmp_path / "list", [MSD])
     modules = _imported(["render"], root, tmp_path / "cache")
     assert "pydantic" in modules and "importlib.metadata" not in modules and "pydantic.plugin._loader" not in modules
+
+
+def test_a_first_check_loads_no_openssl(tmp_path):
+    """The known entries are keyed by CPython's own BLAKE2b and the inputs digested by its own SHA-256: OpenSSL
+    (hashlib's, 10 ms) is loaded by a render, which digests its outputs with it, not by a check."""
+    root = write_list(tmp_path / "list", [MSD])
+    assert "_hashlib" not in _imported(["check"], root, tmp_path / "cache")

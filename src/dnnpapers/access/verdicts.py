@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
-from dnnpapers.storage.cache import cache_file, keep_atomically, sha256, tool_digest
+from dnnpapers.storage.cache import cache_file, input_hasher, keep_atomically, tool_digest
 from dnnpapers.storage.layout import TOPIC_PAGES, leftover_temps, link_out
 from dnnpapers.limits import MAX_INPUT_BYTES
 
@@ -68,7 +68,7 @@ def _files(root: Path, kind: str) -> list[Path]:
 def digest(root: Path, kind: str, but: Path | None = None) -> str:
     """The digest of everything ``kind`` ('check' or 'render') depends on at ``root``; ``but``: a file (relative to
     ``root``) left out, whose bytes the caller compares itself (render after an edit: papers.yaml)."""
-    h = sha256()
+    h = input_hasher()
     h.update(f"{kind}\0{tool_digest()}\0".encode() + (f"but {but}\0".encode() if but is not None else b""))
     for path in _files(root, kind):
         if but is not None and path == root / but:

@@ -23,7 +23,7 @@ except ImportError:
 from dnnpapers import __version__
 from dnnpapers.storage.layout import cache_dir
 
-__all__ = ["cache_file", "keep_atomically", "tool_digest", "text_digest", "sha256"]
+__all__ = ["cache_file", "keep_atomically", "tool_digest", "text_digest", "sha256", "input_hasher"]
 
 _SOURCE = Path(__file__).resolve().parent.parent  # the whole package
 
@@ -50,6 +50,14 @@ def tool_digest() -> str:
             h.update(part.encode("utf-8", "surrogateescape") + b"\0")
         _TOOL_DIGEST.append(h.hexdigest())
     return _TOOL_DIGEST[0]
+
+
+def input_hasher():
+    """A SHA-256 hasher for megabytes of input: OpenSSL's (hashlib: five times faster, 2 ms for 3 MB) when the
+    process has loaded it already, as a render has; else CPython's own, so checking a list still loads no
+    OpenSSL. The digest is the same either way."""
+    hashlib = sys.modules.get("hashlib")
+    return sha256() if hashlib is None else hashlib.sha256()
 
 
 def text_digest(text: str) -> str:
