@@ -56,8 +56,8 @@ def input_hasher():
     """A SHA-256 hasher for megabytes of input: OpenSSL's (hashlib: five times faster, 2 ms for 3 MB) when the
     process has loaded it already, as a render has; else CPython's own, so checking a list still loads no
     OpenSSL. The digest is the same either way."""
-    hashlib = sys.modules.get("hashlib")
-    return sha256() if hashlib is None else hashlib.sha256()
+    openssl = getattr(sys.modules.get("hashlib"), "sha256", None)  # (None too while another thread imports hashlib)
+    return sha256() if openssl is None else openssl()
 
 
 def text_digest(text: str) -> str:
