@@ -7,11 +7,10 @@ and whose ``number`` is its id, as CSL's own guidance for preprints says.
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from dnnpapers.outputs.export import JOURNALS, _AND
+from dnnpapers.outputs.export import JOURNALS, _AND, item_encoder
 from dnnpapers.model.fields import venue_name
 from dnnpapers.model.keys import split_name
 from dnnpapers.model.fields import ET_AL
@@ -81,5 +80,5 @@ def csl_json(papers: list[Paper]) -> str:
     """A CSL-JSON array, one item a line, sorted by id: stable bytes and readable diffs."""
     if not papers:
         return "[]\n"
-    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, check_circular=False).encode  # json.dumps's own encoding, one encoder a file (and the items are trees: no cycle to look for)
+    encode = item_encoder(sort_keys=True)
     return "".join(["[\n  ", ",\n  ".join([encode(csl_item(p, _shared_name)) for p in sorted(papers, key=lambda p: p.id)]), "\n]\n"])

@@ -101,7 +101,7 @@ class PaperView:
     discussed: Sequence[tuple[str, str]] = ()  # (date, anchor on the talks page) of each talk held on it
     upcoming: Sequence[tuple[str, str]] = ()  # the same of each talk on it still to come
     home: str = ""  # the topic whose row carries the paper's anchor (its first on the page): links to #id land there
-    cells: dict[str, str | int] = field(default_factory=dict, repr=False, compare=False)  # its row's cells that no language changes (made by Rows)
+    cells: dict = field(default_factory=dict, repr=False, compare=False)  # its row's cells that no language changes (made by Rows), and its rows by (pattern, anchored) when none does
 
     @property
     def anchor(self) -> Md:
@@ -148,7 +148,8 @@ class Rows:
     A paper shows in the table of every topic it is tagged with, the same row
     but for its anchor (only on its home topic's) and the link to the talks
     page (relative to the page's folder), so cells are kept by paper and may be
-    shared by the Rows of other folders (``cells``).
+    shared by the Rows of other folders (``cells``). A paper with neither code
+    nor a citation count has the same row in both languages: kept on its view.
     """
 
     def __init__(self, pattern: str, t: dict[str, str], talks_page: str, cells: dict[str, dict[str, str]] | None = None):
@@ -160,14 +161,21 @@ class Rows:
         return Md("\n".join([row(p, p.home == slug) for p in papers]))
 
     def row(self, p: PaperView, anchored: bool) -> str:
+        talks = p.discussed or p.upcoming
+        if not talks:  # a paper without code or citation count: the same row in every language too, made by the first
+            row = p.cells.get((self.pattern, anchored))
+            if row is not None:
+                return row
         cells = self.cells.get(p.paper.id)
         if cells is None:
             cells = self.cells[p.paper.id] = self._cells(p)
-        if not (p.discussed or p.upcoming):  # the row is the same in every folder: made once, with its anchor and without
+        if not talks:  # the row is the same in every folder: made once, with its anchor and without
             key = "#" if anchored else ""
             row = cells.get(key)
             if row is None:
-                row = cells[key] = self.pattern.format_map({**cells, "anchor": p.anchor} if anchored else cells)
+                row = cells[key] = self.pattern.format_map({**cells, "anchor": f'<a id="{p.paper.id}"></a>'} if anchored else cells)  # (p.anchor's text)
+                if cells["free"]:
+                    p.cells[(self.pattern, anchored)] = row
             return row
         own = dict(cells)
         if anchored:
@@ -189,6 +197,7 @@ class Rows:
                 focus=literal(paper.focus) if paper.focus else "",
                 notes="<br>".join(notes),
                 parts=len(notes),  # (not a field of the row: how many parts the notes have, some maybe empty)
+                free=not paper.code and (p.metrics is None or p.metrics.citations is None),  # (nor this: no cell of it changes with the language)
             )
         notes = shared["notes"]
         if p.metrics and p.metrics.citations is not None:
