@@ -14,9 +14,10 @@ import datetime as dt
 import posixpath
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Sequence, TypeVar
 
-from dnnpapers.model.fields import ET_AL, venue_name
+from dnnpapers.model.fields import ET_AL, venue_name, venue_year
 from dnnpapers.model.metrics import code_stars
 from dnnpapers.outputs.markdown import Md, Slugger, link, literal, literal_link, text
 
@@ -101,7 +102,7 @@ class PaperView:
     discussed: Sequence[tuple[str, str]] = ()  # (date, anchor on the talks page) of each talk held on it
     upcoming: Sequence[tuple[str, str]] = ()  # the same of each talk on it still to come
     home: str = ""  # the topic whose row carries the paper's anchor (its first on the page): links to #id land there
-    cells: dict = field(default_factory=dict, repr=False, compare=False)  # its row's cells that no language changes (made by Rows), and its rows by (pattern, anchored) when none does
+    cells: dict = field(default_factory=dict, repr=False, compare=False)  # its row's cells that no language changes (made by Rows), and its rows by pattern ('#' before it: anchored) when none does
 
     @property
     def anchor(self) -> Md:
@@ -155,6 +156,8 @@ class Rows:
     def __init__(self, pattern: str, t: dict[str, str], talks_page: str, cells: dict[str, dict[str, str]] | None = None):
         self.pattern, self.t, self.talks_page = pattern, t, talks_page
         self.cells: dict[str, dict[str, str]] = {} if cells is None else cells
+        # the keys of a language-free row on its view: by pattern (strings, whose hash is kept: a tuple's is worked out each look-up)
+        self._free = {True: "#" + pattern, False: " " + pattern}
 
     def __call__(self, papers: list[PaperView], slug: str | None = None) -> Md:
         row = self.row
@@ -163,7 +166,7 @@ class Rows:
     def row(self, p: PaperView, anchored: bool) -> str:
         talks = p.discussed or p.upcoming
         if not talks:  # a paper without code or citation count: the same row in every language too, made by the first
-            row = p.cells.get((self.pattern, anchored))
+            row = p.cells.get(self._free[anchored])
             if row is not None:
                 return row
         cells = self.cells.get(p.paper.id)
@@ -175,7 +178,7 @@ class Rows:
             if row is None:
                 row = cells[key] = self.pattern.format_map({**cells, "anchor": f'<a id="{p.paper.id}"></a>'} if anchored else cells)  # (p.anchor's text)
                 if cells["free"]:
-                    p.cells[(self.pattern, anchored)] = row
+                    p.cells[self._free[anchored]] = row
             return row
         own = dict(cells)
         if anchored:
@@ -230,10 +233,18 @@ class PaperViews(dict):
     def counts(self, slug: str, taxonomy) -> tuple[int, list[tuple[int, int]]]:
         """(papers in the topic with its subtopics, [(year, papers tagged here)] newest first), made once a topic."""
         if slug not in self._counts:
-            below = {v.paper.id for tag in taxonomy.subtree(slug) for v in self.by_tag.get(tag, [])}
             years = Counter(v.date_year for v in self.by_tag.get(slug, []))
-            self._counts[slug] = (len(below), sorted(years.items(), reverse=True))
+            self._counts[slug] = (self.once("the totals", lambda: self._totals(taxonomy)).get(slug, 0), sorted(years.items(), reverse=True))
         return self._counts[slug]
+
+    def _totals(self, taxonomy) -> dict[str, int]:
+        """Each topic's papers with its subtopics': a paper counts once under each topic that one of its tags or their
+        ancestors names. Counted by set of tags (papers share a few hundred), not by paper and topic."""
+        totals: dict[str, int] = {}
+        for tags, n in Counter(tuple(v.paper.tags) for v in self.values()).items():
+            for slug in {s for tag in tags for s in (tag, *taxonomy.ancestors(tag))}:
+                totals[slug] = totals.get(slug, 0) + n
+        return totals
 
     def once(self, key: str, make: Callable[[], T]) -> T:
         """``make()``, made once for these views: what every page of both languages shows alike (venues, timeline)."""
@@ -245,7 +256,8 @@ class PaperViews(dict):
 def paper_views(paper_list: PaperList, today: dt.date | None = None) -> PaperViews:
     """Every paper as the tables show it, with the group's talks on it (held by ``today``, or to come) and its home topic."""
     threshold = paper_list.page.milestone_citations
-    views = PaperViews((p.id, _paper_view(p, paper_list.metrics.get(p.id), threshold)) for p in paper_list.papers)
+    metrics_of = paper_list.metrics.get
+    views = PaperViews((p.id, _paper_view(p, metrics_of(p.id), threshold)) for p in paper_list.papers)
     if paper_list.talks.talks:
         today = today or paper_list.today()
         for paper_id, talks in paper_list.talks.discussed(today).items():
@@ -268,16 +280,15 @@ def is_milestone(paper: Paper, metrics: PaperMetrics | None, threshold: int) -> 
 
 
 def _paper_view(paper: Paper, metrics: PaperMetrics | None, threshold: int) -> PaperView:
-    name = venue_name(paper.venue) if paper.published else "arXiv"
-    return PaperView(
-        paper=paper,
-        date_year=paper.venue_year or paper.year,
-        venue_name=name or "arXiv",
-        href=paper.link,
-        authors=_authors(paper.authors),
-        metrics=metrics,
-        milestone=is_milestone(paper, metrics, threshold),
-    )
+    name, venue_year = _venue_facts(paper.venue)
+    return PaperView(paper, venue_year or paper.year, name, paper.link, _authors(paper.authors), metrics, is_milestone(paper, metrics, threshold))
+
+
+@lru_cache(maxsize=1 << 12)
+def _venue_facts(venue: str | None) -> tuple[str, int | None]:
+    """The venue's name as the tables show it ('arXiv' when unpublished) and its year: once a venue (a list has a few hundred)."""
+    published = venue is not None and venue != "arXiv"  # (PaperFacts.published)
+    return (venue_name(venue) if published else None) or "arXiv", venue_year(venue)
 
 
 def _authors(authors: list[str]) -> str:
