@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from dnnpapers.outputs.export import JOURNALS, _AND, item_encoder
-from dnnpapers.model.fields import venue_name
+from dnnpapers.model.fields import venue_name, venue_year
 from dnnpapers.model.keys import split_name
 from dnnpapers.model.fields import ET_AL
 
@@ -60,20 +60,28 @@ def csl_item(paper: Paper, name=_name) -> dict:
     """``name``: each author's dict (by default one of its own: the caller may change the item)."""
     authors = [name(a) for a in paper.authors if a != ET_AL] + ([OTHERS] if ET_AL in paper.authors else [])
     item: dict = {"id": paper.id, "title": paper.title, "author": authors}
-    name = venue_name(paper.venue) if paper.published else None
+    kind, name, year = _venue(paper.venue)
+    item["type"] = kind
     if name is None:
-        item["type"] = "article"
         if paper.arxiv:
             item.update(publisher="arXiv", number=f"arXiv:{paper.arxiv}")
     else:
-        item["type"] = "article-journal" if name in JOURNALS else "paper-conference"
         item["container-title"] = name
-    item["issued"] = {"date-parts": [[paper.venue_year or paper.year]]}
+    item["issued"] = {"date-parts": [[year or paper.year]]}
     if paper.doi:
         item["DOI"] = paper.doi
     if paper.link:
         item["URL"] = paper.link
     return item
+
+
+@lru_cache(maxsize=1 << 12)
+def _venue(venue: str | None) -> tuple[str, str | None, int | None]:
+    """The CSL type of a paper at ``venue``, the venue's name (None when unpublished) and year: once a venue."""
+    if venue is None or venue == "arXiv":  # (PaperFacts.published)
+        return "article", None, venue_year(venue)
+    name = venue_name(venue)
+    return "article-journal" if name in JOURNALS else "paper-conference", name, venue_year(venue)
 
 
 def csl_json(papers: list[Paper]) -> str:

@@ -137,6 +137,12 @@ class PaperView:
         return " ".join(words[:6]) + (" …" if len(words) > 6 else "")
 
 
+@lru_cache(maxsize=1 << 12)
+def _date_cell(year: int, venue: str) -> str:
+    """A row's Date cell (``literal(PaperView.date)``), made once a year and venue: papers share a few hundred."""
+    return literal(f"{year} {venue}")
+
+
 def _stars(paper: Paper, metrics: PaperMetrics | None) -> str:
     """' ★ 1,234' after the code link, when GitHub's count for that repository is known."""
     stars = code_stars(paper, metrics)
@@ -194,7 +200,7 @@ class Rows:
             notes += [f"🏆 {literal(award)}" for award in paper.awards]
             shared.update(
                 anchor="",
-                date=literal(p.date),
+                date=_date_cell(p.date_year, p.venue_name),
                 paper=literal_link(paper.title, p.href) if p.href else literal(paper.title),
                 authors=literal(p.authors),
                 focus=literal(paper.focus) if paper.focus else "",
