@@ -271,10 +271,15 @@ def paper_views(paper_list: PaperList, today: dt.date | None = None) -> PaperVie
         for paper_id, talks in paper_list.talks.upcoming(today).items():
             views[paper_id].upcoming = [(talk.date.isoformat(), key) for talk, key in talks]
     by_tag: dict[str, list[PaperView]] = {}
+    homes: dict[tuple[str, ...], tuple[str, tuple[str, ...]]] = {}  # a set of tags' home and its tags once each: papers share a few hundred sets
     for paper in paper_list.papers:
-        views[paper.id].home = paper_list.taxonomy.home(paper.tags)
-        for tag in dict.fromkeys(paper.tags):
-            by_tag.setdefault(tag, []).append(views[paper.id])
+        tags = tuple(paper.tags)
+        if tags not in homes:
+            homes[tags] = (paper_list.taxonomy.home(tags), tuple(dict.fromkeys(tags)))
+        view = views[paper.id]
+        view.home, distinct = homes[tags]
+        for tag in distinct:
+            by_tag.setdefault(tag, []).append(view)
     views.by_tag = {tag: sorted(tagged, key=_sort_key) for tag, tagged in by_tag.items()}
     views._counts = {}
     return views
