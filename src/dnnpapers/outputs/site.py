@@ -379,8 +379,8 @@ class _Common:
         threshold = paper_list.page.milestone_citations
         metrics_of = paper_list.metrics.get
         venue_of = {venue: _venue_of(venue) for venue in {p.venue for p in paper_list.papers}}  # (a few hundred venues)
-        entries, data, homes = [], [], []
-        sorted_tags: dict[tuple[str, ...], tuple[str, ...]] = {}  # (papers share a few hundred sets of tags)
+        entries, data, homes, distinct = [], [], [], []
+        sets_of_tags: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...]]] = {}  # each one's tags sorted, and once each in order (papers share a few hundred)
         for i, (home, paper) in enumerate(_page_order(paper_list, homes=True)):
             metrics = metrics_of(paper.id)
             cited = metrics.citations if metrics and metrics.citations is not None else None
@@ -394,9 +394,10 @@ class _Common:
                 )
             )
             tags = tuple(paper.tags)
-            if tags not in sorted_tags:
-                sorted_tags[tags] = tuple(sorted(set(tags)))
-            data.append({"id": paper.id, "year": paper.year, "tags": sorted_tags[tags], "venue": venue_of[paper.venue], "code": bool(paper.code), "cited": cited, "discussed": bool(held), "order": i})
+            if tags not in sets_of_tags:
+                sets_of_tags[tags] = (tuple(sorted(set(tags))), tuple(dict.fromkeys(tags)))
+            data.append({"id": paper.id, "year": paper.year, "tags": sets_of_tags[tags][0], "venue": venue_of[paper.venue], "code": bool(paper.code), "cited": cited, "discussed": bool(held), "order": i})
+            distinct.append(sets_of_tags[tags][1])
             homes.append(home)
         counts = dict.fromkeys((node.slug for node in taxonomy.walk()), 0)
         lineage = {node.slug: [node.slug, *taxonomy.ancestors(node.slug)] for node in taxonomy.walk()}
@@ -408,7 +409,7 @@ class _Common:
             by_venue[venue_of[venue]] = by_venue.get(venue_of[venue], 0) + n
         return cls(
             entries=entries,
-            tags=[tuple(dict.fromkeys(e.paper.tags)) for e in entries],
+            tags=distinct,
             homes=homes,
             counts=counts,
             venues=sorted(by_venue.items(), key=lambda item: (-item[1], item[0].casefold())),
