@@ -232,6 +232,25 @@ def test_a_card_joined_from_runs_is_the_card_its_template_formats_whatever_the_t
         assert _card(e, STRINGS[lang], pattern) == _card_as_it_was(e, STRINGS[lang], pattern)
 
 
+def test_a_card_template_with_a_nul_in_its_text_is_formatted_whole():
+    """A NUL splits the runs (the data never holds one: the model refuses control characters), so such a template's
+    card, ours but for the NUL, is formatted whole: the same card."""
+    from pathlib import Path
+
+    from dnnpapers.model.models import Paper
+    from dnnpapers.outputs.render import _html_environment
+    from dnnpapers.outputs.site import PAPER_FIELDS, PAPER_TEMPLATE, STRINGS, SitePaper, _card, author_line
+    from dnnpapers.outputs.templating import format_template
+
+    paper = Paper(**HOSTILE)
+    ours = format_template(_html_environment(Path("/nonexistent"), Path("/nonexistent"), 1), PAPER_TEMPLATE, PAPER_FIELDS) + "\n"
+    for pattern in (ours.replace("<p class=\"tags\">", "<p class=\"tags\">\x00"), ours):
+        shared: dict = {}
+        for lang in ("en", "zh"):
+            e = SitePaper(paper, author_line(paper), "2020", "arXiv", 12, False, (), (), (("early-exit", "早退"),), "", None, shared)
+            assert _card(e, STRINGS[lang], pattern) == _card_as_it_was(e, STRINGS[lang], pattern)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text())
 def test_cards_escape_text_as_markupsafe_does(value):

@@ -291,8 +291,8 @@ def is_milestone(paper: Paper, metrics: PaperMetrics | None, threshold: int) -> 
 
 
 def _paper_view(paper: Paper, metrics: PaperMetrics | None, threshold: int) -> PaperView:
-    name, venue_year = _venue_facts(paper.venue)
-    return PaperView(paper, venue_year or paper.year, name, paper.link, _authors(paper.authors), metrics, is_milestone(paper, metrics, threshold))
+    name, year = _venue_facts(paper.venue)
+    return PaperView(paper, year or paper.year, name, paper.link, _authors(paper.authors), metrics, is_milestone(paper, metrics, threshold))
 
 
 @lru_cache(maxsize=1 << 12)

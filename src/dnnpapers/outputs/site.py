@@ -170,16 +170,18 @@ def _venue_of(venue: str | None) -> str:
     return (venue_name(venue) if venue is not None and venue != "arXiv" else None) or "arXiv"
 
 
-def _page_order(paper_list: PaperList, homes: bool = False) -> list:
-    """Papers as the page lists them: each once, under its home topic, topics depth first (with ``homes``: as
-    (home topic, paper) pairs)."""
+def _page_order(paper_list: PaperList) -> list[Paper]:
+    """Papers as the page lists them: each once, under its home topic, topics depth first."""
+    return [paper for _, paper in _homed_page_order(paper_list)]
+
+
+def _homed_page_order(paper_list: PaperList) -> list[tuple[str, Paper]]:
+    """The papers in page order, each with its home topic."""
     taxonomy = paper_list.taxonomy
     by_home: dict[str, list[Paper]] = {}
     for paper in paper_list.papers:
         by_home.setdefault(taxonomy.home(paper.tags), []).append(paper)
-    if homes:
-        return [(node.slug, p) for node in taxonomy.walk() for p in sorted(by_home.get(node.slug, []), key=lambda p: p.reading_key)]
-    return [p for node in taxonomy.walk() for p in sorted(by_home.get(node.slug, []), key=lambda p: p.reading_key)]
+    return [(node.slug, p) for node in taxonomy.walk() for p in sorted(by_home.get(node.slug, []), key=lambda p: p.reading_key)]
 
 
 @dataclass
@@ -257,7 +259,7 @@ def _cards(entries: list[SitePaper], t: dict[str, str], pattern: str) -> bytes:
         if e.discussed or e.upcoming:
             tags += "".join([f'<span class="talk">🗣 {_html(t["discussed_on"].format(date=day))}</span>' for day in e.discussed]).encode("utf-8")
             tags += "".join([f'<span class="talk">🗓 {_html(t["talk_on"].format(date=day))}</span>' for day in e.upcoming]).encode("utf-8")
-        if slots == _OWN_SLOTS:  # (our own template: the card's pieces in one step, a third of the time of the loop below)
+        if runs and slots == _OWN_SLOTS:  # (our own template: the card's pieces in one step, a third of the time of the loop below)
             pieces += (runs[0], tail, runs[1], tags, runs[2], permalink, runs[3], copy, runs[4])
         elif runs:
             own = {"meta": tail, "tags": tags, "permalink": permalink, "copy": copy}
@@ -381,7 +383,7 @@ class _Common:
         venue_of = {venue: _venue_of(venue) for venue in {p.venue for p in paper_list.papers}}  # (a few hundred venues)
         entries, data, homes, distinct = [], [], [], []
         sets_of_tags: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...]]] = {}  # each one's tags sorted, and once each in order (papers share a few hundred)
-        for i, (home, paper) in enumerate(_page_order(paper_list, homes=True)):
+        for i, (home, paper) in enumerate(_homed_page_order(paper_list)):
             metrics = metrics_of(paper.id)
             cited = metrics.citations if metrics and metrics.citations is not None else None
             # tuples where lists would do: tens of thousands of entries live as long as the pages take, and the
