@@ -171,9 +171,14 @@ class Rows:
 
     def row(self, p: PaperView, anchored: bool) -> str:
         talks = p.discussed or p.upcoming
-        if not talks:  # a paper without code or citation count: the same row in every language too, made by the first
-            row = p.cells.get(self._free[anchored])
+        if not talks:
+            free = self._free[anchored]
+            row = p.cells.get(free)
             if row is not None:
+                return row
+            shared = p.cells or self._shared(p)
+            if shared["free"]:  # a paper without code or citation count: the same row in every language and folder, kept on its view
+                row = p.cells[free] = self.pattern.format_map({**shared, "anchor": f'<a id="{p.paper.id}"></a>'} if anchored else shared)  # (p.anchor's text)
                 return row
         cells = self.cells.get(p.paper.id)
         if cells is None:
@@ -182,9 +187,7 @@ class Rows:
             key = "#" if anchored else ""
             row = cells.get(key)
             if row is None:
-                row = cells[key] = self.pattern.format_map({**cells, "anchor": f'<a id="{p.paper.id}"></a>'} if anchored else cells)  # (p.anchor's text)
-                if cells["free"]:
-                    p.cells[self._free[anchored]] = row
+                row = cells[key] = self.pattern.format_map({**cells, "anchor": f'<a id="{p.paper.id}"></a>'} if anchored else cells)
             return row
         own = dict(cells)
         if anchored:
@@ -193,26 +196,32 @@ class Rows:
         return self.pattern.format_map(own)
 
     def _cells(self, p: PaperView) -> dict[str, str]:
-        """The row's cells; those no language changes are made once a paper and kept on its view (``p.cells``)."""
-        paper, t, shared = p.paper, self.t, p.cells
-        if not shared:
-            notes = [literal(paper.notes)] if paper.notes else []  # the Notes cell's start, as notes_parts makes it
-            notes += [f"🏆 {literal(award)}" for award in paper.awards]
-            shared.update(
-                anchor="",
-                date=_date_cell(p.date_year, p.venue_name),
-                paper=literal_link(paper.title, p.href) if p.href else literal(paper.title),
-                authors=literal(p.authors),
-                focus=literal(paper.focus) if paper.focus else "",
-                notes="<br>".join(notes),
-                parts=len(notes),  # (not a field of the row: how many parts the notes have, some maybe empty)
-                free=not paper.code and (p.metrics is None or p.metrics.citations is None),  # (nor this: no cell of it changes with the language)
-            )
+        """The row's cells in this language."""
+        paper, t, shared = p.paper, self.t, p.cells or self._shared(p)
         notes = shared["notes"]
         if p.metrics and p.metrics.citations is not None:
             cited = str.format(t["cited"], n=f"{p.metrics.citations:,}")  # (digits: nothing for Markup.format to escape)
             notes = f"{notes}<br>{cited}" if shared["parts"] else cited
         return {**shared, "code": f" · {literal_link(t['code'], paper.code)}{_stars(paper, p.metrics)}" if paper.code else "", "notes": notes}
+
+    @staticmethod
+    def _shared(p: PaperView) -> dict:
+        """The row's cells that no language changes, made once a paper and kept on its view (``p.cells``)."""
+        paper = p.paper
+        notes = [literal(paper.notes)] if paper.notes else []  # the Notes cell's start, as notes_parts makes it
+        notes += [f"🏆 {literal(award)}" for award in paper.awards]
+        p.cells.update(
+            anchor="",
+            date=_date_cell(p.date_year, p.venue_name),
+            paper=literal_link(paper.title, p.href) if p.href else literal(paper.title),
+            authors=literal(p.authors),
+            code="",  # (its language's, if it has code)
+            focus=literal(paper.focus) if paper.focus else "",
+            notes="<br>".join(notes),
+            parts=len(notes),  # (not a field of the row: how many parts the notes have, some maybe empty)
+            free=not paper.code and (p.metrics is None or p.metrics.citations is None),  # (nor this: no cell of it changes with the language)
+        )
+        return p.cells
 
 
 @dataclass
