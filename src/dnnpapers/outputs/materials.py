@@ -87,7 +87,7 @@ STRINGS = {lang: {key: Md(value) for key, value in strings.items()} for lang, st
 
 
 
-@dataclass
+@dataclass(slots=True)  # (no __dict__ a paper: tens of thousands live through the render; quicker to make)
 class PaperView:
     """One paper as the tables show it."""
 
