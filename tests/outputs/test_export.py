@@ -265,7 +265,7 @@ _JSON_ITEMS = st.recursive(st.none() | st.booleans() | st.integers(-10**20, 10**
                            lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_JSON_TEXT, inner, max_size=4), max_leaves=12)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.lists(_JSON_ITEMS, max_size=5), st.booleans())
 def test_one_json_encoder_for_a_files_items_encodes_each_as_json_dumps_does(items, sort_keys):
     """papers.json and papers.csl.json encode their items with one C encoder made once a file: the same text as json.dumps."""
