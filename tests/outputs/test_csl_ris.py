@@ -10,6 +10,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import REPO
 from dnnpapers.outputs.csl import csl_json
@@ -140,3 +142,37 @@ def test_each_item_gets_name_dicts_of_its_own_though_each_name_is_worked_out_onc
         {"family": "King", "given": "Martin Luther", "suffix": "Jr."},
         {"literal": "others"},
     ]
+
+
+def _csl_item_as_it_was(paper: Paper) -> dict:
+    """csl_item before a venue's type, name and year were worked out once a venue (the oracle)."""
+    from dnnpapers.model.fields import ET_AL, venue_name
+    from dnnpapers.outputs.csl import OTHERS, _name
+    from dnnpapers.outputs.export import JOURNALS
+
+    item: dict = {"id": paper.id, "title": paper.title, "author": [_name(a) for a in paper.authors if a != ET_AL] + ([OTHERS] if ET_AL in paper.authors else [])}
+    name = venue_name(paper.venue) if paper.published else None
+    if name is None:
+        item["type"] = "article"
+        if paper.arxiv:
+            item.update(publisher="arXiv", number=f"arXiv:{paper.arxiv}")
+    else:
+        item["type"] = "article-journal" if name in JOURNALS else "paper-conference"
+        item["container-title"] = name
+    item["issued"] = {"date-parts": [[paper.venue_year or paper.year]]}
+    if paper.doi:
+        item["DOI"] = paper.doi
+    if paper.link:
+        item["URL"] = paper.link
+    return item
+
+
+@settings(max_examples=80, deadline=None)
+@given(__import__("strategies").papers(1), st.sampled_from([None, "arXiv", "TPAMI 2021", "Findings of EMNLP 2021", "NeurIPS 2019 (workshop)", "Nature 2020"]))
+def test_a_csl_item_with_its_venue_worked_out_once_is_the_item_worked_out_each_time(entry, venue):
+    from dnnpapers.outputs.csl import csl_item
+
+    entry = {**entry, "venue": venue, "year": min(entry["year"], 2019)} if venue else {k: v for k, v in entry.items() if k != "venue"}
+    paper = Paper(**entry)
+    for _ in range(2):  # (the second time from the cache)
+        assert json.dumps(csl_item(paper), sort_keys=True) == json.dumps(_csl_item_as_it_was(paper), sort_keys=True)

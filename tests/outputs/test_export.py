@@ -217,3 +217,68 @@ def test_a_papers_json_item_made_without_pydantic_is_pydantics_own_dump(entry, c
     if fetched:
         expected["metrics"] = fetched.model_dump(mode="json", exclude_none=True)
     assert json.dumps(item, ensure_ascii=False) == json.dumps(expected, ensure_ascii=False)
+
+
+def _bib_entry_as_it_was(paper: Paper) -> str:
+    """bib_entry before its lines were made at once and a venue's line once a venue (the oracle)."""
+    from dnnpapers.model.fields import venue_name
+    from dnnpapers.outputs.export import JOURNALS, _bib_name, bib_title, tex, verbatim
+
+    name = venue_name(paper.venue) if paper.published else ""
+    fields = [("title", bib_title(paper.title)), ("author", " and ".join(_bib_name(a) for a in paper.authors))]
+    if not paper.published:
+        kind = "misc"
+        if paper.arxiv:
+            fields.append(("howpublished", "arXiv preprint"))
+    elif name in JOURNALS:
+        kind = "article"
+        fields.append(("journal", tex(name)))
+    else:
+        kind = "inproceedings"
+        fields.append(("booktitle", tex(name)))
+    fields.append(("year", str(paper.venue_year or paper.year)))
+    if paper.arxiv:
+        fields += [("eprint", tex(paper.arxiv)), ("archivePrefix", "arXiv")]
+    if paper.doi:
+        fields.append(("doi", verbatim(paper.doi)))
+    link = f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else paper.url
+    if link:
+        fields.append(("url", verbatim(link)))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@{kind}{{{paper.id},\n{body}\n}}\n"
+
+
+@settings(max_examples=80, deadline=None)
+@given(__import__("strategies").papers(1), st.sampled_from([None, "arXiv", "TPAMI 2021", "Findings of EMNLP 2021", "A & B_{x} 2019", "Nature 2020"]),
+       st.none() | st.sampled_from(["https://example.org/{a}\\b", "https://example.org/plain"]))
+def test_a_bibtex_entry_made_a_line_at_a_time_is_the_entry_as_it_was(entry, venue, url):
+    entry = {**entry, "venue": venue, "year": min(entry["year"], 2019)} if venue else {k: v for k, v in entry.items() if k != "venue"}
+    if url and not entry.get("arxiv"):
+        entry["url"] = url
+    paper = Paper(**entry)
+    for _ in range(2):  # (the second time a venue's line comes from the cache)
+        assert bib_entry(paper) == _bib_entry_as_it_was(paper)
+
+
+_JSON_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20) | st.text(alphabet=st.sampled_from('"\\\x00\x1f\x7f\n\t/<>&\u2028\u2029é早🗣'), max_size=12)
+_JSON_ITEMS = st.recursive(st.none() | st.booleans() | st.integers(-10**20, 10**20) | _JSON_TEXT,
+                           lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_JSON_TEXT, inner, max_size=4), max_leaves=12)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_JSON_ITEMS, max_size=5), st.booleans())
+def test_one_json_encoder_for_a_files_items_encodes_each_as_json_dumps_does(items, sort_keys):
+    """papers.json and papers.csl.json encode their items with one C encoder made once a file: the same text as json.dumps."""
+    from dnnpapers.outputs.export import item_encoder
+
+    encode = item_encoder(sort_keys)
+    for item in items:
+        assert encode(item) == json.dumps(item, ensure_ascii=False, sort_keys=sort_keys)
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=30) | st.text(alphabet=st.sampled_from("\\{}&%$#_~^ \t\n\u00a0aé"), max_size=20))
+def test_tex_and_verbatim_skip_their_replacements_only_when_they_would_change_nothing(value):
+    from dnnpapers.outputs.export import _TEX_TABLE, verbatim
+
+    assert tex(value) == " ".join(value.split()).translate(_TEX_TABLE)
+    assert verbatim(value) == value.replace("{", "%7B").replace("}", "%7D").replace("\\", "%5C")

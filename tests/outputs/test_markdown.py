@@ -54,3 +54,15 @@ def test_repeated_headings_get_numbered_anchors():
 def test_plain_gives_back_the_text_that_text_escaped(value):
     """A Jekyll page's title is its heading's words: plain() undoes text() exactly (whitespace aside, which text folds)."""
     assert plain(text(value)) == " ".join(value.split())
+
+
+_TRICKY = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40) | st.text(alphabet=st.sampled_from("\\`*_[]<>&|~${}()\"' \t\n\u00a0\u2028aé早"), max_size=30)
+
+
+@given(_TRICKY)
+def test_literal_and_url_skip_the_translation_only_when_it_would_change_nothing(value):
+    """literal() and url() translate only text holding a character their tables change: the same strings as always translating."""
+    from dnnpapers.outputs.markdown import _SPECIAL, _URL_TABLE, literal
+
+    assert literal(value) == " ".join(value.split()).translate(_SPECIAL)
+    assert url(value) == value.translate(_URL_TABLE)

@@ -199,3 +199,26 @@ def test_each_languages_row_made_with_the_cells_the_other_made_is_the_row_made_a
         t = STRINGS[lang]
         made = Rows(pattern, t, folder_page).row(shared, anchored)
         assert made == Rows(pattern, t, folder_page).row(view(), anchored) == _row_as_it_was(view(), t, pattern, folder_page, anchored)
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_list(REPO)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_a_topics_count_by_sets_of_tags_is_its_papers_with_a_tag_in_its_subtree(shipped, data):
+    """PaperViews.counts counts each set of tags once, with its ancestors; it is the number of papers tagged in the subtree."""
+    from types import SimpleNamespace
+
+    from dnnpapers.outputs.materials import paper_views
+
+    taxonomy = shipped.taxonomy
+    slugs = sorted(taxonomy.by_slug)
+    chosen = data.draw(st.lists(st.sampled_from(shipped.papers), max_size=12, unique_by=lambda p: p.id))
+    papers = [p.model_copy(update={"tags": data.draw(st.lists(st.sampled_from(slugs), min_size=1, max_size=4))}) for p in chosen]
+    views = paper_views(SimpleNamespace(papers=papers, taxonomy=taxonomy, metrics={}, page=shipped.page, talks=SimpleNamespace(talks=[])))
+    for slug in slugs:
+        below = {p.id for p in papers if set(p.tags) & set(taxonomy.subtree(slug))}
+        assert views.counts(slug, taxonomy)[0] == len(below)

@@ -209,6 +209,48 @@ def test_each_languages_card_made_with_the_parts_the_other_made_is_the_card_made
         assert _card(e, STRINGS[lang], pattern) == _card_as_it_was(e, STRINGS[lang], pattern) == _card(entry_in(lang, {}), STRINGS[lang], pattern)
 
 
+_CARD_FIELDS = ("id", "title", "meta", "focus", "notes", "tags", "permalink", "copy")
+_CARD_TEXT = st.lists(st.sampled_from(['<p class="x">', "</p>", "\n", "{{", "}}", "\x00", "·", "早", "🗣", " "]), max_size=4).map("".join)
+
+
+@settings(max_examples=120, deadline=None)
+@given(papers(0), st.none() | st.integers(0, 10**6), st.none() | st.integers(0, 10**5), st.booleans(), st.sampled_from(["x", "a\x00b"]),
+       st.lists(st.tuples(_CARD_TEXT, st.sampled_from(_CARD_FIELDS)), max_size=9), _CARD_TEXT)
+def test_a_card_joined_from_runs_is_the_card_its_template_formats_whatever_the_template(entry, cited, stars, talks, label, parts, end):
+    """A list's own site_paper.html may put the fields in any order, repeat or leave out any, hold braces or a NUL
+    (as may the data): the card joined from language-free runs and each language's words is still the one formatted."""
+    from dnnpapers.model.models import Paper
+    from dnnpapers.outputs.site import STRINGS, SitePaper, _card, author_line
+
+    paper = Paper(**entry)
+    pattern = "".join(text + "{" + name + "}" for text, name in parts) + end
+    shared: dict = {}
+    for lang in ("en", "zh", "en"):  # the first makes the runs, the others take them
+        tags = tuple((tag, f"{label} {tag} {lang}") for tag in dict.fromkeys(paper.tags))
+        days = ("2024-01-02",) if talks else ()
+        e = SitePaper(paper, author_line(paper), f"{paper.year}", paper.venue or "arXiv", cited, False, days, days, tags, "", stars, shared)
+        assert _card(e, STRINGS[lang], pattern) == _card_as_it_was(e, STRINGS[lang], pattern)
+
+
+def test_a_card_template_with_a_nul_in_its_text_is_formatted_whole():
+    """A NUL splits the runs (the data never holds one: the model refuses control characters), so such a template's
+    card, ours but for the NUL, is formatted whole: the same card."""
+    from pathlib import Path
+
+    from dnnpapers.model.models import Paper
+    from dnnpapers.outputs.render import _html_environment
+    from dnnpapers.outputs.site import PAPER_FIELDS, PAPER_TEMPLATE, STRINGS, SitePaper, _card, author_line
+    from dnnpapers.outputs.templating import format_template
+
+    paper = Paper(**HOSTILE)
+    ours = format_template(_html_environment(Path("/nonexistent"), Path("/nonexistent"), 1), PAPER_TEMPLATE, PAPER_FIELDS) + "\n"
+    for pattern in (ours.replace("<p class=\"tags\">", "<p class=\"tags\">\x00"), ours):
+        shared: dict = {}
+        for lang in ("en", "zh"):
+            e = SitePaper(paper, author_line(paper), "2020", "arXiv", 12, False, (), (), (("early-exit", "早退"),), "", None, shared)
+            assert _card(e, STRINGS[lang], pattern) == _card_as_it_was(e, STRINGS[lang], pattern)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text())
 def test_cards_escape_text_as_markupsafe_does(value):

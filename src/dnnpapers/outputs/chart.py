@@ -34,8 +34,11 @@ def _nice_step(peak: int) -> int:
 def papers_per_year(paper_list: PaperList, lang: str) -> str:
     """Each paper counts once, in the year it first appeared, under the domain of its first tag."""
     taxonomy = paper_list.taxonomy
-    domain = {slug: taxonomy.root_of(slug) for slug in taxonomy.by_slug}  # looked up once a topic, not once a paper
-    counts: Counter[tuple[int, str]] = Counter((p.year, domain[p.tags[0]]) for p in paper_list.papers)
+    papers = paper_list.papers
+    counts: Counter[tuple[int, str]] = Counter()
+    # counted by year and first tag in C (zip of two lists, no generator), then each pair's domain looked up once
+    for (year, tag), n in Counter(zip([p.year for p in papers], [p.tags[0] for p in papers])).items():
+        counts[(year, taxonomy.root_of(tag))] += n
     domains = [root for root in taxonomy.roots if any(d == root.slug for _, d in counts)]
     title = "Papers per year, by domain" if lang == "en" else "每年论文数（按领域）"
     if not counts:

@@ -7,12 +7,11 @@ and whose ``number`` is its id, as CSL's own guidance for preprints says.
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from dnnpapers.outputs.export import JOURNALS, _AND
-from dnnpapers.model.fields import venue_name
+from dnnpapers.outputs.export import JOURNALS, _AND, item_encoder
+from dnnpapers.model.fields import venue_name, venue_year
 from dnnpapers.model.keys import split_name
 from dnnpapers.model.fields import ET_AL
 
@@ -61,15 +60,14 @@ def csl_item(paper: Paper, name=_name) -> dict:
     """``name``: each author's dict (by default one of its own: the caller may change the item)."""
     authors = [name(a) for a in paper.authors if a != ET_AL] + ([OTHERS] if ET_AL in paper.authors else [])
     item: dict = {"id": paper.id, "title": paper.title, "author": authors}
-    name = venue_name(paper.venue) if paper.published else None
+    kind, name, year = _venue(paper.venue)
+    item["type"] = kind
     if name is None:
-        item["type"] = "article"
         if paper.arxiv:
             item.update(publisher="arXiv", number=f"arXiv:{paper.arxiv}")
     else:
-        item["type"] = "article-journal" if name in JOURNALS else "paper-conference"
         item["container-title"] = name
-    item["issued"] = {"date-parts": [[paper.venue_year or paper.year]]}
+    item["issued"] = {"date-parts": [[year or paper.year]]}
     if paper.doi:
         item["DOI"] = paper.doi
     if paper.link:
@@ -77,9 +75,18 @@ def csl_item(paper: Paper, name=_name) -> dict:
     return item
 
 
+@lru_cache(maxsize=1 << 12)
+def _venue(venue: str | None) -> tuple[str, str | None, int | None]:
+    """The CSL type of a paper at ``venue``, the venue's name (None when unpublished) and year: once a venue."""
+    if venue is None or venue == "arXiv":  # (PaperFacts.published)
+        return "article", None, venue_year(venue)
+    name = venue_name(venue)
+    return "article-journal" if name in JOURNALS else "paper-conference", name, venue_year(venue)
+
+
 def csl_json(papers: list[Paper]) -> str:
     """A CSL-JSON array, one item a line, sorted by id: stable bytes and readable diffs."""
     if not papers:
         return "[]\n"
-    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, check_circular=False).encode  # json.dumps's own encoding, one encoder a file (and the items are trees: no cycle to look for)
+    encode = item_encoder(sort_keys=True)
     return "".join(["[\n  ", ",\n  ".join([encode(csl_item(p, _shared_name)) for p in sorted(papers, key=lambda p: p.id)]), "\n]\n"])

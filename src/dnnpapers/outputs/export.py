@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from json.encoder import c_make_encoder, encode_basestring  # (item_encoder: what JSONEncoder.encode itself calls)
+from typing import TYPE_CHECKING, Callable
 
 from dnnpapers.model.fields import venue_name
 from dnnpapers.model.keys import split_name
@@ -20,7 +21,7 @@ if TYPE_CHECKING:  # (a render after an edit makes entries without pydantic)
     from dnnpapers.model.models import Paper
     from dnnpapers.access.paperlist import PaperList
 
-__all__ = ["bibtex", "bib_entry", "bib_entries", "bib_title", "json_export", "paper_entries", "JOURNALS"]
+__all__ = ["bibtex", "bib_entry", "bib_entries", "bib_title", "json_export", "paper_entries", "item_encoder", "JOURNALS"]
 
 #: Venue names (without year) that are journals; every other published venue is a proceedings.
 JOURNALS = {
@@ -38,15 +39,21 @@ _TEX = {
 
 
 _TEX_TABLE = str.maketrans(_TEX)
+#: Any character ``_TEX`` changes: most values have none, and a search costs a fraction of the translation (whose
+#: table maps to strings: str.translate's slow path, a dictionary look-up a character).
+_ANY_TEX = re.compile("[" + re.escape("".join(_TEX)) + "]")
 
 
 def tex(value: str) -> str:
     """Text for a BibTeX field: LaTeX specials escaped, braces balanced, Unicode kept (UTF-8)."""
-    return " ".join(value.split()).translate(_TEX_TABLE)
+    line = " ".join(value.split())
+    return line.translate(_TEX_TABLE) if _ANY_TEX.search(line) else line
 
 
 def verbatim(value: str) -> str:
     """A verbatim field (url, doi): BibLaTeX takes it as is, so only braces must not appear raw."""
+    if "{" not in value and "}" not in value and "\\" not in value:  # (most: three searches cost less than three copies)
+        return value
     return value.replace("{", "%7B").replace("}", "%7D").replace("\\", "%5C")
 
 
@@ -102,31 +109,35 @@ def _bib_word(word: str) -> str:
 
 
 def bib_entry(paper: Paper) -> str:
-    name = venue_name(paper.venue) if paper.published else ""
-    fields: list[tuple[str, str]] = [
-        ("title", bib_title(paper.title)),
-        ("author", " and ".join(_bib_name(a) for a in paper.authors)),
-    ]
+    # (each field's line made at once: a list of (name, value) pairs joined afterwards cost a third of the entry)
+    lines = [f"  title = {{{bib_title(paper.title)}}}", f"  author = {{{' and '.join([_bib_name(a) for a in paper.authors])}}}"]
+    arxiv = paper.arxiv
     if not paper.published:
         kind = "misc"
-        if paper.arxiv:  # the id itself comes once, from eprint (biblatex printed it twice with both)
-            fields.append(("howpublished", "arXiv preprint"))
-    elif name in JOURNALS:
-        kind = "article"
-        fields.append(("journal", tex(name)))
+        if arxiv:  # the id itself comes once, from eprint (biblatex printed it twice with both)
+            lines.append("  howpublished = {arXiv preprint}")
     else:
-        kind = "inproceedings"
-        fields.append(("booktitle", tex(name)))
-    fields.append(("year", str(paper.venue_year or paper.year)))
-    if paper.arxiv:
-        fields += [("eprint", tex(paper.arxiv)), ("archivePrefix", "arXiv")]
+        kind, line = _venue_field(paper.venue)
+        lines.append(line)
+    lines.append(f"  year = {{{paper.venue_year or paper.year}}}")
+    if arxiv:
+        lines += (f"  eprint = {{{tex(arxiv)}}}", "  archivePrefix = {arXiv}")
     if paper.doi:
-        fields.append(("doi", verbatim(paper.doi)))
-    link = f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else paper.url
+        lines.append(f"  doi = {{{verbatim(paper.doi)}}}")
+    link = f"https://arxiv.org/abs/{arxiv}" if arxiv else paper.url
     if link:
-        fields.append(("url", verbatim(link)))
-    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+        lines.append(f"  url = {{{verbatim(link)}}}")
+    body = ",\n".join(lines)
     return f"@{kind}{{{paper.id},\n{body}\n}}\n"
+
+
+@lru_cache(maxsize=1 << 12)
+def _venue_field(venue: str) -> tuple[str, str]:
+    """A published venue's entry type and its journal or booktitle line, worked out once a venue (a list has a few hundred)."""
+    name = venue_name(venue)
+    if name in JOURNALS:
+        return "article", f"  journal = {{{tex(name)}}}"
+    return "inproceedings", f"  booktitle = {{{tex(name)}}}"
 
 
 def bib_entries(papers: list[Paper]) -> dict[str, str]:
@@ -179,5 +190,17 @@ def _json_list(key: str, items: list[dict]) -> str:
     """``"key": [...]`` with one item a line: diffs stay readable, and the C encoder does the work."""
     if not items:
         return f'  "{key}": []'
-    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode  # json.dumps's own encoding, one encoder a file (and the items are trees: no cycle to look for)
+    encode = item_encoder(sort_keys=False)
     return "".join([f'  "{key}": [\n    ', ",\n    ".join([encode(item) for item in items]), "\n  ]"])
+
+
+def item_encoder(sort_keys: bool) -> Callable[[object], str]:
+    """``json.dumps(item, ensure_ascii=False, sort_keys=sort_keys)``, for the thousands of items of one file.
+
+    JSONEncoder.encode builds a new C encoder for every call (a fifth of the encoding of a papers.json item);
+    this builds one, as encode would (no circularity check: the items are trees), and keeps it for the file.
+    """
+    if c_make_encoder is None:  # pragma: no cover - a Python without json's C accelerator
+        return json.JSONEncoder(ensure_ascii=False, sort_keys=sort_keys, check_circular=False).encode
+    encoder = c_make_encoder(None, json.JSONEncoder().default, encode_basestring, None, ": ", ", ", sort_keys, False, True)
+    return lambda item: "".join(encoder(item, 0))

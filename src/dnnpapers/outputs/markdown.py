@@ -29,6 +29,9 @@ class Md(Markup):
 # Braces become character references: the pages may be served by Jekyll (GitHub Pages), whose Liquid
 # reads `{{`, `{%` (and kramdown `{:`) in any text before Markdown sees it; a backslash does not stop it.
 _SPECIAL = str.maketrans({char: "\\" + char for char in "\\`*_[]<>&|~$"} | {"{": "&#123;", "}": "&#125;"})
+#: Any character ``_SPECIAL`` changes: most text has none, and a search for them costs a third of the translation
+#: (whose table maps to strings, so str.translate takes its slow path, a dictionary look-up a character).
+_ANY_SPECIAL = re.compile("[" + re.escape("".join(map(chr, _SPECIAL))) + "]")
 
 
 def text(value: object) -> Md:
@@ -41,7 +44,8 @@ def text(value: object) -> Md:
 def literal(value: object) -> str:
     """``text(value)`` of data (never Md) as a plain str: for the cells a format pattern joins by the
     thousand, which no template has to tell from data (an Md is one more object for the collector)."""
-    return " ".join(str(value).split()).translate(_SPECIAL)
+    line = " ".join(str(value).split())
+    return line.translate(_SPECIAL) if _ANY_SPECIAL.search(line) else line
 
 
 _ESCAPED = re.compile(r"\\([\\`*_\[\]<>&|~$])|&#123;|&#125;")
@@ -78,11 +82,12 @@ _URL_UNSAFE = {"(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "|": "%7C", " ": 
 
 
 _URL_TABLE = str.maketrans(_URL_UNSAFE)
+_ANY_URL_UNSAFE = re.compile("[" + re.escape("".join(_URL_UNSAFE)) + "]")  # (as _ANY_SPECIAL: most links have none)
 
 
 def url(target: str) -> str:
     """A link target that cannot end the link or a table cell early, nor start a Liquid tag."""
-    return target.translate(_URL_TABLE)
+    return target.translate(_URL_TABLE) if _ANY_URL_UNSAFE.search(target) else target
 
 
 def link(label: object, target: str) -> Md:

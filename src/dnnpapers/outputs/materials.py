@@ -14,9 +14,10 @@ import datetime as dt
 import posixpath
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Sequence, TypeVar
 
-from dnnpapers.model.fields import ET_AL, venue_name
+from dnnpapers.model.fields import ET_AL, venue_name, venue_year
 from dnnpapers.model.metrics import code_stars
 from dnnpapers.outputs.markdown import Md, Slugger, link, literal, literal_link, text
 
@@ -86,7 +87,7 @@ STRINGS = {lang: {key: Md(value) for key, value in strings.items()} for lang, st
 
 
 
-@dataclass
+@dataclass(slots=True)  # (no __dict__ a paper: tens of thousands live through the render; quicker to make)
 class PaperView:
     """One paper as the tables show it."""
 
@@ -101,7 +102,7 @@ class PaperView:
     discussed: Sequence[tuple[str, str]] = ()  # (date, anchor on the talks page) of each talk held on it
     upcoming: Sequence[tuple[str, str]] = ()  # the same of each talk on it still to come
     home: str = ""  # the topic whose row carries the paper's anchor (its first on the page): links to #id land there
-    cells: dict[str, str | int] = field(default_factory=dict, repr=False, compare=False)  # its row's cells that no language changes (made by Rows)
+    cells: dict = field(default_factory=dict, repr=False, compare=False)  # its row's cells that no language changes (made by Rows), and its rows by pattern ('#' before it: anchored) when none does
 
     @property
     def anchor(self) -> Md:
@@ -136,6 +137,12 @@ class PaperView:
         return " ".join(words[:6]) + (" …" if len(words) > 6 else "")
 
 
+@lru_cache(maxsize=1 << 12)
+def _date_cell(year: int, venue: str) -> str:
+    """A row's Date cell (``literal(PaperView.date)``), made once a year and venue: papers share a few hundred."""
+    return literal(f"{year} {venue}")
+
+
 def _stars(paper: Paper, metrics: PaperMetrics | None) -> str:
     """' ★ 1,234' after the code link, when GitHub's count for that repository is known."""
     stars = code_stars(paper, metrics)
@@ -148,26 +155,39 @@ class Rows:
     A paper shows in the table of every topic it is tagged with, the same row
     but for its anchor (only on its home topic's) and the link to the talks
     page (relative to the page's folder), so cells are kept by paper and may be
-    shared by the Rows of other folders (``cells``).
+    shared by the Rows of other folders (``cells``). A paper with neither code
+    nor a citation count has the same row in both languages: kept on its view.
     """
 
     def __init__(self, pattern: str, t: dict[str, str], talks_page: str, cells: dict[str, dict[str, str]] | None = None):
         self.pattern, self.t, self.talks_page = pattern, t, talks_page
         self.cells: dict[str, dict[str, str]] = {} if cells is None else cells
+        # the keys of a language-free row on its view: by pattern (strings, whose hash is kept: a tuple's is worked out each look-up)
+        self._free = {True: "#" + pattern, False: " " + pattern}
 
     def __call__(self, papers: list[PaperView], slug: str | None = None) -> Md:
         row = self.row
         return Md("\n".join([row(p, p.home == slug) for p in papers]))
 
     def row(self, p: PaperView, anchored: bool) -> str:
+        talks = p.discussed or p.upcoming
+        if not talks:
+            free = self._free[anchored]
+            row = p.cells.get(free)
+            if row is not None:
+                return row
+            shared = p.cells or self._shared(p)
+            if shared["free"]:  # a paper without code or citation count: the same row in every language and folder, kept on its view
+                row = p.cells[free] = self.pattern.format_map({**shared, "anchor": f'<a id="{p.paper.id}"></a>'} if anchored else shared)  # (p.anchor's text)
+                return row
         cells = self.cells.get(p.paper.id)
         if cells is None:
             cells = self.cells[p.paper.id] = self._cells(p)
-        if not (p.discussed or p.upcoming):  # the row is the same in every folder: made once, with its anchor and without
+        if not talks:  # the row is the same in every folder: made once, with its anchor and without
             key = "#" if anchored else ""
             row = cells.get(key)
             if row is None:
-                row = cells[key] = self.pattern.format_map({**cells, "anchor": p.anchor} if anchored else cells)
+                row = cells[key] = self.pattern.format_map({**cells, "anchor": f'<a id="{p.paper.id}"></a>'} if anchored else cells)
             return row
         own = dict(cells)
         if anchored:
@@ -176,25 +196,32 @@ class Rows:
         return self.pattern.format_map(own)
 
     def _cells(self, p: PaperView) -> dict[str, str]:
-        """The row's cells; those no language changes are made once a paper and kept on its view (``p.cells``)."""
-        paper, t, shared = p.paper, self.t, p.cells
-        if not shared:
-            notes = [literal(paper.notes)] if paper.notes else []  # the Notes cell's start, as notes_parts makes it
-            notes += [f"🏆 {literal(award)}" for award in paper.awards]
-            shared.update(
-                anchor="",
-                date=literal(p.date),
-                paper=literal_link(paper.title, p.href) if p.href else literal(paper.title),
-                authors=literal(p.authors),
-                focus=literal(paper.focus) if paper.focus else "",
-                notes="<br>".join(notes),
-                parts=len(notes),  # (not a field of the row: how many parts the notes have, some maybe empty)
-            )
+        """The row's cells in this language."""
+        paper, t, shared = p.paper, self.t, p.cells or self._shared(p)
         notes = shared["notes"]
         if p.metrics and p.metrics.citations is not None:
             cited = str.format(t["cited"], n=f"{p.metrics.citations:,}")  # (digits: nothing for Markup.format to escape)
             notes = f"{notes}<br>{cited}" if shared["parts"] else cited
         return {**shared, "code": f" · {literal_link(t['code'], paper.code)}{_stars(paper, p.metrics)}" if paper.code else "", "notes": notes}
+
+    @staticmethod
+    def _shared(p: PaperView) -> dict:
+        """The row's cells that no language changes, made once a paper and kept on its view (``p.cells``)."""
+        paper = p.paper
+        notes = [literal(paper.notes)] if paper.notes else []  # the Notes cell's start, as notes_parts makes it
+        notes += [f"🏆 {literal(award)}" for award in paper.awards]
+        p.cells.update(
+            anchor="",
+            date=_date_cell(p.date_year, p.venue_name),
+            paper=literal_link(paper.title, p.href) if p.href else literal(paper.title),
+            authors=literal(p.authors),
+            code="",  # (its language's, if it has code)
+            focus=literal(paper.focus) if paper.focus else "",
+            notes="<br>".join(notes),
+            parts=len(notes),  # (not a field of the row: how many parts the notes have, some maybe empty)
+            free=not paper.code and (p.metrics is None or p.metrics.citations is None),  # (nor this: no cell of it changes with the language)
+        )
+        return p.cells
 
 
 @dataclass
@@ -221,10 +248,18 @@ class PaperViews(dict):
     def counts(self, slug: str, taxonomy) -> tuple[int, list[tuple[int, int]]]:
         """(papers in the topic with its subtopics, [(year, papers tagged here)] newest first), made once a topic."""
         if slug not in self._counts:
-            below = {v.paper.id for tag in taxonomy.subtree(slug) for v in self.by_tag.get(tag, [])}
             years = Counter(v.date_year for v in self.by_tag.get(slug, []))
-            self._counts[slug] = (len(below), sorted(years.items(), reverse=True))
+            self._counts[slug] = (self.once("the totals", lambda: self._totals(taxonomy)).get(slug, 0), sorted(years.items(), reverse=True))
         return self._counts[slug]
+
+    def _totals(self, taxonomy) -> dict[str, int]:
+        """Each topic's papers with its subtopics': a paper counts once under each topic that one of its tags or their
+        ancestors names. Counted by set of tags (papers share a few hundred), not by paper and topic."""
+        totals: dict[str, int] = {}
+        for tags, n in Counter(tuple(v.paper.tags) for v in self.values()).items():
+            for slug in {s for tag in tags for s in (tag, *taxonomy.ancestors(tag))}:
+                totals[slug] = totals.get(slug, 0) + n
+        return totals
 
     def once(self, key: str, make: Callable[[], T]) -> T:
         """``make()``, made once for these views: what every page of both languages shows alike (venues, timeline)."""
@@ -236,7 +271,8 @@ class PaperViews(dict):
 def paper_views(paper_list: PaperList, today: dt.date | None = None) -> PaperViews:
     """Every paper as the tables show it, with the group's talks on it (held by ``today``, or to come) and its home topic."""
     threshold = paper_list.page.milestone_citations
-    views = PaperViews((p.id, _paper_view(p, paper_list.metrics.get(p.id), threshold)) for p in paper_list.papers)
+    metrics_of = paper_list.metrics.get
+    views = PaperViews((p.id, _paper_view(p, metrics_of(p.id), threshold)) for p in paper_list.papers)
     if paper_list.talks.talks:
         today = today or paper_list.today()
         for paper_id, talks in paper_list.talks.discussed(today).items():
@@ -244,10 +280,15 @@ def paper_views(paper_list: PaperList, today: dt.date | None = None) -> PaperVie
         for paper_id, talks in paper_list.talks.upcoming(today).items():
             views[paper_id].upcoming = [(talk.date.isoformat(), key) for talk, key in talks]
     by_tag: dict[str, list[PaperView]] = {}
+    homes: dict[tuple[str, ...], tuple[str, tuple[str, ...]]] = {}  # a set of tags' home and its tags once each: papers share a few hundred sets
     for paper in paper_list.papers:
-        views[paper.id].home = paper_list.taxonomy.home(paper.tags)
-        for tag in dict.fromkeys(paper.tags):
-            by_tag.setdefault(tag, []).append(views[paper.id])
+        tags = tuple(paper.tags)
+        if tags not in homes:
+            homes[tags] = (paper_list.taxonomy.home(tags), tuple(dict.fromkeys(tags)))
+        view = views[paper.id]
+        view.home, distinct = homes[tags]
+        for tag in distinct:
+            by_tag.setdefault(tag, []).append(view)
     views.by_tag = {tag: sorted(tagged, key=_sort_key) for tag, tagged in by_tag.items()}
     views._counts = {}
     return views
@@ -259,16 +300,15 @@ def is_milestone(paper: Paper, metrics: PaperMetrics | None, threshold: int) -> 
 
 
 def _paper_view(paper: Paper, metrics: PaperMetrics | None, threshold: int) -> PaperView:
-    name = venue_name(paper.venue) if paper.published else "arXiv"
-    return PaperView(
-        paper=paper,
-        date_year=paper.venue_year or paper.year,
-        venue_name=name or "arXiv",
-        href=paper.link,
-        authors=_authors(paper.authors),
-        metrics=metrics,
-        milestone=is_milestone(paper, metrics, threshold),
-    )
+    name, year = _venue_facts(paper.venue)
+    return PaperView(paper, year or paper.year, name, paper.link, _authors(paper.authors), metrics, is_milestone(paper, metrics, threshold))
+
+
+@lru_cache(maxsize=1 << 12)
+def _venue_facts(venue: str | None) -> tuple[str, int | None]:
+    """The venue's name as the tables show it ('arXiv' when unpublished) and its year: once a venue (a list has a few hundred)."""
+    published = venue is not None and venue != "arXiv"  # (PaperFacts.published)
+    return (venue_name(venue) if published else None) or "arXiv", venue_year(venue)
 
 
 def _authors(authors: list[str]) -> str:
