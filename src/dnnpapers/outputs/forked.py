@@ -27,9 +27,7 @@ from __future__ import annotations
 import gc
 import marshal
 import os
-import resource
 import signal
-import struct
 import threading
 import time
 from contextlib import contextmanager
@@ -39,7 +37,7 @@ from dnnpapers.interrupts import SIGNALS, Interrupted
 
 __all__ = ["Aside", "aside", "can_fork"]
 
-_HEAD = struct.Struct("<Q")
+_HEAD = 8  # (the head's length, in as many bytes, little-endian)
 _OK, _RAISED, _AGAIN = "ok", "raised", "again"
 
 
@@ -72,7 +70,8 @@ class Aside:
         self._start()
 
     def _start(self) -> None:
-        import pickle  # noqa: F401 - (here, not at the top: a render after an edit imports this module and forks nothing; and before the fork, so the child imports nothing)
+        import pickle  # noqa: F401 - (here, not at the top: a render after an edit imports this module and forks nothing;
+        import resource  # noqa: F401 -  and before the fork, so that the child imports nothing)
         import tempfile
 
         self._file = tempfile.TemporaryFile()  # (nameless on Linux: O_TMPFILE; elsewhere unlinked at once)
@@ -191,6 +190,8 @@ def _child(work: Callable[[], dict], fd: int, mask: set) -> None:
             if value is None:
                 kind = _AGAIN
         seconds = (time.perf_counter() - started, time.process_time() - cpu)
+        import resource
+
         _write(fd, kind, value, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
         code = 0
     finally:
@@ -217,7 +218,7 @@ def _write(fd: int, kind: str, value, seconds: tuple[float, float], peak_kb: int
         raw = [(key, data) for key, data in value.items() if isinstance(data, bytes)]
         small = {key: (None if isinstance(data, bytes) else data) for key, data in value.items()}
     head = marshal.dumps((kind, small, [(key, len(data)) for key, data in raw], seconds, peak_kb))
-    _write_all(fd, _HEAD.pack(len(head)) + head)
+    _write_all(fd, len(head).to_bytes(_HEAD, "little") + head)
     for _, data in raw:
         _write_all(fd, data)
 
@@ -234,11 +235,11 @@ def _read(file) -> tuple:
     size = os.fstat(fd).st_size
     os.lseek(fd, 0, os.SEEK_SET)
     try:
-        (length,) = _HEAD.unpack(_read_exactly(fd, _HEAD.size))
+        length = int.from_bytes(_read_exactly(fd, _HEAD), "little")
         kind, small, lengths, seconds, peak_kb = marshal.loads(_read_exactly(fd, length))
-        if _HEAD.size + length + sum(n for _, n in lengths) != size:
+        if _HEAD + length + sum(n for _, n in lengths) != size:
             return None
-    except (struct.error, EOFError, ValueError, TypeError):
+    except (EOFError, ValueError, TypeError):
         return None
     if kind == _OK:
         small.update((key, _read_exactly(fd, n)) for key, n in lengths)
