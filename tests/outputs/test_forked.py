@@ -20,8 +20,10 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
 
 @pytest.fixture(autouse=True)
 def _forks(monkeypatch):
-    """Fork even under xdist, whose worker keeps a thread of its own (blocked on its channel, never in our way)."""
+    """Fork even under xdist, whose worker keeps a thread of its own (blocked on its channel, never in our way),
+    and on a machine of one core."""
     monkeypatch.setattr(forked.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(forked, "_cores", lambda: 2)
 
 
 def _gone(pid: int) -> bool:
@@ -152,5 +154,13 @@ def test_no_fork_while_another_thread_runs(monkeypatch):
 
 def test_no_fork_without_os_fork(monkeypatch):
     monkeypatch.delattr(forked.os, "fork")
+    with forked.aside(lambda: {"pid": os.getpid()}, fork=True) as side:
+        assert side.result() == {"pid": os.getpid()} and not side.forked
+
+
+def test_no_fork_with_one_core_to_run_on(monkeypatch):
+    monkeypatch.undo()
+    monkeypatch.setattr(forked.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(forked.os, "sched_getaffinity", lambda pid: {0}, raising=False)
     with forked.aside(lambda: {"pid": os.getpid()}, fork=True) as side:
         assert side.result() == {"pid": os.getpid()} and not side.forked

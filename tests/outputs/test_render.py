@@ -328,8 +328,9 @@ def test_a_forked_build_makes_the_serial_builds_bytes_in_its_order(varied, monke
     monkeypatch.setenv("DNNPAPERS_TODAY", "2026-01-01")  # one talk held, one to come
     monkeypatch.setattr(materials, "PAGE_BUDGET", 30_000)  # split into topic pages
     monkeypatch.setattr(render_module, "README_BUDGET", 30_000)
-    monkeypatch.setattr(render_module, "FORK_FROM", 1)
+    monkeypatch.setattr(render_module, "forks", lambda papers: True)
     monkeypatch.setattr(forked.threading, "active_count", lambda: 1)  # (xdist's worker keeps a thread of its own)
+    monkeypatch.setattr(forked, "_cores", lambda: 2)
     asides = _spied(monkeypatch)
     paper_list = load_list(varied)
     serial_notes, forked_notes = {}, {}
@@ -347,6 +348,11 @@ def test_a_forked_build_makes_the_serial_builds_bytes_in_its_order(varied, monke
     assert any(name.startswith("generated/materials/") for name in names) and render_module.TALKS_ICS in names
     site = serial[0][render_module.SITE].decode()
     assert "Fake best paper" in site and "talk on" in site
+
+
+def test_only_a_list_between_the_thresholds_forks():
+    r = render_module
+    assert [r.forks(n) for n in (289, r.FORK_FROM - 1, r.FORK_FROM, r.FORK_UP_TO, r.FORK_UP_TO + 1, 50_000)] == [False, False, True, True, False, False]
 
 
 def test_the_shipped_list_is_built_without_a_fork(monkeypatch):
@@ -412,7 +418,7 @@ def test_a_site_template_that_fails_in_the_forked_build_ends_the_cli_as_the_seri
     process = _cli_process(root, tmp_path, **env)
     out, err = process.communicate(timeout=120)
     assert tree(root) == before
-    monkeypatch.setattr(render_module, "FORK_FROM", 10**9)  # the serial build, in this process
+    monkeypatch.setattr(render_module, "forks", lambda papers: False)  # the serial build, in this process
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("DNNPAPERS_CACHE_DIR", str(tmp_path / "serial-cache"))
@@ -431,7 +437,7 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-@pytest.mark.skipif(not __import__("os").path.exists("/proc/self/task"), reason="needs /proc to see the child")
+@pytest.mark.skipif(not __import__("os").path.exists("/proc/self/task") or forked._cores() < 2, reason="needs /proc to see the child, and a second core")
 @pytest.mark.parametrize("how", ["SIGINT to the group (Ctrl-C)", "SIGTERM to the process"])
 def test_a_stop_signal_mid_build_ends_both_processes_and_changes_nothing(big, tmp_path, how):
     import os

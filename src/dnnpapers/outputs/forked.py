@@ -19,7 +19,8 @@ threads would share one interpreter lock. What makes it safe:
   the child's part is made again here and raises itself); the child's part is
   the one the serial build makes first, so its error wins over the parent's;
 - no fork where it is wrong: no ``os.fork`` (Windows), or other threads
-  running (a fork copies only the calling thread, and any lock another holds).
+  running (a fork copies only the calling thread, and any lock another holds),
+  or a single core to run on.
 """
 
 from __future__ import annotations
@@ -42,8 +43,17 @@ _OK, _RAISED, _AGAIN = "ok", "raised", "again"
 
 
 def can_fork() -> bool:
-    """Whether a fork is safe here: the system has one and this process runs no other thread."""
-    return hasattr(os, "fork") and threading.active_count() == 1
+    """Whether a fork is safe and of use here: the system has one, this process runs no other thread, and it may
+    run on a second core (one pinned to a single core would only pay for the fork)."""
+    return hasattr(os, "fork") and threading.active_count() == 1 and _cores() > 1
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 class Aside:

@@ -54,9 +54,19 @@ OUTPUTS = (MATERIALS, MATERIALS_ZH, CHART, CHART_ZH, BIB, JSON, CSL, SCHEMA_FILE
 #: Written too for a list that keeps data/talks.yaml.
 TALK_OUTPUTS = (TALKS, TALKS_ZH, TALKS_ICS, TALKS_SCHEMA_FILE)
 
-#: From this many papers on, a cold build makes the web pages and the BibTeX in a forked child on a second core
-#: (``forked``); below, the fork costs more than it saves (measured: see ``_build``).
-FORK_FROM = 2_000
+#: A cold build of FORK_FROM to FORK_UP_TO papers makes the web pages and the BibTeX in a forked child on a second
+#: core (``forked``), while this process makes the rest. Measured with the second core free: a quarter off the
+#: build at 1,000 papers (0.105 -> 0.080 s), a third from 2,000 on (10,000: 0.88 -> 0.57 s), for some 15% more
+#: processor time; at the shipped list's size a few milliseconds, not worth a second process. Above FORK_UP_TO
+#: the pages the child copies as it reads the list (the two hold 16 kB a paper at once, one process 11 kB) would
+#: take a render past its 600 MB budget before 40,000 papers.
+FORK_FROM = 1_000
+FORK_UP_TO = 30_000
+
+
+def forks(papers: int) -> bool:
+    """Whether a cold build of ``papers`` papers makes part of its outputs in a forked child (where forking is safe)."""
+    return FORK_FROM <= papers <= FORK_UP_TO
 
 
 def build(paper_list: PaperList, templates: Path | None = None, parallel: bool = True) -> dict[str, bytes]:
@@ -97,7 +107,7 @@ def _build(
         made[_CARD] = format_template(html, PAPER_TEMPLATE, PAPER_FIELDS) if patterns is not None else ""
         return made
 
-    with forked.aside(web_and_bibtex, fork=parallel and len(paper_list.papers) >= FORK_FROM) as web:
+    with forked.aside(web_and_bibtex, fork=parallel and forks(len(paper_list.papers))) as web:
         mine: dict[str, bytes] = {}
         placed = {}
         for lang, chart_name, talks_page in (("en", CHART, TALKS), ("zh", CHART_ZH, TALKS_ZH)):
