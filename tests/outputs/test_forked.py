@@ -43,6 +43,7 @@ def test_bytes_and_small_values_come_back_as_made():
         got = side.result()
     assert got == made
     assert _gone(side.pid)
+    assert not forked.gc.get_freeze_count()  # (the list frozen out of the collector only while the child runs)
     assert side.child_peak_kb > 0 and side.child_seconds >= 0
 
 
@@ -124,6 +125,7 @@ def test_a_stop_in_the_parent_kills_and_reaps_the_child_at_once(stop):
     assert not isinstance(raised.value, Exception)
     assert time.monotonic() - started < 5
     assert _gone(side.pid)
+    assert not forked.gc.get_freeze_count()
 
 
 def test_a_child_that_dies_otherwise_has_its_work_made_here():
@@ -164,3 +166,15 @@ def test_no_fork_with_one_core_to_run_on(monkeypatch):
     monkeypatch.setattr(forked.os, "sched_getaffinity", lambda pid: {0}, raising=False)
     with forked.aside(lambda: {"pid": os.getpid()}, fork=True) as side:
         assert side.result() == {"pid": os.getpid()} and not side.forked
+
+
+def test_a_fork_the_system_refuses_leaves_the_work_to_be_made_here(monkeypatch):
+    import errno
+
+    def refuse():
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(forked.os, "fork", refuse)
+    with forked.aside(lambda: {"pid": os.getpid()}, fork=True) as side:
+        assert side.result() == {"pid": os.getpid()} and not side.forked
+    assert forked.gc.isenabled() and not forked.gc.get_freeze_count()

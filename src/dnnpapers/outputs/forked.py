@@ -59,9 +59,11 @@ def _cores() -> int:
 class Aside:
     """``work()`` made aside: in a forked child when ``fork``, else at once, here (the serial build).
 
-    ``work`` returns a dict of str keys; bytes values travel raw, the rest must be marshal-able.
-    ``pid``: the child's, once forked (0 if not). Figures for the benchmarks: ``forked``, ``child_seconds`` and ``child_cpu_seconds`` (its work's wall and processor time), ``child_peak_kb`` (its own peak
-    resident memory), ``handback_seconds`` (the parent's read of the result).
+    ``work`` returns a dict of str keys; bytes values travel raw, the rest must be marshal-able. A fork the
+    system refuses (no temporary file, no process to spare) leaves the work to be made here, as without ``fork``.
+    ``pid``: the child's, once forked (0 if not). Figures for the benchmarks: ``forked``, ``child_seconds`` and
+    ``child_cpu_seconds`` (its work's wall and processor time), ``child_peak_kb`` (its own peak resident memory),
+    ``handback_seconds`` (the parent's read of the result).
     """
 
     def __init__(self, work: Callable[[], dict], fork: bool):
@@ -74,10 +76,13 @@ class Aside:
         self.child_seconds = self.child_cpu_seconds = 0.0
         self.child_peak_kb = 0
         self.handback_seconds = 0.0
-        if not (fork and can_fork()):
-            self._result = work()  # (its error raised here, before the rest: the serial build's order)
-            return
-        self._start()
+        if fork and can_fork():
+            try:
+                self._start()
+                return
+            except OSError:
+                pass
+        self._result = work()  # (its error raised here, before the rest: the serial build's order)
 
     def _start(self) -> None:
         import pickle  # noqa: F401 - (here, not at the top: a render after an edit imports this module and forks nothing;
