@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 from markupsafe import Markup
 
-from dnnpapers.outputs import chart, export, forked, incremental
+from dnnpapers.outputs import chart, export, incremental
 from dnnpapers.outputs.csl import csl_json
 from dnnpapers.errors import DnnpapersError
 from dnnpapers.storage.files import TooLarge, confine, locked, read_bounded, remove_leftovers, write_files
@@ -92,6 +92,7 @@ def _build(
     with _collector_paused():
         views = paper_views(paper_list, today)
     overrides, inside = (root / "templates", root) if templates is None else (templates, templates)
+    from dnnpapers.outputs import forked  # (a render after an edit builds nothing: not imported by it)
     from dnnpapers.outputs.templating import format_template
 
     env = _environment(overrides, inside, len(paper_list.papers))
