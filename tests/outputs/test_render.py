@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from markdown_it import MarkdownIt
 
-from conftest import REPO, write_list
+from conftest import REPO, invoke, tree, write_list
 from dnnpapers.cli import app
 from dnnpapers.errors import DnnpapersError, ProblemsFound
 from dnnpapers.access.loading import load_list
@@ -273,7 +280,6 @@ def _variant(entry: dict, copy: int, i: int) -> dict:
 
 def _write_variants(root, count: int):
     """A list of ``count`` papers made of the shipped entries (the shipped taxonomy and page), with a README."""
-    import shutil
 
     from dnnpapers.storage.fastyaml import parse
     from dnnpapers.storage.store import format_entry
@@ -365,12 +371,8 @@ def test_the_shipped_list_is_built_without_a_fork(monkeypatch):
 @pytest.fixture(scope="module")
 def big(tmp_path_factory):
     """A list past the fork's threshold, rendered once (its outputs there, its cache elsewhere)."""
-    import os
-    import subprocess
-    import sys
-
     folder = tmp_path_factory.mktemp("big")
-    root, _ = _write_variants(folder / "list", render_module.FORK_FROM + 600)
+    root, _ = _write_variants(folder / "list", render_module.FORK_FROM + 1_500)  # (its child lives a few tenths of a second)
     done = subprocess.run([sys.executable, "-m", "dnnpapers", "render", "--root", str(root)], capture_output=True, text=True, timeout=120,
                           env={**os.environ, "DNNPAPERS_CACHE_DIR": str(folder / "cache")})
     assert done.returncode == 0, done.stderr
@@ -379,8 +381,6 @@ def big(tmp_path_factory):
 
 def _big_copy(big, tmp_path):
     """A copy of the big list with one paper more, so a render (cold: its cache is empty) rewrites its outputs."""
-    import shutil
-
     from dnnpapers.storage.store import format_entry
 
     root = tmp_path / "list"
@@ -391,10 +391,6 @@ def _big_copy(big, tmp_path):
 
 
 def _cli_process(root, tmp_path, **env):
-    import os
-    import subprocess
-    import sys
-
     environment = {**os.environ, "DNNPAPERS_CACHE_DIR": str(tmp_path / "cache"), "NO_COLOR": "1", **env}
     return subprocess.Popen([sys.executable, "-m", "dnnpapers", "render", "--root", str(root)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=environment, start_new_session=True)
@@ -408,8 +404,6 @@ SITE_FAILS = {
 
 @pytest.mark.parametrize("fault", list(SITE_FAILS))
 def test_a_site_template_that_fails_in_the_forked_build_ends_the_cli_as_the_serial_build_does(big, tmp_path, monkeypatch, fault):
-    from conftest import invoke, tree
-
     template, env = SITE_FAILS[fault]
     root = _big_copy(big, tmp_path)
     (root / "templates").mkdir()
@@ -429,24 +423,15 @@ def test_a_site_template_that_fails_in_the_forked_build_ends_the_cli_as_the_seri
 
 
 def _children(pid: int) -> list[int]:
-    from pathlib import Path
-
     try:
         return [int(n) for n in (Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]
     except OSError:
         return []
 
 
-@pytest.mark.skipif(not __import__("os").path.exists("/proc/self/task") or forked._cores() < 2, reason="needs /proc to see the child, and a second core")
+@pytest.mark.skipif(not Path(f"/proc/self/task/{os.getpid()}/children").exists() or forked._cores() < 2, reason="needs /proc to see the child, and a second core")
 @pytest.mark.parametrize("how", ["SIGINT to the group (Ctrl-C)", "SIGTERM to the process"])
 def test_a_stop_signal_mid_build_ends_both_processes_and_changes_nothing(big, tmp_path, how):
-    import os
-    import signal
-    import time
-    from pathlib import Path
-
-    from conftest import tree
-
     root = _big_copy(big, tmp_path)
     before = tree(root)
     process = _cli_process(root, tmp_path)
