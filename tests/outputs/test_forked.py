@@ -178,3 +178,36 @@ def test_a_fork_the_system_refuses_leaves_the_work_to_be_made_here(monkeypatch):
     with forked.aside(lambda: {"pid": os.getpid()}, fork=True) as side:
         assert side.result() == {"pid": os.getpid()} and not side.forked
     assert forked.gc.isenabled() and not forked.gc.get_freeze_count()
+
+
+def test_a_stop_signal_the_moment_the_child_is_forked_still_has_it_killed(monkeypatch):
+    """A handler raises at the first bytecode after the signals are unblocked, wherever that is."""
+    real = forked.Aside._start
+    pids = []
+
+    def start_then_stop(self):
+        real(self)
+        pids.append(self.pid)
+        raise Interrupted(signal.SIGTERM)
+
+    monkeypatch.setattr(forked.Aside, "_start", start_then_stop)
+    with pytest.raises(Interrupted), forked.aside(lambda: time.sleep(30) or {}, fork=True):
+        pass
+    assert pids and _gone(pids[0])
+    assert not forked.gc.get_freeze_count()
+
+
+def test_a_second_stop_while_the_child_is_reaped_is_raised_once_it_is(monkeypatch):
+    real = forked.os.waitpid
+    stops = [Interrupted(signal.SIGINT)]
+
+    def interrupted_once(pid, options):
+        if stops:
+            raise stops.pop()
+        return real(pid, options)
+
+    with pytest.raises(Interrupted, match="SIGINT"), forked.aside(lambda: time.sleep(30) or {}, fork=True) as side:
+        monkeypatch.setattr(forked.os, "waitpid", interrupted_once)
+        raise KeyboardInterrupt
+    monkeypatch.undo()
+    assert _gone(side.pid)

@@ -431,6 +431,13 @@ def _children(pid: int) -> list[int]:
         return []
 
 
+def _status(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text()[:400] + Path(f"/proc/{pid}/cmdline").read_text()[:200]
+    except OSError as exc:
+        return str(exc)
+
+
 def _children_until_done(process) -> set[int]:
     seen: set[int] = set()
     while process.poll() is None:
@@ -459,4 +466,5 @@ def test_a_stop_signal_mid_build_ends_both_processes_and_changes_nothing(big, tm
     out, err = process.communicate(timeout=60)
     assert (process.returncode, err) == (130, "dnnpapers: interrupted\n")
     assert tree(root) == before  # outputs as they were, no staged file left
-    assert not any(Path(f"/proc/{child}").exists() for child in children)
+    left = {child: _status(child) for child in children if Path(f"/proc/{child}").exists()}
+    assert not left, (children, left)

@@ -57,7 +57,7 @@ def _cores() -> int:
 
 
 class Aside:
-    """``work()`` made aside: in a forked child when ``fork``, else at once, here (the serial build).
+    """``work()`` made aside (``start``): in a forked child when ``fork``, else at once, here (the serial build).
 
     ``work`` returns a dict of str keys; bytes values travel raw, the rest must be marshal-able. A fork the
     system refuses (no temporary file, no process to spare) leaves the work to be made here, as without ``fork``.
@@ -66,23 +66,31 @@ class Aside:
     ``handback_seconds`` (the parent's read of the result).
     """
 
-    def __init__(self, work: Callable[[], dict], fork: bool):
+    def __init__(self, work: Callable[[], dict]):
         self._work = work
         self._result: dict | None = None
         self._error: BaseException | None = None
         self._pid = self.pid = 0
         self._file = None
+        self._frozen = False
         self.forked = False
         self.child_seconds = self.child_cpu_seconds = 0.0
         self.child_peak_kb = 0
         self.handback_seconds = 0.0
+
+    def start(self, fork: bool) -> None:
+        """Fork the child to make the work (``fork``, where that is safe), else make it here at once, raising its error."""
         if fork and can_fork():
             try:
                 self._start()
                 return
             except OSError:
                 pass
-        self._result = work()  # (its error raised here, before the rest: the serial build's order)
+        try:
+            self._result = self._work()  # (its error raised here, before the rest: the serial build's order)
+        except Exception as exc:
+            self._error = exc
+            raise
 
     def _start(self) -> None:
         import pickle  # noqa: F401 - (here, not at the top: a render after an edit imports this module and forks nothing;
@@ -91,23 +99,19 @@ class Aside:
 
         self._file = tempfile.TemporaryFile()  # (nameless on Linux: O_TMPFILE; elsewhere unlinked at once)
         gc.freeze()  # the loaded list out of both sides' collector passes: neither copies its pages by tracing them
+        self._frozen = True
         old = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
         try:
             pid = os.fork()
         except BaseException:
             signal.pthread_sigmask(signal.SIG_SETMASK, old)
-            gc.unfreeze()
-            self._file.close()
+            self.cancel()
             raise
         if pid == 0:
             _child(self._work, self._file.fileno(), old)  # never returns
         self._pid = self.pid = pid
         self.forked = True
-        try:
-            signal.pthread_sigmask(signal.SIG_SETMASK, old)  # a stop signal that came meanwhile is raised here
-        except BaseException:
-            self.cancel()
-            raise
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)  # (a stop signal that came meanwhile is raised here: the caller cancels)
 
     def result(self) -> dict:
         """The work's result; its error, raised as the serial build raises it."""
@@ -123,13 +127,9 @@ class Aside:
     def _collect(self) -> dict:
         if not self._pid:
             raise RuntimeError("the work aside was cancelled")
-        try:
-            _, status = os.waitpid(self._pid, 0)
-        except BaseException:
-            self.cancel()
-            raise
+        _, status = os.waitpid(self._pid, 0)  # (a stop signal raised while waiting: the caller cancels)
         self._pid = 0
-        gc.unfreeze()
+        self._thaw()
         try:
             if os.WIFSIGNALED(status) and os.WTERMSIG(status) in SIGNALS:
                 raise Interrupted(os.WTERMSIG(status))  # the child was stopped on its own: so is the run
@@ -151,25 +151,31 @@ class Aside:
         return value
 
     def cancel(self) -> None:
-        """Kill the child, if one runs, and reap it."""
-        if self._pid:
-            pid, self._pid = self._pid, 0
+        """Kill the child, if one runs, and reap it. A stop signal that comes meanwhile is raised once it is reaped."""
+        pending: BaseException | None = None
+        while self._pid:
             try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            while True:
                 try:
-                    os.waitpid(pid, 0)
-                    break
-                except ChildProcessError:
-                    break
-                except BaseException:  # (a second Ctrl-C while reaping: reap all the same, then stop)
-                    continue
-            gc.unfreeze()
+                    os.kill(self._pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                os.waitpid(self._pid, 0)
+                self._pid = 0
+            except ChildProcessError:
+                self._pid = 0
+            except BaseException as exc:  # (a second Ctrl-C, say: the child first)
+                pending = pending or exc
+        self._thaw()
         if self._file is not None:
             self._file.close()
             self._file = None
+        if pending is not None:
+            raise pending
+
+    def _thaw(self) -> None:
+        if self._frozen:
+            self._frozen = False
+            gc.unfreeze()
 
 
 @contextmanager
@@ -180,8 +186,9 @@ def aside(work: Callable[[], dict], fork: bool) -> Iterator[Aside]:
     (``work`` first) would have raised first, is raised instead. Anything else (``Interrupted``,
     ``KeyboardInterrupt``, ``SystemExit``) kills and reaps the child at once.
     """
-    side = Aside(work, fork)
+    side = Aside(work)
     try:
+        side.start(fork)  # (inside: a stop signal raised the moment the child is forked still has it killed)
         yield side
     except Exception:
         side.result()  # raises the child's error, if it had one
