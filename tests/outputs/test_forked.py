@@ -58,7 +58,7 @@ def _raises(exc: BaseException):
     "error",
     [
         DnnpapersError("templates/site.html.j2: the template ran longer than 10 s; stopped (a runaway loop?)"),
-        ProblemsFound([Problem("data/papers.yaml", 3, 5, "bad"), Problem("data/papers.yaml", 1, 1, "worse")]),  # (does not pickle as itself)
+        ProblemsFound([Problem("data/papers.yaml", 3, 5, "bad"), Problem("data/papers.yaml", 1, 1, "worse")]),
         UsageError("--sort: no such order", "--sort"),
         ValueError("plain"),
         MemoryError(),
@@ -66,12 +66,38 @@ def _raises(exc: BaseException):
     ids=lambda e: type(e).__name__,
 )
 def test_an_error_in_the_child_is_raised_here_as_made_here(error):
-    with pytest.raises(type(error)) as forked_raised, forked.aside(_raises(error), fork=True) as side:
+    parent, made_here = os.getpid(), []
+
+    def work():
+        if os.getpid() == parent:
+            made_here.append(1)
+        raise error
+
+    with pytest.raises(type(error)) as forked_raised, forked.aside(work, fork=True) as side:
         side.result()
+    assert not made_here  # (handed back, not made again here)
     with pytest.raises(type(error)) as serial_raised, forked.aside(_raises(error), fork=False) as side:
         side.result()
     assert type(forked_raised.value) is type(serial_raised.value)
     assert str(forked_raised.value) == str(serial_raised.value) == str(error)
+    assert vars(forked_raised.value) == vars(error)  # (ProblemsFound's problems, UsageError's option)
+
+
+def test_an_error_that_does_not_pickle_as_itself_is_made_again_here():
+    class Odd(DnnpapersError):
+        def __init__(self, parts: list[str]):
+            super().__init__(" / ".join(parts))  # (unpickled from its message, it would say something else)
+
+    parent, made_here = os.getpid(), []
+
+    def work():
+        if os.getpid() == parent:
+            made_here.append(1)
+        raise Odd(["a", "b"])
+
+    with pytest.raises(Odd, match="^a / b$"), forked.aside(work, fork=True) as side:
+        side.result()
+    assert made_here == [1]
 
 
 def test_the_childs_error_wins_over_the_parents_as_in_the_serial_build():
