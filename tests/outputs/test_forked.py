@@ -237,3 +237,13 @@ def test_a_second_stop_while_the_child_is_reaped_is_raised_once_it_is(monkeypatc
         raise KeyboardInterrupt
     monkeypatch.undo()
     assert _gone(side.pid)
+
+
+def test_a_child_the_system_reaps_itself_still_hands_its_result_back():
+    """A program that ignores SIGCHLD passes that on through exec: its children are reaped unasked, waitpid finds none."""
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        with forked.aside(lambda: {"a": b"x" * 100_000}, fork=True) as side:
+            assert side.result() == {"a": b"x" * 100_000} and side.forked
+    finally:
+        signal.signal(signal.SIGCHLD, previous)

@@ -127,7 +127,10 @@ class Aside:
     def _collect(self) -> dict:
         if not self._pid:
             raise RuntimeError("the work aside was cancelled")
-        _, status = os.waitpid(self._pid, 0)  # (a stop signal raised while waiting: the caller cancels)
+        try:
+            _, status = os.waitpid(self._pid, 0)  # (a stop signal raised while waiting: the caller cancels)
+        except ChildProcessError:  # reaped by the system (SIGCHLD ignored by whoever started us): its file tells
+            status = 0
         self._pid = 0
         self._thaw()
         try:
