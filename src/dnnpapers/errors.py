@@ -25,6 +25,9 @@ class UsageError(DnnpapersError):
         super().__init__(message)
         self.option = option
 
+    def __reduce__(self):  # (pickled as made: a build's forked child hands its error back so)
+        return (type(self), (str(self), self.option))
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -52,6 +55,9 @@ class ProblemsFound(DnnpapersError):
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(set(problems))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self):  # (pickled as made: a build's forked child hands its error back so)
+        return (type(self), (self.problems,))
 
 
 def _escape_data(text: str) -> str:

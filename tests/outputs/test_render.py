@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from markdown_it import MarkdownIt
 
-from conftest import REPO, write_list
+from conftest import REPO, invoke, tree, write_list
 from dnnpapers.cli import app
 from dnnpapers.errors import DnnpapersError, ProblemsFound
 from dnnpapers.access.loading import load_list
@@ -254,3 +261,210 @@ def test_what_one_render_keeps_for_the_process_changes_no_byte_of_the_next(tmp_p
     _forget_what_renders_keep()
     build(lists[1])  # another list's words, names and topics kept first
     assert build(lists[0]) == fresh
+
+
+# --- the build made on two cores (outputs/forked.py): the serial build's bytes, errors and stops ---------------------
+
+from dnnpapers.outputs import forked, materials, render as render_module  # noqa: E402
+
+
+def _variant(entry: dict, copy: int, i: int) -> dict:
+    """A copy of a shipped entry with ids of its own (YYMM.9NNNN arXiv ids: no real paper's)."""
+    if not copy:
+        return dict(entry)
+    made = {**entry, "id": f"{entry['id']}-{copy}", "title": f"{entry['title']} (variant {copy})", "arxiv": f"{1501 + i // 10_000}.9{i % 10_000:04d}"}
+    if entry.get("doi"):
+        made["doi"] = f"{entry['doi']}.{copy}"
+    return made
+
+
+def _write_variants(root, count: int):
+    """A list of ``count`` papers made of the shipped entries (the shipped taxonomy and page), with a README."""
+
+    from dnnpapers.storage.fastyaml import parse
+    from dnnpapers.storage.store import format_entry
+
+    shipped = parse((REPO / "data" / "papers.yaml").read_bytes())["papers"]
+    (root / "data").mkdir(parents=True)
+    for name in ("taxonomy.yaml", "page.yaml"):
+        shutil.copy(REPO / "data" / name, root / "data" / name)
+    entries = [_variant(shipped[i % len(shipped)], i // len(shipped), i) for i in range(count)]
+    (root / "data" / "papers.yaml").write_text("papers:\n" + "".join(format_entry(e) for e in entries), encoding="utf-8")
+    (root / "README.md").write_text("# A list\n\n<!-- dnnpapers:begin -->\n<!-- dnnpapers:end -->\n", encoding="utf-8")
+    return root, entries
+
+
+FAKE = [
+    {"id": "fake2021awarded", "title": "Fake Awarded Paper", "authors": ["Ann Fake"], "year": 2021, "venue": "ICLR 2022", "url": "https://example.org/fake-awarded",
+     "tags": ["early-exit"], "awards": ["Fake best paper"], "notes": "A fake note | with a pipe"},
+    {"id": "fake2022cited", "title": "Fake Much-Cited Paper", "authors": ["Bo Fake", "et al."], "year": 2022, "venue": "arXiv", "arxiv": "2404.90001", "tags": ["dynamic-depth"],
+     "code": "https://github.com/example-org/fake-cited"},
+]
+
+
+@pytest.fixture(scope="module")
+def varied(tmp_path_factory):
+    """A list with metrics (a milestone among them), talks held and to come, notes and awards, and topic pages."""
+    from dnnpapers.storage.store import format_entry
+
+    root, entries = _write_variants(tmp_path_factory.mktemp("varied") / "list", 150)
+    with (root / "data" / "papers.yaml").open("a", encoding="utf-8") as out:
+        out.write("".join(format_entry(e) for e in FAKE))
+    (root / "data" / "metrics.yaml").write_text(
+        "metrics:\n" + "".join(f"  {pid}:\n    citations: {n}\n    fetched: 2024-01-01\n" for pid, n in (("fake2022cited", 500), ("fake2021awarded", 7))), encoding="utf-8"
+    )
+    talk = '  - date: {date}\n    start: "09:00"\n    end: "10:00"\n    kind: paper-talk\n    presenters:\n      - name: A Reader\n    papers: [{pid}]\n'
+    (root / "data" / "talks.yaml").write_text("talks:\n" + talk.format(date="2020-08-01", pid="fake2021awarded") + talk.format(date="2030-08-01", pid=entries[3]["id"]), encoding="utf-8")
+    return root
+
+
+def _spied(monkeypatch) -> list:
+    made = []
+    real = forked.Aside.__init__
+
+    def init(self, *args, **kwargs):
+        made.append(self)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(forked.Aside, "__init__", init)
+    return made
+
+
+def test_a_forked_build_makes_the_serial_builds_bytes_in_its_order(varied, monkeypatch):
+    monkeypatch.setenv("DNNPAPERS_TODAY", "2026-01-01")  # one talk held, one to come
+    monkeypatch.setattr(materials, "PAGE_BUDGET", 30_000)  # split into topic pages
+    monkeypatch.setattr(render_module, "README_BUDGET", 30_000)
+    monkeypatch.setattr(render_module, "forks", lambda papers: True)
+    monkeypatch.setattr(forked.threading, "active_count", lambda: 1)  # (xdist's worker keeps a thread of its own)
+    monkeypatch.setattr(forked, "_cores", lambda: 2)
+    asides = _spied(monkeypatch)
+    paper_list = load_list(varied)
+    serial_notes, forked_notes = {}, {}
+    serial = render_module._build(paper_list, patterns=serial_notes, parallel=False)
+    assert [side.forked for side in asides] == [False]
+    parallel = render_module._build(paper_list, patterns=forked_notes, parallel=True)
+    assert [side.forked for side in asides] == [False, True]
+    assert list(parallel[0].items()) == list(serial[0].items())  # (the order too: the render state's manifest keeps it)
+    assert parallel[1] == serial[1] and forked_notes == serial_notes
+    names = set(serial[0])
+    r = render_module
+    assert [name for name in serial[0] if "/materials/" not in name] == [  # (the order before the fork: the render state's manifest keeps it)
+        r.MATERIALS, r.CHART, r.MATERIALS_ZH, r.CHART_ZH, r.BIB, r.JSON, r.CSL, r.SCHEMA_FILE, r.SITE, r.SITE_ZH, r.README_FILE, r.TALKS, r.TALKS_ZH, r.TALKS_ICS, r.TALKS_SCHEMA_FILE
+    ]
+    assert any(name.startswith("generated/materials/") for name in names) and render_module.TALKS_ICS in names
+    site = serial[0][render_module.SITE].decode()
+    assert "Fake best paper" in site and "talk on" in site
+
+
+def test_only_a_list_between_the_thresholds_forks():
+    r = render_module
+    assert [r.forks(n) for n in (289, r.FORK_FROM - 1, r.FORK_FROM, r.FORK_UP_TO, r.FORK_UP_TO + 1, 50_000)] == [False, False, True, True, False, False]
+
+
+def test_the_shipped_list_is_built_without_a_fork(monkeypatch):
+    monkeypatch.setattr(forked.threading, "active_count", lambda: 1)
+    asides = _spied(monkeypatch)
+    build(load_list(REPO))
+    assert asides and not any(side.forked for side in asides)
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    """A list past the fork's threshold, rendered once (its outputs there, its cache elsewhere)."""
+    folder = tmp_path_factory.mktemp("big")
+    root, _ = _write_variants(folder / "list", render_module.FORK_FROM + 1_500)  # (its child lives a few tenths of a second)
+    done = subprocess.run([sys.executable, "-m", "dnnpapers", "render", "--root", str(root)], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "DNNPAPERS_CACHE_DIR": str(folder / "cache")})
+    assert done.returncode == 0, done.stderr
+    return root
+
+
+def _big_copy(big, tmp_path):
+    """A copy of the big list with one paper more, so a render (cold: its cache is empty) rewrites its outputs."""
+    from dnnpapers.storage.store import format_entry
+
+    root = tmp_path / "list"
+    shutil.copytree(big, root)
+    with (root / "data" / "papers.yaml").open("a", encoding="utf-8") as out:
+        out.write(format_entry(FAKE[0]))
+    return root
+
+
+def _cli_process(root, tmp_path, **env):
+    environment = {**os.environ, "DNNPAPERS_CACHE_DIR": str(tmp_path / "cache"), "NO_COLOR": "1", **env}
+    return subprocess.Popen([sys.executable, "-m", "dnnpapers", "render", "--root", str(root)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=environment, start_new_session=True)
+
+
+SITE_FAILS = {
+    "template error": ('{% include "no-such-part.html" %}', {}),
+    "time limit": ("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", {"DNNPAPERS_TEMPLATE_SECONDS": "0.3"}),
+}
+
+
+@pytest.mark.parametrize("fault", list(SITE_FAILS))
+def test_a_site_template_that_fails_in_the_forked_build_ends_the_cli_as_the_serial_build_does(big, tmp_path, monkeypatch, fault):
+    template, env = SITE_FAILS[fault]
+    root = _big_copy(big, tmp_path)
+    (root / "templates").mkdir()
+    (root / "templates" / "site.html.j2").write_text(template, encoding="utf-8")
+    before = tree(root)
+    process = _cli_process(root, tmp_path, **env)
+    children = _children_until_done(process)
+    out, err = process.communicate(timeout=120)
+    assert children or not _SEES_CHILDREN  # (the error came from the forked child)
+    assert tree(root) == before
+    monkeypatch.setattr(render_module, "forks", lambda papers: False)  # the serial build, in this process
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("DNNPAPERS_CACHE_DIR", str(tmp_path / "serial-cache"))
+    serial = invoke(["render", "--root", str(root)])
+    assert (process.returncode, err) == (serial.returncode, serial.stderr)
+    assert process.returncode == 1 and len(err.splitlines()) == 1 and "site.html.j2" in err, err
+    assert tree(root) == before
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(n) for n in (Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]
+    except OSError:
+        return []
+
+
+def _status(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text()[:400] + Path(f"/proc/{pid}/cmdline").read_text()[:200]
+    except OSError as exc:
+        return str(exc)
+
+
+def _children_until_done(process) -> set[int]:
+    seen: set[int] = set()
+    while process.poll() is None:
+        seen.update(_children(process.pid))
+        time.sleep(0.002)
+    return seen
+
+
+_SEES_CHILDREN = Path(f"/proc/self/task/{os.getpid()}/children").exists() and forked._cores() > 1
+
+
+@pytest.mark.skipif(not _SEES_CHILDREN, reason="needs /proc to see the child, and a second core")
+@pytest.mark.parametrize("how", ["SIGINT to the group (Ctrl-C)", "SIGTERM to the process"])
+def test_a_stop_signal_mid_build_ends_both_processes_and_changes_nothing(big, tmp_path, how):
+    root = _big_copy(big, tmp_path)
+    before = tree(root)
+    process = _cli_process(root, tmp_path)
+    deadline = time.monotonic() + 60
+    while not (children := _children(process.pid)):
+        assert process.poll() is None and time.monotonic() < deadline, "the render ended before its build forked"
+        time.sleep(0.002)
+    if how.startswith("SIGINT"):
+        os.killpg(process.pid, signal.SIGINT)
+    else:
+        os.kill(process.pid, signal.SIGTERM)
+    out, err = process.communicate(timeout=60)
+    assert (process.returncode, err) == (130, "dnnpapers: interrupted\n")
+    assert tree(root) == before  # outputs as they were, no staged file left
+    left = {child: _status(child) for child in children if Path(f"/proc/{child}").exists()}
+    assert not left, (children, left)
