@@ -1,3 +1,3 @@
-from dnnpapers.cli import main
+from dnnpapers.cli import run
 
-main()
+run()

@@ -72,3 +72,25 @@ def test_a_first_check_loads_no_openssl(tmp_path):
     (hashlib's, 10 ms) is loaded by a render, which digests its outputs with it, not by a check."""
     root = write_list(tmp_path / "list", [MSD])
     assert "_hashlib" not in _imported(["check"], root, tmp_path / "cache")
+
+
+def test_the_console_script_leaves_what_its_run_made_to_the_exit_without_a_collector_pass(monkeypatch):
+    """`dnnpapers` (and `python -m dnnpapers`) run ``cli.run``: main's exit code, then the run's objects frozen, so
+    the interpreter's last collection does not trace a loaded list it is about to free anyway."""
+    import gc
+    from importlib.metadata import entry_points
+
+    from dnnpapers import cli
+
+    (script,) = [ep for ep in entry_points(group="console_scripts") if ep.name == "dnnpapers"]
+    assert script.value == "dnnpapers.cli:run"
+    assert "run()" in (REPO / "src" / "dnnpapers" / "__main__.py").read_text(encoding="utf-8")
+    monkeypatch.setattr(sys, "argv", ["dnnpapers", "--version"])
+    before = gc.get_freeze_count()
+    try:
+        with pytest.raises(SystemExit) as done:
+            cli.run()
+        assert done.value.code == 0
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()

@@ -18,7 +18,7 @@ import typer
 from dnnpapers.cli.common import app
 from dnnpapers.cli import listing, network, outputs, setup, talks
 
-__all__ = ["app", "main"]
+__all__ = ["app", "main", "run"]
 
 app.command()(listing.check)
 app.command()(outputs.render)
@@ -125,6 +125,21 @@ def main() -> None:
             pass
     sys.stdout = real_stdout
     sys.exit(code)
+
+
+def run() -> None:
+    """The console script: ``main``, and at the interpreter's exit no collector pass over what the run leaves.
+
+    A cold render of 10,000 papers leaves its loaded list for the exit, and the collector's last pass over it
+    costs ~0.06 s of CPU for nothing (the objects are freed either way). Not in ``main``, which tests call in
+    their own process: freezing theirs would keep its garbage cycles for good.
+    """
+    import gc
+
+    try:
+        main()
+    finally:
+        gc.freeze()
 
 
 def _say(message: str, code: int) -> int:
