@@ -75,14 +75,15 @@ setTimeout(() => {
 }, 600);
 """
 
-#: How long the server holds back the page's end (its data and its script) once the rest is sent.
-HOLD = 1.0  # the first paint comes ~0.3 s after the first byte on a quiet machine
+#: How long the server holds back the page's end (its data and its script) once the rest is sent: the first paint
+#: comes ~0.3 s after the first byte on a quiet machine; a busy one that has not painted by then gets a longer hold.
+HOLDS = (1.0, 4.0)
 
 
 @pytest.fixture(scope="module")
 def served():
     """The shipped pages over HTTP on 127.0.0.1, each sent in two parts: everything before the page's data and
-    script at once, the rest ``HOLD`` seconds later: the base URL."""
+    script at once, the rest the seconds the path's query says later (``/index.html?1.0``): the base URL."""
     import http.server
     import threading
     import time
@@ -91,7 +92,8 @@ def served():
 
     class Held(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
-            page = (folder / self.path.lstrip("/")).read_bytes()
+            name, _, hold = self.path.lstrip("/").partition("?")
+            page = (folder / name).read_bytes()
             cut = page.index(b'<script type="application/json"')
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -99,7 +101,7 @@ def served():
             self.end_headers()
             self.wfile.write(page[:cut])
             self.wfile.flush()
-            time.sleep(HOLD)
+            time.sleep(float(hold))
             self.wfile.write(page[cut:])
 
         def log_message(self, *args):
@@ -117,9 +119,13 @@ def test_on_a_slow_phone_the_page_does_not_shift_once_painted(phone, served, nam
     # paints before its end (its data and script) has arrived, and a layout switched on by the script then moves
     # everything. The server holds the end back (``served``), so the page is painted first without seconds of a
     # throttled download; the paint is checked to have come first, else the test would prove nothing.
-    open_page(phone, f"{served}/{name}")
-    shift, painted, arrived = phone.execute_async_script(_SHIFTS)
-    assert painted is not None and painted < arrived, f"painted at {painted} ms, not before the page's end came at {arrived:.0f} ms"
+    for hold in HOLDS:
+        open_page(phone, f"{served}/{name}?{hold}")
+        shift, painted, arrived = phone.execute_async_script(_SHIFTS)
+        if painted is not None and painted < arrived:
+            break
+    else:
+        pytest.fail(f"painted at {painted} ms, not before the page's end came at {arrived:.0f} ms: the case is not made")
     assert shift < 0.1, f"layout shift {shift:.3f} (Lighthouse calls a CLS below 0.1 good)"
     assert phone.execute_script("return document.documentElement.scrollWidth <= innerWidth")
 
