@@ -361,10 +361,13 @@ def serve(services: FakeServices) -> tuple[ThreadingHTTPServer, str]:
 
     class Server(ThreadingHTTPServer):
         def handle_error(self, request, client_address) -> None:
-            """To the real stderr: a command run in this process (CliRunner) has sys.stderr as its own."""
+            """To the real stderr: a command run in this process (CliRunner) has sys.stderr as its own. A client that hung
+            up before a delayed answer (a timeout fault) is not the fake's error: nothing is printed for it."""
             import sys
             import traceback
 
+            if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+                return
             print(f"fake server: error answering {client_address}", file=sys.__stderr__)
             traceback.print_exc(file=sys.__stderr__)
 

@@ -40,9 +40,9 @@ def test_a_write_killed_at_any_point_leaves_the_old_file_whole(tmp_path, point):
 
 
 
-def run_add(root, base, services, retries: int = 3):
+def run_add(root, base, services, retries: int = 3, timeout: float = 0.5):
     start = time.perf_counter()
-    done = invoke_dnnpapers(["add", "1703.09844", "--tag", "early-exit"], root, base, services, DNNPAPERS_HTTP_TIMEOUT="0.5", DNNPAPERS_HTTP_BACKOFF="0.05",
+    done = invoke_dnnpapers(["add", "1703.09844", "--tag", "early-exit"], root, base, services, DNNPAPERS_HTTP_TIMEOUT=str(timeout), DNNPAPERS_HTTP_BACKOFF="0.01",
                             DNNPAPERS_HTTP_RETRIES=str(retries))
     return done, time.perf_counter() - start
 
@@ -50,7 +50,7 @@ def run_add(root, base, services, retries: int = 3):
 BOMB = '<?xml version="1.0"?><!DOCTYPE f [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><feed xmlns="http://www.w3.org/2005/Atom">&c;</feed>'
 FAULTS = {
     "reset connection": [Fault(raise_=httpx.ReadError)] * 4,
-    "timeout": [Fault(delay=1.5)] * 4,  # with one retry (RETRIES_FOR): four waits of 0.5 s add no behaviour to two
+    "timeout": [Fault(delay=1.5)] * 4,  # with one retry (RETRIES_FOR) and a 0.2 s limit (TIMEOUT_FOR): two waits, not four of 0.5 s
     "429 without Retry-After": [Fault(429, "Rate exceeded.")] * 4,
     "503": [Fault(503, "Service Unavailable")] * 4,
     "garbage": [Fault(200, bytes(range(256)) * 4)],
@@ -59,6 +59,7 @@ FAULTS = {
     "html with 200": [Fault(200, "<!DOCTYPE html><html><body>Down for maintenance</body></html>")],
 }
 RETRIES_FOR = {"timeout": 1}
+TIMEOUT_FOR = {"timeout": 0.2}  # the others keep 0.5 s, so a slow machine does not turn their fault into a timeout
 
 
 @pytest.mark.parametrize("fault", FAULTS)
@@ -68,7 +69,7 @@ def test_arxiv_faults_exit_1_in_one_line_and_write_nothing(tmp_path, server, fau
     services.faults["arxiv"] += FAULTS[fault]
     root = write_list(tmp_path, [])
     before = (root / "data" / "papers.yaml").read_bytes()
-    done, elapsed = run_add(root, base, services, RETRIES_FOR.get(fault, 3))
+    done, elapsed = run_add(root, base, services, RETRIES_FOR.get(fault, 3), TIMEOUT_FOR.get(fault, 0.5))
     assert done.returncode == 1, done.stderr
     assert done.stderr.startswith("dnnpapers: arXiv: ") and done.stderr.count("\n") == 1, done.stderr
     assert "Traceback" not in done.stdout + done.stderr
@@ -82,7 +83,7 @@ def test_semantic_scholar_faults_only_cost_the_citations(tmp_path, server, fault
     services.add(MSD, citations=1)
     services.faults["s2"] += FAULTS[fault]
     root = write_list(tmp_path, [])
-    done, elapsed = run_add(root, base, services, RETRIES_FOR.get(fault, 3))
+    done, elapsed = run_add(root, base, services, RETRIES_FOR.get(fault, 3), TIMEOUT_FOR.get(fault, 0.5))
     assert done.returncode == 0, done.stderr
     assert done.stderr.startswith("warning: Semantic Scholar: ") and "citation data is missing" in done.stderr
     assert [p.arxiv for p in load_list(root).papers] == ["1703.09844"]

@@ -77,8 +77,8 @@ def raw():
 def _drip(conn, stop):
     body = feed_xml([entry_xml(PAPER)], "id_list", 1, 1).encode()
     conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-type: application/atom+xml\r\ncontent-length: %d\r\n\r\n" % len(body))
-    for byte in body:  # one byte every 0.25 s: each read returns well within the read timeout
-        if stop.wait(0.25):
+    for byte in body:  # one byte every 0.1 s: each read returns well within the read timeout (0.5 s)
+        if stop.wait(0.1):
             return
         conn.sendall(bytes([byte]))
 
@@ -86,8 +86,8 @@ def _drip(conn, stop):
 def test_a_server_dripping_its_body_is_given_up_within_the_total_time(tmp_path, raw):
     server = raw(_drip)
     root = write_list(tmp_path, [])
-    env = {"DNNPAPERS_ARXIV_URL": f"{server.url}/api/query", "DNNPAPERS_S2_URL": f"{server.url}/s2", "DNNPAPERS_HTTP_TIMEOUT": "1",
-           "DNNPAPERS_HTTP_RETRIES": "1", "DNNPAPERS_HTTP_BACKOFF": "0.1", "DNNPAPERS_ARXIV_DELAY": "0"}
+    env = {"DNNPAPERS_ARXIV_URL": f"{server.url}/api/query", "DNNPAPERS_S2_URL": f"{server.url}/s2", "DNNPAPERS_HTTP_TIMEOUT": "0.5",
+           "DNNPAPERS_HTTP_RETRIES": "1", "DNNPAPERS_HTTP_BACKOFF": "0.05", "DNNPAPERS_ARXIV_DELAY": "0"}
 
     class NoServices:
         def environment(self, base):
@@ -96,8 +96,8 @@ def test_a_server_dripping_its_body_is_given_up_within_the_total_time(tmp_path, 
     start = time.monotonic()
     done = run_dnnpapers(["add", PAPER.arxiv_id, "--tag", "early-exit"], root, server.url, NoServices())
     took = time.monotonic() - start
-    assert done.returncode == 1 and done.stderr == "dnnpapers: arXiv: no answer within 1 s after 2 tries (127.0.0.1)\n"
-    assert took < 9, took  # two tries of 1 s and a short backoff, plus start-up
+    assert done.returncode == 1 and done.stderr == "dnnpapers: arXiv: no answer within 0.5 s after 2 tries (127.0.0.1)\n"
+    assert took < 8, took  # two tries of 0.5 s and a short backoff, plus start-up (the body alone would drip for minutes)
 
 
 BOMB_SIZE = 256 * 2**20  # 256 MiB of zeros: about 256 KB gzipped

@@ -310,22 +310,44 @@ def test_a_render_killed_mid_write_leaves_a_file_git_ignores_that_check_names_an
     assert final.returncode == 0, final.stdout
 
 
+def _wait_at_the_lock(process: subprocess.Popen, root: Path) -> None:
+    """Until ``process`` holds a lock file of the list open (it is then trying the lock, a try every 0.05 s) and has
+    had time for a few tries, or has ended; rather than a fixed second that a busy machine may not honour."""
+    fds, deadline = Path(f"/proc/{process.pid}/fd"), time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            held = [os.readlink(fd) for fd in fds.iterdir()]
+        except OSError:  # a descriptor closed while listed
+            continue
+        if any(target.startswith(str(root)) and target.endswith(".lock") for target in held):
+            time.sleep(0.2)
+            return
+        time.sleep(0.01)
+
+
 def test_a_live_staged_write_of_another_render_is_never_removed(root, tmp_path):
     """Two renders at once: the second waits for the lock, so it never sweeps the first's staged file away."""
     first, go = _paused(tmp_path, ["render", "--root", str(root)], "first")
-    staged = _staged(root)
-    assert staged
-    check = subprocess.run([sys.executable, "-m", "dnnpapers", "render", "--check", "--root", str(root)], capture_output=True, text=True, timeout=120)
-    assert check.returncode == 1  # it may name it (it only reads) ...
-    assert _staged(root) == staged  # ... but removes nothing
-    second = subprocess.Popen([sys.executable, "-m", "dnnpapers", "render", "--root", str(root)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.0)  # the second is waiting for the lock by now
-    assert second.poll() is None and _staged(root) == staged
-    go.touch()
-    out, err = first.communicate(timeout=120)
-    assert first.returncode == 0, err
-    out, err = second.communicate(timeout=120)
-    assert second.returncode == 0, err
+    second = None
+    try:
+        staged = _staged(root)
+        assert staged
+        check = subprocess.run([sys.executable, "-m", "dnnpapers", "render", "--check", "--root", str(root)], capture_output=True, text=True, timeout=120)
+        assert check.returncode == 1  # it may name it (it only reads) ...
+        assert _staged(root) == staged  # ... but removes nothing
+        second = subprocess.Popen([sys.executable, "-m", "dnnpapers", "render", "--root", str(root)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        _wait_at_the_lock(second, root)
+        assert second.poll() is None and _staged(root) == staged
+        go.touch()
+        out, err = first.communicate(timeout=120)
+        assert first.returncode == 0, err
+        out, err = second.communicate(timeout=120)
+        assert second.returncode == 0, err
+    finally:  # a failure above leaves neither render behind (the first would wait for GO for ever)
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.communicate()
     assert _staged(root) == []
     from conftest import invoke
 
