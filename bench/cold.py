@@ -75,17 +75,27 @@ def measure_tree(argv: list[str], env: dict, runs: int = 1, before=None) -> tupl
     return best, peaks
 
 
-def _memory_lines(peaks: dict[str, float], target: float | None) -> list[str]:
+def memory_lines(peaks: dict[str, float], target: float | None, line=_line) -> list[str]:
+    """The memory lines of a render measured by ``measure_tree`` (``line`` lays one out, as the caller's table does)."""
     total = peaks["parent"] + peaks["child"]
-    lines = [_line("  its peak memory (getrusage)", f"{peaks['rusage']:.0f} MB", "", True)]
+    lines = [line("  its peak memory (getrusage)", f"{peaks['rusage']:.0f} MB", "", True)]
     if peaks["child"]:
         lines += [
-            _line("    parent's peak (VmHWM)", f"{peaks['parent']:.0f} MB", "", True),
-            _line("    forked child's peak (VmHWM)", f"{peaks['child']:.0f} MB", "", True),
-            _line("    their sum (an upper bound)", f"{total:.0f} MB", "", True),
-            _line("    the most both held at once", f"{max(peaks['together'], peaks['rusage']):.0f} MB", f"< {target:.0f} MB" if target else "", target is None or max(peaks["together"], peaks["rusage"]) < target),
+            line("    parent's peak (VmHWM)", f"{peaks['parent']:.0f} MB", "", True),
+            line("    forked child's peak (VmHWM)", f"{peaks['child']:.0f} MB", "", True),
+            line("    their sum (an upper bound)", f"{total:.0f} MB", "", True),
+            line("    the most both held at once", f"{max(peaks['together'], peaks['rusage']):.0f} MB", f"< {target:.0f} MB" if target else "", target is None or max(peaks["together"], peaks["rusage"]) < target),
         ]
     return lines
+
+
+def start_cold(root: Path, cache: Path) -> None:
+    """No cache, no outputs, and the benchmark's own writes (the generated list, the last run's outputs, now
+    removed) flushed: the render's first fsync would otherwise wait for the file system's journal to take them
+    too (measured: 0.2 s of writing at 50,000 papers became 1.5-2 s right after the list was made)."""
+    shutil.rmtree(cache, ignore_errors=True)
+    shutil.rmtree(root / "generated", ignore_errors=True)
+    os.sync()
 
 
 def report(sizes: tuple[int, ...] = (10_000, 50_000)) -> None:
@@ -98,12 +108,7 @@ def report(sizes: tuple[int, ...] = (10_000, 50_000)) -> None:
             papers = root / "data" / "papers.yaml"
 
             def cold() -> None:
-                shutil.rmtree(cache, ignore_errors=True)
-                shutil.rmtree(root / "generated", ignore_errors=True)
-                # The benchmark's own writes (the generated list, the last run's outputs, now removed) flushed before
-                # the run: the render's first fsync would otherwise wait for the file system's journal to take them
-                # too (measured: 0.2 s of writing at 50,000 papers became 1.5-2 s right after the list was made).
-                os.sync()
+                start_cold(root, cache)
 
             argv = ["dnnpapers", "render", "--root", str(root)]
             if size <= 10_000:
@@ -111,11 +116,11 @@ def report(sizes: tuple[int, ...] = (10_000, 50_000)) -> None:
                 wall, peaks = measure_tree(argv, env, 3, before=cold)
                 print(_line(f"yaml-rs parse, {size:,} papers", f"{floor:.3f} s", "the floor", True))
                 print(_line(f"render, cold, {size:,} papers", f"{wall:.3f} s {wall / floor:5.2f}×", "≤ 10×", wall <= 10 * floor))
-                print("\n".join(_memory_lines(peaks, None)))
+                print("\n".join(memory_lines(peaks, None)))
             else:
                 wall, peaks = measure_tree(argv, env, 1, before=cold)
                 print(_line(f"render, cold, {size:,} papers", f"{wall:.3f} s", "< 8 s", wall < 8))
-                print("\n".join(_memory_lines(peaks, 600)))
+                print("\n".join(memory_lines(peaks, 600)))
                 if not peaks["child"]:
                     print(_line("  (one process)", f"{peaks['rusage']:.0f} MB", "< 600 MB", peaks["rusage"] < 600))
             shutil.rmtree(root)
