@@ -47,6 +47,28 @@ def test_bytes_and_small_values_come_back_as_made():
     assert side.child_peak_kb > 0 and side.child_seconds >= 0
 
 
+@pytest.mark.parametrize("memfd", [True, False], ids=["in memory", "a temporary file"])
+def test_the_result_comes_back_whole_through_memory_or_a_temporary_file(monkeypatch, memfd):
+    """In memory where the system has memfd (no disk's dirty-page throttling stalls the child), else a nameless
+    temporary file: the same bytes either way, and a memfd the system refuses falls back to the file."""
+    if not memfd:
+        def refuse(*args):
+            raise OSError(24, "Too many open files")
+
+        monkeypatch.setattr(forked.os, "memfd_create", refuse, raising=False)
+    made = {"page": os.urandom(2_000_000), "n": 3}
+    side = forked.Aside(lambda: made)
+    side.start(fork=True)
+    try:
+        name = os.readlink(f"/proc/self/fd/{side._file.fileno()}") if Path("/proc/self/fd").is_dir() else ""
+        if Path("/proc/self/fd").is_dir():
+            assert name.startswith("/memfd:") == (memfd and hasattr(os, "memfd_create"))
+        assert side.result() == made
+    finally:
+        side.cancel()
+    assert _gone(side.pid)
+
+
 def _raises(exc: BaseException):
     def work():
         raise exc
