@@ -89,14 +89,9 @@ def _build(
     """
     root = paper_list.root
     today = paper_list.today() if paper_list.talks.talks else None  # one day for every page: which talks are held, which to come
-    with _collector_paused():
-        views = paper_views(paper_list, today)
     overrides, inside = (root / "templates", root) if templates is None else (templates, templates)
     from dnnpapers.outputs import forked  # (a render after an edit builds nothing: not imported by it)
     from dnnpapers.outputs.templating import format_template
-
-    env = _environment(overrides, inside, len(paper_list.papers))
-    row_pattern = format_template(env, ROW_TEMPLATE, ROW_FIELDS)
 
     def web_and_bibtex() -> dict:
         # (first in the serial build, while little else is held: the web pages' cards are the most a render holds at once)
@@ -108,7 +103,12 @@ def _build(
         made[_CARD] = format_template(html, PAPER_TEMPLATE, PAPER_FIELDS) if patterns is not None else ""
         return made
 
+    # (forked before the views and the Markdown templates, which the web pages do not need: made meanwhile)
     with forked.aside(web_and_bibtex, fork=parallel and forks(len(paper_list.papers))) as web:
+        with _collector_paused():
+            views = paper_views(paper_list, today)
+        env = _environment(overrides, inside, len(paper_list.papers))
+        row_pattern = format_template(env, ROW_TEMPLATE, ROW_FIELDS)
         mine: dict[str, bytes] = {}
         placed = {}
         for lang, chart_name, talks_page in (("en", CHART, TALKS), ("zh", CHART_ZH, TALKS_ZH)):
