@@ -14,7 +14,9 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import gc
+import os
 import re
+import stat
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -459,18 +461,26 @@ def accept_dismissed(data: Any, papers: list[dict]) -> list[dict] | None:
     return None if stand_in.found else entries
 
 
-def _read(path: Path) -> Any:
+def _regular_bytes(path: Path) -> bytes | None:
+    """The bytes of ``path`` when it is a regular file (a link to one too) that reads; else None, and the exact path
+    reads it and words what it finds. A FIFO or a device is not read here at all: a second read by the exact path would
+    take another 256 MiB of /dev/zero, or find a FIFO's one message taken by this first one."""
     try:
-        return parse(read_bounded(path))
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        return read_bounded(path)
     except (OSError, TooLarge):  # the exact path words it
-        return UNSURE
+        return None
+
+
+def _read(path: Path) -> Any:
+    raw = _regular_bytes(path)
+    return UNSURE if raw is None else parse(raw)
 
 
 def _read_typed(path: Path) -> Any:
-    try:
-        return parse_typed(read_bounded(path))
-    except (OSError, TooLarge):
-        return UNSURE
+    raw = _regular_bytes(path)
+    return UNSURE if raw is None else parse_typed(raw)
 
 
 def accept_papers_text(raw: bytes, taxonomy: Taxonomy, trusted: int = 0, list_key: str | None = None) -> list[dict] | None:
@@ -570,9 +580,12 @@ def accept_list(root: Path) -> QuickList | None:
             if data is UNSURE or not accept(data):
                 return None
             optional[name] = data
+    raw = _regular_bytes(root / PAPERS_FILE)
+    if raw is None:
+        return None
     try:
-        papers = accept_papers_text(read_bounded(root / PAPERS_FILE), taxonomy, list_key=str(root.resolve()))
-    except (OSError, TooLarge):
+        papers = accept_papers_text(raw, taxonomy, list_key=str(root.resolve()))
+    except OSError:
         return None
     if papers is None:
         return None
