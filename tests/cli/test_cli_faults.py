@@ -1,4 +1,8 @@
-"""Faults around the files, through the real CLI: each is one line, exit 1 (130 for signals), files as they were."""
+"""Faults around the files, through the real CLI: each is one line, exit 1 (130 for signals), files as they were.
+
+Where the fault is in the files (a read-only folder, a full disk, a folder in a file's place) the command runs in this
+process (``_in_process``); where it is the process's own (a signal, a file size limit, its standard output) it is a
+real process (``_cli``)."""
 
 from __future__ import annotations
 
@@ -43,12 +47,16 @@ def _cli(args, root, base=None, services=None, cache=None, **popen):
     )
 
 
-def _in_process(args, root):
+def _in_process(args, root, base=None, services=None, cache=None):
     """``_cli`` in this process (conftest's ``invoke``), where the fault is in the files, not in the process: the message, the
-    exit code and the files are the same, and a start-up is saved."""
+    exit code and the files are the same, and a start-up is saved. Stricter than a process, if anything: an OSError that
+    escaped the command would be a traceback here, where ``main`` would still have worded it."""
     from conftest import invoke
 
-    return invoke([*args, "--root", str(root)], DNNPAPERS_CACHE_DIR=str(root / ".cache"))
+    env = {"DNNPAPERS_CACHE_DIR": str(cache or root / ".cache")}
+    if services is not None:
+        env.update(services.environment(base), SEMANTIC_SCHOLAR_API_KEY=None, GITHUB_TOKEN=None)
+    return invoke([*args, "--root", str(root)], **env)
 
 
 def _one_line_failure(done, *fragments: str) -> None:
@@ -68,7 +76,7 @@ def test_a_read_only_data_folder_is_one_line_and_nothing_changes(tmp_path, serve
     root = write_list(tmp_path, [])
     before = _digest(root)
     with read_only(root / "data"):
-        done = _cli(["add", PAPER.arxiv_id, "--tag", "early-exit"], root, base, services)
+        done = _in_process(["add", PAPER.arxiv_id, "--tag", "early-exit"], root, base, services)
     _one_line_failure(done, "data/papers.yaml")
     assert _one_of(done.stderr, READ_ONLY), done.stderr
     assert _digest(root) == before
@@ -80,7 +88,7 @@ def test_a_read_only_generated_folder_is_one_line_and_render_writes_nothing(tmp_
     (root / "data" / "page.yaml").write_text("title: A new title\n", encoding="utf-8")
     before = _digest(root)
     with read_only(root / "generated"):
-        done = _cli(["render"], root)
+        done = _in_process(["render"], root)
     _one_line_failure(done, "generated")
     assert _one_of(done.stderr, READ_ONLY), done.stderr
     assert _digest(root) == before
@@ -123,7 +131,7 @@ def test_a_full_disk_during_add_changes_nothing(small_disk, server, tmp_path):
     shutil.copytree(REPO / "data", small_disk / "data")  # papers.yaml of some 50 KB
     _fill(small_disk, 8 * 1024)
     before = _digest(small_disk)
-    done = _cli(["add", PAPER.arxiv_id, "--tag", "early-exit"], small_disk, base, services, cache=tmp_path / "cache")
+    done = _in_process(["add", PAPER.arxiv_id, "--tag", "early-exit"], small_disk, base, services, cache=tmp_path / "cache")
     _one_line_failure(done, "data/papers.yaml", "no space left on the disk", "nothing was changed")
     assert _digest(small_disk) == before
     assert _leftovers(small_disk) == []
@@ -133,7 +141,7 @@ def test_a_full_disk_during_render_writes_no_output(small_disk):
     root = write_list(small_disk, [])
     _fill(small_disk, 4 * 1024)
     before = _digest(root)
-    done = _cli(["render"], root)
+    done = _in_process(["render"], root)
     _one_line_failure(done, "no space left on the disk")
     assert _digest(root) == before
     assert _leftovers(root) == []
@@ -232,7 +240,7 @@ def test_a_full_disk_during_talk_add_changes_nothing(small_disk):
     shutil.copytree(REPO / "data", small_disk / "data")
     _fill(small_disk, 1024)
     before = _digest(small_disk)
-    done = _cli(TALK, small_disk)
+    done = _in_process(TALK, small_disk)
     _one_line_failure(done, "data/talks.yaml", "no space left on the disk", "nothing was changed")
     assert _digest(small_disk) == before
     assert _leftovers(small_disk) == []
@@ -242,7 +250,7 @@ def test_talk_add_into_a_read_only_data_folder_is_one_line_and_nothing_changes(t
     shutil.copytree(REPO / "data", tmp_path / "data")
     before = _digest(tmp_path)
     with read_only(tmp_path / "data"):
-        done = _cli(TALK, tmp_path)
+        done = _in_process(TALK, tmp_path)
     _one_line_failure(done, "data/")
     assert _one_of(done.stderr, READ_ONLY), done.stderr
     assert _digest(tmp_path) == before
