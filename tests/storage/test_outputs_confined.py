@@ -326,14 +326,17 @@ def _wait_at_the_lock(process: subprocess.Popen, root: Path) -> None:
 
 
 def test_a_live_staged_write_of_another_render_is_never_removed(root, tmp_path):
-    """Two renders at once: the second waits for the lock, so it never sweeps the first's staged file away."""
+    """Two renders at once: the second waits for the lock, so it never sweeps the first's staged file away. The renders
+    are processes (the lock is held between processes); `render --check`, which takes no lock, runs in this one."""
+    from conftest import invoke
+
     first, go = _paused(tmp_path, ["render", "--root", str(root)], "first")
     second = None
     try:
         staged = _staged(root)
         assert staged
-        check = subprocess.run([sys.executable, "-m", "dnnpapers", "render", "--check", "--root", str(root)], capture_output=True, text=True, timeout=120)
-        assert check.returncode == 1  # it may name it (it only reads) ...
+        check = invoke(["render", "--check", "--root", str(root)])
+        assert check.returncode == 1, check.stderr  # it may name it (it only reads) ...
         assert _staged(root) == staged  # ... but removes nothing
         second = subprocess.Popen([sys.executable, "-m", "dnnpapers", "render", "--root", str(root)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         _wait_at_the_lock(second, root)
@@ -349,8 +352,6 @@ def test_a_live_staged_write_of_another_render_is_never_removed(root, tmp_path):
                 process.kill()
                 process.communicate()
     assert _staged(root) == []
-    from conftest import invoke
-
     assert invoke(["render", "--check", "--root", str(root)]).returncode == 0  # both done: no process runs beside it any more
 
 
