@@ -51,6 +51,27 @@ def _on_a_terminal(args: list[str], root: Path, **env: str) -> str:
     return out.decode()
 
 
+@pytest.fixture(scope="module")
+def terminal(tmp_path_factory):
+    """``_on_a_terminal`` over one copy of the shipped list for the module, each command with the same settings run
+    once: `list` and `talk list` under NO_COLOR are looked at for their columns and for their escapes. None of these
+    commands writes to the list; the copy is ``terminal.root``."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("terminal")
+    shutil.copytree(REPO / "data", root / "data")
+    shown: dict[tuple, str] = {}
+
+    def show(args: list[str], **env: str) -> str:
+        key = (tuple(args), tuple(sorted(env.items())))
+        if key not in shown:
+            shown[key] = _on_a_terminal(args, root, **env)
+        return shown[key]
+
+    show.root = root
+    return show
+
+
 def _one_line(done: subprocess.CompletedProcess, code: int, *fragments: str) -> str:
     assert done.returncode == code, (done.returncode, done.stdout, done.stderr)
     assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1, done.stderr
@@ -164,8 +185,8 @@ def test_the_readme_names_every_exit_code():
 # 2. tables on an 80-column terminal
 
 
-def test_talk_list_at_80_columns_gives_titles_the_room_and_keeps_anchors_whole(shipped):
-    text = _on_a_terminal(["talk", "list"], shipped, NO_COLOR="1")
+def test_talk_list_at_80_columns_gives_titles_the_room_and_keeps_anchors_whole(terminal):
+    text = terminal(["talk", "list"], NO_COLOR="1")
     lines = text.splitlines()
     assert max(len(line.rstrip()) for line in lines) <= 80
     assert "High-Resolution Networks: A Universal" in text  # a title reads in lines of words, not 7-letter columns
@@ -173,21 +194,21 @@ def test_talk_list_at_80_columns_gives_titles_the_room_and_keeps_anchors_whole(s
     assert all(re.search(r"talk-\d{4}-\d\d-\d\d", line) for line in lines if re.match(r"\d{4}-\d\d-\d\d ", line))
 
 
-def test_list_at_80_columns_drops_the_empty_cited_column_and_gives_the_title_the_room(shipped):
+def test_list_at_80_columns_drops_the_empty_cited_column_and_gives_the_title_the_room(terminal):
     from dnnpapers.access.loading import load_list
 
-    text = _on_a_terminal(["list"], shipped, NO_COLOR="1")
+    text = terminal(["list"], NO_COLOR="1")
     header = text.splitlines()[0].split()
     assert header == ["year", "venue", "id", "title"]  # the shipped list has no citation data: no "cited" column
     assert "Estimating or Propagating" in text  # 16 characters a line before
     assert max(len(line.rstrip()) for line in text.splitlines()) <= 80
     words = set(text.split())
-    assert all(p.id in words for p in load_list(shipped).papers)  # every id whole, never wrapped or cut
+    assert all(p.id in words for p in load_list(terminal.root).papers)  # every id whole, never wrapped or cut
 
 
 @pytest.mark.parametrize("args", [["list"], ["talk", "list"], ["list", "--help"]])
-def test_no_color_means_no_escape_at_all_on_a_terminal(shipped, args):
-    text = _on_a_terminal(args, shipped, NO_COLOR="1")
+def test_no_color_means_no_escape_at_all_on_a_terminal(terminal, args):
+    text = terminal(args, NO_COLOR="1")
     assert text.strip() and not ESCAPE.search(text), repr(text[:200])
 
 
