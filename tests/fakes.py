@@ -336,6 +336,9 @@ def serve(services: FakeServices) -> tuple[ThreadingHTTPServer, str]:
     """A real HTTP server on 127.0.0.1 answering with ``services``; returns it and its base URL."""
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as the real services: one connection (and one thread here) per client, not per request
+        disable_nagle_algorithm = True  # the body, written after the headers, goes at once (not after the client's delayed ACK, 40 ms)
+
         def _answer(self) -> None:
             length = int(self.headers.get("content-length") or 0)
             body = self.rfile.read(length) if length else b""
@@ -343,6 +346,7 @@ def serve(services: FakeServices) -> tuple[ThreadingHTTPServer, str]:
             try:
                 response = services.handle(request)
             except httpx.TransportError:
+                self.close_connection = True  # the connection dropped, no answer: not kept for another request
                 self.connection.close()
                 return
             payload = response.content
