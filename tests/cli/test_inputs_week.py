@@ -150,7 +150,9 @@ def endless_fifo(tmp_path_factory):
     that came first would find no writer and read an empty file, the test's wait lost to a race."""
     path = tmp_path_factory.mktemp("fifo") / "endless"
     os.mkfifo(path)
-    script = f"import os, sys\nfd = os.open({str(path)!r}, os.O_RDWR)\nprint('open', flush=True)\nwhile True: os.write(fd, bytes(1 << 16))"
+    script = (f"import fcntl, os\nfd = os.open({str(path)!r}, os.O_RDWR)\n"
+              "try: fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)\nexcept OSError: pass\n"  # a MiB a read where allowed, not 64 KiB
+              "print('open', flush=True)\nchunk = bytes(1 << 20)\nwhile True: os.write(fd, chunk)")
     writer = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     assert writer.stdout.readline() == "open\n"
     yield path
