@@ -198,6 +198,25 @@ def test_a_list_file_that_is_a_link_to_dev_zero_is_refused_by_check_and_render(n
         _refused_in_one_line(done, elapsed, name, ("larger than 256 MiB", *outside))
 
 
+@pytest.mark.parametrize("name", ["data/papers.yaml", "data/taxonomy.yaml", "data/talks.yaml"])
+def test_a_list_file_that_is_not_a_regular_file_is_read_once_by_check(name, shipped_list, monkeypatch):
+    """The quick path leaves a device or a FIFO to the exact path unread: /dev/zero costs one bounded read of 256 MiB,
+    not two, and a FIFO's one message is not taken by a read whose result is thrown away."""
+    (shipped_list / name).unlink()
+    (shipped_list / name).symlink_to("/dev/zero")
+    opened, real_open = [], os.open
+
+    def counting_open(path, *args, **kwargs):
+        opened.append(os.fspath(path))
+        return real_open(path, *args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "open", counting_open)
+        done, elapsed = _capped_cli("check", cwd=shipped_list)
+    _refused_in_one_line(done, elapsed, name)
+    assert [path for path in opened if path.endswith(name)] == [name]
+
+
 def test_a_list_template_that_is_a_huge_file_is_refused_unread(shipped_list, huge_sparse):
     (shipped_list / "templates").mkdir()
     os.link(huge_sparse, shipped_list / "templates" / "materials.md.j2")
