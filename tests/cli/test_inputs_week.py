@@ -214,7 +214,7 @@ def test_a_list_file_that_is_not_a_regular_file_is_read_once_by_check(name, ship
         patched.setattr(os, "open", counting_open)
         done, elapsed = _capped_cli("check", cwd=shipped_list)
     _refused_in_one_line(done, elapsed, name)
-    assert [path for path in opened if path.endswith(name)] == [name]
+    assert len([path for path in opened if path.endswith(name)]) == 1, opened
 
 
 def test_a_list_template_that_is_a_huge_file_is_refused_unread(shipped_list, huge_sparse):
