@@ -102,18 +102,18 @@ _CHROMIUM: list = []  # this worker's Chromium while its tests run
 @pytest.fixture
 def browser():
     """One headless Chromium per test worker, shared by the tests that run one after another and only load pages in it
-    (tests/browser.py; a start costs ~0.8 CPU-second). Between tests it shows a blank page, and it is quit as soon as the
-    worker's next test does not use it (pytest_runtest_teardown): an idle Chromium holding the list's page (its search
-    box's caret blinking) burns ~0.1 CPU-second a second, ~10 CPU-s over the rest of a run. Tests needing other settings
+    (tests/browser.py; a start costs ~0.8 CPU-second). It is quit as soon as the worker's next test does not use it
+    (pytest_runtest_teardown): an idle Chromium holding the list's page would burn CPU over the rest of a run. Between
+    two tests that use it, the last page stays: each test loads its own page first (``open_page`` as a new document),
+    and a page left idle for the moments between two tests costs ~0.01 CPU-s a second (measured), less than a blank
+    page's navigation after every test (~40 ms of wall time and Chromium's CPU for it). Tests needing other settings
     (a phone, scripts off, the network off) set them for themselves with ``browser.emulated``, which puts them back.
     Skips the test without Chromium, or fails it with DNNPAPERS_REQUIRE_BROWSER=1."""
     from browser import chromium
 
     if not _CHROMIUM:
         _CHROMIUM.append(chromium())
-    driver = _CHROMIUM[0]
-    yield driver
-    driver.get("about:blank")
+    yield _CHROMIUM[0]
 
 
 @pytest.hookimpl(hookwrapper=True)
