@@ -14,13 +14,15 @@ from conftest import REPO
 from dnnpapers.access.loading import load_list
 from dnnpapers.outputs.site import SITE, SITE_ZH, SiteQuery, shown
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from outputs.test_site_week import PAGE_LIKE_IDS, cited, page_like  # noqa: F401 - the fixtures, each rendered once here
 
 
 def _search(browser, text: str) -> list[str]:
+    """``text`` typed over whatever the search box holds (select all, then type, in one command, as a reader would)."""
     box = browser.find_element(By.CSS_SELECTOR, "input[type=search]")
-    box.clear()
-    box.send_keys(text)
+    box.send_keys(Keys.CONTROL, "a", Keys.NULL, text)
+    assert box.get_property("value") == text
     return visible_ids(browser)
 
 
