@@ -96,31 +96,36 @@ def _own_cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("DNNPAPERS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 
-_CHROMIUM: list = []  # this worker's Chromium while its tests run
+_CHROMIUM: list = []  # this worker's Chromium, from its first browser test to the end of the run
 
 
 @pytest.fixture
 def browser():
-    """One headless Chromium per test worker, shared by the tests that run one after another and only load pages in it
-    (tests/browser.py; a start costs ~0.8 CPU-second). Between tests it shows a blank page, and it is quit as soon as the
-    worker's next test does not use it (pytest_runtest_teardown): an idle Chromium holding the list's page (its search
-    box's caret blinking) burns ~0.1 CPU-second a second, ~10 CPU-s over the rest of a run. Tests needing other settings
-    (a phone, scripts off, the network off) set them for themselves with ``browser.emulated``, which puts them back.
-    Skips the test without Chromium, or fails it with DNNPAPERS_REQUIRE_BROWSER=1."""
+    """One headless Chromium per test worker, shared by the tests that only load pages in it (tests/browser.py), started
+    by the first that asks (a start costs ~0.8 CPU-second and as much wall time) and quit when the worker is done.
+    Between two tests that use it, the last page stays: each test loads its own page first (``open_page``, as a new
+    document), and a page left for the moments between two tests costs ~0.01 CPU-s a second (measured), less than a
+    blank page's navigation after each test. When the worker's next test does not use it (pytest_runtest_teardown),
+    it is parked on a blank page until one does: parked, it costs ~0.002 CPU-s a second (measured over 20 s), ~0.1
+    CPU-s over the rest of a run, where a second start for a later browser test (tests/cli/test_talks_week.py) costs
+    ~1. Tests needing other settings (a phone, scripts off, the network off) set them for themselves with
+    ``browser.emulated``, which puts them back. Skips the test without Chromium, or fails it with
+    DNNPAPERS_REQUIRE_BROWSER=1."""
     from browser import chromium
 
     if not _CHROMIUM:
         _CHROMIUM.append(chromium())
-    driver = _CHROMIUM[0]
-    yield driver
-    driver.get("about:blank")
+    yield _CHROMIUM[0]
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     yield  # the test's fixtures torn down first: they may still use it
-    if _CHROMIUM and (nextitem is None or "browser" not in getattr(nextitem, "fixturenames", ())):
-        _CHROMIUM.pop().quit()
+    if _CHROMIUM and "browser" in getattr(item, "fixturenames", ()):
+        if nextitem is None:
+            _CHROMIUM.pop().quit()
+        elif "browser" not in getattr(nextitem, "fixturenames", ()):
+            _CHROMIUM[0].get("about:blank")  # parked: nothing on it runs
 
 
 def pytest_sessionfinish(session):

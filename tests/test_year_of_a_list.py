@@ -230,17 +230,18 @@ class Year:
         except AssertionError as exc:
             self.problem(f"after {step}: {name}: {exc}; console: {console_errors(self.browser)}")
             return
-        cards = self.browser.execute_script("return Array.from(document.querySelectorAll('[data-id]')).map(e => e.textContent)")
+        cards, box = self.browser.execute_script(  # one round trip for both
+            "return [Array.from(document.querySelectorAll('[data-id]')).map(e => e.textContent), document.querySelector('input[type=search]')]"
+        )
         raw = [text for text in cards if "<span" in text or "</" in text]
         if raw and (name, "markup") not in self.seen:
             self.seen.add((name, "markup"))
             self.problem(f"after {step}: {name}: a card shows markup as text: {raw[0][:160]!r}")
         if query is not None:
-            box = self.browser.find_elements(By.CSS_SELECTOR, "input[type=search]")
-            if not box:
+            if box is None:
                 self.problem(f"after {step}: {name}: no search box")
             else:
-                box[0].send_keys(query)
+                box.send_keys(query)
                 try:
                     expected = shown(load_list(root), SiteQuery(query=query))
                 except Exception as exc:  # the list broke: check has said so already
@@ -309,9 +310,12 @@ def _live(year: Year, tmp: Path) -> None:
         if _tags_suggested(root) - slugs:
             year.problem(f"init {root.name}: README/CONTRIBUTING suggest --tag {sorted(_tags_suggested(root) - slugs)}, not in its taxonomy")
     forms = [str(root / ".github" / "ISSUE_TEMPLATE" / "add-paper.yml") for root in (dnn, empty, own)]
-    valid = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-issue-forms", *forms], capture_output=True, text=True)
-    if valid.returncode != 0:
-        year.problem(f"init: an issue form GitHub rejects: {valid.stdout.strip()[-300:]}")
+    from click.testing import CliRunner as ClickRunner
+    from check_jsonschema import main as check_jsonschema  # `check-jsonschema`, in this process: its process is not what is tested
+
+    valid = ClickRunner().invoke(check_jsonschema, ["--builtin-schema", "vendor.github-issue-forms", *forms])
+    if valid.exit_code != 0:
+        year.problem(f"init: an issue form GitHub rejects: {valid.output.strip()[-300:]}")
     first_week = year.cli(empty, "discover", "--since", "2026-01-05", "--until", "2026-01-11", expect=None)  # the new list's weekly workflow
     if first_week.returncode not in (0, 1) or (first_week.returncode == 1 and len(first_week.stderr.strip().splitlines()) != 1):
         year.problem(f"discover on a new, empty list: exit {first_week.returncode}: {first_week.stderr.strip()[-300:]}")
