@@ -90,6 +90,32 @@ def _command_once(app):
 typer.testing._get_command = _command_once
 
 
+def _resident_bytes() -> int:
+    with open("/proc/self/statm", "rb") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+@pytest.fixture(autouse=True)
+def _frozen_garbage_freed():
+    """A test that left its worker 64 MiB larger gives back what its in-process commands froze, and a collection
+    frees the garbage among it (a few tests a run, tens of milliseconds each).
+
+    A load (access/quick.gc_paused) freezes every object alive at its end, for the rest of the command: in a
+    process of its own, what the command then holds. In a test worker it is also every garbage cycle not yet
+    collected, a failed load's traceback with its locals among them (a data file linked to /dev/zero: the 256 MiB
+    read), kept for good. A worker grew to 1.3 GB (0.65 GB with this), and each fork a later test makes
+    (outputs/forked.py) cost ~0.1 s a GB of the parent's memory. Not after every test: what stays frozen is
+    skipped by the collector's passes, and unfreezing it all each time cost more collector time than it saved."""
+    import gc
+
+    measured = sys.platform == "linux"
+    before = _resident_bytes() if measured else 0
+    yield
+    if measured and _resident_bytes() - before > 64 << 20 and gc.get_freeze_count():
+        gc.unfreeze()
+        gc.collect()
+
+
 @pytest.fixture(autouse=True)
 def _own_cache(tmp_path_factory, monkeypatch):
     """Each test keeps its answers and verdicts to itself, never in the user's cache (tests that care set their own)."""
