@@ -90,6 +90,40 @@ def _command_once(app):
 typer.testing._get_command = _command_once
 
 
+def _resident_bytes() -> int:
+    with open("/proc/self/statm", "rb") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+_SWEPT_AT: list[int] = []  # the worker's resident memory after its last sweep
+
+
+@pytest.fixture(autouse=True)
+def _frozen_garbage_freed():
+    """Once a worker holds 64 MiB more than after its last sweep, what its tests' in-process commands froze goes back
+    to the collector, which frees the garbage among it (a handful of sweeps a run, tens of milliseconds each).
+
+    A load (access/quick.gc_paused) freezes every object alive at its end, for the rest of the command: in a
+    process of its own, what the command then holds. In a test worker it is also every garbage cycle not yet
+    collected, a failed load's traceback with its locals among them (a data file linked to /dev/zero: the 256 MiB
+    read), kept for good. A worker grew to 1.3 GB, and each fork a later test makes (outputs/forked.py) cost
+    ~0.1 s a GB of the parent's memory. Not after every test: what stays frozen is skipped by the collector's
+    passes, and unfreezing it all each time cost more collector time than it saved."""
+    import gc
+
+    yield
+    if sys.platform != "linux":
+        return
+    now = _resident_bytes()
+    if not _SWEPT_AT:
+        _SWEPT_AT.append(now)
+    elif now - _SWEPT_AT[0] > 64 << 20:
+        if gc.get_freeze_count():
+            gc.unfreeze()
+        gc.collect()
+        _SWEPT_AT[0] = _resident_bytes()
+
+
 @pytest.fixture(autouse=True)
 def _own_cache(tmp_path_factory, monkeypatch):
     """Each test keeps its answers and verdicts to itself, never in the user's cache (tests that care set their own)."""

@@ -130,7 +130,7 @@ def known(tmp_path_factory):
     return root, cache
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])  # two CLI checks and a cache copied an example
 @given(at=st.integers(0, 200_000), value=st.sampled_from(["year: 1234", "year: 2020", "tags: [nope]", "id: Bad Id", "title: ''", "venue_checked: maybe", "doi: 10.1/x", "arxiv: 1", "- id: x"]))
 def test_an_edited_entry_is_read_again_and_the_answer_matches_a_run_with_nothing_known(at, value, known, tmp_path_factory, runner):
     root, warmed = known
