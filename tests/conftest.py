@@ -104,9 +104,9 @@ def _frozen_garbage_freed():
     to the collector, which frees the garbage among it (a handful of sweeps a run, tens of milliseconds each).
 
     A load (access/quick.gc_paused) freezes every object alive at its end, for the rest of the command: in a
-    process of its own, what the command then holds. In a test worker it is also every garbage cycle not yet
-    collected, a failed load's traceback with its locals among them (a data file linked to /dev/zero: the 256 MiB
-    read), kept for good. A worker grew to 1.3 GB, and each fork a later test makes (outputs/forked.py) cost
+    process of its own, what the command then holds. In a test worker it is also every garbage cycle the earlier
+    tests left uncollected, kept for good (a failed load freezes nothing: before it did, a data file linked to
+    /dev/zero kept its 256 MiB read in the worker). A worker grew to 1.3 GB, and each fork a later test makes (outputs/forked.py) cost
     ~0.1 s a GB of the parent's memory. Not after every test: what stays frozen is skipped by the collector's
     passes, and unfreezing it all each time cost more collector time than it saved."""
     import gc

@@ -256,3 +256,22 @@ def test_the_checks_of_one_file_answer_as_accept_papers_own(fields):
 
     entries = [{"id": i, "title": "T", "authors": ["A"], "year": 2017, "tags": ["x"], **({"arxiv": a} if a is not None else {})} for i, a in fields]
     assert accept_papers(entries, FIRST_YEAR, last_year(), file_checks(last_year())) is all(accept_paper(e) for e in entries)
+
+
+def test_a_failed_load_freezes_nothing_and_a_good_one_freezes_what_it_loaded(tmp_path):
+    """A load freezes what it made (the collector's passes then skip it); a load that fails must not freeze its
+    garbage: a caller that goes on (a library's user, a test worker) would keep a failed read's traceback and its
+    bytes for good."""
+    import gc
+
+    shutil.copytree(REPO / "data", tmp_path / "data")
+    (tmp_path / "data" / "papers.yaml").write_text("- id: x\n  title: [unclosed\n", encoding="utf-8")
+    gc.unfreeze()
+    try:
+        with pytest.raises(ProblemsFound):
+            load_list(tmp_path)
+        assert gc.get_freeze_count() == 0
+        load_list(REPO)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
