@@ -57,14 +57,16 @@ _temporary_folders_in_memory()
 #: worker is left running one of them alone at the end while the other has nothing to do. pyproject's addopts hands
 #: whole files to the workers in this order (``--dist loadfile --no-loadscope-reorder``), so that each module-scoped
 #: fixture (a built wheel, a rendered list, a served site) is made once, not once on each worker.
-LONGEST_FIRST = ("test_year_of_a_list.py", "outputs/test_site_browser.py", "outputs/test_site_browser_week.py", "cli/test_inputs_week.py",
-                 "cli/test_cli_week.py", "storage/test_store_edits.py", "cli/test_cli_faults.py", "access/test_verdicts.py",
-                 "curation/test_scaffold.py", "outputs/test_incremental.py", "storage/test_outputs_confined.py", "cli/test_talks_week.py",
-                 "access/test_known_entries.py", "access/test_races.py", "outputs/test_texts_week.py", "access/test_quick.py",
-                 "outputs/test_materials.py", "cli/test_help_examples.py", "outputs/test_export.py", "access/test_hostile_input.py",
-                 "storage/test_store_layouts.py", "curation/test_discover.py", "outputs/test_render.py", "curation/test_discover_ranking.py",
-                 "sources/test_http_hostile.py", "access/test_quick_talks.py", "cli/test_cli_network.py", "access/test_check_fuzz.py",
-                 "outputs/test_templating.py", "outputs/test_jekyll_build.py")
+LONGEST_FIRST = ("test_year_of_a_list.py", "outputs/test_site_browser.py", "cli/test_inputs_week.py", "outputs/test_render.py",
+                 "outputs/test_site_browser_week.py", "cli/test_cli_week.py", "access/test_verdicts.py",
+                 "outputs/test_incremental.py", "curation/test_scaffold.py", "outputs/test_texts_week.py", "outputs/test_export.py",
+                 "access/test_known_entries.py", "storage/test_outputs_confined.py", "storage/test_store_edits.py",
+                 "access/test_quick.py", "cli/test_talks_week.py", "cli/test_cli_faults.py", "outputs/test_site_week.py",
+                 "access/test_races.py", "cli/test_cli_network.py", "outputs/test_templating.py", "cli/test_startup.py",
+                 "storage/test_store_layouts.py", "curation/test_discover_ranking.py", "outputs/test_materials.py",
+                 "cli/test_help_examples.py", "access/test_hostile_input.py", "sources/test_http_hostile.py",
+                 "storage/test_fastyaml.py", "outputs/test_site.py", "curation/test_discover.py", "cli/test_faults.py",
+                 "access/test_quick_talks.py", "access/test_check_fuzz.py", "outputs/test_csl_ris.py", "outputs/test_jekyll_build.py")
 
 
 def pytest_collection_modifyitems(items):
