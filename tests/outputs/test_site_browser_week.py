@@ -87,6 +87,9 @@ requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => {
 #: How long the server holds back the page's end (its data and its script) once the rest is sent: the first paint
 #: comes ~0.3 s after the first byte on a quiet machine; a busy one that has not painted by then gets a longer hold.
 HOLDS = (1.0, 4.0)
+#: How long after the first paint the page's end must come for the case to be made: a shift the script caused within
+#: ~0.35 s of the paint went unreported (measured with a page built to shift: seen from ~0.57 s on).
+AFTER_PAINT_MS = 600
 
 
 @pytest.fixture(scope="module")
@@ -127,14 +130,15 @@ def test_on_a_slow_phone_the_page_does_not_shift_once_painted(phone, served, nam
     # What Lighthouse's mobile run (slow 4G, a CPU 4 times slower) makes happen, made to happen every time: the page
     # paints before its end (its data and script) has arrived, and a layout switched on by the script then moves
     # everything. The server holds the end back (``served``), so the page is painted first without seconds of a
-    # throttled download; the paint is checked to have come first, else the test would prove nothing.
+    # throttled download; the paint is checked to have come well before the end (AFTER_PAINT_MS), else the test
+    # would prove nothing.
     for hold in HOLDS:
         open_page(phone, f"{served}/{name}?{hold}")
         shift, painted, arrived = phone.execute_async_script(_SHIFTS)
-        if painted is not None and painted < arrived:
+        if painted is not None and painted + AFTER_PAINT_MS <= arrived:
             break
     else:
-        pytest.fail(f"painted at {painted} ms, not before the page's end came at {arrived:.0f} ms: the case is not made")
+        pytest.fail(f"painted at {painted} ms, not {AFTER_PAINT_MS} ms before the page's end came at {arrived:.0f} ms: the case is not made")
     assert shift < 0.1, f"layout shift {shift:.3f} (Lighthouse calls a CLS below 0.1 good)"
     assert phone.execute_script("return document.documentElement.scrollWidth <= innerWidth")
 
