@@ -108,9 +108,9 @@ def _frozen_garbage_freed():
     A load (access/quick.gc_paused) freezes every object alive at its end, for the rest of the command: in a
     process of its own, what the command then holds. In a test worker it is also every garbage cycle the earlier
     tests left uncollected, kept for good (a failed load freezes nothing: before it did, a data file linked to
-    /dev/zero kept its 256 MiB read in the worker). A worker grew to 1.3 GB, and each fork a later test makes (outputs/forked.py) cost
-    ~0.1 s a GB of the parent's memory. Not after every test: what stays frozen is skipped by the collector's
-    passes, and unfreezing it all each time cost more collector time than it saved."""
+    /dev/zero kept its 256 MiB read in the worker). A worker grew to 1.3 GB, and each fork a later test makes
+    (outputs/forked.py) cost ~0.1 s a GB of the parent's memory. Not after every test: what stays frozen is skipped
+    by the collector's passes, and unfreezing it all each time cost more collector time than it saved."""
     import gc
 
     yield
