@@ -37,6 +37,7 @@ from dnnpapers.cli import app
 from dnnpapers.access.loading import load_list
 from dnnpapers.outputs.site import SITE, SITE_ZH, SiteQuery, shown
 from fakes import ArxivPaper, FakeServices, serve
+from github_schemas import ISSUE_FORM_SCHEMA, rejected
 
 require_browser()
 if importlib.util.find_spec("sklearn") is None:  # found, not imported: importing it costs each test worker a second at collection
@@ -310,12 +311,9 @@ def _live(year: Year, tmp: Path) -> None:
         if _tags_suggested(root) - slugs:
             year.problem(f"init {root.name}: README/CONTRIBUTING suggest --tag {sorted(_tags_suggested(root) - slugs)}, not in its taxonomy")
     forms = [str(root / ".github" / "ISSUE_TEMPLATE" / "add-paper.yml") for root in (dnn, empty, own)]
-    from click.testing import CliRunner as ClickRunner
-    from check_jsonschema import main as check_jsonschema  # `check-jsonschema`, in this process: its process is not what is tested
-
-    valid = ClickRunner().invoke(check_jsonschema, ["--builtin-schema", "vendor.github-issue-forms", *forms])
-    if valid.exit_code != 0:
-        year.problem(f"init: an issue form GitHub rejects: {valid.output.strip()[-300:]}")
+    report = rejected(ISSUE_FORM_SCHEMA, forms)
+    if report is not None:
+        year.problem(f"init: an issue form GitHub rejects: {report.strip()[-300:]}")
     first_week = year.cli(empty, "discover", "--since", "2026-01-05", "--until", "2026-01-11", expect=None)  # the new list's weekly workflow
     if first_week.returncode not in (0, 1) or (first_week.returncode == 1 and len(first_week.stderr.strip().splitlines()) != 1):
         year.problem(f"discover on a new, empty list: exit {first_week.returncode}: {first_week.stderr.strip()[-300:]}")
