@@ -4,7 +4,7 @@
 (target 10×); 50,000 papers: one cold render's time and peak memory (targets 8 s, 600 MB).
 ``python bench/cold.py [10000|50000]`` measures one size only.
 
-A cold render of a big list makes part of its outputs in a forked child (outputs/forked.py), and getrusage
+A cold render of a big list makes part of its outputs in a forked child (forked.py), and getrusage
 reports only the larger of the two peaks: the memory lines sample /proc (Linux) every 20 ms for each process's
 own peak (VmHWM), their sum (an upper bound: it counts twice the pages they share, and two peaks that came at
 different times), and the most the two held at once: the parent's resident pages plus the child's own

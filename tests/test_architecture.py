@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "dnnpapers"
 #: Lowest first: a module may import from its own layer or any layer below, never from one above.
 LAYERS = ["", "storage", "model", "access", "sources", "outputs", "curation", "cli"]
 #: What every layer uses, and so the only modules the package root holds.
-CROSS_CUTTING = {"__init__", "__main__", "errors", "environment", "interrupts", "limits"}
+CROSS_CUTTING = {"__init__", "__main__", "errors", "environment", "forked", "interrupts", "limits"}
 
 
 def _modules() -> dict[str, tuple[Path, bool]]:

@@ -275,3 +275,92 @@ def test_a_failed_load_freezes_nothing_and_a_good_one_freezes_what_it_loaded(tmp
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+# --- a big list's first read shared with a forked child (quick._accept_chunks) -----------------------------------------
+
+BIG = 1_600  # four chunks of 500: the fewest that are shared
+
+
+def _big_entries(count: int = BIG) -> list[dict]:
+    return [{"id": f"paper{i}", "title": f"Paper number {i}", "authors": [f"Author {i % 97}", "B. Second"], "year": 2015 + i % 10,
+             "venue": f"ICLR {2016 + i % 10}", "tags": ["early-exit"], "added": dt.date(2024, 1 + i % 12, 1)} for i in range(count)]
+
+
+@pytest.fixture
+def forks(monkeypatch):
+    """Forks as from a command (under xdist a worker runs a thread of its own), and records each fork's child."""
+    from dnnpapers import forked
+
+    monkeypatch.setattr(forked.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(forked, "_cores", lambda: 2)
+    children: list[int] = []
+    start = forked.Aside._start
+
+    def recorded(self):
+        start(self)
+        children.append(self.pid)
+
+    monkeypatch.setattr(forked.Aside, "_start", recorded)
+    return children
+
+
+def _reaped(pids: list[int]) -> bool:
+    """Each of these children has ended and been reaped (none left running or a zombie)."""
+    import os
+
+    for pid in pids:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            continue
+        return False
+    return True
+
+
+def test_a_big_list_read_half_in_a_forked_child_is_the_list_a_serial_read_gives(tmp_path, forks, monkeypatch):
+    from dnnpapers.access import quick
+
+    write_list(tmp_path, _big_entries())
+    shared = accept_list(tmp_path)
+    assert len(forks) == 1 and _reaped(forks)
+    monkeypatch.setattr(quick, "_SHARED_FROM", 10**9)
+    serial = accept_list(tmp_path)
+    assert len(forks) == 1  # (read alone this time)
+    assert shared is not None and len(shared.papers) == BIG
+    assert shared.papers == serial.papers and [list(map(type, p.values())) for p in shared.papers] == [list(map(type, p.values())) for p in serial.papers]
+    assert load_list(tmp_path).papers[0].added == dt.date(2024, 1, 1)
+
+
+@pytest.mark.parametrize("at", [3, BIG - 3], ids=["in the child's half", "in this process's half"])
+def test_an_entry_refused_in_either_half_leaves_the_list_to_the_exact_path_and_no_child_behind(tmp_path, forks, at):
+    entries = _big_entries()
+    entries[at]["year"] = 1800
+    write_list(tmp_path, entries)
+    assert accept_list(tmp_path) is None
+    assert len(forks) == 1 and _reaped(forks)
+    with pytest.raises(ProblemsFound) as found:
+        load_list(tmp_path)
+    text = (tmp_path / "data" / "papers.yaml").read_text(encoding="utf-8")
+    assert [p.line for p in found.value.problems] == [text[: text.index("year: 1800")].count("\n") + 1]
+
+
+def test_check_of_a_big_list_in_its_own_process_reads_it_on_two_cores_and_finds_a_bad_entry_at_its_line(tmp_path):
+    """The real command, which runs no other thread, forks for the read: its import trace shows what forked.Aside
+    imports just before a fork (``resource``, which nothing else of a check imports)."""
+    import os
+    import subprocess
+    import sys
+
+    entries = _big_entries()
+    write_list(tmp_path, entries)
+    env = {**os.environ, "DNNPAPERS_CACHE_DIR": str(tmp_path / "cache"), "NO_COLOR": "1"}
+    argv = [sys.executable, "-X", "importtime", "-m", "dnnpapers", "check", "--root", str(tmp_path)]
+    ok = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
+    assert ok.returncode == 0 and f"ok: {BIG} papers" in ok.stderr and "| dnnpapers.forked\n" in ok.stderr and "| resource\n" in ok.stderr
+    entries[10]["year"] = 1800
+    write_list(tmp_path, entries)
+    bad = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
+    text = (tmp_path / "data" / "papers.yaml").read_text(encoding="utf-8")
+    line = text[: text.index("year: 1800")].count("\n") + 1
+    assert bad.returncode == 1 and f"papers.yaml:{line}:" in bad.stdout + bad.stderr

@@ -263,9 +263,10 @@ def test_what_one_render_keeps_for_the_process_changes_no_byte_of_the_next(tmp_p
     assert build(lists[0]) == fresh
 
 
-# --- the build made on two cores (outputs/forked.py): the serial build's bytes, errors and stops ---------------------
+# --- the build made on two cores (forked.py): the serial build's bytes, errors and stops ---------------------
 
-from dnnpapers.outputs import forked, materials, render as render_module  # noqa: E402
+from dnnpapers import forked  # noqa: E402
+from dnnpapers.outputs import materials, render as render_module  # noqa: E402
 
 
 def _variant(entry: dict, copy: int, i: int) -> dict:

@@ -282,19 +282,51 @@ def _interned(entry: dict) -> dict:
 
 
 _CHUNK = 500
+#: From this many chunks on (2,000 papers), the first half is read by a forked child on the second core while this
+#: process reads the rest: each chunk is ~13 ms of reading, the fork and the hand-back of half of 10,000 entries
+#: ~20 ms (measured: a cold load of 10,000 papers 0.51 s → 0.37 s, the best of 8 runs).
+_SHARED_FROM = 4
 
 
 def _accept_chunks(text: str, shape: tuple[int, str], last: int) -> list[dict] | None:
     """Every entry, _CHUNK consecutive ones at a time (consecutive entries of a plain file are a plain file of
-    their own), so each chunk's parse is freed before the next; None unless every chunk is accepted whole."""
+    their own), so each chunk's parse is freed before the next; None unless every chunk is accepted whole.
+    Many chunks are shared with a forked child where that is safe (forked.can_fork); its half is the first, so
+    its error or refusal comes first, as in a serial read."""
+    runs = list(_entry_runs(text, *shape, _CHUNK))  # (each run a slice of the file, not its entries' texts joined)
+    if len(runs) < _SHARED_FROM:
+        return _accept_runs(runs, last)
+    from dnnpapers import forked
+
+    if not forked.can_fork():
+        return _accept_runs(runs, last)
+    half = len(runs) // 2
+    with forked.aside(lambda: _pickled(_accept_runs(runs[:half], last)), fork=True) as first:
+        later = _accept_runs(runs[half:], last)
+        earlier = first.result()["papers"]
+    if not earlier or later is None:
+        return None
+    import pickle
+
+    return pickle.loads(earlier) + later  # (from our own child, through a nameless file only the two hold)
+
+
+def _accept_runs(runs: list[tuple[int, str]], last: int) -> list[dict] | None:
     papers: list[dict] = []
     checks = file_checks(last)
-    for count, run in _entry_runs(text, *shape, _CHUNK):  # (each run a slice of the file, not its entries' texts joined)
+    for count, run in runs:
         read = _accept_run(run, count, last, checks)
         if read is None:
             return None
         papers += read
     return papers
+
+
+def _pickled(papers: list[dict] | None) -> dict:
+    """A forked child's entries as forked.Aside hands them back (bytes, as dates do not marshal); empty for None."""
+    import pickle
+
+    return {"papers": b"" if papers is None else pickle.dumps(papers, protocol=pickle.HIGHEST_PROTOCOL)}
 
 
 def _accept_by_entries(raw: bytes, text: str, list_key: str | None, last: int) -> list[dict] | None:

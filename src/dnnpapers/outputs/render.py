@@ -90,7 +90,7 @@ def _build(
     root = paper_list.root
     today = paper_list.today() if paper_list.talks.talks else None  # one day for every page: which talks are held, which to come
     overrides, inside = (root / "templates", root) if templates is None else (templates, templates)
-    from dnnpapers.outputs import forked  # (a render after an edit builds nothing: not imported by it)
+    from dnnpapers import forked  # (a render after an edit builds nothing: not imported by it)
     from dnnpapers.outputs.templating import format_template
 
     def web_and_bibtex() -> dict:

@@ -1,8 +1,9 @@
-"""Part of a build made in a forked child on the machine's second core while this process makes the rest.
+"""Work made in a forked child on the machine's second core while this process makes the rest: part of a cold
+build (outputs/render.py), the first half of a big list's first read (access/quick.py).
 
-Why a fork: the outputs are independent once the list is loaded, and a forked
-child has the loaded list and its views already, with no pickling of them;
-threads would share one interpreter lock. What makes it safe:
+Why a fork: the child has what this process has loaded and made, with no
+pickling of it; threads would share one interpreter lock. What makes it safe:
+What makes it safe:
 
 - stop signals are blocked across ``fork()``; the child takes the default
   dispositions back, so a Ctrl-C or SIGTERM simply ends it, and whatever
@@ -14,10 +15,10 @@ threads would share one interpreter lock. What makes it safe:
 - the child's result comes back through a nameless file, in memory where the
   system allows (nothing to leave behind if either is killed), written without waiting for the parent,
   read after the parent's own part: neither side stalls on the other;
-- an error in the child comes out in the parent as the serial build raises it
+- an error in the child comes out in the parent as the serial work raises it
   (its pickled self when that round-trips to the same type and message, else
   the child's part is made again here and raises itself); the child's part is
-  the one the serial build makes first, so its error wins over the parent's;
+  the one the serial work makes first, so its error wins over the parent's;
 - no fork where it is wrong: no ``os.fork`` (Windows), or other threads
   running (a fork copies only the calling thread, and any lock another holds),
   or a single core to run on.
@@ -57,7 +58,7 @@ def _cores() -> int:
 
 
 class Aside:
-    """``work()`` made aside (``start``): in a forked child when ``fork``, else at once, here (the serial build).
+    """``work()`` made aside (``start``): in a forked child when ``fork``, else at once, here (the serial work).
 
     ``work`` returns a dict of str keys; bytes values travel raw, the rest must be marshal-able. A fork the
     system refuses (no temporary file, no process to spare) leaves the work to be made here, as without ``fork``.
@@ -87,7 +88,7 @@ class Aside:
             except OSError:
                 pass
         try:
-            self._result = self._work()  # (its error raised here, before the rest: the serial build's order)
+            self._result = self._work()  # (its error raised here, before the rest: the serial order)
         except Exception as exc:
             self._error = exc
             raise
@@ -112,7 +113,7 @@ class Aside:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)  # (a stop signal that came meanwhile is raised here: the caller cancels)
 
     def result(self) -> dict:
-        """The work's result; its error, raised as the serial build raises it."""
+        """The work's result; its error, raised as the serial work raises it."""
         if self._result is None and self._error is None:
             try:
                 self._result = self._collect()
@@ -183,7 +184,7 @@ class Aside:
 def aside(work: Callable[[], dict], fork: bool) -> Iterator[Aside]:
     """``work()`` made aside while the body makes the rest; the body calls ``.result()`` when it needs it.
 
-    An ``Exception`` in the body waits for the child: the child's own error, which the serial build
+    An ``Exception`` in the body waits for the child: the child's own error, which the serial work
     (``work`` first) would have raised first, is raised instead. Anything else (``Interrupted``,
     ``KeyboardInterrupt``, ``SystemExit``) kills and reaps the child at once.
     """
@@ -228,7 +229,7 @@ def _handback_file():
     10,000 papers after a few renders in a row)."""
     if hasattr(os, "memfd_create"):
         try:
-            return open(os.memfd_create("dnnpapers-build", os.MFD_CLOEXEC), "w+b")
+            return open(os.memfd_create("dnnpapers-aside", os.MFD_CLOEXEC), "w+b")
         except OSError:
             pass
     import tempfile

@@ -1,4 +1,4 @@
-"""Work made aside in a forked child (outputs/forked.py): its result and its errors come back as if made here, the
+"""Work made aside in a forked child (forked.py): its result and its errors come back as if made here, the
 child never runs the parent's cleanup, and no child outlives the work."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 
 from dnnpapers.errors import DnnpapersError, ProblemsFound, Problem, UsageError
 from dnnpapers.interrupts import Interrupted
-from dnnpapers.outputs import forked
+from dnnpapers import forked
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
 
