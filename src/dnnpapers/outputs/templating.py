@@ -15,6 +15,7 @@ import re
 import signal
 import string
 import threading
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, TypeVar
 
@@ -142,11 +143,24 @@ def _uses_any(env: jinja2.Environment, name: str, own: set[str]) -> bool:
             continue
         seen.add(current)
         try:
-            source, _, _ = jinja2.PackageLoader("dnnpapers.outputs", "templates").get_source(env, current)
+            source, _, _ = _built_in().get_source(env, current)
         except jinja2.TemplateNotFound:
             continue
-        todo += [t for t in meta.find_referenced_templates(env.parse(source)) if t is not None]
+        todo += _references(current, source)
     return False
+
+
+@lru_cache(maxsize=None)
+def _built_in() -> jinja2.PackageLoader:
+    return jinja2.PackageLoader("dnnpapers.outputs", "templates")
+
+
+@lru_cache(maxsize=64)
+def _references(name: str, source: str) -> tuple[str, ...]:
+    """The templates a built-in template includes, imports or extends: parsed once a process, not for each output
+    of each render of a list with templates of its own (a process rendering many lists parsed them hundreds of times).
+    Keyed by the source too, so an edited package template is parsed again; the syntax is Jinja's default, as ours."""
+    return tuple(t for t in meta.find_referenced_templates(jinja2.Environment().parse(source)) if t is not None)
 
 
 def render_template(env: jinja2.Environment, name: str, context: dict) -> str:
