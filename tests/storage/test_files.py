@@ -144,3 +144,86 @@ def test_a_file_given_in_parts_is_written_as_their_bytes_one_after_the_other(tmp
     whole, other = tmp_path / "whole.md", tmp_path / "other.md"
     write_files({whole: [b"ab", memoryview(b"xcdx")[1:3], b"", bytearray(b"e")], other: b"plain"})
     assert whole.read_bytes() == b"abcde" and other.read_bytes() == b"plain"
+
+
+# --- many files are staged side by side (files._stage_all): still all or none --------------------------------------
+
+def _many(tmp_path, count: int = 12) -> dict:
+    files = {}
+    for i in range(count):
+        path = tmp_path / f"folder{i}" / f"file{i}.md"
+        path.parent.mkdir()
+        path.write_bytes(b"old")
+        files[path] = f"new {i}\n".encode() * 1000
+    return files
+
+
+def _leftovers(tmp_path) -> list[str]:
+    return sorted(p.name for p in tmp_path.rglob("*.tmp"))
+
+
+def test_many_files_staged_side_by_side_are_all_written_and_leave_no_thread(tmp_path):
+    import threading
+
+    files = _many(tmp_path)
+    before = threading.active_count()
+    write_files(files)
+    assert all(path.read_bytes() == data for path, data in files.items())
+    assert _leftovers(tmp_path) == [] and threading.active_count() == before
+
+
+def test_when_some_of_many_files_cannot_be_staged_none_is_written_and_the_first_is_named(tmp_path):
+    import threading
+
+    files = _many(tmp_path)
+    before = threading.active_count()
+    with read_only(tmp_path / "folder3"), read_only(tmp_path / "folder9"):
+        with pytest.raises(WriteError, match=r"folder3/file3\.md: cannot write in .*(read-only|permission denied)"):
+            write_files(files)
+    assert all(path.read_bytes() == b"old" for path in files)
+    assert _leftovers(tmp_path) == [] and threading.active_count() == before
+
+
+def test_a_signal_while_many_files_are_staged_leaves_none_staged_and_none_changed(tmp_path, monkeypatch):
+    import signal
+
+    from dnnpapers import interrupts
+    from dnnpapers.storage import files as files_module
+
+    files = _many(tmp_path)
+    real_stage = files_module._stage
+
+    def stage_then_signal(path, data, make_folders):
+        staged = real_stage(path, data, make_folders)
+        if path.name == "file5.md":
+            os.kill(os.getpid(), signal.SIGTERM)  # handled in the main thread, while the others are staged
+        return staged
+
+    monkeypatch.setattr(files_module, "_stage", stage_then_signal)
+    interrupts.install()
+    try:
+        with pytest.raises(interrupts.Interrupted):
+            write_files(files)
+    finally:
+        for signum in interrupts.SIGNALS:
+            signal.signal(signum, signal.default_int_handler if signum == signal.SIGINT else signal.SIG_DFL)
+    assert all(path.read_bytes() == b"old" for path in files)
+    assert _leftovers(tmp_path) == []
+
+
+def test_with_no_thread_to_be_had_the_rest_are_staged_in_turn(tmp_path, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    files = _many(tmp_path)
+    real_submit = ThreadPoolExecutor.submit
+    given = []
+
+    def submit_two(self, *args):
+        if len(given) == 2:
+            raise RuntimeError("can't start new thread")
+        given.append(args)
+        return real_submit(self, *args)
+
+    monkeypatch.setattr(ThreadPoolExecutor, "submit", submit_two)
+    write_files(files)
+    assert len(given) == 2 and all(path.read_bytes() == data for path, data in files.items()) and _leftovers(tmp_path) == []

@@ -78,8 +78,7 @@ def write_files(files: Mapping[Path, bytes | Sequence[bytes | memoryview]], make
         confine(inside, files)
     staged: list[tuple[str, Path, Path]] = []
     try:
-        for path, data in files.items():
-            staged.append((_stage(path, data, make_folders), _target(path), path))
+        _stage_all(files, make_folders, staged)
         with held():
             for tmp, target, _ in staged:
                 os.replace(tmp, target)
@@ -92,6 +91,46 @@ def write_files(files: Mapping[Path, bytes | Sequence[bytes | memoryview]], make
                 os.unlink(tmp)
             except FileNotFoundError:
                 pass
+
+
+#: From this many files, they are staged side by side, each in a thread (a write and an fsync let go of the
+#: interpreter's lock), so the disk takes their fsyncs together: a cold render's 51 files of a 10,000-paper list
+#: (40 MB) were staged in 0.23-0.31 s one after the other, each waiting for its own fsync, and in 0.10-0.16 s so.
+_SIDE_BY_SIDE_FROM = 4
+_STAGING_THREADS = 8
+
+
+def _stage_all(files: Mapping[Path, bytes | Sequence[bytes | memoryview]], make_folders: bool, staged: list[tuple[str, Path, Path]]) -> None:
+    """Stage every file, appending (staged name, target, path) to ``staged`` for each file staged.
+
+    An error, or a stop signal, waits until no staging runs any more (so that ``staged`` names every staged file
+    for the caller to remove), then is raised: of several errors, the first file's, as when they were staged in turn.
+    A system that gives no more threads has the rest staged here, in turn.
+    """
+    items = list(files.items())
+    futures: list = []
+    if len(items) >= _SIDE_BY_SIDE_FROM:
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool = ThreadPoolExecutor(min(_STAGING_THREADS, len(items)), thread_name_prefix="dnnpapers-stage")
+        try:
+            with held():  # (a signal between a file's handing over and its future's keeping would lose its staged name)
+                try:
+                    for path, data in items:
+                        futures.append(pool.submit(_stage, path, data, make_folders))
+                except RuntimeError:  # (no thread to be had)
+                    pass
+            for future in futures:
+                future.exception()  # (waits; a stop signal raised meanwhile comes out here)
+        finally:
+            with held():  # (a stop signal waits until no staging runs: every staged file is then known, and removed)
+                pool.shutdown(wait=True, cancel_futures=True)  # (no thread left behind: a later fork copies none)
+                staged.extend((f.result(), _target(path), path) for f, (path, _) in zip(futures, items) if not f.cancelled() and f.exception() is None)
+        for future in futures:
+            if future.exception() is not None:
+                raise future.exception()
+    for path, data in items[len(futures):]:
+        staged.append((_stage(path, data, make_folders), _target(path), path))
 
 
 def _stage(path: Path, data: bytes | Sequence[bytes | memoryview], make_folders: bool) -> str:
