@@ -247,6 +247,8 @@ _PAUSED = textwrap.dedent("""
         while not os.path.exists(go):
             time.sleep(0.02)
     os.fsync = fsync
+    from dnnpapers.storage import files
+    files._STAGING_THREADS = 1  # (files staged one at a time, as the pause expects: the first one's fsync waits for GO)
     sys.argv = ["dnnpapers", *sys.argv[3:]]
     from dnnpapers.cli import main
     main()
