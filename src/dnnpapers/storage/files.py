@@ -1,8 +1,8 @@
 """Writing the list's files: atomic, all or none, through symlinks, one-line errors; the lock; bounded reads.
 
 Every file dnnpapers writes goes through ``write_files``: each new text is
-staged in a temporary file beside its target and fsynced, and only when all are
-staged are they renamed into place, with stop signals held, so a full disk, a
+staged in a temporary file beside its target and fsynced (several side by side, so
+the disk takes their fsyncs together), and only when all are staged are they renamed into place, with stop signals held, so a full disk, a
 read-only folder or Ctrl-C leaves every file as it was, and a finished run
 leaves them all new. A symlinked file is written through to its target and the
 link stays a link, as long as the target lies in the list: a list's writes are
