@@ -18,13 +18,17 @@ VALID = (SCENARIOS / "valid-crlf-bom-and-odd-text" / "data" / "papers.yaml").rea
 NOISE = [b":", b"-", b" ", b"\t", b"\n", b"'", b'"', b"[", b"]", b"{", b"&a", b"*a", b"!!python/name:x", b"#", b"\xff", b"\x00", b"|", b">", b"---", b"? "]
 
 
+ACTIONS = st.sampled_from(["insert", "delete", "replace"])
+PIECES = st.one_of(st.sampled_from(NOISE), st.binary(min_size=1, max_size=3))  # built once, not at each draw
+
+
 @st.composite
 def damaged(draw):
     data = bytearray(VALID)
     for _ in range(draw(st.integers(1, 6))):
         at = draw(st.integers(0, len(data)))
-        action = draw(st.sampled_from(["insert", "delete", "replace"]))
-        piece = draw(st.one_of(st.sampled_from(NOISE), st.binary(min_size=1, max_size=3)))
+        action = draw(ACTIONS)
+        piece = draw(PIECES)
         if action == "insert":
             data[at:at] = piece
         elif action == "delete":
@@ -34,8 +38,8 @@ def damaged(draw):
     return bytes(data)
 
 
-def _list_with(papers_yaml: bytes, tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("fuzz")
+def _list_with(papers_yaml: bytes, new_folder) -> Path:
+    root = new_folder()
     (root / "data").mkdir()
     shutil.copy(SCENARIOS / "taxonomy.yaml", root / "data" / "taxonomy.yaml")
     (root / "data" / "papers.yaml").write_bytes(papers_yaml)
@@ -44,8 +48,8 @@ def _list_with(papers_yaml: bytes, tmp_path_factory) -> Path:
 
 @settings(max_examples=300, deadline=5000, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(damaged())
-def test_library_only_raises_located_problems(tmp_path_factory, raw):
-    root = _list_with(raw, tmp_path_factory)
+def test_library_only_raises_located_problems(new_folder, raw):
+    root = _list_with(raw, new_folder)
     try:
         load_list(root)
     except ProblemsFound as found:
@@ -59,8 +63,8 @@ def test_library_only_raises_located_problems(tmp_path_factory, raw):
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(damaged())
-def test_cli_exits_0_or_1_without_traceback(tmp_path_factory, raw):
-    root = _list_with(raw, tmp_path_factory)
+def test_cli_exits_0_or_1_without_traceback(new_folder, raw):
+    root = _list_with(raw, new_folder)
     result = CliRunner().invoke(app, ["check", "--root", str(root)])
     assert result.exit_code in (0, 1), result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)

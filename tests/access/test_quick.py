@@ -65,8 +65,8 @@ def test_what_the_quick_path_accepts_the_exact_path_accepts_with_the_same_values
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(paper_lists())
-def test_random_valid_lists_load_the_same_either_way(tmp_path_factory, entries):
-    root = write_list(tmp_path_factory.mktemp("quick"), entries)
+def test_random_valid_lists_load_the_same_either_way(new_folder, entries):
+    root = write_list(new_folder(), entries)
     quick = load_list(root)
     exact = load_exact(root)
     assert [p.model_dump() for p in quick.papers] == [p.model_dump() for p in exact.papers]

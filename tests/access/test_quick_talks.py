@@ -42,22 +42,29 @@ def _value(key: str):
     return st.one_of(own, own, own, st.sampled_from(ODD + DATES + TIMES))
 
 
+#: Each key's values, built once: a strategy built in a draw is built and validated again at each draw (~1 ms).
+VALUES = {key: _value(key) for key in TALK_KEYS}
+TERM_VALUES = st.sampled_from(DATES + ODD)
+REPLACED = st.sampled_from([0, 1, 1, 1, 2, 3])  # how many fields of a talk
+REPLACED_KEYS = st.sampled_from(TALK_KEYS)
+
+
 @st.composite
 def talks_files(draw) -> str:
     """A talks.yaml: one to three talks, each a valid one with some fields replaced, and perhaps the leaders' terms."""
     lines = ["talks:"]
     for n in range(draw(st.integers(1, 3))):
         fields = [f"date: 2020-08-0{n + 5}", 'start: "09:00"', 'end: "09:40"', "presenters: [Gao Huang]", "papers: [huang2017multiscale]"]  # valid, not the same talk twice
-        for _ in range(draw(st.sampled_from([0, 1, 1, 1, 2, 3]))):
-            key = draw(st.sampled_from(TALK_KEYS))
-            fields = [f for f in fields if not f.startswith(f"{key}:")] + [f"{key}: {draw(_value(key))}"]
+        for _ in range(draw(REPLACED)):
+            key = draw(REPLACED_KEYS)
+            fields = [f for f in fields if not f.startswith(f"{key}:")] + [f"{key}: {draw(VALUES[key])}"]
         lines += [("  - " if i == 0 else "    ") + f for i, f in enumerate(fields)]
     if draw(st.booleans()):
         terms = list(LEADER_LINES)
         if draw(st.booleans()):
             i = draw(st.integers(0, 2))
             key = terms[i].split(":")[0].strip()
-            terms[i] = f"    {key}: {draw(st.sampled_from(DATES + ODD))}"
+            terms[i] = f"    {key}: {draw(TERM_VALUES)}"
         lines += ["leaders:", "  - " + terms[0][4:], *terms[1:]]
     return "\n".join(lines) + "\n"
 

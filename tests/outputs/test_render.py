@@ -216,8 +216,8 @@ def test_a_broken_template_is_a_one_line_error(tmp_path):
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(paper_lists())
-def test_random_valid_lists_render_even_tables_with_every_paper_under_its_tags(tmp_path_factory, entries):
-    root = write_list(tmp_path_factory.mktemp("render"), entries)
+def test_random_valid_lists_render_even_tables_with_every_paper_under_its_tags(new_folder, entries):
+    root = write_list(new_folder(), entries)
     try:
         paper_list = load_list(root)
     except ProblemsFound as found:
@@ -254,8 +254,8 @@ def _swapped(entry: dict) -> dict:
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(paper_lists(max_size=6), paper_lists(max_size=6))
-def test_what_one_render_keeps_for_the_process_changes_no_byte_of_the_next(tmp_path_factory, entries, others):
-    lists = [load_list(write_list(tmp_path_factory.mktemp("kept"), papers)) for papers in (entries, others + [_swapped(e) for e in entries])]
+def test_what_one_render_keeps_for_the_process_changes_no_byte_of_the_next(new_folder, entries, others):
+    lists = [load_list(write_list(new_folder(), papers)) for papers in (entries, others + [_swapped(e) for e in entries])]
     _forget_what_renders_keep()
     fresh = build(lists[0])
     _forget_what_renders_keep()

@@ -125,6 +125,19 @@ def test_text_appended_after_the_document_end_marker_is_not_taken_as_new_entries
 
 TAXONOMY = Taxonomy(TaxonomyFile.model_validate(parse_document((SCENARIOS / "taxonomy.yaml").read_bytes(), "t").data).taxonomy)
 COMMENT = st.sampled_from(["# a comment", "   # indented", "#", "# - id: not an entry", "# ... not the end"])
+# The layouts' other choices, each strategy built once (one built in a draw is built and validated at each draw).
+NEWLINES = st.sampled_from(["\n", "\r\n"])
+DASH_INDENTS = st.sampled_from([0, 2, 4])
+KEY_INDENTS = st.sampled_from([2, 3])
+LIST_INDENTS = st.sampled_from([0, 2])
+FLOW_FIELDS = st.sampled_from([frozenset({"tags"}), frozenset({"tags", "authors"}), frozenset()])
+ALIASED_FIELDS = st.sampled_from(["tags", "authors"])
+ALIAS_COMMENTS = st.sampled_from(["", "  # same as above"])
+BLOCK_SCALARS = st.sampled_from([("|-", "\n"), (">-", " ")])
+HEADS = st.sampled_from([[], ["---"], ["%YAML 1.1", "---"], ["--- # the list"], ["# yaml-language-server: $schema=x.json"]])
+PAPERS_KEYS = st.sampled_from(["papers:", "papers:", '"papers":', "papers: !!seq", "papers: &list"])
+LIST_COMMENTS = st.sampled_from(["", "  # the list"])
+FLOW_COMMENTS = st.sampled_from(["", "  # flow"])
 
 
 def _flow(value) -> str:
@@ -151,10 +164,10 @@ def layouts(draw) -> Layout:
     values = [dict(e) for e in draw(paper_lists(min_size=1, max_size=5))]
     count = len(values)
     values = [dict(draw(st.permutations(list(v.items())))) if draw(st.integers(0, 4)) == 0 else v for v in values]  # any field first
-    nl = draw(st.sampled_from(["\n", "\r\n"]))
-    dash = draw(st.sampled_from([0, 2, 4]))
-    key = dash + draw(st.sampled_from([2, 3]))
-    style = Style(dash=dash, key=key, list_dash=key + draw(st.sampled_from([0, 2])), flow=draw(st.sampled_from([frozenset({"tags"}), frozenset({"tags", "authors"}), frozenset()])))
+    nl = draw(NEWLINES)
+    dash = draw(DASH_INDENTS)
+    key = dash + draw(KEY_INDENTS)
+    style = Style(dash=dash, key=key, list_dash=key + draw(LIST_INDENTS), flow=draw(FLOW_FIELDS))
     field_anchor: dict[tuple[int, str], str] = {}
     field_alias: dict[tuple[int, str], str] = {}
     anchored: dict[int, set[str]] = {}  # entry -> fields (or "*" for the whole entry) that another entry names
@@ -162,7 +175,7 @@ def layouts(draw) -> Layout:
     if count >= 2 and draw(st.booleans()):  # a field of one entry aliased in a later one
         i = draw(st.integers(0, count - 2))
         j = draw(st.integers(i + 1, count - 1))
-        name = draw(st.sampled_from(["tags", "authors"]))
+        name = draw(ALIASED_FIELDS)
         values[j][name] = values[i][name]
         field_anchor[(i, name)], field_alias[(j, name)] = "t1", "t1"
         anchored.setdefault(i, set()).add(name)
@@ -201,9 +214,9 @@ def layouts(draw) -> Layout:
                 if (n, name) in field_anchor:
                     lines.append(f"{' ' * key}{name}: &{field_anchor[(n, name)]} {_flow(value)}")
                 elif (n, name) in field_alias:
-                    lines.append(f"{' ' * key}{name}: *{field_alias[(n, name)]}" + draw(st.sampled_from(["", "  # same as above"])))
+                    lines.append(f"{' ' * key}{name}: *{field_alias[(n, name)]}" + draw(ALIAS_COMMENTS))
                 elif name == "notes" and draw(st.booleans()):  # a block scalar, perhaps the entry's last field
-                    indicator, joined = draw(st.sampled_from([("|-", "\n"), (">-", " ")]))
+                    indicator, joined = draw(BLOCK_SCALARS)
                     values[n]["notes"] = f"first line{joined}second line {n}"
                     lines += [f"{' ' * key}notes: {indicator}", f"{' ' * (key + 2)}first line", f"{' ' * (key + 2)}second line {n}"]
                 elif name == "title" and draw(st.integers(0, 3)) == 0:  # a double-quoted title over two lines
@@ -221,8 +234,8 @@ def layouts(draw) -> Layout:
         return [opener + lines[0][key:]] + lines[1:]
 
     out: list[str] = []
-    out += draw(st.sampled_from([[], ["---"], ["%YAML 1.1", "---"], ["--- # the list"], ["# yaml-language-server: $schema=x.json"]]))
-    papers_key = draw(st.sampled_from(["papers:", "papers:", '"papers":', "papers: !!seq", "papers: &list"]))
+    out += draw(HEADS)
+    papers_key = draw(PAPERS_KEYS)
     if flow_list:
         shape = draw(st.integers(0, 2))
         if shape == 0:
@@ -234,14 +247,14 @@ def layouts(draw) -> Layout:
             out += [f"  {flow_entry(n)}," if n < count - 1 else f"  {flow_entry(n)}" for n in range(count)]
             out.append("  ]")
     else:
-        out.append(papers_key + draw(st.sampled_from(["", "  # the list"])))
+        out.append(papers_key + draw(LIST_COMMENTS))
         for n in range(count):
             if draw(st.booleans()):
                 out.append(draw(COMMENT))
             if draw(st.booleans()):
                 out.append("")
             if n in flow_entries:
-                out.append(" " * dash + "- " + flow_entry(n) + draw(st.sampled_from(["", "  # flow"])))
+                out.append(" " * dash + "- " + flow_entry(n) + draw(FLOW_COMMENTS))
             else:
                 out += block_entry(n)
     if draw(st.booleans()):
