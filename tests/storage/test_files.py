@@ -227,3 +227,19 @@ def test_with_no_thread_to_be_had_the_rest_are_staged_in_turn(tmp_path, monkeypa
     monkeypatch.setattr(ThreadPoolExecutor, "submit", submit_two)
     write_files(files)
     assert len(given) == 2 and all(path.read_bytes() == data for path, data in files.items()) and _leftovers(tmp_path) == []
+
+
+def test_many_files_into_folders_not_made_yet_are_all_written(tmp_path):
+    """Staged side by side, several files make the same new folders at once: none takes the others' folder for a file."""
+    for attempt in range(20):
+        files = {tmp_path / f"try{attempt}" / "site" / "papers" / ("zh" if i % 2 else "") / f"page{i}.md": b"x" * 100 for i in range(16)}
+        write_files(files)
+        assert all(path.read_bytes() == data for path, data in files.items())
+
+
+def test_a_file_where_a_folder_should_be_is_named_when_files_are_staged_side_by_side(tmp_path):
+    (tmp_path / "site").write_bytes(b"a file")
+    files = {tmp_path / "site" / f"page{i}.md": b"x" for i in range(8)}
+    with pytest.raises(WriteError, match=r"site/page0\.md: .*site is not a folder; nothing was changed"):
+        write_files(files)
+    assert (tmp_path / "site").read_bytes() == b"a file" and _leftovers(tmp_path) == []

@@ -139,12 +139,14 @@ def _stage(path: Path, data: bytes | Sequence[bytes | memoryview], make_folders:
         raise WriteError(f"{path}: is a folder, not a file; nothing was changed")
     folder = target.parent
     if not folder.is_dir():
-        if folder.exists():
-            raise WriteError(f"{path}: {folder} is not a folder; nothing was changed")
         if not make_folders:
+            if folder.exists():
+                raise WriteError(f"{path}: {folder} is not a folder; nothing was changed")
             raise WriteError(f"{path}: no such folder {folder}; nothing was changed")
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)  # (files staged side by side may make the same folder at once: fine)
+        except FileExistsError:
+            raise WriteError(f"{path}: {folder} is not a folder; nothing was changed") from None
         except OSError as exc:
             raise WriteError(f"{path}: cannot create the folder {folder} ({describe_os_error(exc)}); nothing was changed") from None
     try:
