@@ -3,7 +3,6 @@ build (outputs/render.py), the first half of a big list's first read (access/qui
 
 Why a fork: the child has what this process has loaded and made, with no
 pickling of it; threads would share one interpreter lock. What makes it safe:
-What makes it safe:
 
 - stop signals are blocked across ``fork()``; the child takes the default
   dispositions back, so a Ctrl-C or SIGTERM simply ends it, and whatever

@@ -1,15 +1,16 @@
 """Writing the list's files: atomic, all or none, through symlinks, one-line errors; the lock; bounded reads.
 
 Every file dnnpapers writes goes through ``write_files``: each new text is
-staged in a temporary file beside its target and fsynced (several side by side, so
-the disk takes their fsyncs together), and only when all are staged are they renamed into place, with stop signals held, so a full disk, a
-read-only folder or Ctrl-C leaves every file as it was, and a finished run
-leaves them all new. A symlinked file is written through to its target and the
-link stays a link, as long as the target lies in the list: a list's writes are
-confined to it (``inside``), since a clone or a pull request can carry a link
-to any file of the person who runs the tool. A write killed outright (kill -9,
-power loss) leaves its staged ``.NAME.XXXXXXXX.tmp``; the next writer, under the
-lock, removes it (``remove_leftovers``).
+staged in a temporary file beside its target and fsynced (several side by side,
+so the disk takes their fsyncs together), and only when all are staged are they
+renamed into place, with stop signals held, so a full disk, a read-only folder
+or Ctrl-C leaves every file as it was, and a finished run leaves them all new.
+A symlinked file is written through to its target and the link stays a link, as
+long as the target lies in the list: a list's writes are confined to it
+(``inside``), since a clone or a pull request can carry a link to any file of
+the person who runs the tool. A write killed outright (kill -9, power loss)
+leaves its staged ``.NAME.XXXXXXXX.tmp``; the next writer, under the lock,
+removes it (``remove_leftovers``).
 """
 
 from __future__ import annotations
