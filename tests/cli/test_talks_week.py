@@ -421,30 +421,42 @@ def test_the_hostile_names_of_the_property_test_are_refused():
 # --- remove --force over generated layouts of the talks file ----------------------------------------------
 
 
+#: The layout's choices, built once: a strategy built in a draw is built and validated again at each draw.
+NEWLINES = st.sampled_from(["\n", "\r\n"])
+TALK_COUNTS = st.integers(1, 4)
+NAMED = st.lists(st.sampled_from(["huang2017multiscale", "liu2020fastbert"]), unique=True, max_size=2)
+TITLES = [st.sampled_from([None, f"Talk {i}", "Dense: exits"]) for i in range(4)]  # the i-th talk's
+WRITTEN = {pid: st.sampled_from([pid, arxiv]) for pid, arxiv in {"huang2017multiscale": "'1703.09844'", "liu2020fastbert": "'2004.02178'"}.items()}
+DATE_COMMENTS = st.sampled_from(["", "   # a meeting"])
+FLOW_COMMENTS = st.sampled_from(["", "  # why"])
+ITEM_COMMENTS = st.sampled_from(["", "  # note"])
+ORDERS = [st.permutations(range(n)) for n in range(4)]  # of a talk's n fields after its date and presenters
+
+
 @st.composite
 def talk_files(draw):
     """A valid talks.yaml in a drawn layout (flow or block paper lists, comments, blank lines, quotes, CRLF, BOM, leaders
     before or after), and what each talk names: [(paper ids, title)]."""
-    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    newline = draw(NEWLINES)
     talks, lines = [], ["# talks" if draw(st.booleans()) else None, "talks:"]
-    for i in range(draw(st.integers(1, 4))):
-        named = draw(st.lists(st.sampled_from(["huang2017multiscale", "liu2020fastbert"]), unique=True, max_size=2))
-        title = draw(st.sampled_from([None, f"Talk {i}", "Dense: exits"])) if named else f"Talk {i}"
-        written = [draw(st.sampled_from([pid, {"huang2017multiscale": "'1703.09844'", "liu2020fastbert": "'2004.02178'"}[pid]])) for pid in named]
-        lines.append(f"  - date: 2026-0{i + 1}-1{i}" + draw(st.sampled_from(["", "   # a meeting"])))
+    for i in range(draw(TALK_COUNTS)):
+        named = draw(NAMED)
+        title = draw(TITLES[i]) if named else f"Talk {i}"
+        written = [draw(WRITTEN[pid]) for pid in named]
+        lines.append(f"  - date: 2026-0{i + 1}-1{i}" + draw(DATE_COMMENTS))
         lines.append("    presenters: [Ann]")
         fields = []
         if named:
             if draw(st.booleans()):
-                fields.append([f"    papers: [{', '.join(written)}]" + draw(st.sampled_from(["", "  # why"]))])
+                fields.append([f"    papers: [{', '.join(written)}]" + draw(FLOW_COMMENTS)])
             else:
-                fields.append(["    papers:"] + [f"      - {w}" + draw(st.sampled_from(["", "  # note"])) for w in written])
+                fields.append(["    papers:"] + [f"      - {w}" + draw(ITEM_COMMENTS) for w in written])
         if title:
             fields.append([f"    title: {format_scalar(title)}"])
         if draw(st.booleans()):
             fields.append(["    notes: kept as it is"])
-        for field in draw(st.permutations(fields)):
-            lines += field
+        for j in draw(ORDERS[len(fields)]):
+            lines += fields[j]
         if draw(st.booleans()):
             lines.append("")
         talks.append((named, title))
@@ -484,6 +496,10 @@ def test_remove_force_over_layouts_unlinks_exactly_the_paper_or_refuses_and_chan
     assert all(line in new.decode("utf-8") for line in untouched)  # every other line is kept as it was
 
 
+GONE = {n: st.sets(st.integers(0, n - 1)) for n in range(1, 7)}  # which of n items, built once as above
+SPACES = st.sampled_from(["", " "])
+
+
 @settings(max_examples=150, deadline=None)
 @given(
     st.lists(st.sampled_from(["a", "b-2", "'1703.09844'", '"q: r"', "中文", "x y"]), min_size=1, max_size=6),
@@ -496,8 +512,8 @@ def test_remove_items_takes_exactly_the_items_named_in_flow_and_block_lists(item
 
     from dnnpapers.storage.store import parse_document, remove_items
 
-    gone = data.draw(st.sets(st.integers(0, len(items) - 1)))
-    spaces = data.draw(st.sampled_from(["", " "]))
+    gone = data.draw(GONE[len(items)])
+    spaces = data.draw(SPACES)
     if flow:
         body = f"key: [{spaces}{', '.join(items)}{spaces}]  # c{newline}"
     else:
