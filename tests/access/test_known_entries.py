@@ -132,9 +132,9 @@ def known(tmp_path_factory):
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])  # two CLI checks and a cache copied an example
 @given(at=st.integers(0, 200_000), value=st.sampled_from(["year: 1234", "year: 2020", "tags: [nope]", "id: Bad Id", "title: ''", "venue_checked: maybe", "doi: 10.1/x", "arxiv: 1", "- id: x"]))
-def test_an_edited_entry_is_read_again_and_the_answer_matches_a_run_with_nothing_known(at, value, known, tmp_path_factory, runner):
+def test_an_edited_entry_is_read_again_and_the_answer_matches_a_run_with_nothing_known(at, value, known, new_folder, runner):
     root, warmed = known
-    cache = tmp_path_factory.mktemp("cache")
+    cache = new_folder()
     shutil.copytree(warmed, cache, dirs_exist_ok=True)  # every entry known, as after a check of the unedited list
     papers = root / "data" / "papers.yaml"
     papers.write_bytes((REPO / "data" / "papers.yaml").read_bytes())
@@ -143,7 +143,7 @@ def test_an_edited_entry_is_read_again_and_the_answer_matches_a_run_with_nothing
     i = fields[at % len(fields)]
     lines[i] = "    " + value
     papers.write_text("\n".join(lines), encoding="utf-8")
-    assert _check(runner, root, cache) == _check(runner, root, tmp_path_factory.mktemp("none"), verdicts=False)
+    assert _check(runner, root, cache) == _check(runner, root, new_folder(), verdicts=False)
 
 
 def test_damaged_known_entries_are_no_help_and_no_harm(tmp_path, runner):

@@ -468,13 +468,13 @@ def talk_files(draw):
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(talk_files())
-def test_remove_force_over_layouts_unlinks_exactly_the_paper_or_refuses_and_changes_nothing(tmp_path_factory, drawn):
+def test_remove_force_over_layouts_unlinks_exactly_the_paper_or_refuses_and_changes_nothing(new_folder, drawn):
     from dnnpapers.curation.curate import remove_paper
     from dnnpapers.errors import DnnpapersError
     from dnnpapers.access.loading import load_list
 
     text, talks = drawn
-    root = write_list(tmp_path_factory.mktemp("layout"), [MSD, FASTBERT])
+    root = write_list(new_folder(), [MSD, FASTBERT])
     path = root / "data" / "talks.yaml"
     path.write_bytes(text.encode("utf-8"))
     assert [(t.papers, t.title) for t in load_list(root).talks.talks] == [(named, title) for named, title in talks]

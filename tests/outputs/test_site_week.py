@@ -104,8 +104,8 @@ def test_no_paper_id_can_name_one_of_the_pages_own_elements(page_like, name):
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from(PAGE_LIKE_IDS) | st.from_regex(SLUG, fullmatch=True).filter(lambda s: len(s) <= 40), min_size=1, max_size=4, unique=True))
-def test_whatever_ids_check_accepts_each_paper_is_its_own_one_element(tmp_path_factory, ids):
-    root = write_list(tmp_path_factory.mktemp("ids"), [_paper(paper_id, n) for n, paper_id in enumerate(ids)])
+def test_whatever_ids_check_accepts_each_paper_is_its_own_one_element(new_folder, ids):
+    root = write_list(new_folder(), [_paper(paper_id, n) for n, paper_id in enumerate(ids)])
     paper_list = load_list(root)
     text = build(paper_list)[SITE].decode()
     found = _element_ids(text)
