@@ -49,22 +49,24 @@ def test_a_first_check_of_the_shipped_list_with_its_talks_needs_no_pydantic_and_
 
 
 def test_a_first_render_of_a_valid_list_without_talks_imports_no_pyyaml_nor_the_talks_pages(tmp_path):
-    """The quick path's values become models without the exact path's modules (PyYAML, the YAML store, pydantic's
-    error translation), the talks pages are imported only for a list with talks, and a list that publishes to no
-    Jekyll site imports none of the site's writers."""
+    """The quick path's values become plain records without the exact path's modules (PyYAML, the YAML store, pydantic's
+    error translation) or the models', the talks pages are imported only for a list with talks, and a list that
+    publishes to no Jekyll site imports none of the site's writers."""
     root = write_list(tmp_path / "list", [MSD])
     modules = _imported(["render"], root, tmp_path / "cache")
-    assert "jinja2" in modules and "dnnpapers.access.paperlist" in modules
-    unused = {"yaml", "dnnpapers.storage.store", "dnnpapers.model.validation", "dnnpapers.outputs.talkpage", "dnnpapers.outputs.talks_calendar"}
+    assert "jinja2" in modules and "dnnpapers.access.plainlist" in modules
+    unused = {"yaml", "dnnpapers.storage.store", "dnnpapers.model.validation", "dnnpapers.outputs.talkpage", "dnnpapers.outputs.talks_calendar",
+              "dnnpapers.access.paperlist", "dnnpapers.model.models"}
     assert not unused & modules, sorted(unused & modules)
 
 
 def test_a_first_render_builds_no_pydantic_validator(tmp_path):
-    """Papers the quick path accepted become models by model_construct and the schema ships with the tool:
-    no validator is built (defer_build), so pydantic's plugin discovery (importlib.metadata) never runs."""
+    """Papers the quick path accepted become plain records (model.records) and the schema ships with the tool: a list
+    without talks imports no pydantic at all, so no validator is built and pydantic's plugin discovery
+    (importlib.metadata) never runs."""
     root = write_list(tmp_path / "list", [MSD])
     modules = _imported(["render"], root, tmp_path / "cache")
-    assert "pydantic" in modules and "importlib.metadata" not in modules and "pydantic.plugin._loader" not in modules
+    assert "pydantic" not in modules and "importlib.metadata" not in modules and "pydantic.plugin._loader" not in modules
 
 
 def test_a_first_check_loads_no_openssl(tmp_path):

@@ -14,25 +14,35 @@ from typing import TYPE_CHECKING
 from dnnpapers.access.quick import accept_list, gc_paused
 
 if TYPE_CHECKING:
-    from dnnpapers.access.paperlist import PaperList
+    from dnnpapers.access.plainlist import PaperList
 
 __all__ = ["load_list", "check_list"]
 
 
-def load_list(root: Path | str = ".") -> PaperList:
+def load_list(root: Path | str = ".", plain: bool = False) -> PaperList:
     """Load and validate ``root/data/taxonomy.yaml`` and ``root/data/papers.yaml`` (and the optional files).
 
     A list the quick path accepts is built from its values as they are; any
     other goes through the exact path, which raises ProblemsFound with every
     located problem (or, rarely, finds the list valid after all).
+    ``plain``: a list the quick path accepts (without talks) is made of plain records, not the pydantic models, for
+    a caller that only reads it by attribute (a render: plainlist); it then imports no pydantic.
     """
-    from dnnpapers.access.paperlist import from_quick, load_exact
-
     root = Path(root)
     with gc_paused():
         quick = accept_list(root)
         if quick is not None:
+            if plain:
+                from dnnpapers.access.plainlist import from_quick_plain
+
+                made = from_quick_plain(root, quick)
+                if made is not None:
+                    return made
+            from dnnpapers.access.paperlist import from_quick
+
             return from_quick(root, quick)
+        from dnnpapers.access.paperlist import load_exact
+
         return load_exact(root)
 
 

@@ -6,8 +6,6 @@ PaperList or raises ProblemsFound carrying every problem of both files.
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
@@ -30,9 +28,10 @@ from dnnpapers.model.models import (
     TaxonomyFile,
     TaxonomyNode,
 )
+from dnnpapers.access.plainlist import PaperList
 from dnnpapers.access.quick import QuickList, accept_papers_text
 from dnnpapers.model.rules import dismissed_problems, paper_problems, suggest, taxonomy_problems
-from dnnpapers.model.talks import TalkLog, group_today
+from dnnpapers.model.talks import TalkLog
 from dnnpapers.model.taxonomy import Taxonomy
 
 if TYPE_CHECKING:  # the exact path's modules (PyYAML's nodes, pydantic's errors) are imported when it runs: from_quick needs neither
@@ -40,31 +39,6 @@ if TYPE_CHECKING:  # the exact path's modules (PyYAML's nodes, pydantic's errors
 
 __all__ = ["PaperList", "load_exact", "from_quick", "papers_problems", "taxonomy_from_text", "PAPERS_FILE", "TAXONOMY_FILE", "PAGE_FILE", "METRICS_FILE"]
 
-
-
-@dataclass
-class PaperList:
-    """A valid list: the topic tree, the papers in file order, page settings and fetched metrics."""
-
-    root: Path
-    taxonomy: Taxonomy
-    papers: list[Paper]
-    page: PageFile = field(default_factory=PageFile)
-    metrics: dict[str, PaperMetrics] = field(default_factory=dict)
-    dismissed: list[DismissedPaper] = field(default_factory=list)
-    talks: TalkLog = field(default_factory=TalkLog)
-
-    @property
-    def warnings(self) -> list[Problem]:
-        """Located advice that is not an error (check prints it and still exits 0)."""
-        return self.talks.warnings
-
-    def today(self) -> dt.date:
-        """Today where the group meets (DNNPAPERS_TODAY when set): the day that tells held talks from upcoming ones."""
-        return group_today(self.page.timezone)
-
-    def tagged(self, slug: str) -> list[Paper]:
-        return [paper for paper in self.papers if slug in paper.tags]
 
 
 def _defaults(model) -> dict:

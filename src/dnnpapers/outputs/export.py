@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Callable
 
 from dnnpapers.model.fields import venue_name
 from dnnpapers.model.keys import split_name
+from dnnpapers.model.records import METRICS_FIELDS, PAPER_DEFAULTS, PAPER_FIELDS
 from dnnpapers.model.fields import ET_AL
 
 if TYPE_CHECKING:  # (a render after an edit makes entries without pydantic)
@@ -164,11 +165,9 @@ def json_export(paper_list: PaperList, papers: list[Paper] | None = None) -> str
 
 def paper_entries(paper_list: PaperList, papers: list[Paper] | None = None) -> list[dict]:
     """Each paper as JSON data: its fields as in papers.yaml (none left empty), tags as {slug, en, zh}, metrics when fetched."""
-    from dnnpapers.model.models import PAPER_DEFAULTS, Paper, PaperMetrics
-
     chosen = paper_list.papers if papers is None else papers
     labels = {node.slug: {"slug": node.slug, "en": node.en, "zh": node.zh} for node in paper_list.taxonomy.walk()}
-    fields, metrics_fields = list(Paper.model_fields), list(PaperMetrics.model_fields)
+    fields, metrics_fields = list(PAPER_FIELDS), list(METRICS_FIELDS)
     return [paper_entry(paper, labels, paper_list.metrics.get(paper.id), fields, PAPER_DEFAULTS, metrics_fields) for paper in chosen]
 
 

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from dnnpapers.access.verdicts import Outcome, digest, file_digest, file_status
 from dnnpapers.limits import MAX_INPUT_BYTES
+from dnnpapers.model.records import METRICS_FIELDS, PAPER_DEFAULTS, PAPER_FIELDS
 from dnnpapers.model.rules import normalise_title  # (imported by every load already: access.quick)
 from dnnpapers.storage.cache import cache_file, keep_atomically, text_digest
 from dnnpapers.storage.fastyaml import UNSURE, outline, parse, split_entries
@@ -84,14 +85,12 @@ def record(root: Path, key: str, raw: bytes | None, paper_list: PaperList, manif
         return
     if split is None or split[2] != len(paper_list.papers):
         return
-    from dnnpapers.model.models import PAPER_DEFAULTS, Paper, PaperMetrics
-
     taxonomy = paper_list.taxonomy
     homes: dict[tuple[str, ...], str] = {}  # each set of tags' home topic, worked out once (papers share a few hundred)
     state = {
-        "paper_fields": list(Paper.model_fields),  # (the model's, so that a changed paper is made without pydantic)
+        "paper_fields": list(PAPER_FIELDS),  # (the model's, so that a changed paper is made without pydantic)
         "paper_defaults": PAPER_DEFAULTS,
-        "metrics_fields": list(PaperMetrics.model_fields),
+        "metrics_fields": list(METRICS_FIELDS),
         "format": _FORMAT,
         "key": key,
         "header": split[0],

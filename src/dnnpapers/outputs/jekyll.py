@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dnnpapers.access.paperlist import PaperList
+from dnnpapers.access.plainlist import PaperList
 from dnnpapers.errors import DnnpapersError
 from dnnpapers.model.fields import TALK_KINDS
 from dnnpapers.model.talks import presenter_label, talk_title

@@ -281,7 +281,7 @@ def render_and_remember(root: Path, check: bool, jekyll: Path | None = None) -> 
     """
     before = digest(root, "render")
     key = incremental.state_key(root)
-    paper_list = load_list(root)
+    paper_list = load_list(root, plain=True)  # (read only: no pydantic to import)
     patterns: dict = {}
     outputs, rows = _build(paper_list, patterns=patterns)  # (the collector is paused in it only while it makes what lives on: the Markdown pages' Jinja cycles hold their rows until a pass)
     digests = _digests_meanwhile(outputs)

@@ -1,0 +1,78 @@
+"""A loaded list as everything downstream reads it (``PaperList``), and one made of plain records for a render.
+
+``paperlist`` makes lists of the pydantic models (the exact path, and the quick
+path for commands that may change or dump what they load). A render only reads
+the values, by attribute, and need not import pydantic (~0.09 s of a cold render):
+``from_quick_plain`` makes the same list of ``model.records``' plain records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dnnpapers.model.records import plain, plain_paper
+from dnnpapers.model.talks import TalkLog, group_today
+from dnnpapers.model.taxonomy import Taxonomy
+
+if TYPE_CHECKING:
+    from dnnpapers.access.quick import QuickList
+    from dnnpapers.errors import Problem
+    from dnnpapers.model.models import DismissedPaper, PageFile, Paper, PaperMetrics
+
+__all__ = ["PaperList", "from_quick_plain"]
+
+
+def _default_page():
+    from dnnpapers.model.models import PageFile
+
+    return PageFile()
+
+
+@dataclass
+class PaperList:
+    """A valid list: the topic tree, the papers in file order, page settings and fetched metrics."""
+
+    root: Path
+    taxonomy: Taxonomy
+    papers: list[Paper]
+    page: PageFile = field(default_factory=_default_page)
+    metrics: dict[str, PaperMetrics] = field(default_factory=dict)
+    dismissed: list[DismissedPaper] = field(default_factory=list)
+    talks: TalkLog = field(default_factory=TalkLog)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Located advice that is not an error (check prints it and still exits 0)."""
+        return self.talks.warnings
+
+    def today(self) -> dt.date:
+        """Today where the group meets (DNNPAPERS_TODAY when set): the day that tells held talks from upcoming ones."""
+        return group_today(self.page.timezone)
+
+    def tagged(self, slug: str) -> list[Paper]:
+        return [paper for paper in self.papers if slug in paper.tags]
+
+
+def from_quick_plain(root: Path, quick: QuickList) -> PaperList | None:
+    """The list the quick path accepted, of plain records; None for a list with talks, whose records (with their
+    own properties) are the models' (paperlist.from_quick)."""
+    if quick.talks:
+        return None
+    page = dict(quick.page or {})
+    for name, value in page.items():
+        if type(value) is list and name != "categories":
+            page[name] = [plain("Link", link) for link in value]
+    if page.get("jekyll") is not None:
+        page["jekyll"] = plain("JekyllTarget", page["jekyll"])
+    metrics = (quick.metrics or {}).get("metrics", {})
+    return PaperList(
+        root,
+        quick.taxonomy,
+        [plain_paper(entry) for entry in quick.papers],
+        plain("PageFile", page),
+        {pid: plain("PaperMetrics", m) for pid, m in metrics.items()},
+        [plain("DismissedPaper", d) for d in quick.dismissed],
+    )

@@ -1,0 +1,31 @@
+"""model.records: the models' field names and defaults, written out without pydantic, are the models' own."""
+
+from __future__ import annotations
+
+from dnnpapers.model import models
+from dnnpapers.model.records import DEFAULTS, METRICS_FIELDS, PAPER_DEFAULTS, PAPER_FIELDS, plain, plain_paper
+
+
+def _defaults(model) -> dict:
+    return {name: field.get_default(call_default_factory=True) for name, field in model.model_fields.items() if not field.is_required()}
+
+
+def test_the_fields_and_defaults_written_out_are_the_models():
+    assert PAPER_FIELDS == tuple(models.Paper.model_fields)
+    assert PAPER_DEFAULTS == models.PAPER_DEFAULTS == _defaults(models.Paper)
+    assert METRICS_FIELDS == tuple(models.PaperMetrics.model_fields)
+    assert DEFAULTS == {name: _defaults(getattr(models, name)) for name in DEFAULTS}
+
+
+def test_a_plain_record_has_every_field_the_model_gives_and_lists_of_its_own():
+    page = plain("PageFile", {"title": "Mine"})
+    assert vars(page) == {**vars(models.PageFile.model_construct(title="Mine"))}
+    other = plain("PageFile", {})
+    page.books.append("x")
+    assert other.books == []
+    paper = plain_paper({"id": "a2020x", "title": "A", "authors": ["A. B."], "year": 2020, "tags": ["x"]})
+    model = models.Paper.model_construct(id="a2020x", title="A", authors=["A. B."], year=2020, tags=["x"])
+    assert {name: getattr(paper, name) for name in PAPER_FIELDS} == {name: getattr(model, name) for name in PAPER_FIELDS}
+    assert (paper.link, paper.reading_key, paper.published) == (model.link, model.reading_key, model.published)
+    paper.awards.append("best paper")
+    assert PAPER_DEFAULTS["awards"] == []
