@@ -22,6 +22,7 @@ _METRICS = st.fixed_dictionaries(
 )
 _PAGE = """title: A list of its own
 milestone_citations: 50
+categories: [cs.LG, cs.CV]
 related:
   - name: Another list
     url: https://example.org/list
@@ -69,3 +70,14 @@ def test_a_list_with_talks_is_read_as_the_models(tmp_path):
 
     shutil.copytree(REPO / "data", tmp_path / "data")
     assert type(load_list(tmp_path, plain=True).papers[0]) is Paper
+
+
+def test_a_page_with_arxiv_categories_loads_either_way_its_links_as_links_and_its_categories_as_text(tmp_path):
+    """Categories are the page's one list of text: the models' quick path once made each a Link (a traceback in every
+    command but check)."""
+    root = write_list(tmp_path, [])
+    (root / "data" / "page.yaml").write_text(_PAGE, encoding="utf-8")
+    for paper_list in (load_list(root), load_list(root, plain=True)):
+        assert paper_list.page.categories == ["cs.LG", "cs.CV"]
+        assert [(link.name, link.zh) for link in paper_list.page.related] == [("Another list", "另一个列表")]
+        assert [(link.name, link.note) for link in paper_list.page.books] == [("A book", "chapter 3")]

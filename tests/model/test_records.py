@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dnnpapers.model import models
-from dnnpapers.model.records import DEFAULTS, METRICS_FIELDS, PAPER_DEFAULTS, PAPER_FIELDS, plain, plain_paper
+from dnnpapers.model.records import DEFAULTS, LINK_SECTIONS, METRICS_FIELDS, PAPER_DEFAULTS, PAPER_FIELDS, plain, plain_paper
 
 
 def _defaults(model) -> dict:
@@ -15,6 +15,7 @@ def test_the_fields_and_defaults_written_out_are_the_models():
     assert PAPER_DEFAULTS == models.PAPER_DEFAULTS == _defaults(models.Paper)
     assert METRICS_FIELDS == tuple(models.PaperMetrics.model_fields)
     assert DEFAULTS == {name: _defaults(getattr(models, name)) for name in DEFAULTS}
+    assert set(LINK_SECTIONS) == {name for name, field in models.PageFile.model_fields.items() if field.annotation == list[models.Link]}
 
 
 def test_a_plain_record_has_every_field_the_model_gives_and_lists_of_its_own():

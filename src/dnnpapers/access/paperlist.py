@@ -30,6 +30,7 @@ from dnnpapers.model.models import (
 )
 from dnnpapers.access.plainlist import PaperList
 from dnnpapers.access.quick import QuickList, accept_papers_text
+from dnnpapers.model.records import LINK_SECTIONS
 from dnnpapers.model.rules import dismissed_problems, paper_problems, suggest, taxonomy_problems
 from dnnpapers.model.talks import TalkLog
 from dnnpapers.model.taxonomy import Taxonomy
@@ -86,7 +87,7 @@ def from_quick(root: Path, quick: QuickList) -> PaperList:
         return TaxonomyNode.model_construct(slug=n.slug, en=n.en, zh=n.zh, description=n.description, keywords=n.keywords, children=[node(c) for c in n.children])
 
     page = quick.page or {}
-    links = {k: [Link.model_construct(**item) for item in v] for k, v in page.items() if isinstance(v, list)}
+    links = {k: [Link.model_construct(**item) for item in page[k]] for k in LINK_SECTIONS & page.keys()}  # (categories hold text)
     if page.get("jekyll") is not None:
         links["jekyll"] = JekyllTarget.model_construct(**page["jekyll"])
     metrics = (quick.metrics or {}).get("metrics", {})

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dnnpapers.model.records import plain, plain_paper
+from dnnpapers.model.records import LINK_SECTIONS, plain, plain_paper
 from dnnpapers.model.talks import TalkLog, group_today
 from dnnpapers.model.taxonomy import Taxonomy
 
@@ -62,9 +62,8 @@ def from_quick_plain(root: Path, quick: QuickList) -> PaperList | None:
     if quick.talks:
         return None
     page = dict(quick.page or {})
-    for name, value in page.items():
-        if type(value) is list and name != "categories":
-            page[name] = [plain("Link", link) for link in value]
+    for name in LINK_SECTIONS & page.keys():
+        page[name] = [plain("Link", link) for link in page[name]]
     if page.get("jekyll") is not None:
         page["jekyll"] = plain("JekyllTarget", page["jekyll"])
     metrics = (quick.metrics or {}).get("metrics", {})

@@ -11,6 +11,7 @@ from dnnpapers.errors import DnnpapersError, UsageError
 from dnnpapers.model.fields import bare_arxiv_id, bare_doi, venue_name
 from dnnpapers.model.models import Paper
 from dnnpapers.access.paperlist import PaperList
+from dnnpapers.model.records import LINK_SECTIONS
 from dnnpapers.model.rules import suggest
 from dnnpapers.model.talks import is_upcoming
 
@@ -131,7 +132,7 @@ def stats(paper_list: PaperList, top: int = 10, today: dt.date | None = None) ->
         upcoming=len(talks) - len(held),
         per_presenter=sorted(presenters.items(), key=lambda item: (-item[1], item[0])),
         talks_per_topic=talks_per_topic,
-        empty_sections=[name for name in ("books", "people", "courses", "conferences", "companies", "related") if not getattr(paper_list.page, name)],
+        empty_sections=[name for name in LINK_SECTIONS if not getattr(paper_list.page, name)],
     )
 
 

@@ -44,6 +44,7 @@ from dnnpapers.storage.fastyaml import (
     INDICATOR_FIRST, UNSURE, _decode, _entry_runs, _entry_texts, _parse_text, _shape, _structure_is_plain, entry_prefix, parse, parse_typed, split_entries,
 )
 from dnnpapers.access.known_entries import entry_keys, recall_entries, remember_entries
+from dnnpapers.model.records import LINK_SECTIONS
 from dnnpapers.model.rules import dismissed_problems, normalise_title, paper_problems, taxonomy_problems
 from dnnpapers.model.talks import log_rules
 from dnnpapers.model.taxonomy import Taxonomy
@@ -210,7 +211,7 @@ def _accept_link(data: Any) -> bool:
 def _accept_page(data: Any) -> bool:
     if data is None:
         return True
-    texts, lists = {"title", "title_zh"}, {"books", "people", "courses", "conferences", "companies", "related"}
+    texts, lists = {"title", "title_zh"}, set(LINK_SECTIONS)
     if type(data) is not dict or not data.keys() <= texts | lists | {"milestone_citations", "categories", "timezone", "site_url", "jekyll"}:
         return False
     if "jekyll" in data and not (data["jekyll"] is None or _accept_jekyll(data["jekyll"])):

@@ -14,7 +14,7 @@ from typing import Any
 
 from dnnpapers.model.paperfacts import PlainPaper
 
-__all__ = ["PAPER_FIELDS", "PAPER_DEFAULTS", "METRICS_FIELDS", "DEFAULTS", "plain", "plain_paper"]
+__all__ = ["PAPER_FIELDS", "PAPER_DEFAULTS", "METRICS_FIELDS", "DEFAULTS", "LINK_SECTIONS", "plain", "plain_paper"]
 
 #: Paper's fields in the model's order; those with a default, and the default.
 PAPER_FIELDS = ("id", "title", "authors", "year", "venue", "venue_checked", "arxiv", "doi", "url", "code", "code_checked", "tags", "focus", "notes", "awards", "added")
@@ -22,6 +22,8 @@ PAPER_DEFAULTS: dict[str, Any] = {
     "venue": None, "venue_checked": False, "arxiv": None, "doi": None, "url": None, "code": None, "code_checked": False, "focus": None, "notes": None,
     "awards": [], "added": None,
 }
+#: PageFile's sections of links (each a list of Link); its other list, categories, holds text.
+LINK_SECTIONS = ("books", "people", "courses", "conferences", "companies", "related")
 #: PaperMetrics' fields in the model's order.
 METRICS_FIELDS = ("citations", "influential", "fetched", "venue_source", "repository", "stars", "pushed", "archived")
 
