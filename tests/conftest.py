@@ -135,10 +135,17 @@ def new_folder(tmp_path_factory):
     return lambda: Path(tempfile.mkdtemp(dir=base))
 
 
+@pytest.fixture(scope="session")
+def _caches(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("caches")
+
+
 @pytest.fixture(autouse=True)
-def _own_cache(tmp_path_factory, monkeypatch):
-    """Each test keeps its answers and verdicts to itself, never in the user's cache (tests that care set their own)."""
-    monkeypatch.setenv("DNNPAPERS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+def _own_cache(_caches, monkeypatch):
+    """Each test keeps its answers and verdicts to itself, never in the user's cache (tests that care set their own).
+    A new empty folder each (mkdtemp), not ``tmp_path_factory.mktemp``, which lists every folder the worker made so
+    far to number the next: ~1 ms a test late in a run, for every test."""
+    monkeypatch.setenv("DNNPAPERS_CACHE_DIR", tempfile.mkdtemp(prefix="cache", dir=_caches))
 
 
 _CHROMIUM: list = []  # this worker's Chromium, from its first browser test to the end of the run

@@ -3,10 +3,12 @@
 With the list's taxonomy it also enumerates the tag slugs, so an editor
 completes a tag and flags a wrong one ('early-exits') as it is typed.
 
-The models' own schema of papers.yaml ships beside this module (``papers.schema.json``,
-which tests/model/test_schema.py holds to ``model_schema()``): a render, whose
-papers the quick path made by model_construct, then builds no pydantic validator
-for it (20 ms at start-up), and every machine writes the same bytes.
+The models' own schemas of papers.yaml and talks.yaml ship beside this module
+(``papers.schema.json``, ``talks.schema.json``, which tests/model/test_schema.py
+holds to ``model_schema()`` and ``talks_model_schema()``): a render, whose papers
+the quick path made by model_construct, then builds no pydantic schema for them
+(20 ms at start-up for the papers, 60 ms for the talks, and 5 ms each time a
+process renders again), and every machine writes the same bytes.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ SCHEMA_ID = "urn:dnnpapers:schema:papers"
 TALKS_SCHEMA_FILE = "generated/talks.schema.json"
 #: PapersFile.model_json_schema() as the tool ships it (model_schema() makes it again).
 SHIPPED = Path(__file__).with_name("papers.schema.json")
+#: TalksFile.model_json_schema() as the tool ships it (talks_model_schema() makes it again).
+TALKS_SHIPPED = Path(__file__).with_name("talks.schema.json")
 
 
 def model_schema() -> dict:
@@ -37,9 +41,17 @@ def model_schema() -> dict:
     return PapersFile.model_json_schema()
 
 
+def talks_model_schema() -> dict:
+    """The JSON Schema pydantic makes of talks.yaml's model; talks.schema.json is this."""
+    from dnnpapers.model.models import TalksFile
+
+    return TalksFile.model_json_schema()
+
+
 def ship() -> None:
-    """Write model_schema() to papers.schema.json (after a change to the models)."""
-    SHIPPED.write_text(json.dumps(model_schema(), indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    """Write model_schema() to papers.schema.json and talks_model_schema() to talks.schema.json (after a change to the models)."""
+    for path, schema in ((SHIPPED, model_schema()), (TALKS_SHIPPED, talks_model_schema())):
+        path.write_text(json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def papers_schema(taxonomy: Taxonomy | None = None) -> str:
@@ -57,9 +69,7 @@ def papers_schema(taxonomy: Taxonomy | None = None) -> str:
 
 def talks_schema(paper_ids: list[str] | None = None) -> str:
     """The schema of data/talks.yaml; with the list's paper ids, editors complete a talk's papers."""
-    from dnnpapers.model.models import TalksFile
-
-    schema = TalksFile.model_json_schema()
+    schema = json.loads(TALKS_SHIPPED.read_text(encoding="utf-8"))
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:dnnpapers:schema:talks", **schema}
     talk = schema["$defs"]["Talk"]["properties"]
     talk["papers"]["uniqueItems"] = True
