@@ -88,10 +88,22 @@ def test_typing_clicking_topics_moving_years_and_choosing_a_venue_show_exactly_w
     assert _errors(browser) == []
 
 
+#: Sets the address's fragment and returns once the page has handled the hashchange (its own listener came first).
+_NEW_HASH = """
+const done = arguments[arguments.length - 1];
+addEventListener("hashchange", () => done(true), {once: true});
+location.hash = arguments[0];
+"""
+
+
 def test_sorting_orders_the_shown_papers_as_the_python_side_does(browser, site):
+    """The first order comes with the page's address, as a shared link brings it; the others as a reader's edited
+    address does (a hashchange, no new load: the same restore, without ~0.5 CPU-s of Chromium a load)."""
     base, paper_list, _ = site
+    _open(browser, f"{base}/index.html#q=network&sort=newest")
     for mode in ("newest", "oldest", "title", "cited", "topic"):
-        _open(browser, f"{base}/index.html#q=network&sort={mode}")
+        if mode != "newest":
+            assert browser.execute_async_script(_NEW_HASH, f"#q=network&sort={mode}")
         assert browser.find_element(By.ID, "page_sort").get_attribute("value") == mode
         ids = shown(paper_list, SiteQuery(query="network"))
         assert _visible(browser) == sort_ids(paper_list, ids, mode), mode
