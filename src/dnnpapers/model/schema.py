@@ -51,29 +51,37 @@ def talks_model_schema() -> dict:
 def ship() -> None:
     """Write model_schema() to papers.schema.json and talks_model_schema() to talks.schema.json (after a change to the models)."""
     for path, schema in ((SHIPPED, model_schema()), (TALKS_SHIPPED, talks_model_schema())):
-        path.write_text(json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+        path.write_text(_text(schema), encoding="utf-8")
+
+
+def _text(schema: dict) -> str:
+    """Stable, pretty JSON text ending in a newline: the same bytes on every machine."""
+    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def _shipped(path: Path, schema_id: str) -> dict:
+    """A shipped model schema, read afresh (each caller adjusts its own copy), under its dialect and id."""
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": schema_id, **json.loads(path.read_text(encoding="utf-8"))}
 
 
 def papers_schema(taxonomy: Taxonomy | None = None) -> str:
     """The schema as stable, pretty JSON text ending in a newline."""
-    schema = json.loads(SHIPPED.read_text(encoding="utf-8"))
-    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
+    schema = _shipped(SHIPPED, SCHEMA_ID)
     paper = schema["$defs"]["Paper"]["properties"]
     paper["year"]["minimum"] = FIRST_YEAR  # the upper bound moves with the calendar; check enforces it
     paper["title"]["minLength"] = 1
     paper["tags"]["uniqueItems"] = True
     if taxonomy is not None:
         paper["tags"]["items"] = {"enum": [node.slug for node in taxonomy.walk()], "type": "string"}
-    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    return _text(schema)
 
 
 def talks_schema(paper_ids: list[str] | None = None) -> str:
     """The schema of data/talks.yaml; with the list's paper ids, editors complete a talk's papers."""
-    schema = json.loads(TALKS_SHIPPED.read_text(encoding="utf-8"))
-    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:dnnpapers:schema:talks", **schema}
+    schema = _shipped(TALKS_SHIPPED, "urn:dnnpapers:schema:talks")
     talk = schema["$defs"]["Talk"]["properties"]
     talk["papers"]["uniqueItems"] = True
     talk["presenters"]["items"] = {"anyOf": [{"type": "string", "minLength": 1}, {"$ref": "#/$defs/Presenter"}]}  # a plain name too
     if paper_ids:  # arXiv ids of listed papers are understood too, so a pattern joins the ids
         talk["papers"]["items"] = {"anyOf": [{"enum": sorted(paper_ids)}, {"pattern": r"^\d{4}\.\d{4,5}$"}], "type": "string"}
-    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    return _text(schema)
