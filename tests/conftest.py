@@ -103,7 +103,9 @@ _SWEPT_AT: list[int] = []  # the worker's resident memory after its last sweep
 @pytest.fixture(autouse=True)
 def _frozen_garbage_freed():
     """Once a worker holds 64 MiB more than after its last sweep, what its tests' in-process commands froze goes back
-    to the collector, which frees the garbage among it (a handful of sweeps a run, tens of milliseconds each).
+    to the collector, which frees the garbage among it: about five sweeps a run, of 0.5-1 CPU-s each (~400,000 objects
+    traversed, 100,000-200,000 freed), ~3 CPU-s a run. At 192 MiB there were two, of 2.2-2.3 CPU-s together, and a
+    worker's peak memory rose from ~420 to ~490 MB: not worth it.
 
     A load (access/quick.gc_paused) freezes every object alive at its end, for the rest of the command: in a
     process of its own, what the command then holds. In a test worker it is also every garbage cycle the earlier
