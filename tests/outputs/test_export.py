@@ -206,7 +206,8 @@ def test_each_name_is_worked_out_once_and_each_entry_still_names_its_own_authors
                                                            "stars": st.one_of(st.none(), st.integers(0, 10**5)), "archived": st.one_of(st.none(), st.booleans())})))
 def test_a_papers_json_item_made_without_pydantic_is_pydantics_own_dump(entry, checked, added, metrics):
     """papers.json (and a render after an edit) makes each item from the fields; pydantic's dump is the reference."""
-    from dnnpapers.model.models import PAPER_DEFAULTS, PaperMetrics
+    from dnnpapers.model.models import PaperMetrics
+    from dnnpapers.model.records import PAPER_DEFAULTS
     from dnnpapers.outputs.export import paper_entry
 
     paper = Paper(**entry, venue_checked=checked, code_checked=not checked, added=added)

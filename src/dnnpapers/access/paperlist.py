@@ -28,9 +28,8 @@ from dnnpapers.model.models import (
     TaxonomyFile,
     TaxonomyNode,
 )
-from dnnpapers.access.plainlist import PaperList
+from dnnpapers.access.plainlist import PaperList, assemble
 from dnnpapers.access.quick import QuickList, accept_papers_text
-from dnnpapers.model.records import LINK_SECTIONS
 from dnnpapers.model.rules import dismissed_problems, paper_problems, suggest, taxonomy_problems
 from dnnpapers.model.talks import TalkLog
 from dnnpapers.model.taxonomy import Taxonomy
@@ -86,21 +85,22 @@ def from_quick(root: Path, quick: QuickList) -> PaperList:
     def node(n) -> TaxonomyNode:
         return TaxonomyNode.model_construct(slug=n.slug, en=n.en, zh=n.zh, description=n.description, keywords=n.keywords, children=[node(c) for c in n.children])
 
-    page = quick.page or {}
-    links = {k: [Link.model_construct(**item) for item in page[k]] for k in LINK_SECTIONS & page.keys()}  # (categories hold text)
-    if page.get("jekyll") is not None:
-        links["jekyll"] = JekyllTarget.model_construct(**page["jekyll"])
-    metrics = (quick.metrics or {}).get("metrics", {})
-    papers = [_paper(fields) for fields in quick.papers]
-    return PaperList(
+    return assemble(
         root,
+        quick,
+        _construct,
         Taxonomy([node(n) for n in quick.taxonomy.roots]),
-        papers,
-        PageFile.model_construct(**{**page, **links}),
-        {pid: PaperMetrics.model_construct(**m) for pid, m in metrics.items()},
-        [DismissedPaper.model_construct(**{"reason": None, **d}) for d in quick.dismissed],
+        [_paper(fields) for fields in quick.papers],
         TalkLog([_talk(t) for t in quick.talks], [LeaderTerm.model_construct(from_=t["from"], to=t["to"], names=t["names"]) for t in quick.leaders]),
     )
+
+
+_MODELS = {model.__name__: model for model in (Link, JekyllTarget, PageFile, PaperMetrics, DismissedPaper)}
+
+
+def _construct(name: str, values: dict):
+    """The model ``name`` from values pydantic would accept unchanged (its defaults filled in by model_construct)."""
+    return _MODELS[name].model_construct(**values)
 
 
 def load_exact(root: Path) -> PaperList:

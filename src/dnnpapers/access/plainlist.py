@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
 from dnnpapers.model.records import LINK_SECTIONS, plain, plain_paper
 from dnnpapers.model.talks import TalkLog, group_today
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from dnnpapers.errors import Problem
     from dnnpapers.model.models import DismissedPaper, PageFile, Paper, PaperMetrics
 
-__all__ = ["PaperList", "from_quick_plain"]
+__all__ = ["PaperList", "from_quick_plain", "assemble"]
 
 
 def _default_page():
@@ -61,17 +61,25 @@ def from_quick_plain(root: Path, quick: QuickList) -> PaperList | None:
     own properties) are the models' (paperlist.from_quick)."""
     if quick.talks:
         return None
+    return assemble(root, quick, plain, quick.taxonomy, [plain_paper(entry) for entry in quick.papers])
+
+
+def assemble(root: Path, quick: QuickList, make: Callable[[str, dict], Any], taxonomy: Taxonomy, papers: list, talks: TalkLog | None = None) -> PaperList:
+    """The list the quick path accepted, its page, metrics and dismissed papers made by ``make(model name, values)``:
+    plain records here, the models' ``model_construct`` in paperlist.from_quick. One assembly for both, so the two
+    cannot read the page differently (its link sections are lists of links; its categories, a list of text)."""
     page = dict(quick.page or {})
     for name in LINK_SECTIONS & page.keys():
-        page[name] = [plain("Link", link) for link in page[name]]
+        page[name] = [make("Link", link) for link in page[name]]
     if page.get("jekyll") is not None:
-        page["jekyll"] = plain("JekyllTarget", page["jekyll"])
+        page["jekyll"] = make("JekyllTarget", page["jekyll"])
     metrics = (quick.metrics or {}).get("metrics", {})
     return PaperList(
         root,
-        quick.taxonomy,
-        [plain_paper(entry) for entry in quick.papers],
-        plain("PageFile", page),
-        {pid: plain("PaperMetrics", m) for pid, m in metrics.items()},
-        [plain("DismissedPaper", d) for d in quick.dismissed],
+        taxonomy,
+        papers,
+        make("PageFile", page),
+        {pid: make("PaperMetrics", m) for pid, m in metrics.items()},
+        [make("DismissedPaper", d) for d in quick.dismissed],
+        TalkLog() if talks is None else talks,
     )

@@ -43,7 +43,6 @@ from dnnpapers.model.taxonomy import Taxonomy
 
 __all__ = [
     "ET_AL",
-    "PAPER_DEFAULTS",
     "FIRST_YEAR",
     "SLUG",
     "Paper",
@@ -148,11 +147,6 @@ class Paper(PaperFacts, _Strict):
         if reason:
             raise ValueError(reason)
         return venue
-
-
-#: Every field of Paper that has a default, and its default: a paper made from accepted values with every field
-#: given (``Paper.model_construct(**{**PAPER_DEFAULTS, **values})``) need not have pydantic resolve them one by one.
-PAPER_DEFAULTS = {name: field.get_default(call_default_factory=True) for name, field in Paper.model_fields.items() if not field.is_required()}
 
 
 class PapersFile(_Strict):
