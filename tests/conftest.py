@@ -73,7 +73,33 @@ def pytest_collection_modifyitems(items):
     """Whole files moved, so that module-scoped fixtures are still made once."""
     rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
     assert all((REPO / "tests" / name).is_file() for name in rank), "LONGEST_FIRST names a file that is not there"
+    assert all((REPO / "tests" / name).is_file() for name in ONE_WORKER), "ONE_WORKER names a file that is not there"
     items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0].removeprefix("tests/"), len(rank)))
+
+
+#: Files whose tests run ``discover`` in the test worker: the first to do so imports scikit-learn (~2.2 CPU-s, scipy's
+#: stats with it) and numpy, whose random state Hypothesis then saves, seeds and restores around every later example
+#: on that worker (~0.2 ms each). Handed to one worker as one unit (in the place of the first of them, the year test),
+#: so that one worker pays that instead of both. (Found by running each file alone and asking sys.modules.)
+ONE_WORKER = ("test_year_of_a_list.py", "curation/test_discover.py", "curation/test_discover_ranking.py", "curation/test_classify.py",
+              "curation/test_seen.py", "outputs/test_texts_week.py", "cli/test_help_examples.py")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """--dist loadfile (pyproject's addopts), with ONE_WORKER's files one unit; any other mode as xdist makes it."""
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    together = {"tests/" + name for name in ONE_WORKER}
+
+    class Scheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            return "tests/" + ONE_WORKER[0] if scope in together else scope
+
+    return Scheduling(config, log)
 
 
 _COMMANDS: dict[int, object] = {}
