@@ -7,8 +7,6 @@ import zoneinfo
 
 import icalendar
 import pytest
-import vobject
-from ical.calendar_stream import IcsCalendarStream
 
 from conftest import REPO, write_list
 from dnnpapers.access.loading import load_list
@@ -23,6 +21,10 @@ def _calendar(root) -> bytes:
 
 def _parsers(raw: bytes):
     """{parser: [(uid, start, end, summary, description, url)]} in file order."""
+    import vobject
+    from ical.calendar_stream import IcsCalendarStream  # imported here: it builds its pydantic models (~0.3 s), which
+    # each test worker would pay when it collects this file, and only one runs it
+
     text = raw.decode("utf-8")
     found = {}
     cal = IcsCalendarStream.calendar_from_ics(text)
@@ -83,6 +85,8 @@ def test_the_vtimezone_carries_daylight_saving_so_summer_and_winter_talks_keep_t
         '  - date: 2026-07-15\n    start: "18:00"\n    end: "19:00"\n    presenters: [Ben]\n    title: Summer\n',
         "timezone: Europe/Berlin\n",
     )
+    import vobject
+
     raw = _calendar(root)
     # vobject builds its zone from the file's VTIMEZONE, not from the machine's zone database
     card = vobject.readOne(raw.decode("utf-8"))
