@@ -54,22 +54,16 @@ def test_a_list_of_plain_records_renders_the_bytes_of_the_models(new_folder, ent
     assert build(plain, parallel=False) == build(models, parallel=False)
 
 
-def test_the_shipped_list_without_its_talks_renders_the_same_from_plain_records(tmp_path):
+def test_the_shipped_list_with_its_talks_renders_the_same_from_plain_records(tmp_path):
     import shutil
 
+    from dnnpapers.model.models import Talk
+
     shutil.copytree(REPO / "data", tmp_path / "data")
-    (tmp_path / "data" / "talks.yaml").unlink()
     shutil.copy(REPO / "README.md", tmp_path / "README.md")
     plain = load_list(tmp_path, plain=True)
-    assert type(plain.papers[0]) is not Paper
+    assert type(plain.papers[0]) is not Paper and plain.talks.talks and type(plain.talks.talks[0]) is not Talk
     assert build(plain, parallel=False) == build(load_list(tmp_path), parallel=False)
-
-
-def test_a_list_with_talks_is_read_as_the_models(tmp_path):
-    import shutil
-
-    shutil.copytree(REPO / "data", tmp_path / "data")
-    assert type(load_list(tmp_path, plain=True).papers[0]) is Paper
 
 
 def test_a_page_with_arxiv_categories_loads_either_way_its_links_as_links_and_its_categories_as_text(tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, write_list
@@ -96,6 +96,35 @@ def test_a_talks_file_the_quick_path_accepts_the_exact_path_accepts_with_the_sam
     assert exact is not None, text
     assert exact.warnings == [], text  # advice is located, so only the exact path may give it
     assert _same_log(load_list(a_list).talks, exact.talks), text
+    plain = load_list(a_list, plain=True).talks  # (as a render or a listing reads it: plainlist.talk_log)
+    assert [_values(t) for t in plain.talks] == [t.model_dump() for t in exact.talks.talks], text
+    assert [_values(t) for t in plain.leaders] == [t.model_dump() for t in exact.talks.leaders], text
+
+
+def _values(record):
+    """A plain record's values, nested ones too, as model_dump gives a model's."""
+    if isinstance(record, list):
+        return [_values(item) for item in record]
+    return {name: _values(value) for name, value in vars(record).items()} if hasattr(record, "__dict__") else record
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(text=talks_files())
+def test_a_list_with_talks_renders_the_same_bytes_from_plain_records_as_from_the_models(a_list, text):
+    """A render or a listing reads the talks as plain records, a command that changes the list as the models: the same
+    pages either way, and the same talk data for a Jekyll site."""
+    from dnnpapers.model.models import Talk
+    from dnnpapers.outputs.jekyll import _talk_entry
+    from dnnpapers.outputs.render import build
+
+    (a_list / "data" / "talks.yaml").write_text(text, encoding="utf-8")
+    assume(accept_list(a_list) is not None)
+    plain, models = load_list(a_list, plain=True), load_list(a_list)
+    assert type(plain.talks.talks[0]) is not Talk and type(models.talks.talks[0]) is Talk
+    assert build(plain, parallel=False) == build(models, parallel=False), text
+    papers = {p.id: p for p in models.papers}
+    entries = lambda log: [_talk_entry(talk, anchor, papers, "talks/", None) for talk, anchor in log.in_order()]  # noqa: E731
+    assert entries(plain.talks) == entries(models.talks), text
 
 
 @pytest.mark.parametrize("text", [
@@ -164,3 +193,6 @@ def test_any_short_text_in_a_talk_is_read_as_the_exact_path_reads_it_or_left_to_
     exact = _exact(a_list)
     assert exact is not None and exact.warnings == [], text
     assert _same_log(load_list(a_list).talks, exact.talks), text
+    plain = load_list(a_list, plain=True).talks  # (as a render or a listing reads it: plainlist.talk_log)
+    assert [_values(t) for t in plain.talks] == [t.model_dump() for t in exact.talks.talks], text
+    assert [_values(t) for t in plain.leaders] == [t.model_dump() for t in exact.talks.leaders], text

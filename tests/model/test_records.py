@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from dnnpapers.model import models
 from dnnpapers.model.records import DEFAULTS, LINK_SECTIONS, METRICS_FIELDS, PAPER_DEFAULTS, PAPER_FIELDS, plain, plain_paper
 
@@ -14,7 +16,9 @@ def test_the_fields_and_defaults_written_out_are_the_models():
     assert PAPER_FIELDS == tuple(models.Paper.model_fields)
     assert PAPER_DEFAULTS == _defaults(models.Paper)
     assert METRICS_FIELDS == tuple(models.PaperMetrics.model_fields)
-    assert DEFAULTS == {name: _defaults(getattr(models, name)) for name in DEFAULTS}
+    talk = _defaults(models.Talk)
+    assert talk.pop("links") == models.TalkLinks(**DEFAULTS["TalkLinks"])  # (each talk gets its own: plainlist.talk_log)
+    assert DEFAULTS == {name: talk if name == "Talk" else _defaults(getattr(models, name)) for name in DEFAULTS}
     assert set(LINK_SECTIONS) == {name for name, field in models.PageFile.model_fields.items() if field.annotation == list[models.Link]}
 
 
@@ -30,3 +34,16 @@ def test_a_plain_record_has_every_field_the_model_gives_and_lists_of_its_own():
     assert (paper.link, paper.reading_key, paper.published) == (model.link, model.reading_key, model.published)
     paper.awards.append("best paper")
     assert PAPER_DEFAULTS["awards"] == []
+
+
+def test_a_plain_talk_has_the_models_fields_and_properties():
+    values = {"date": dt.date(2026, 3, 4), "start": "14:00", "end": "15:30", "presenters": [plain("Presenter", {"name": "Ann"})], "links": plain("TalkLinks", {})}
+    talk = plain("Talk", values)
+    model = models.Talk.model_construct(**{**values, "presenters": [models.Presenter.model_construct(name="Ann")], "links": models.TalkLinks()})
+    assert {name: getattr(talk, name) for name in models.Talk.model_fields if name not in ("presenters", "links")} == {
+        name: getattr(model, name) for name in models.Talk.model_fields if name not in ("presenters", "links")
+    }
+    assert (talk.presenter_names, talk.span) == (model.presenter_names, model.span) == (["Ann"], "14:00–15:30")
+    assert vars(talk.links) == vars(model.links) and vars(talk.presenters[0]) == vars(model.presenters[0])
+    talk.papers.append("a2020x")
+    assert plain("Talk", values).papers == []

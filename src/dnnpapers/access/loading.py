@@ -25,8 +25,8 @@ def load_list(root: Path | str = ".", plain: bool = False) -> PaperList:
     A list the quick path accepts is built from its values as they are; any
     other goes through the exact path, which raises ProblemsFound with every
     located problem (or, rarely, finds the list valid after all).
-    ``plain``: a list the quick path accepts (without talks) is made of plain records, not the pydantic models, for
-    a caller that only reads it by attribute (a render: plainlist); it then imports no pydantic.
+    ``plain``: a list the quick path accepts is made of plain records, not the pydantic models, for a caller that
+    only reads it by attribute (a render, a listing: plainlist); it then imports no pydantic.
     """
     root = Path(root)
     with gc_paused():
@@ -35,9 +35,7 @@ def load_list(root: Path | str = ".", plain: bool = False) -> PaperList:
             if plain:
                 from dnnpapers.access.plainlist import from_quick_plain
 
-                made = from_quick_plain(root, quick)
-                if made is not None:
-                    return made
+                return from_quick_plain(root, quick)
             from dnnpapers.access.paperlist import from_quick
 
             return from_quick(root, quick)

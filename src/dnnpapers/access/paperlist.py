@@ -41,11 +41,6 @@ __all__ = ["PaperList", "load_exact", "from_quick", "papers_problems", "taxonomy
 
 
 
-def _defaults(model) -> dict:
-    return {name: field.get_default(call_default_factory=True) for name, field in model.model_fields.items() if not field.is_required()}
-
-
-_TALK_DEFAULTS: dict = {}  # (filled by the first talk: its links' default is a model, built only for a list with talks)
 # Every field in the model's order, at its default (None for the required ones, which an accepted entry has; and
 # for awards, whose empty list each paper gets its own of).
 _PAPER_FIELDS = {name: None if name == "awards" or field.is_required() else field.get_default() for name, field in Paper.model_fields.items()}
@@ -70,14 +65,6 @@ def _paper(entry: dict) -> Paper:
     return paper
 
 
-def _talk(values: dict) -> Talk:
-    """A Talk from values the quick path accepted (presenters and links as the models build them)."""
-    if not _TALK_DEFAULTS:
-        _TALK_DEFAULTS.update(_defaults(Talk))
-    presenters = [Presenter.model_construct(**({"name": p} if isinstance(p, str) else {"affiliation": None, **p})) for p in values["presenters"]]
-    links = TalkLinks.model_construct(**{"slides": None, "video": None, "notes": None, "recording": None, **values.get("links", {})})
-    return Talk.model_construct(**{**_TALK_DEFAULTS, **values, "presenters": presenters, "links": links, "papers": list(values.get("papers", []))})
-
 
 def from_quick(root: Path, quick: QuickList) -> PaperList:
     """Models from values the quick path accepted: pydantic would accept them unchanged."""
@@ -91,11 +78,10 @@ def from_quick(root: Path, quick: QuickList) -> PaperList:
         _construct,
         Taxonomy([node(n) for n in quick.taxonomy.roots]),
         [_paper(fields) for fields in quick.papers],
-        TalkLog([_talk(t) for t in quick.talks], [LeaderTerm.model_construct(from_=t["from"], to=t["to"], names=t["names"]) for t in quick.leaders]),
     )
 
 
-_MODELS = {model.__name__: model for model in (Link, JekyllTarget, PageFile, PaperMetrics, DismissedPaper)}
+_MODELS = {model.__name__: model for model in (Link, JekyllTarget, PageFile, PaperMetrics, DismissedPaper, Presenter, TalkLinks, LeaderTerm, Talk)}
 
 
 def _construct(name: str, values: dict):

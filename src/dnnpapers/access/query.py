@@ -6,14 +6,17 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from dnnpapers.errors import DnnpapersError, UsageError
 from dnnpapers.model.fields import bare_arxiv_id, bare_doi, venue_name
-from dnnpapers.model.models import Paper
-from dnnpapers.access.paperlist import PaperList
 from dnnpapers.model.records import LINK_SECTIONS
 from dnnpapers.model.rules import suggest
 from dnnpapers.model.talks import is_upcoming
+
+if TYPE_CHECKING:  # a listing reads plain records (plainlist): no pydantic to import
+    from dnnpapers.access.plainlist import PaperList
+    from dnnpapers.model.models import Paper
 
 __all__ = ["parse_years", "select", "select_talks", "find", "Stats", "stats", "SORTS"]
 

@@ -81,11 +81,12 @@ def _usage(message: str, option: str) -> NoReturn:
     raise typer.BadParameter(detail, param_hint=" / ".join(f"'{name}'" for name in option.split(" / ")))
 
 
-def _load_or_report(root: Path, format: ProblemFormat = ProblemFormat.text) -> PaperList:
-    """The valid list at ``root``, or every problem printed and exit 1."""
+def _load_or_report(root: Path, format: ProblemFormat = ProblemFormat.text, plain: bool = False) -> PaperList:
+    """The valid list at ``root``, or every problem printed and exit 1; ``plain``: for a command that only reads it
+    (load_list)."""
     from dnnpapers.access.loading import load_list
 
-    return _run(lambda: load_list(root), format)
+    return _run(lambda: load_list(root, plain=plain), format)
 
 
 def _version(value: bool) -> None:

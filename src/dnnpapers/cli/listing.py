@@ -88,7 +88,7 @@ def list_papers(
     """
     from dnnpapers.access.query import parse_years, select
 
-    paper_list = _load_or_report(root)
+    paper_list = _load_or_report(root, plain=True)
     papers = _run(lambda: select(paper_list, tag, parse_years(year) if year else None, venue, search, sort, presented))
     if format is not ListFormat.table:
         sys.stdout.write(_export(format, paper_list, papers))
@@ -162,7 +162,7 @@ def stats(root: Path = RootOption) -> None:
     """
     from dnnpapers.access.query import stats as compute
 
-    paper_list = _load_or_report(root)
+    paper_list = _load_or_report(root, plain=True)
     result = compute(paper_list)
     peak = max((n for _, _, n in result.per_topic), default=0) or 1
     typer.echo(f"{result.total} papers\n\nper topic (with subtopics):")

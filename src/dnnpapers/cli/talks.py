@@ -86,7 +86,7 @@ def talk_list(
 
     if upcoming and past:
         _usage("they exclude each other; give one", "--upcoming / --past")
-    paper_list = _load_or_report(root)
+    paper_list = _load_or_report(root, plain=True)
     when = "upcoming" if upcoming else "past" if past else None
     pairs = _run(lambda: select_talks(paper_list, when, presenter, paper))
     papers = {p.id: p for p in paper_list.papers}

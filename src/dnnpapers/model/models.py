@@ -39,6 +39,7 @@ from dnnpapers.model.fields import (
     year_problem,
 )
 from dnnpapers.model.paperfacts import PaperFacts
+from dnnpapers.model.talkfacts import TalkFacts
 from dnnpapers.model.taxonomy import Taxonomy
 
 __all__ = [
@@ -221,7 +222,7 @@ class TalkLinks(_Strict):
     recording: Url | None = None
 
 
-class Talk(_Strict):
+class Talk(TalkFacts, _Strict):
     """One meeting of the reading group (or a talk heard elsewhere whose notes it keeps)."""
 
     date: dt.date = Field(strict=False, description="YYYY-MM-DD, in the group's timezone (data/page.yaml).")
@@ -237,15 +238,6 @@ class Talk(_Strict):
     place: Text | None = Field(default=None, description="Room or meeting link, shown in the calendar.")
     links: TalkLinks = Field(default_factory=TalkLinks)
     notes: Text | None = Field(default=None, description="A few words a reader should know.")
-
-    @property
-    def presenter_names(self) -> list[str]:
-        return [p.name for p in self.presenters]
-
-    @property
-    def span(self) -> str:
-        """'09:00–09:40', '09:00' or '' (all day)."""
-        return (f"{self.start}–{self.end}" if self.end else self.start) if self.start else ""
 
 
 class LeaderTerm(_Strict):

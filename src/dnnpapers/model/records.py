@@ -13,6 +13,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from dnnpapers.model.paperfacts import PlainPaper
+from dnnpapers.model.talkfacts import PlainTalk
 
 __all__ = ["PAPER_FIELDS", "PAPER_DEFAULTS", "METRICS_FIELDS", "DEFAULTS", "LINK_SECTIONS", "plain", "plain_paper"]
 
@@ -37,14 +38,20 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "Link": {"zh": None, "note": None},
     "JekyllTarget": {"path": "papers", "layout": "page", "posts": False},
     "DismissedPaper": {"reason": None},
+    "Presenter": {"affiliation": None},
+    "TalkLinks": {"slides": None, "video": None, "notes": None, "recording": None},
+    "LeaderTerm": {},
+    # (and links, a TalkLinks record: plainlist.talk_log makes each talk its own)
+    "Talk": {"start": None, "end": None, "kind": "paper-talk", "papers": [], "title": None, "event": None, "place": None, "notes": None},
 }
 
 
-def plain(model: str, values: dict) -> SimpleNamespace:
-    """A record of ``values`` with the model's defaults for the fields they leave out, read by attribute."""
+def plain(model: str, values: dict) -> SimpleNamespace | PlainTalk:
+    """A record of ``values`` with the model's defaults for the fields they leave out, read by attribute (a talk's
+    with the model's properties too)."""
     fields = {name: list(default) if type(default) is list else default for name, default in DEFAULTS[model].items()}
     fields.update(values)
-    return SimpleNamespace(**fields)
+    return PlainTalk(fields) if model == "Talk" else SimpleNamespace(**fields)
 
 
 def plain_paper(entry: dict) -> PlainPaper:

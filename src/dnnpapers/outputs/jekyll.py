@@ -231,6 +231,11 @@ def _json(items: list[dict]) -> bytes:
     return ("[\n" + ",\n".join("  " + json.dumps(item, ensure_ascii=False, sort_keys=True) for item in items) + "\n]\n").encode("utf-8")
 
 
+def _given(record) -> dict:
+    """A presenter's or a talk's links' fields that are given (a model's or a plain record's: _json sorts the keys)."""
+    return {name: value for name, value in vars(record).items() if value is not None}
+
+
 def _talk_entry(talk: Talk, anchor: str, papers: dict, talks_page: str, post: str | None) -> dict:
     """One talk for ``_data/talks.json``: its fields as in talks.yaml (none left empty), resolved for a page to show."""
     entry = {
@@ -243,11 +248,11 @@ def _talk_entry(talk: Talk, anchor: str, papers: dict, talks_page: str, post: st
         "kind_en": TALK_KINDS[talk.kind][0],
         "kind_zh": TALK_KINDS[talk.kind][1],
         "title": talk_title(talk, papers),
-        "presenters": [p.model_dump(exclude_none=True) for p in talk.presenters],
+        "presenters": [_given(p) for p in talk.presenters],
         "papers": list(talk.papers),
         "event": talk.event,
         "place": talk.place,
-        "links": talk.links.model_dump(exclude_none=True),
+        "links": _given(talk.links),
         "notes": talk.notes,
         "post": post,
     }

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dnnpapers.outputs.export import _AND, JOURNALS
-from dnnpapers.model.fields import venue_name
+from dnnpapers.model.fields import ET_AL, venue_name
 from dnnpapers.model.keys import split_name
-from dnnpapers.model.models import ET_AL, Paper
+
+if TYPE_CHECKING:  # a listing reads plain records (plainlist): no pydantic to import
+    from dnnpapers.model.models import Paper
 
 __all__ = ["ris_record", "ris"]
 

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from dnnpapers.outputs.markdown import Md, link, text
-from dnnpapers.model.models import TALK_KINDS, LeaderTerm, Paper, Talk
+from dnnpapers.model.fields import TALK_KINDS
 from dnnpapers.model.talks import TalkLog, is_upcoming, presenter_label, talk_title
+
+if TYPE_CHECKING:  # a render reads plain records (plainlist): no pydantic to import
+    from dnnpapers.model.models import LeaderTerm, Paper, Talk
 
 __all__ = ["TalkView", "TermView", "talk_views", "talks_context", "next_talk_line", "STRINGS"]
 

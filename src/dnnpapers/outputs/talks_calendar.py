@@ -11,12 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import zoneinfo
+from typing import TYPE_CHECKING
 
 import icalendar
 
 from dnnpapers.outputs.markdown import anchor as slug_of
-from dnnpapers.model.models import TALK_KINDS, Paper
+from dnnpapers.model.fields import TALK_KINDS
 from dnnpapers.model.talks import TalkLog, presenter_label, talk_title
+
+if TYPE_CHECKING:  # a render reads plain records (plainlist): no pydantic to import
+    from dnnpapers.model.models import Paper
 
 __all__ = ["calendar", "PRODID"]
 
