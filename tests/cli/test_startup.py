@@ -49,9 +49,9 @@ def test_a_first_check_of_the_shipped_list_with_its_talks_needs_no_pydantic_and_
         assert not {"pydantic", "yaml", "yaml_rs", "jinja2", "rich"} & modules, args
 
 
-@pytest.mark.parametrize("args", [["list", "--presented"], ["talk", "list"]])
+@pytest.mark.parametrize("args", [["list", "--presented"], ["talk", "list"], ["show", "han2021dynamic"]])
 def test_listing_the_shipped_list_and_its_talks_needs_no_pydantic(args, tmp_path):
-    """list, stats and talk list only read the list: plain records, its talks too (~0.2 s of a 0.4 s command)."""
+    """list, show, stats and talk list only read the list: plain records, its talks too (~0.2 s of a 0.4 s command)."""
     shutil.copytree(REPO / "data", tmp_path / "list" / "data")
     modules = _imported(args, tmp_path / "list", tmp_path / "cache")
     assert "dnnpapers.model.talks" in modules and "pydantic" not in modules, args

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from dnnpapers.model import models
-from dnnpapers.model.records import DEFAULTS, LINK_SECTIONS, METRICS_FIELDS, PAPER_DEFAULTS, PAPER_FIELDS, plain, plain_paper
+from conftest import REPO, write_list
+from dnnpapers.access.loading import load_list
+from dnnpapers.model.records import DEFAULTS, LINK_SECTIONS, METRICS_FIELDS, PAPER_DEFAULTS, PAPER_FIELDS, given_fields, plain, plain_paper
 
 
 def _defaults(model) -> dict:
@@ -47,3 +49,19 @@ def test_a_plain_talk_has_the_models_fields_and_properties():
     assert vars(talk.links) == vars(model.links) and vars(talk.presenters[0]) == vars(model.presenters[0])
     talk.papers.append("a2020x")
     assert plain("Talk", values).papers == []
+
+
+EVERY_FIELD = {"id": "every2020field", "title": "A paper with every field", "authors": ["A. B.", "et al."], "year": 2020, "venue": "ICLR 2021",
+               "venue_checked": True, "arxiv": "2001.00001", "doi": "10.1000/x", "url": "https://example.org/p", "code": "https://github.com/o/r",
+               "code_checked": False, "tags": ["early-exit"], "focus": "exits", "notes": "read it", "awards": ["Oral"], "added": dt.date(2026, 1, 5)}
+
+
+def test_a_papers_given_fields_are_model_dumps_without_none_and_defaults_in_its_order(tmp_path):
+    """What `show` prints of a paper, from the plain records it reads: the fields model_dump keeps, in its order."""
+    for root in (REPO, write_list(tmp_path, [EVERY_FIELD])):
+        plain_papers, models_papers = load_list(root, plain=True).papers, load_list(root).papers
+        assert type(plain_papers[0]) is not models.Paper
+        for plain_paper_, model in zip(plain_papers, models_papers, strict=True):
+            expected = model.model_dump(exclude_none=True, exclude_defaults=True)
+            assert list(given_fields(plain_paper_).items()) == list(given_fields(model).items()) == list(expected.items())
+    assert set(expected) == set(EVERY_FIELD) - {"code_checked"}  # (written at its default: nothing to say)

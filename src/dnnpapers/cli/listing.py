@@ -115,14 +115,15 @@ def show(
         dnnpapers show huang2017multiscale --format bib
     """
     from dnnpapers.access.query import find
+    from dnnpapers.model.records import given_fields
 
-    paper_list = _load_or_report(root)
+    paper_list = _load_or_report(root, plain=True)
     _, paper = _run(lambda: find(paper_list, paper_id))
     if format is not ShowFormat.text:
         sys.stdout.write(_export(format, paper_list, [paper]))
         return
     taxonomy = paper_list.taxonomy
-    fields = paper.model_dump(exclude_none=True, exclude_defaults=True)
+    fields = given_fields(paper)
     fields["authors"] = ", ".join(paper.authors)
     fields["tags"] = "; ".join(f"{t} ({taxonomy[t].en} · {taxonomy[t].zh})" for t in paper.tags)
     if paper.awards:

@@ -15,7 +15,7 @@ from typing import Any
 from dnnpapers.model.paperfacts import PlainPaper
 from dnnpapers.model.talkfacts import PlainTalk
 
-__all__ = ["PAPER_FIELDS", "PAPER_DEFAULTS", "METRICS_FIELDS", "DEFAULTS", "LINK_SECTIONS", "plain", "plain_paper"]
+__all__ = ["PAPER_FIELDS", "PAPER_DEFAULTS", "METRICS_FIELDS", "DEFAULTS", "LINK_SECTIONS", "plain", "plain_paper", "given_fields"]
 
 #: Paper's fields in the model's order; those with a default, and the default.
 PAPER_FIELDS = ("id", "title", "authors", "year", "venue", "venue_checked", "arxiv", "doi", "url", "code", "code_checked", "tags", "focus", "notes", "awards", "added")
@@ -52,6 +52,12 @@ def plain(model: str, values: dict) -> SimpleNamespace | PlainTalk:
     fields = {name: list(default) if type(default) is list else default for name, default in DEFAULTS[model].items()}
     fields.update(values)
     return PlainTalk(fields) if model == "Talk" else SimpleNamespace(**fields)
+
+
+def given_fields(paper) -> dict[str, Any]:
+    """A paper's fields that say something (given, and not the default) in the model's order: model_dump with
+    exclude_none and exclude_defaults, for a model or a plain record alike."""
+    return {name: value for name in PAPER_FIELDS if (value := getattr(paper, name)) is not None and not (name in PAPER_DEFAULTS and value == PAPER_DEFAULTS[name])}
 
 
 def plain_paper(entry: dict) -> PlainPaper:
