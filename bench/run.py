@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-BENCHMARKS = ["scale", "incremental", "peers", "network", "hostile", "discover", "webpage"]
+BENCHMARKS = ["scale", "incremental", "startup", "peers", "network", "hostile", "discover", "webpage"]
 
 
 def main(names: list[str]) -> None:
