@@ -30,11 +30,21 @@ def report() -> None:
         root = Path(tmp) / "list"
         shutil.copytree(REPO / "data", root / "data")
         env = {**os.environ, "DNNPAPERS_CACHE_DIR": str(Path(tmp) / "cache"), "NO_COLOR": "1"}
-        os.environ.update(env)
-        print(f"the shipped list, {len((root / 'data' / 'talks.yaml').read_text(encoding='utf-8').split('- date:')) - 1} talks; floor: import typer")
-        for args in COMMANDS:
-            argv = ["dnnpapers", *args, "--root", str(root)]
-            line = paired_row(" ".join(args), argv, [PY, "-c", "import typer"], 2)
-            done = subprocess.run([PY, "-c", _IMPORTS_PYDANTIC, *args, "--root", str(root)], capture_output=True, text=True, env=env)
-            imported = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "?"
-            print(f"{line}  pydantic imported: {'yes  NOT ok' if imported == 'True' else 'no' if imported == 'False' else imported}")
+        saved = dict(os.environ)
+        os.environ.update(env)  # (paired_row's processes take this process's environment)
+        try:
+            _rows(root, env)
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+
+
+def _rows(root: Path, env: dict[str, str]) -> None:
+    """Each command's row: its time over the floor's, and whether it imported pydantic."""
+    print(f"the shipped list, {len((root / 'data' / 'talks.yaml').read_text(encoding='utf-8').split('- date:')) - 1} talks; floor: import typer")
+    for args in COMMANDS:
+        argv = ["dnnpapers", *args, "--root", str(root)]
+        line = paired_row(" ".join(args), argv, [PY, "-c", "import typer"], 2)
+        done = subprocess.run([PY, "-c", _IMPORTS_PYDANTIC, *args, "--root", str(root)], capture_output=True, text=True, env=env)
+        imported = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "?"
+        print(f"{line}  pydantic imported: {'yes  NOT ok' if imported == 'True' else 'no' if imported == 'False' else imported}")
