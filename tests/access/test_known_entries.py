@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
@@ -41,6 +41,7 @@ def _alone(prefix: str, text: str):
 
 @settings(max_examples=60, deadline=None)
 @given(entries=paper_lists(1, 8), column=st.sampled_from([0, 2, 4]), comments=st.booleans())
+@example(entries=[{"id": "paper4", "title": "0A000000 4", "authors": ["AAAAAA"], "year": 1990, "tags": ["survey"], "focus": "0001-01-01"}], column=0, comments=False)
 def test_each_entry_text_parsed_alone_means_what_it_means_in_the_file(entries, column, comments):
     body = "".join(format_entry(e) for e in entries)
     if column != 2:  # format_entry indents entries by two; any column is a plain shape

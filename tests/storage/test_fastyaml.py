@@ -43,6 +43,15 @@ def test_plain_integers_dates_and_titles_with_numbers_keep_the_fast_path():
     assert _parse_text(text) == yaml.safe_load(text)
 
 
+@pytest.mark.parametrize("value", ["'2020-08-05'", '"0001-01-01"', "'2020-08-05 10:00:00'", '"2020-08-05T10:00:00Z"', "['2020-08-05']"])
+def test_a_quoted_date_is_left_to_the_exact_path_which_reads_it_as_text(value):
+    """yaml-rs reads a quoted date as a date, PyYAML as the text it is (a focus '0001-01-01' written by format_entry:
+    found by Hypothesis in test_known_entries)."""
+    text = f"papers:\n  - id: a\n    focus: {value}\n"
+    assert _parse_text(text) is UNSURE
+    assert type(_exact(text)["papers"][0]["focus"]) in (str, list)
+
+
 def test_a_bare_carriage_return_sends_the_file_to_the_exact_path():
     """yaml-rs reads "notes: \\r:" as a note and a second, empty key; PyYAML refuses the file (found by Hypothesis)."""
     assert _parse_text("papers:\n  - id: h\n    notes: \r:\n") is UNSURE
