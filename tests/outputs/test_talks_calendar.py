@@ -21,9 +21,10 @@ def _calendar(root) -> bytes:
 
 def _parsers(raw: bytes):
     """{parser: [(uid, start, end, summary, description, url)]} in file order."""
+    # Imported where used, as vobject below: ical builds its pydantic models on import (~0.3 s), which each test worker
+    # would pay when it collects this file, and only one runs it.
     import vobject
-    from ical.calendar_stream import IcsCalendarStream  # imported here: it builds its pydantic models (~0.3 s), which
-    # each test worker would pay when it collects this file, and only one runs it
+    from ical.calendar_stream import IcsCalendarStream
 
     text = raw.decode("utf-8")
     found = {}

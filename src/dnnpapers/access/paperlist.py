@@ -65,7 +65,6 @@ def _paper(entry: dict) -> Paper:
     return paper
 
 
-
 def from_quick(root: Path, quick: QuickList) -> PaperList:
     """Models from values the quick path accepted: pydantic would accept them unchanged."""
 
