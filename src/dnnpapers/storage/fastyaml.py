@@ -170,11 +170,16 @@ def _read_differently(text: str) -> bool:
     return False
 
 
-# A quoted scalar that starts as a date does: yaml-rs (parse_datetime) reads '2020-08-05' as a date, as it reads a
-# plain one; PyYAML, as YAML says, reads it as text. (A false alarm, such as a title "2020-08: a review", only
-# costs time: no list the tool writes quotes a date, and text that looks like one is what it quotes.) One pattern a
-# quote: a pattern that starts with a literal is found by a fast scan (6 ms for 10,000 papers), a class by a slow one (40 ms).
+# One pattern a quote: a pattern that starts with a literal is found by a fast scan (6 ms for 10,000 papers), a
+# class by a slow one (40 ms).
 _QUOTED_DATES = (re.compile(r"'[0-9]{4}-[0-9]"), re.compile(r'"[0-9]{4}-[0-9]'))
+
+
+def _quotes_a_date(text: str) -> bool:
+    """Whether a quoted scalar in the text starts as a date: yaml-rs (parse_datetime) reads '2020-08-05' as a date,
+    as it reads a plain one; PyYAML, as YAML says, reads it as text. (A false alarm, such as a title "2020-08: a
+    review", only costs time: no list the tool writes quotes a date, and text that looks like one is what it quotes.)"""
+    return any(quoted.search(text) for quoted in _QUOTED_DATES)
 
 
 def _parse_text(text: str, numbers: bool = True) -> Any:
@@ -182,7 +187,7 @@ def _parse_text(text: str, numbers: bool = True) -> Any:
         import yaml_rs
     except ImportError:  # the fast path is an optimisation, never a requirement
         return UNSURE
-    if not _structure_is_plain(text, numbers) or _too_deep(text) or (numbers and _read_differently(text)) or any(quoted.search(text) for quoted in _QUOTED_DATES):
+    if not _structure_is_plain(text, numbers) or _too_deep(text) or (numbers and _read_differently(text)) or _quotes_a_date(text):
         return UNSURE
     try:
         return yaml_rs.loads(text, parse_datetime=True)
