@@ -230,6 +230,30 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
+def group_day() -> str:
+    """Today where the shipped list's group meets, written as DNNPAPERS_TODAY takes it.
+
+    Where no day is pinned, a render verdict and the render state stand for the day by the quarter hour of UTC it
+    is (access.verdicts._day_mark), so a test that renders, or checks, and then expects the next command to find
+    what the first one kept would fail when the two fall on either side of 10:15. Such tests pin the day to this one."""
+    from dnnpapers.model.records import DEFAULTS
+    from dnnpapers.model.talks import TODAY_VARIABLE, group_today
+    from dnnpapers.storage.fastyaml import parse
+
+    pinned = os.environ.get(TODAY_VARIABLE, "").strip()
+    page = parse((REPO / "data" / "page.yaml").read_bytes())
+    zone = page.get("timezone") if isinstance(page, dict) else None
+    return pinned or group_today(zone or DEFAULTS["PageFile"]["timezone"]).isoformat()
+
+
+@pytest.fixture
+def one_day(monkeypatch) -> str:
+    """The day pinned (DNNPAPERS_TODAY) for this test and the processes it starts: see group_day."""
+    day = group_day()
+    monkeypatch.setenv("DNNPAPERS_TODAY", day)
+    return day
+
+
 @pytest.fixture
 def shipped_list(tmp_path: Path) -> Path:
     """A copy of the repository's own list, safe to modify."""

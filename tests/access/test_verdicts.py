@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -97,7 +99,7 @@ def test_an_unchanged_list_is_answered_from_its_verdict_and_an_edited_region_is_
         readme.write_bytes(original)
 
 
-def test_outputs_left_alone_are_not_read_again_and_any_write_to_one_is_still_seen(tmp_path, runner, monkeypatch):
+def test_outputs_left_alone_are_not_read_again_and_any_write_to_one_is_still_seen(tmp_path, runner, monkeypatch, one_day):
     from dnnpapers.access import verdicts
 
     root, cache = _list(tmp_path / "list"), tmp_path / "cache"
@@ -167,6 +169,26 @@ def test_the_day_is_part_of_a_render_verdict_for_a_list_with_talks(shipped, monk
     assert digest(shipped, "render") != one
 
 
+def test_a_render_verdict_lasts_the_quarter_hour_the_day_is_known_for_or_as_long_as_a_pinned_day(shipped, monkeypatch):
+    """The group's day is the same all through a quarter hour of UTC (time zones are whole quarter hours off it), so an
+    unpinned verdict lasts until one ends; with DNNPAPERS_TODAY the clock plays no part."""
+    from dnnpapers.access import verdicts
+
+    def at(hour: int, minute: int, kind: str = "render") -> str:
+        now = dt.datetime(2026, 3, 10, hour, minute, 59, tzinfo=dt.timezone.utc)
+        monkeypatch.setattr(verdicts, "dt", SimpleNamespace(datetime=SimpleNamespace(now=lambda tz: now.astimezone(tz)), timezone=dt.timezone))
+        return digest(shipped, kind)
+
+    monkeypatch.delenv("DNNPAPERS_TODAY", raising=False)
+    assert at(10, 0) == at(10, 14) != at(10, 15) == at(10, 29) != at(10, 30)
+    assert at(10, 14, "check") == at(10, 15, "check") == at(23, 59, "check")  # what check says does not change with the day
+    monkeypatch.setenv("DNNPAPERS_TODAY", "2026-03-10")
+    pinned = at(10, 14)
+    assert pinned == at(10, 15) == at(23, 59) != at(10, 14, "check")
+    monkeypatch.setenv("DNNPAPERS_TODAY", "2026-03-11")
+    assert at(10, 14) == at(0, 0) != pinned
+
+
 def test_a_file_past_the_input_bound_is_digested_by_its_size_without_a_byte_read(tmp_path, monkeypatch):
     """Loading refuses such a file by its size alone, so its bytes cannot change the answer; reading 256 MiB of a
     sparse file to hash it cost render seconds before the refusal."""
@@ -191,7 +213,7 @@ def test_a_file_past_the_input_bound_is_digested_by_its_size_without_a_byte_read
     assert digest(root, "render") != first  # a new size is a new digest
 
 
-def test_a_digest_is_the_same_with_openssl_loaded_or_not(tmp_path, monkeypatch):
+def test_a_digest_is_the_same_with_openssl_loaded_or_not(tmp_path, monkeypatch, one_day):
     """digest hashes with OpenSSL's SHA-256 once hashlib is loaded (a render), else with CPython's own (a check):
     the verdicts one kept stay valid for the other."""
     import hashlib

@@ -33,7 +33,7 @@ def test_checking_a_valid_list_needs_no_pydantic(tmp_path):
     assert "pydantic" not in modules and "yaml_rs" in modules
 
 
-def test_a_first_check_of_the_shipped_list_with_its_talks_needs_no_pydantic_and_then_nothing_is_loaded(tmp_path):
+def test_a_first_check_of_the_shipped_list_with_its_talks_needs_no_pydantic_and_then_nothing_is_loaded(tmp_path, one_day):
     root = tmp_path / "list"
     for name in ("data", "generated"):
         shutil.copytree(REPO / name, root / name)

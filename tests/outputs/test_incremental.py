@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, tree
+from conftest import REPO, group_day, tree
 from dnnpapers.cli import app
 from dnnpapers.errors import ProblemsFound
 from dnnpapers.outputs import incremental, render
@@ -80,6 +80,15 @@ def _render(root: Path) -> dict[str, str] | str:
 def _same(a, b) -> bool:
     """The same outputs, or the same refusal (its message, the list's folder aside)."""
     return a == b
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _one_day():
+    """Every render here on one day (DNNPAPERS_TODAY): a state kept in one quarter hour of the clock stands for that
+    quarter hour's day otherwise, and a test that began before 10:15 would see the full render after it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DNNPAPERS_TODAY", group_day())
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -78,9 +78,18 @@ def digest(root: Path, kind: str, but: Path | None = None) -> str:
     now = dt.datetime.now(dt.timezone.utc)
     h.update(f"year {now.year}".encode())  # check refuses years after next year's
     if kind == "render" and (root / _DATA / "talks.yaml").exists():
-        # which talks are next depends on the day where the group meets: a verdict lasts a quarter hour
-        h.update(f"{now:%Y-%m-%d %H}:{now.minute // 15} {os.environ.get(_TODAY_VARIABLE, '')}".encode())
+        h.update(_day_mark(now).encode())
     return h.hexdigest()
+
+
+def _day_mark(now: dt.datetime) -> str:
+    """What stands for the day where the group meets (which talks are held, which to come) in a render verdict.
+
+    The day DNNPAPERS_TODAY names, when set: the clock then plays no part, so a verdict made at 10:14 still
+    answers at 10:16. Else the quarter hour of UTC it is: every time zone is offset from UTC by a whole number
+    of quarter hours, so the group's day is the same all through one, and a verdict lasts until it ends."""
+    pinned = os.environ.get(_TODAY_VARIABLE, "").strip()
+    return f"day {pinned}" if pinned else f"{now:%Y-%m-%d %H}:{now.minute // 15}"
 
 
 def _hash_file(h, path: Path, whole: bool) -> None:
