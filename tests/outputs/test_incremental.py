@@ -3,10 +3,12 @@ render state only ever skips work (deleted, corrupted or stale, it changes no by
 
 from __future__ import annotations
 
+import datetime as dt
 import marshal
 import os
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -140,6 +142,34 @@ def test_a_title_edit_is_spliced_into_the_outputs_and_gives_a_cold_renders_bytes
     monkeypatch.undo()
     monkeypatch.setenv("DNNPAPERS_CACHE_DIR", str(tmp_path / "unused"))
     assert _outputs(work) == _cold(work, tmp_path / "cold", monkeypatch)
+
+
+def test_an_edit_later_the_same_day_is_spliced_whatever_quarter_hour_the_clock_is_in(work, tmp_path, monkeypatch):
+    """A render verdict stands for the group's day by the quarter hour (access.verdicts._day_mark); the state keeps its
+    day itself, so an edit twenty minutes after the render that kept it is still spliced."""
+    from dnnpapers.access import verdicts
+
+    monkeypatch.delenv("DNNPAPERS_TODAY")  # the day by the clock: the one the state was kept for (group_day)
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=20)
+    monkeypatch.setattr(verdicts, "dt", SimpleNamespace(datetime=SimpleNamespace(now=later.astimezone), timezone=dt.timezone))
+    _edit(work, _retitled(BASE, 4, BASE[4]["title"] + " Later"))
+    with monkeypatch.context() as patch:
+        patch.setattr(render, "render_and_remember", lambda *a, **k: pytest.fail("the full render ran"))
+        assert "generated/papers.bib" in render.render_root(work).written
+    monkeypatch.setenv("DNNPAPERS_TODAY", group_day())
+    assert _outputs(work) == _cold(work, tmp_path / "cold", monkeypatch)
+
+
+def test_an_edit_on_another_day_takes_the_full_render_and_shows_the_talks_as_of_that_day(work, tmp_path, monkeypatch):
+    """On a talk's day, a render shows it to come; an edit the day after must not splice into those pages."""
+    monkeypatch.setenv("DNNPAPERS_TODAY", "2020-08-01")  # BASE_TALKS' first talk's day
+    render.render_root(work)  # another day than the state's: the full render, which keeps this day's state
+    before = (work / "generated" / "talks.md").read_bytes()
+    monkeypatch.setenv("DNNPAPERS_TODAY", "2020-08-02")
+    _edit(work, _retitled(BASE, 4, BASE[4]["title"] + " Next Day"))
+    assert incremental.after_edit(work, check=True) is None
+    assert _render(work) == _cold(work, tmp_path / "cold", monkeypatch)
+    assert (work / "generated" / "talks.md").read_bytes() != before  # (the day shows in these pages)
 
 
 def test_a_second_edit_after_a_spliced_render_is_spliced_too(work, tmp_path, monkeypatch):

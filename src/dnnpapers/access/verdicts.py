@@ -65,9 +65,10 @@ def _files(root: Path, kind: str) -> list[Path]:
     return found
 
 
-def digest(root: Path, kind: str, but: Path | None = None) -> str:
+def digest(root: Path, kind: str, but: Path | None = None, day: bool = True) -> str:
     """The digest of everything ``kind`` ('check' or 'render') depends on at ``root``; ``but``: a file (relative to
-    ``root``) left out, whose bytes the caller compares itself (render after an edit: papers.yaml)."""
+    ``root``) left out, whose bytes the caller compares itself (render after an edit: papers.yaml); ``day``: False
+    leaves out the day where the group meets, which a render depends on too, for a caller that keeps it itself."""
     h = input_hasher()
     h.update(f"{kind}\0{tool_digest()}\0".encode() + (f"but {but}\0".encode() if but is not None else b""))
     for path in _files(root, kind):
@@ -77,7 +78,7 @@ def digest(root: Path, kind: str, but: Path | None = None) -> str:
         _hash_file(h, path, whole=path.name == "README.md" and path.parent == root)
     now = dt.datetime.now(dt.timezone.utc)
     h.update(f"year {now.year}".encode())  # check refuses years after next year's
-    if kind == "render" and (root / _DATA / "talks.yaml").exists():
+    if kind == "render" and day and (root / _DATA / "talks.yaml").exists():
         h.update(_day_mark(now).encode())
     return h.hexdigest()
 

@@ -30,9 +30,11 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from dnnpapers.access.verdicts import Outcome, digest, file_digest, file_status
+from dnnpapers.errors import DnnpapersError
 from dnnpapers.limits import MAX_INPUT_BYTES
 from dnnpapers.model.records import METRICS_FIELDS, PAPER_DEFAULTS, PAPER_FIELDS
 from dnnpapers.model.rules import normalise_title  # (imported by every load already: access.quick)
+from dnnpapers.model.talks import group_today
 from dnnpapers.storage.cache import cache_file, keep_atomically, text_digest
 from dnnpapers.storage.fastyaml import UNSURE, outline, parse, split_entries
 from dnnpapers.storage.files import TooLarge, clock_now, lock_file, read_bounded, write_files
@@ -44,7 +46,7 @@ if TYPE_CHECKING:
 __all__ = ["record", "after_edit", "state_key", "STATE"]
 
 STATE = "render-state"
-_FORMAT = 1
+_FORMAT = 2
 #: Past this many changed entries the full render is about as fast (and certainly right).
 MAX_CHANGED = 64
 _TOPIC_FOLDER = str(TOPIC_PAGES) + "/"
@@ -56,8 +58,9 @@ def _state_path(root: Path) -> Path | None:
 
 
 def state_key(root: Path) -> str:
-    """The digest of every input but papers.yaml (which the state keeps whole, to compare entry by entry)."""
-    return digest(root, "render", but=PAPERS_FILE)
+    """The digest of every input but papers.yaml (which the state keeps whole, to compare entry by entry), the day
+    left out: the state keeps the day its outputs show talks as of, for as long as it is that day (see _same_day)."""
+    return digest(root, "render", but=PAPERS_FILE, day=False)
 
 
 def _facts(paper, home: str) -> list:
@@ -75,7 +78,8 @@ def record(root: Path, key: str, raw: bytes | None, paper_list: PaperList, manif
     """Keep the state of a full render of ``raw`` (papers.yaml as read) whose outputs have the digests of ``manifest``;
     ``groups``: which of a paper's pieces each output holds ('rows-en', 'rows-zh', 'readme', 'bib', 'json', 'csl',
     'site-en', 'site-zh'; the others hold none); ``notes``: the row and card patterns of the list's templates ('row',
-    'card') and whether the README's region took its compact form ('readme_compact'), as the render found them."""
+    'card'), whether the README's region took its compact form ('readme_compact') and the day the pages show talks
+    as of ('today'; None for a list without talks), as the render found them."""
     path = _state_path(root)
     if path is None or raw is None or paper_list.page.jekyll is not None or (root / DISMISSED_FILE).exists() or _own_pages(root):
         return
@@ -101,6 +105,8 @@ def record(root: Path, key: str, raw: bytes | None, paper_list: PaperList, manif
         "row": notes["row"],
         "card": notes["card"],
         "readme_compact": notes["readme_compact"],
+        "today": notes["today"],
+        "timezone": paper_list.page.timezone,
         "milestone": paper_list.page.milestone_citations,
         "talked": sorted({pid for talk in paper_list.talks.talks for pid in talk.papers}),
     }
@@ -142,7 +148,7 @@ def after_edit(root: Path, check: bool) -> Outcome | None:
 
 
 def _after_edit(root: Path, check: bool, state: dict, old_raw: bytes, path: Path) -> Outcome | None:
-    if state["key"] != state_key(root) or (root / DISMISSED_FILE).exists():
+    if state["key"] != state_key(root) or not _same_day(state) or (root / DISMISSED_FILE).exists():
         return None
     raw = read_bounded(root / PAPERS_FILE)
     facts = state["entries"]
@@ -180,6 +186,17 @@ def _after_edit(root: Path, check: bool, state: dict, old_raw: bytes, path: Path
             state["outputs"] = outputs
             _keep(path, state, raw)
     return Outcome(written, [], [])
+
+
+def _same_day(state: dict) -> bool:
+    """Whether it is still the day where the group meets that the state's outputs show talks as of (which are held,
+    which to come): all day long, an edit is spliced in, where a render verdict lasts a quarter hour of the clock."""
+    if state["today"] is None:
+        return True  # no talks: nothing shown changes with the day
+    try:
+        return group_today(state["timezone"]).isoformat() == state["today"]
+    except DnnpapersError:  # DNNPAPERS_TODAY is no date: the full render says so
+        return False
 
 
 def _proven(root: Path, item: list[str], new: dict[str, bytes], seen: dict[str, os.stat_result], before: int | None, after: int | None) -> list[str]:

@@ -82,8 +82,8 @@ def _build(
 ) -> tuple[dict[str, bytes], dict[str, dict[str, str]]]:
     """The outputs, and per language each paper's row relative to generated/ (for a Jekyll site's copies).
 
-    ``patterns``: filled with the row and card patterns of the list's templates and whether the README took its
-    compact form (what a render after an edit needs to know: incremental.record).
+    ``patterns``: filled with the row and card patterns of the list's templates, whether the README took its
+    compact form and the day the pages show talks as of (what a render after an edit needs to know: incremental.record).
     ``parallel``: the web pages and the BibTeX (half the time, measured at 10,000 papers) made in a forked child
     while this process makes the Markdown pages, charts, JSON, CSL-JSON, schema, README and talks pages.
     """
@@ -126,7 +126,7 @@ def _build(
             mine.update(_talks_outputs(paper_list, env, {lang: pages.paper_href for lang, pages in placed.items()}, today))
         made = web.result()
     if patterns is not None:
-        patterns.update(row=row_pattern, card=made.pop(_CARD))
+        patterns.update(row=row_pattern, card=made.pop(_CARD), today=today and today.isoformat())
     made.pop(_CARD, None)
     # (the order of the serial build before the fork: the render state's manifest keeps it)
     outputs = {name: data for name, data in mine.items() if name not in _AFTER_PAGES}
