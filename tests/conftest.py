@@ -246,6 +246,17 @@ def group_day() -> str:
     return pinned or group_today(zone or DEFAULTS["PageFile"]["timezone"]).isoformat()
 
 
+def verdict_clock_at(monkeypatch, moment) -> None:
+    """The clock access.verdicts reads (for the year and the quarter hour of a render verdict) shows ``moment``, an
+    aware datetime, whatever the time."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from dnnpapers.access import verdicts
+
+    monkeypatch.setattr(verdicts, "dt", SimpleNamespace(datetime=SimpleNamespace(now=moment.astimezone), timezone=dt.timezone))
+
+
 @pytest.fixture
 def one_day(monkeypatch) -> str:
     """The day pinned (DNNPAPERS_TODAY) for this test and the processes it starts: see group_day."""

@@ -8,13 +8,12 @@ import os
 import shutil
 import subprocess
 import sys
-from types import SimpleNamespace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO
+from conftest import REPO, verdict_clock_at
 from dnnpapers.cli import app
 from dnnpapers.access.verdicts import digest, readme_input
 
@@ -172,11 +171,8 @@ def test_the_day_is_part_of_a_render_verdict_for_a_list_with_talks(shipped, monk
 def test_a_render_verdict_lasts_the_quarter_hour_the_day_is_known_for_or_as_long_as_a_pinned_day(shipped, monkeypatch):
     """The group's day is the same all through a quarter hour of UTC (time zones are whole quarter hours off it), so an
     unpinned verdict lasts until one ends; with DNNPAPERS_TODAY the clock plays no part."""
-    from dnnpapers.access import verdicts
-
     def at(hour: int, minute: int, kind: str = "render") -> str:
-        now = dt.datetime(2026, 3, 10, hour, minute, 59, tzinfo=dt.timezone.utc)
-        monkeypatch.setattr(verdicts, "dt", SimpleNamespace(datetime=SimpleNamespace(now=lambda tz: now.astimezone(tz)), timezone=dt.timezone))
+        verdict_clock_at(monkeypatch, dt.datetime(2026, 3, 10, hour, minute, 59, tzinfo=dt.timezone.utc))
         return digest(shipped, kind)
 
     monkeypatch.delenv("DNNPAPERS_TODAY", raising=False)

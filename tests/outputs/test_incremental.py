@@ -8,13 +8,12 @@ import marshal
 import os
 import shutil
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, group_day, tree
+from conftest import REPO, group_day, tree, verdict_clock_at
 from dnnpapers.cli import app
 from dnnpapers.errors import ProblemsFound
 from dnnpapers.outputs import incremental, render
@@ -147,11 +146,8 @@ def test_a_title_edit_is_spliced_into_the_outputs_and_gives_a_cold_renders_bytes
 def test_an_edit_later_the_same_day_is_spliced_whatever_quarter_hour_the_clock_is_in(work, tmp_path, monkeypatch):
     """A render verdict stands for the group's day by the quarter hour (access.verdicts._day_mark); the state keeps its
     day itself, so an edit twenty minutes after the render that kept it is still spliced."""
-    from dnnpapers.access import verdicts
-
     monkeypatch.delenv("DNNPAPERS_TODAY")  # the day by the clock: the one the state was kept for (group_day)
-    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=20)
-    monkeypatch.setattr(verdicts, "dt", SimpleNamespace(datetime=SimpleNamespace(now=later.astimezone), timezone=dt.timezone))
+    verdict_clock_at(monkeypatch, dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=20))
     _edit(work, _retitled(BASE, 4, BASE[4]["title"] + " Later"))
     with monkeypatch.context() as patch:
         patch.setattr(render, "render_and_remember", lambda *a, **k: pytest.fail("the full render ran"))
