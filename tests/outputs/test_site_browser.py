@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from browser import chromium as _browser  # noqa: F401 - bench/webpage.py takes the driver from here
 from browser import emulated
 from browser import console_errors as _errors
 from browser import open_page as _open
