@@ -85,8 +85,8 @@ def report() -> None:
         return
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            for count in (None, 10_000):  # the shipped list, then a generated one
-                root = REPO if count is None else generate(Path(tmp) / f"list{count}", count)
+            for generated in (None, 10_000):  # the shipped list, then a generated one
+                root = REPO if generated is None else generate(Path(tmp) / f"list{generated}", generated)
                 paper_list = load_list(root)
                 count = len(paper_list.papers)
                 outputs = build(paper_list)
