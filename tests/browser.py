@@ -24,6 +24,7 @@ CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 try:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
 except ImportError:  # pragma: no cover - the test extra installs it
     webdriver = None
@@ -38,12 +39,23 @@ def require_browser() -> None:
     """Nothing to do: importing this module already skipped (or failed) the caller without a browser; kept for callers that say so."""
 
 
+#: How many times a start is tried when chromedriver finds its port taken. Selenium picks the port by binding a socket
+#: to port 0 and closing it; chromedriver binds it a moment later, and in that moment another process (the other test
+#: worker starts local servers and connects to them all the time) can take it. chromedriver then prints ``bind()
+#: failed: Address already in use`` and exits with status 1: the exit that failed the year test's browser in one CI
+#: run (its log was not kept then; a taken port is the one cause of that exit reproduced here). Any other failure to
+#: start is not retried.
+_STARTS = 3
+_PORT_TAKEN = "Address already in use"
+
+
 def chromium(javascript: bool = True, width: int = 1280, height: int = 900):
     """A fresh headless Chromium keeping its console and network logs.
 
-    Its temporary files (chromedriver's profile, Chromium's singleton socket) go in a folder of its own, removed when
-    it quits: Chromium leaves its ``org.chromium.Chromium.*`` folder in TMPDIR at every quit (/dev/shm for the suite,
-    which held 341 of them after a day of runs)."""
+    Its temporary files (chromedriver's profile, Chromium's singleton socket, chromedriver's own log) go in a folder of
+    its own, removed when it quits: Chromium leaves its ``org.chromium.Chromium.*`` folder in TMPDIR at every quit
+    (/dev/shm for the suite, which held 341 of them after a day of runs). A start that fails says what chromedriver
+    printed, and one that lost its port to another process is tried again (_STARTS)."""
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     # RenderDocument off: a new document of the same site loads into the frame host that showed the last one, where
@@ -58,12 +70,24 @@ def chromium(javascript: bool = True, width: int = 1280, height: int = 900):
     if not javascript:
         options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    folder = tempfile.mkdtemp(prefix="dnnpapers-chromium-")
-    try:
-        driver = webdriver.Chrome(service=Service(CHROMEDRIVER, env={**os.environ, "TMPDIR": folder}), options=options)
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
+    for attempt in range(1, _STARTS + 1):
+        folder = tempfile.mkdtemp(prefix="dnnpapers-chromium-")
+        said = Path(folder, "chromedriver.log")
+        try:
+            service = Service(CHROMEDRIVER, service_args=["--log-level=WARNING"], log_output=str(said),
+                              env={**os.environ, "TMPDIR": folder})
+            driver = webdriver.Chrome(service=service, options=options)
+            break
+        except WebDriverException as error:
+            log = said.read_text(encoding="utf-8", errors="replace") if said.exists() else ""
+            shutil.rmtree(folder, ignore_errors=True)
+            if _PORT_TAKEN in log and attempt < _STARTS:
+                continue
+            error.msg = f"{error.msg} (start {attempt} of {_STARTS}); chromedriver printed: {log.strip()[-600:]!r}"
+            raise
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
     quit_driver = driver.quit
 
     def quit_and_clean() -> None:
