@@ -372,16 +372,17 @@ def test_add_with_dblp_unreachable_falls_back_at_once_and_warns(tmp_path, server
     services, base = server
     services.add(MSD, citations=1)
     root = write_list(tmp_path, [])
-    with socket.socket() as probe:  # a port on this machine that nothing listens on: connections are refused
+    with socket.socket() as probe:  # a port on this machine that nothing listens on: connections are refused; held
+        # (bound, not listening) to the end, so no other process can start listening on it meanwhile
         probe.bind(("127.0.0.1", 0))
         closed = probe.getsockname()[1]
-    start = time.monotonic()
-    # in process: the refused connections and the back-off are the client's, the same in any process; without a start-up to
-    # pay, the time measured is the fallback's own
-    done = invoke_dnnpapers(["add", MSD.arxiv_id, "--tag", "early-exit"], root, base, services,
-                            DNNPAPERS_DBLP_URL=f"http://127.0.0.1:{closed}/dblp", DNNPAPERS_HTTP_BACKOFF="1")
-    took = time.monotonic() - start
-    assert took < 3.0, took  # with back-off for a connection never made: four tries, 3.5 to 7 s
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("added huang2017multiscale:")
-    assert "warning: DBLP: connection failed (Connection refused) after 2 tries (127.0.0.1)" in done.stderr, done.stderr
+        start = time.monotonic()
+        # in process: the refused connections and the back-off are the client's, the same in any process; without a start-up to
+        # pay, the time measured is the fallback's own
+        done = invoke_dnnpapers(["add", MSD.arxiv_id, "--tag", "early-exit"], root, base, services,
+                                DNNPAPERS_DBLP_URL=f"http://127.0.0.1:{closed}/dblp", DNNPAPERS_HTTP_BACKOFF="1")
+        took = time.monotonic() - start
+        assert took < 3.0, took  # with back-off for a connection never made: four tries, 3.5 to 7 s
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith("added huang2017multiscale:")
+        assert "warning: DBLP: connection failed (Connection refused) after 2 tries (127.0.0.1)" in done.stderr, done.stderr

@@ -53,12 +53,12 @@ def test_connection_errors_and_timeouts_end_in_a_named_service_error(services, h
 
 
 def test_a_refused_connection_fails_fast_for_real():
-    with socket.socket() as probe:
+    with socket.socket() as probe:  # bound and not listening, so refused, and no other process can listen on it meanwhile
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    http = Http(cache=Cache(None), backoff=0.01)
-    with pytest.raises(ServiceError, match="connection failed"):
-        http.request("arXiv", "GET", f"http://127.0.0.1:{port}/api/query")
+        http = Http(cache=Cache(None), backoff=0.01)
+        with pytest.raises(ServiceError, match="connection failed"):
+            http.request("arXiv", "GET", f"http://127.0.0.1:{port}/api/query")
 
 
 def test_no_new_try_after_the_deadline(services):
