@@ -23,8 +23,8 @@ CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 
 try:
     from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
 except ImportError:  # pragma: no cover - the test extra installs it
     webdriver = None
@@ -72,21 +72,19 @@ def chromium(javascript: bool = True, width: int = 1280, height: int = 900):
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     for attempt in range(1, _STARTS + 1):
         folder = tempfile.mkdtemp(prefix="dnnpapers-chromium-")
-        said = Path(folder, "chromedriver.log")
+        driver_log = Path(folder, "chromedriver.log")
         try:
-            service = Service(CHROMEDRIVER, service_args=["--log-level=WARNING"], log_output=str(said),
+            service = Service(CHROMEDRIVER, service_args=["--log-level=WARNING"], log_output=str(driver_log),
                               env={**os.environ, "TMPDIR": folder})
             driver = webdriver.Chrome(service=service, options=options)
             break
-        except WebDriverException as error:
-            log = said.read_text(encoding="utf-8", errors="replace") if said.exists() else ""
+        except BaseException as error:
+            printed = driver_log.read_text(encoding="utf-8", errors="replace") if driver_log.exists() else ""
             shutil.rmtree(folder, ignore_errors=True)
-            if _PORT_TAKEN in log and attempt < _STARTS:
-                continue
-            error.msg = f"{error.msg} (start {attempt} of {_STARTS}); chromedriver printed: {log.strip()[-600:]!r}"
-            raise
-        except BaseException:
-            shutil.rmtree(folder, ignore_errors=True)
+            if isinstance(error, WebDriverException):
+                if _PORT_TAKEN in printed and attempt < _STARTS:
+                    continue
+                error.msg = f"{error.msg} (start {attempt} of {_STARTS}); chromedriver printed: {printed.strip()[-600:]!r}"
             raise
     quit_driver = driver.quit
 
